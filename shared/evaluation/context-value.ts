@@ -1,0 +1,33 @@
+import type { Context } from '../model/client-features';
+
+/** Reads one context field: top-level first, then `properties`, as every Unleash SDK resolves it. */
+export type ContextReader = (ctx: Context) => string | undefined;
+
+function fromProperties(ctx: Context, name: string): string | undefined {
+  const v = ctx.properties?.[name];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function topLevel(name: keyof Context): ContextReader {
+  return (ctx) => {
+    const v = ctx[name];
+    if (typeof v === 'string') return v;
+    if (v !== undefined && v !== null) return String(v);
+    return fromProperties(ctx, name);
+  };
+}
+
+// The readers for the well-known fields are built once: constraints on them share one closure.
+const KNOWN: Record<string, ContextReader> = {
+  userId: topLevel('userId'),
+  sessionId: topLevel('sessionId'),
+  remoteAddress: topLevel('remoteAddress'),
+  environment: topLevel('environment'),
+  appName: topLevel('appName'),
+  channel: topLevel('channel'),
+  currentTime: topLevel('currentTime'),
+};
+
+export function contextReader(name: string): ContextReader {
+  return KNOWN[name] ?? ((ctx) => fromProperties(ctx, name));
+}

@@ -1,0 +1,71 @@
+import type { Context, EvaluationResult } from '../model/client-features';
+import { type CompiledConfig, type CompiledFeature, selectVariant } from './compile';
+import {
+  DISABLED,
+  ENABLED_NO_VARIANT,
+  type EnabledReason,
+  GENERAL_ERROR,
+  NO_MATCH,
+  NOT_FOUND,
+} from './results';
+
+const EMPTY_CONTEXT: Context = Object.freeze({});
+
+/** The feature's result once it is known to be on by a strategy with `reason`, or by having none. */
+function enabledResult(f: CompiledFeature, ctx: Context, reason: EnabledReason): EvaluationResult {
+  if (f.variants === null) return ENABLED_NO_VARIANT[reason];
+  return selectVariant(f.variants, ctx, reason) ?? ENABLED_NO_VARIANT[reason];
+}
+
+function evaluateFeature(config: CompiledConfig, f: CompiledFeature, ctx: Context): EvaluationResult {
+  if (!f.enabled) return DISABLED;
+  if (f.dependencies !== null && !dependenciesSatisfied(config, f, ctx)) return NO_MATCH;
+  const strategies = f.strategies;
+  if (strategies === null) return enabledResult(f, ctx, 'STATIC');
+  for (let i = 0; i < strategies.length; i++) {
+    const s = strategies[i];
+    if (!s.test(ctx)) continue;
+    if (s.variants !== null) {
+      const chosen = selectVariant(s.variants, ctx, s.reason);
+      if (chosen !== null) return chosen;
+    }
+    return enabledResult(f, ctx, s.reason);
+  }
+  return NO_MATCH;
+}
+
+/**
+ * A parent must exist and have no parents of its own (one level only, which also rules out
+ * cycles), and be on, off, or on a listed variant, as the dependency asks.
+ */
+function dependenciesSatisfied(config: CompiledConfig, f: CompiledFeature, ctx: Context): boolean {
+  const deps = f.dependencies!;
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i];
+    const parent = config.features.get(d.feature);
+    if (parent === undefined || parent.dependencies !== null) return false;
+    const result = evaluateFeature(config, parent, ctx);
+    if (!d.enabled) {
+      if (result.enabled) return false;
+      continue;
+    }
+    if (!result.enabled) return false;
+    if (d.variants !== null && !d.variants.includes(result.variant.name)) return false;
+  }
+  return true;
+}
+
+/**
+ * Evaluates one flag for one context. Never throws: an unknown flag or an internal failure comes
+ * back as a disabled result with reason ERROR and an error code. The returned object is shared
+ * and frozen; do not mutate it.
+ */
+export function evaluate(config: CompiledConfig, name: string, context?: Context | null): EvaluationResult {
+  try {
+    const f = config.features.get(name);
+    if (f === undefined) return NOT_FOUND;
+    return evaluateFeature(config, f, context ?? EMPTY_CONTEXT);
+  } catch {
+    return GENERAL_ERROR;
+  }
+}

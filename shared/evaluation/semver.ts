@@ -1,0 +1,46 @@
+/** Strict SemVer 2.0.0, as the Unleash SDKs accept it for the SEMVER_* operators (no leading `v`). */
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: (string | number)[];
+}
+
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?$/;
+
+export function parseSemver(input: string): SemVer | null {
+  const m = SEMVER.exec(input.trim());
+  if (!m) return null;
+  return {
+    major: Number(m[1]),
+    minor: Number(m[2]),
+    patch: Number(m[3]),
+    prerelease: m[4] ? m[4].split('.').map((id) => (/^\d+$/.test(id) ? Number(id) : id)) : [],
+  };
+}
+
+function compareIdentifiers(a: string | number, b: string | number): number {
+  const aNum = typeof a === 'number';
+  const bNum = typeof b === 'number';
+  if (aNum && !bNum) return -1;
+  if (bNum && !aNum) return 1;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+export function compareSemver(a: SemVer, b: SemVer): number {
+  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
+  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
+  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
+  const pa = a.prerelease;
+  const pb = b.prerelease;
+  // A release ranks above any of its prereleases.
+  if (pa.length === 0 || pb.length === 0) return pb.length - pa.length === 0 ? 0 : pa.length === 0 ? 1 : -1;
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareIdentifiers(pa[i], pb[i]);
+    if (c !== 0) return c;
+  }
+  return pa.length === pb.length ? 0 : pa.length < pb.length ? -1 : 1;
+}

@@ -1,0 +1,11 @@
+export {
+  type CompiledConfig,
+  type CompiledFeature,
+  type CompileOptions,
+  compile,
+} from './evaluation/compile';
+export { DocumentError } from './evaluation/document-error';
+export { evaluate } from './evaluation/evaluate';
+export { murmur3 } from './evaluation/murmur3';
+export { CHANNEL_FIELD, DEFAULT_CHANNELS } from './model/channels';
+export * from './model/client-features';
