@@ -9,3 +9,5 @@ export { evaluate } from './evaluation/evaluate';
 export { murmur3 } from './evaluation/murmur3';
 export { CHANNEL_FIELD, DEFAULT_CHANNELS } from './model/channels';
 export * from './model/client-features';
+export * from './model/flag';
+export * from './model/served-document';
