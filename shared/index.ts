@@ -11,3 +11,4 @@ export { CHANNEL_FIELD, DEFAULT_CHANNELS } from './model/channels';
 export * from './model/client-features';
 export * from './model/flag';
 export * from './model/served-document';
+export * from './model/event';
