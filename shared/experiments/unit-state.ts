@@ -99,7 +99,7 @@ export function applyUnitEvents(
   let all: MetricObservation[] | null = null;
   for (const x of exposures) {
     const current = experiments[x.experiment];
-    if (current && !earlier(x, current)) continue;
+    if (current && !earlier(x, { at: current.exposedAt, id: current.exposureId })) continue;
     all ??= [...history(), ...metrics];
     experiments[x.experiment] = entryFrom(x, all);
     redrawn.add(x.experiment);
