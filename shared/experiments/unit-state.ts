@@ -49,13 +49,8 @@ export interface UnitState {
 export const EMPTY_UNIT_STATE: UnitState = Object.freeze({ experiments: Object.freeze({}) }) as UnitState;
 
 /** Whether exposure `a` comes before `b`: by time, then by event id, so ties resolve the same everywhere. */
-function earlier(
-  a: { at: number; id: string },
-  b: { at: number; exposedAt?: number; exposureId?: string },
-): boolean {
-  const bAt = b.exposedAt ?? b.at;
-  const bId = b.exposureId ?? (b as { id: string }).id;
-  return a.at < bAt || (a.at === bAt && a.id < bId);
+function earlier(a: { at: number; id: string }, b: { at: number; id: string }): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
 }
 
 function addTo(totals: Record<string, MetricTotals>, m: MetricObservation): Record<string, MetricTotals> {
