@@ -32,6 +32,8 @@ export interface Experiment {
   name: string;
   hypothesis: string;
   squad: string;
+  /** The environment the experiment runs in (its flag's state there is driven by the experiment). */
+  environment: string;
   /** Share of eligible units that enter the experiment, 0–100. */
   trafficPercent: number;
   channels: string[];
@@ -43,6 +45,8 @@ export interface Experiment {
   /** Experiments in one layer never share a unit. */
   layer?: string;
   status: ExperimentStatus;
+  /** With status `shipped`: the variant everyone now gets. */
+  shippedVariant?: string;
   startedAt?: string;
   stoppedAt?: string;
   analysis: {
@@ -51,7 +55,6 @@ export interface Experiment {
     alpha: number;
     cuped: boolean;
   };
-  version: number;
 }
 
 /** The id of an event's unit for an experiment's randomisation unit, or undefined when it lacks one. */
