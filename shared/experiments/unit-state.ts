@@ -78,6 +78,14 @@ function entryFrom(
   };
 }
 
+/** Whether these exposures make one the unit's first in an experiment, so its history must be read. */
+export function exposuresRedraw(state: UnitState, exposures: readonly ExposureObservation[]): boolean {
+  return exposures.some((x) => {
+    const current = state.experiments[x.experiment];
+    return !current || earlier(x, { at: current.exposedAt, id: current.exposureId });
+  });
+}
+
 /**
  * Adds new events to a unit's state. `history` gives the unit's earlier metric events; it is
  * called only when an exposure becomes the unit's first in an experiment, because then the

@@ -1,0 +1,428 @@
+/**
+ * Exactly-once ingestion into DynamoDB. Per attempt: read the units' states (and, for a unit whose
+ * first exposure changes, its earlier events), compute each unit's new state and the change in its
+ * contribution to the statistics, then commit in transactions of up to 100 items: every event
+ * (conditional on its id being new), every unit's state (conditional on the version read), and
+ * the summed statistic changes (ADD). A failed condition names a duplicate or a concurrent writer;
+ * the rest is retried from fresh reads, so nothing is lost and nothing counts twice.
+ */
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { PreparedEvent } from '../../shared/experiments/ingest-plan';
+import {
+  applyUnitEvents,
+  cellKey,
+  contributionDelta,
+  EMPTY_UNIT_STATE,
+  type ExposureObservation,
+  exposuresRedraw,
+  type MetricObservation,
+  parseCellKey,
+  type StatsVector,
+  type UnitState,
+  unitContributions,
+} from '../../shared/experiments/unit-state';
+import { decodeUnitState, encodeUnitState } from '../../shared/experiments/unit-state-codec';
+import type { MetricDefinition } from '../../shared/model/metric';
+import type { EventStore, StoredOutcome } from '../../shared/store/event-store';
+import { MAX_TRANSACTION_ITEMS, type TransactItem } from './dynamo-support';
+
+export interface DynamoEventStoreOptions {
+  table: string;
+  /** Statistic items per cell: concurrent writers pick different shards and rarely collide. */
+  shards?: number;
+  maxAttempts?: number;
+  /** Transactions in flight at once. */
+  concurrency?: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Ingestion could not finish in its attempts (overload, an unreachable database): retry the batch. */
+export class IngestionUnavailableError extends Error {
+  readonly code = 'UNAVAILABLE';
+}
+
+// One unit takes at most this many events per attempt, so its transaction stays under 100 items.
+const MAX_EVENTS_PER_UNIT = 40;
+
+interface UnitWork {
+  unit: string;
+  version: number;
+  history: MetricObservation[];
+  before: UnitState;
+  after: UnitState;
+  events: PreparedEvent[];
+  delta: Map<string, StatsVector>;
+}
+
+interface Transaction {
+  items: TransactItem[];
+  /** For each item, the event it stores (for EVT items) or null. */
+  eventOfItem: (string | null)[];
+  eventIds: string[];
+}
+
+const unitPk = (unit: string) => `UNIT#${unit}`;
+const statsPk = (experiment: string) => `STATS#${experiment}`;
+
+function chunk<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+function isRetryable(e: unknown): boolean {
+  const err = e as {
+    name?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  if (e instanceof TransactionCanceledException) return true;
+  const status = err.$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500 && status !== 429 && err.name !== 'ThrottlingException') {
+    return (
+      err.name === 'TransactionConflictException' || err.name === 'ProvisionedThroughputExceededException'
+    );
+  }
+  // No HTTP answer at all (connection refused or reset) is retryable too.
+  return true;
+}
+
+function num(x: unknown): number {
+  return Number(String((x as { value?: string }).value ?? x));
+}
+
+/**
+ * `client` is the low-level client: the store reads numbers as exact decimal strings
+ * (wrapNumbers), since totals exceed what a float holds exactly.
+ */
+export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEventStoreOptions): EventStore {
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { wrapNumbers: true },
+  });
+  const table = options.table;
+  const shards = options.shards ?? 16;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const concurrency = options.concurrency ?? 4;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  async function readStates(units: string[]): Promise<Map<string, { version: number; state: UnitState }>> {
+    const out = new Map<string, { version: number; state: UnitState }>();
+    for (const part of chunk(units, 100)) {
+      let keys: Record<string, unknown>[] | undefined = part.map((u) => ({ pk: unitPk(u), sk: 'STATE' }));
+      while (keys && keys.length > 0) {
+        const res = await doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of res.Responses?.[table] ?? []) {
+          const unit = String(item.pk).slice('UNIT#'.length);
+          out.set(unit, { version: num(item.version), state: decodeUnitState(String(item.state)) });
+        }
+        keys = res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  async function readHistory(unit: string): Promise<{ metrics: MetricObservation[]; ids: Set<string> }> {
+    const metrics: MetricObservation[] = [];
+    const ids = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+          ExpressionAttributeValues: { ':pk': unitPk(unit), ':evt': 'EVT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const id = String(item.sk).slice('EVT#'.length);
+        ids.add(id);
+        if (item.t === 'm')
+          metrics.push({
+            id,
+            metric: String(item.metric),
+            value: BigInt(String(item.value)),
+            at: num(item.at),
+          });
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return { metrics, ids };
+  }
+
+  function eventItem(unit: string, e: PreparedEvent): TransactItem {
+    const base = { pk: unitPk(unit), sk: `EVT#${e.id}` };
+    const item = e.metric
+      ? { ...base, t: 'm', metric: e.metric.metric, value: e.metric.value.toString(), at: e.metric.at }
+      : {
+          ...base,
+          t: 'x',
+          experiment: e.exposure!.experiment,
+          variant: e.exposure!.variant,
+          channel: e.exposure!.channel,
+          at: e.exposure!.at,
+        };
+    return { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  function stateItem(w: UnitWork): TransactItem {
+    return {
+      Put: {
+        TableName: table,
+        Item: { pk: unitPk(w.unit), sk: 'STATE', version: w.version + 1, state: encodeUnitState(w.after) },
+        ...(w.version === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.version } }),
+      },
+    };
+  }
+
+  function statsItem(cell: string, shard: number, delta: StatsVector): TransactItem {
+    const { experiment, variant, channel } = parseCellKey(cell);
+    const names: Record<string, string> = {};
+    const values: Record<string, bigint> = {};
+    const parts: string[] = [];
+    let i = 0;
+    for (const [field, value] of delta) {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      parts.push(`#f${i} :v${i}`);
+      i++;
+    }
+    return {
+      Update: {
+        TableName: table,
+        Key: { pk: statsPk(experiment), sk: `CELL#${variant}#${channel}#${shard}` },
+        UpdateExpression: `ADD ${parts.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** Units joined by an event that touches several must commit in one transaction. */
+  function groupUnits(work: UnitWork[]): UnitWork[][] {
+    const parent = new Map<string, string>();
+    const find = (u: string): string => {
+      let r = u;
+      while (parent.get(r) !== r) r = parent.get(r)!;
+      parent.set(u, r);
+      return r;
+    };
+    for (const w of work) parent.set(w.unit, w.unit);
+    for (const w of work)
+      for (const e of w.events) for (const u of e.units) if (parent.has(u)) parent.set(find(u), find(w.unit));
+    const groups = new Map<string, UnitWork[]>();
+    for (const w of work) {
+      const root = find(w.unit);
+      groups.set(root, [...(groups.get(root) ?? []), w]);
+    }
+    return [...groups.values()];
+  }
+
+  function buildTransactions(groups: UnitWork[][]): Transaction[] {
+    const out: Transaction[] = [];
+    let current: { work: UnitWork[]; cells: Set<string>; items: number } = {
+      work: [],
+      cells: new Set(),
+      items: 0,
+    };
+    const flush = () => {
+      if (current.work.length === 0) return;
+      const shard = Math.floor(random() * shards);
+      const items: TransactItem[] = [];
+      const eventOfItem: (string | null)[] = [];
+      const eventIds = new Set<string>();
+      const totals = new Map<string, StatsVector>();
+      for (const w of current.work) {
+        for (const e of w.events) {
+          items.push(eventItem(w.unit, e));
+          eventOfItem.push(e.id);
+          eventIds.add(e.id);
+        }
+        items.push(stateItem(w));
+        eventOfItem.push(null);
+        for (const [cell, d] of w.delta) {
+          const t = totals.get(cell) ?? new Map<string, bigint>();
+          for (const [f, v] of d) t.set(f, (t.get(f) ?? 0n) + v);
+          totals.set(cell, t);
+        }
+      }
+      for (const [cell, d] of totals) {
+        for (const [f, v] of d) if (v === 0n) d.delete(f);
+        if (d.size === 0) continue;
+        items.push(statsItem(cell, shard, d));
+        eventOfItem.push(null);
+      }
+      out.push({ items, eventOfItem, eventIds: [...eventIds] });
+      current = { work: [], cells: new Set(), items: 0 };
+    };
+    for (const group of groups) {
+      const cells = new Set(group.flatMap((w) => [...w.delta.keys()]));
+      const own = group.reduce((n, w) => n + w.events.length + 1, 0);
+      const newCells = [...cells].filter((c) => !current.cells.has(c)).length;
+      if (current.items + own + current.cells.size + newCells > MAX_TRANSACTION_ITEMS) flush();
+      current.work.push(...group);
+      current.items += own;
+      for (const c of cells) current.cells.add(c);
+    }
+    flush();
+    return out;
+  }
+
+  async function runAll<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+    const results: T[] = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+    return results;
+  }
+
+  async function attempt(
+    pending: PreparedEvent[],
+    catalogue: readonly MetricDefinition[],
+    outcomes: Map<string, StoredOutcome>,
+    ambiguous: Set<string>,
+  ): Promise<PreparedEvent[]> {
+    const byUnit = new Map<string, PreparedEvent[]>();
+    for (const e of pending) for (const u of e.units) byUnit.set(u, [...(byUnit.get(u) ?? []), e]);
+    const deferred = new Set<string>();
+    for (const [unit, events] of byUnit) {
+      if (events.length <= MAX_EVENTS_PER_UNIT) continue;
+      for (const e of events.slice(MAX_EVENTS_PER_UNIT)) deferred.add(e.id);
+      byUnit.set(unit, events.slice(0, MAX_EVENTS_PER_UNIT));
+    }
+    const duplicate = (id: string) => {
+      outcomes.set(id, ambiguous.has(id) ? 'accepted' : 'duplicate');
+    };
+    const states = await readStates([...byUnit.keys()]);
+    const work: UnitWork[] = [];
+    for (const [unit, events] of byUnit) {
+      const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE };
+      const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : [])) as ExposureObservation[];
+      let history: MetricObservation[] = [];
+      if (exposuresRedraw(stored.state, exposures)) {
+        const h = await readHistory(unit);
+        // Events already stored must not be drawn twice: once from history, once as new.
+        history = h.metrics;
+        for (const e of events) if (h.ids.has(e.id)) duplicate(e.id);
+      }
+      work.push({
+        unit,
+        version: stored.version,
+        history,
+        before: stored.state,
+        after: stored.state,
+        events,
+        delta: new Map(),
+      });
+    }
+    // An event found stored in one unit is a duplicate in all of its units.
+    const live = (e: PreparedEvent) => !outcomes.has(e.id) && !deferred.has(e.id);
+    for (const w of work) {
+      w.events = w.events.filter(live);
+      if (w.events.length === 0) continue;
+      const exposures = w.events.flatMap((e) => (e.exposure ? [e.exposure] : []));
+      const metrics = w.events.flatMap((e) => (e.metric ? [e.metric] : []));
+      w.after = applyUnitEvents(w.before, exposures, metrics, () => w.history);
+      w.delta = contributionDelta(
+        unitContributions(w.before, catalogue),
+        unitContributions(w.after, catalogue),
+      );
+    }
+    const transactions = buildTransactions(groupUnits(work.filter((w) => w.events.length > 0)));
+    const retry = new Set<string>(deferred);
+    await runAll(
+      transactions.map((tx) => async () => {
+        try {
+          await doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
+          for (const id of tx.eventIds) outcomes.set(id, 'accepted');
+        } catch (e) {
+          if (!isRetryable(e)) throw e;
+          const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+          if (reasons.length === 0) for (const id of tx.eventIds) ambiguous.add(id);
+          reasons.forEach((r, i) => {
+            const id = tx.eventOfItem[i];
+            if (r.Code === 'ConditionalCheckFailed' && id !== null) duplicate(id);
+          });
+          for (const id of tx.eventIds) if (!outcomes.has(id)) retry.add(id);
+        }
+      }),
+    );
+    return pending.filter((e) => retry.has(e.id) && !outcomes.has(e.id));
+  }
+
+  return {
+    async ingest(events, catalogue) {
+      const outcomes = new Map<string, StoredOutcome>();
+      const ambiguous = new Set<string>();
+      let pending = [...events];
+      for (let i = 0; pending.length > 0; i++) {
+        if (i >= maxAttempts) {
+          throw new IngestionUnavailableError(
+            `${pending.length} events could not be stored after ${maxAttempts} attempts: send the batch again, unchanged`,
+          );
+        }
+        if (i > 0) await sleep(Math.min(2000, 25 * 2 ** i) * (0.5 + random()));
+        try {
+          pending = await attempt(pending, catalogue, outcomes, ambiguous);
+        } catch (e) {
+          if (!isRetryable(e)) throw e;
+          for (const ev of pending) ambiguous.add(ev.id);
+        }
+      }
+      return outcomes;
+    },
+
+    async readCells(experiment) {
+      const cells = new Map<string, StatsVector>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': statsPk(experiment) },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          const [, variant, channel] = String(item.sk).split('#');
+          const key = cellKey(experiment, variant, channel);
+          const v = cells.get(key) ?? new Map<string, bigint>();
+          for (const [field, value] of Object.entries(item)) {
+            if (field === 'pk' || field === 'sk') continue;
+            // Numbers come back as exact decimal strings (wrapNumbers): no float ever touches a total.
+            const n = BigInt(String((value as { value?: string }).value ?? value));
+            const sum = (v.get(field) ?? 0n) + n;
+            if (sum === 0n) v.delete(field);
+            else v.set(field, sum);
+          }
+          if (v.size > 0) cells.set(key, v);
+          else cells.delete(key);
+        }
+        start = res.LastEvaluatedKey;
+      } while (start);
+      return cells;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The pure half of ingestion: each raw event is checked against the schema, the experiments and
+ * the metric catalogue, and mapped to the randomisation units whose statistics it changes. A bad
+ * event is rejected with its reason and never blocks the good ones.
+ */
+import type { z } from 'zod';
+import type { EventOutcome } from '../model/event';
+import { eventSchema } from '../model/event-schema';
+import { type Experiment, type RandomisationUnit, unitIdOf } from '../model/experiment';
+import type { MetricDefinition } from '../model/metric';
+import { toScaled } from './exact';
+import type { ExposureObservation, MetricObservation } from './unit-state';
+
+/** A unit's key: its type and id. Customers and clusters live side by side. */
+export function unitKey(unit: RandomisationUnit, id: string): string {
+  return `${unit}#${id}`;
+}
+
+export interface PreparedEvent {
+  id: string;
+  /** The units whose state this event changes; all of them commit together. */
+  units: string[];
+  exposure?: ExposureObservation;
+  metric?: MetricObservation;
+}
+
+export interface IngestPlan {
+  accepted: PreparedEvent[];
+  /** Outcomes decided without storage: rejections, and repeats of an id within the batch. */
+  decided: EventOutcome[];
+  /** The order of the batch, so the answer lists outcomes in the order events came. */
+  order: string[];
+}
+
+export interface PlanContext {
+  experiments: ReadonlyMap<string, Experiment>;
+  catalogue: ReadonlyMap<string, MetricDefinition>;
+  channels: readonly string[];
+  /** Milliseconds since the epoch: events from further ahead than a day are refused. */
+  now: number;
+}
+
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+function eventId(raw: unknown, index: number): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id !== '' ? id : `#${index}`;
+}
+
+function clusterUnits(ctx: PlanContext): RandomisationUnit[] {
+  const units = new Set<RandomisationUnit>();
+  for (const e of ctx.experiments.values())
+    if (e.unit !== 'customer' && e.status === 'running') units.add(e.unit);
+  return [...units];
+}
+
+/** One event checked and mapped to its units, or the reason it is refused. */
+function prepare(
+  input: unknown,
+  ctx: PlanContext,
+  clusters: readonly RandomisationUnit[],
+): PreparedEvent | string {
+  const parsed = eventSchema.safeParse(input);
+  if (!parsed.success) return describe(parsed.error);
+  const e = parsed.data;
+  if (!ctx.channels.includes(e.channel)) return `channel: must be one of ${ctx.channels.join(', ')}`;
+  const at = Date.parse(e.timestamp);
+  if (at > ctx.now + MAX_FUTURE_MS) return 'timestamp: is more than a day in the future';
+
+  if (e.type === 'exposure') {
+    const experiment = ctx.experiments.get(e.experiment);
+    if (!experiment) return `experiment: no experiment "${e.experiment}"`;
+    if (experiment.status !== 'running')
+      return `experiment: "${e.experiment}" is ${experiment.status}, not running`;
+    if (!experiment.variants.some((v) => v.name === e.variant))
+      return `variant: "${e.variant}" is not a variant of "${e.experiment}"`;
+    if (!experiment.channels.includes(e.channel))
+      return `channel: "${e.experiment}" does not run on ${e.channel}`;
+    const unitId = unitIdOf(experiment.unit, e);
+    if (!unitId)
+      return `properties.${experiment.unit}: is required, "${e.experiment}" is randomised by ${experiment.unit}`;
+    return {
+      id: e.id,
+      units: [unitKey(experiment.unit, unitId)],
+      exposure: { id: e.id, experiment: e.experiment, variant: e.variant, channel: e.channel, at },
+    };
+  }
+
+  if (!ctx.catalogue.has(e.metric)) return `metric: no metric "${e.metric}" in the catalogue`;
+  const value = toScaled(e.value);
+  if (typeof value === 'string') return `value: ${value}`;
+  const units = [unitKey('customer', e.userId)];
+  for (const unit of clusters) {
+    const unitId = unitIdOf(unit, e);
+    if (unitId) units.push(unitKey(unit, unitId));
+  }
+  return { id: e.id, units, metric: { id: e.id, metric: e.metric, value, at } };
+}
+
+export function planIngestion(raw: readonly unknown[], ctx: PlanContext): IngestPlan {
+  const accepted: PreparedEvent[] = [];
+  const decided: EventOutcome[] = [];
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const clusters = clusterUnits(ctx);
+  for (let index = 0; index < raw.length; index++) {
+    const id = eventId(raw[index], index);
+    order.push(id);
+    const prepared = prepare(raw[index], ctx, clusters);
+    if (typeof prepared === 'string') {
+      decided.push({ id, status: 'rejected', reason: prepared });
+      continue;
+    }
+    if (seen.has(prepared.id)) {
+      decided.push({ id, status: 'duplicate' });
+      continue;
+    }
+    seen.add(prepared.id);
+    accepted.push(prepared);
+  }
+  return { accepted, decided, order };
+}

@@ -1,0 +1,38 @@
+/** Zod schemas for `POST /api/events`: a batch is checked whole, then each event on its own. */
+import { z } from 'zod';
+import { MAX_EVENTS_PER_BATCH } from './event';
+
+const text = (max: number) => z.string().min(1).max(max);
+
+const base = {
+  id: text(128),
+  timestamp: z.iso.datetime({ offset: true }),
+  userId: text(256),
+  channel: text(50),
+  appName: text(100).optional(),
+  properties: z
+    .record(text(100), z.string().max(256))
+    .refine((p) => Object.keys(p).length <= 20, 'has more than 20 entries')
+    .optional(),
+};
+
+export const exposureEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('exposure'),
+  experiment: text(100),
+  variant: text(100),
+});
+
+export const metricEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('metric'),
+  metric: text(100),
+  value: z.number(),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [exposureEventSchema, metricEventSchema]);
+
+/** The batch envelope only: events are validated one by one so a bad one never blocks the rest. */
+export const eventBatchSchema = z.strictObject({
+  events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_BATCH),
+});

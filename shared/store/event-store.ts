@@ -1,0 +1,20 @@
+import type { PreparedEvent } from '../experiments/ingest-plan';
+import type { StatsVector } from '../experiments/unit-state';
+import type { MetricDefinition } from '../model/metric';
+
+export type StoredOutcome = 'accepted' | 'duplicate';
+
+/**
+ * Experiment data: each accepted event, each unit's state, and the sharded sufficient statistics.
+ * An event, its units' new state and the statistics it changes commit together or not at all,
+ * and an id already stored is a duplicate, so retries and concurrent writers never count twice.
+ */
+export interface EventStore {
+  /** Stores the events exactly once; resolves with each event's outcome by id. */
+  ingest(
+    events: readonly PreparedEvent[],
+    catalogue: readonly MetricDefinition[],
+  ): Promise<Map<string, StoredOutcome>>;
+  /** The experiment's statistics per cell (variant × channel), summed over shards. */
+  readCells(experiment: string): Promise<Map<string, StatsVector>>;
+}

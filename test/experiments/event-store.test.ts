@@ -1,0 +1,186 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
+import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
+import {
+  addVectors,
+  type ExposureObservation,
+  type MetricObservation,
+  type StatsVector,
+  unitContributions,
+  unitStateFromEvents,
+} from '../../shared/experiments/unit-state';
+import type { MetricDefinition } from '../../shared/model/metric';
+
+const catalogue: MetricDefinition[] = [
+  { key: 'loan_submitted', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
+  { key: 'wait_minutes', name: 'Wait', kind: 'mean', direction: 'lower-is-better', unit: 'minutes' },
+  { key: 'complaint', name: 'Complaints', kind: 'count', direction: 'lower-is-better', unit: 'complaints' },
+  { key: 'session', name: 'Sessions', kind: 'count', direction: 'higher-is-better', unit: 'sessions' },
+  {
+    key: 'complaints_per_session',
+    name: 'Complaints per session',
+    kind: 'ratio',
+    direction: 'lower-is-better',
+    unit: 'complaints',
+    numerator: 'complaint',
+    denominator: 'session',
+  },
+];
+
+let db: DynamoDbLocal;
+let client: DynamoDBClient;
+const TABLE = 'event-store-test';
+
+beforeAll(async () => {
+  db = await startDynamoDbLocal();
+  client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await db?.stop();
+});
+
+/** A seeded workload: customers, exposures to two experiments, metric events around them. */
+function workload(run: number, seed: number, customers: number): PreparedEvent[] {
+  let s = seed;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+  const events: PreparedEvent[] = [];
+  for (let c = 0; c < customers; c++) {
+    const unit = unitKey('customer', `r${run}-c${c}`);
+    const n = 1 + Math.floor(rnd() * 6);
+    for (let i = 0; i < n; i++) {
+      const id = `r${run}-c${c}-e${i}`;
+      const at = Math.floor(rnd() * 1000);
+      if (rnd() < 0.35) {
+        events.push({
+          id,
+          units: [unit],
+          exposure: {
+            id,
+            experiment: rnd() < 0.5 ? `a${run}` : `b${run}`,
+            variant: rnd() < 0.5 ? 'control' : 'treatment',
+            channel: ['mobile', 'branch', 'wechat'][Math.floor(rnd() * 3)],
+            at,
+          },
+        });
+      } else {
+        events.push({
+          id,
+          units: [unit],
+          metric: {
+            id,
+            metric: catalogue[Math.floor(rnd() * 4)].key,
+            value: BigInt(Math.floor(rnd() * 200_000) - 20_000),
+            at,
+          },
+        });
+      }
+    }
+  }
+  return events;
+}
+
+function bruteForce(events: PreparedEvent[]): Map<string, StatsVector> {
+  const byUnit = new Map<string, { x: ExposureObservation[]; m: MetricObservation[] }>();
+  for (const e of events) {
+    const u = byUnit.get(e.units[0]) ?? { x: [], m: [] };
+    if (e.exposure) u.x.push(e.exposure);
+    if (e.metric) u.m.push(e.metric);
+    byUnit.set(e.units[0], u);
+  }
+  const totals = new Map<string, StatsVector>();
+  for (const { x, m } of byUnit.values())
+    addVectors(totals, unitContributions(unitStateFromEvents(x, m), catalogue));
+  return totals;
+}
+
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 48271) % 2147483647;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+async function send(events: PreparedEvent[], batchSize: number, outcomes: Map<string, string[]>) {
+  const store = createDynamoEventStore(client, { table: TABLE, shards: 4 });
+  for (let i = 0; i < events.length; i += batchSize) {
+    const result = await store.ingest(events.slice(i, i + batchSize), catalogue);
+    for (const [id, outcome] of result) outcomes.set(id, [...(outcomes.get(id) ?? []), outcome]);
+  }
+}
+
+describe('DynamoDB event store', () => {
+  let run = 0;
+
+  it('keeps sums equal to a brute-force recomputation, with every event sent twice, reordered, by two concurrent senders', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 5, max: 60 }),
+        fc.integer({ min: 5, max: 40 }),
+        async (seed, batchA, batchB) => {
+          run++;
+          const events = workload(run, seed, 25);
+          const outcomes = new Map<string, string[]>();
+          await Promise.all([
+            send(shuffled(events, seed), batchA, outcomes),
+            send(shuffled(events, seed + 1), batchB, outcomes),
+          ]);
+          for (const e of events) {
+            const seen = outcomes.get(e.id) ?? [];
+            expect(seen.filter((o) => o === 'accepted')).toHaveLength(1);
+            expect(seen).toHaveLength(2);
+          }
+          const store = createDynamoEventStore(client, { table: TABLE });
+          const stored = new Map<string, StatsVector>();
+          for (const experiment of [`a${run}`, `b${run}`]) {
+            for (const [cell, v] of await store.readCells(experiment)) stored.set(cell, v);
+          }
+          expect(stored).toEqual(bruteForce(events));
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+
+  it('reads the same number of items at any volume: one per cell and shard', async () => {
+    run++;
+    const events = workload(run, 99, 60);
+    const store = createDynamoEventStore(client, { table: TABLE, shards: 2 });
+    const outcomes = await store.ingest(events, catalogue);
+    expect([...outcomes.values()].every((o) => o === 'accepted')).toBe(true);
+    const cells = await store.readCells(`a${run}`);
+    expect(cells.size).toBeGreaterThan(0);
+    expect(cells.size).toBeLessThanOrEqual(2 * 3);
+    expect(cells).toEqual(new Map([...bruteForce(events)].filter(([k]) => k.startsWith(`a${run}\u0000`))));
+  }, 60_000);
+});
