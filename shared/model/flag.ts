@@ -40,6 +40,8 @@ export interface SegmentDefinition {
   name: string;
   description: string;
   constraints: Constraint[];
+  /** The squad that owns the segment and may change it; absent for imported segments (platform admins only). */
+  squad?: string;
   version: number;
 }
 

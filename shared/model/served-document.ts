@@ -7,7 +7,6 @@
 import { CHANNEL_FIELD } from './channels';
 import type { ClientFeaturesDocument, Constraint, Feature, Segment, Strategy } from './client-features';
 import type { Flag, SegmentDefinition } from './flag';
-import { normalizeVariantWeights } from './flag';
 
 export interface ServeOptions {
   environment: string;
@@ -67,7 +66,9 @@ export function toClientFeature(
     stale: false,
     impressionData: flag.impressionData,
     strategies,
-    variants: normalizeVariantWeights(flag.variants),
+    // Weights are served as stored: the admin API normalizes them on write, and an imported
+    // document keeps its own (a spec document's 33/33/33 must not become 334/333/333).
+    variants: flag.variants,
   };
   if (flag.dependencies.length > 0) feature.dependencies = flag.dependencies;
   return feature;

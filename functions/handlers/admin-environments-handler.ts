@@ -1,0 +1,97 @@
+import type { ClientFeaturesDocument } from '../../shared/model/client-features';
+import type { Environment } from '../../shared/model/environment';
+import { toClientFeaturesDocument } from '../../shared/model/served-document';
+import { auditEntry, httpDeps, requireEnvironment } from '../lib/admin-support';
+import { json } from '../lib/api-types';
+import { getRuntime, type Runtime } from '../lib/composition-root';
+import { createHttpHandler } from '../lib/http-handler';
+import { planImport } from '../lib/import-plan';
+import type { EnvironmentCreate } from '../schemas/admin-schemas';
+
+export function createAdminEnvironmentsHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), {
+    'GET /api/admin/environments': async () => json(200, { environments: await runtime.environments.list() }),
+
+    'POST /api/admin/environments': async (req) => {
+      const body = req.body as EnvironmentCreate;
+      const env: Environment = { ...body, version: 1, createdAt: runtime.now().toISOString() };
+      await runtime.environments.create(env, [
+        auditEntry(runtime, req.principal, {
+          action: 'environment.created',
+          target: { type: 'environment', id: env.name },
+          environments: [env.name],
+          before: null,
+          after: env,
+        }),
+      ]);
+      return json(201, env);
+    },
+
+    'GET /api/admin/environments/{env}/audit': async (req) => {
+      const env = await requireEnvironment(runtime, req.params.env);
+      const limit = req.query.limit ? Number(req.query.limit) : undefined;
+      return json(200, { entries: await runtime.audit.listByEnvironment(env.name, { limit }) });
+    },
+
+    'GET /api/admin/environments/{env}/applications': async (req) => {
+      const env = await requireEnvironment(runtime, req.params.env);
+      return json(200, { applications: await runtime.clientMetrics.listApplications(env.name) });
+    },
+
+    'POST /api/admin/environments/{env}/import': async (req) => {
+      const env = (await requireEnvironment(runtime, req.params.env)).name;
+      const document = req.body as ClientFeaturesDocument;
+      const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
+      const now = runtime.now().toISOString();
+      const plan = planImport(document, env, { flags, segments }, runtime.config.channels, now);
+      const allEnvironments = (await runtime.environments.list()).map((e) => e.name);
+      // Segments first: the flags that name them must never be served without them.
+      if (plan.segments.length > 0) {
+        await runtime.segments.write(
+          plan.segments,
+          plan.segments.map((w) =>
+            auditEntry(runtime, req.principal, {
+              action: 'segment.imported',
+              target: { type: 'segment', id: String(w.segment.id) },
+              environments: allEnvironments,
+              before: segments.find((s) => s.id === w.segment.id) ?? null,
+              after: w.segment,
+            }),
+          ),
+        );
+      }
+      const before = new Map(flags.map((f) => [f.name, f]));
+      await runtime.flags.write(plan.flags, [
+        auditEntry(runtime, req.principal, {
+          action: 'environment.imported',
+          target: { type: 'environment', id: env },
+          environments: [env],
+          before: null,
+          after: plan.summary,
+        }),
+        ...plan.flags.map((w) =>
+          auditEntry(runtime, req.principal, {
+            action: 'flag.imported',
+            target: { type: 'flag', id: w.flag.name },
+            environments: [env],
+            before: before.get(w.flag.name) ?? null,
+            after: w.flag,
+          }),
+        ),
+      ]);
+      return json(200, plan.summary);
+    },
+
+    'GET /api/admin/environments/{env}/export': async (req) => {
+      const env = (await requireEnvironment(runtime, req.params.env)).name;
+      // Read fresh, not through the serving cache: an export right after an import must show it.
+      const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
+      return json(
+        200,
+        toClientFeaturesDocument(flags, segments, { environment: env, channels: runtime.config.channels }),
+      );
+    },
+  });
+}
+
+export const handler = createAdminEnvironmentsHandler(getRuntime());

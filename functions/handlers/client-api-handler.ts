@@ -1,0 +1,45 @@
+/** The Unleash client API, wire-compatible with unmodified Unleash server SDKs. */
+
+import { httpDeps } from '../lib/admin-support';
+import { json } from '../lib/api-types';
+import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
+import { getRuntime, type Runtime } from '../lib/composition-root';
+import { createHttpHandler } from '../lib/http-handler';
+import { etagOf } from '../lib/served-config';
+
+/** SDKs from client spec 4.2.0 on read segments at the top level; older ones need them inlined. */
+export function supportsGlobalSegments(spec: string | undefined): boolean {
+  if (!spec) return false;
+  const [major = 0, minor = 0] = spec.split('.').map((n) => Number.parseInt(n, 10));
+  if (Number.isNaN(major) || Number.isNaN(minor)) return false;
+  return major > 4 || (major === 4 && minor >= 2);
+}
+
+export function createClientApiHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), {
+    'GET /api/client/features': async (req) => {
+      const environment = req.principal.environment!;
+      const inlineSegments = !supportsGlobalSegments(req.headers['unleash-client-spec']);
+      const served = await runtime.served.document(environment, { inlineSegments });
+      let { body, etag } = served;
+      const { namePrefix, project } = req.query;
+      if (namePrefix || project) {
+        const projects = project?.split(',');
+        const features = served.document.features.filter(
+          (f) =>
+            (!namePrefix || f.name.startsWith(namePrefix)) &&
+            (!projects || projects.includes(f.project ?? '')),
+        );
+        body = JSON.stringify({ ...served.document, features, query: { namePrefix, project: projects } });
+        etag = etagOf(body);
+      }
+      const headers = { etag, 'cache-control': 'no-cache' };
+      if (matchesEtag(req.headers['if-none-match'], etag)) return { status: 304, headers };
+      return json(200, body, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    },
+    'POST /api/client/register': (req) => register(runtime, req),
+    'POST /api/client/metrics': (req) => recordMetrics(runtime, req),
+  });
+}
+
+export const handler = createClientApiHandler(getRuntime());

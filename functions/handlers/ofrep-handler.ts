@@ -1,0 +1,84 @@
+/**
+ * OFREP (OpenFeature Remote Evaluation Protocol), as @openfeature/ofrep-provider calls it.
+ *
+ * The value rule: a flag whose chosen variant carries a payload resolves to the payload, typed by
+ * its `type` (json → parsed JSON, number → number, string and csv → string); any other flag
+ * resolves to its boolean `enabled`. `variant` names the chosen variant, or `on`/`off` when the
+ * flag has none. A disabled flag with payload variants therefore answers `false`, and a provider
+ * asked for a string falls back to the caller's default, as OpenFeature wants.
+ */
+
+import type { CompiledConfig } from '../../shared/evaluation/compile';
+import { evaluate } from '../../shared/evaluation/evaluate';
+import type { Context, EvaluationResult, Payload } from '../../shared/model/client-features';
+import { httpDeps } from '../lib/admin-support';
+import { type ApiRequest, json } from '../lib/api-types';
+import { matchesEtag } from '../lib/client-metrics';
+import { getRuntime, type Runtime } from '../lib/composition-root';
+import { canonicalContext, openFeatureContext } from '../lib/evaluation-context';
+import { createHttpHandler } from '../lib/http-handler';
+import { etagOf } from '../lib/served-config';
+import type { OfrepRequest } from '../schemas/client-schemas';
+
+export function payloadValue(payload: Payload): unknown {
+  if (payload.type === 'json') {
+    try {
+      return JSON.parse(payload.value);
+    } catch {
+      return payload.value;
+    }
+  }
+  if (payload.type === 'number') {
+    const n = Number(payload.value);
+    return payload.value.trim() !== '' && Number.isFinite(n) ? n : payload.value;
+  }
+  return payload.value;
+}
+
+function resolution(key: string, result: EvaluationResult) {
+  const { variant } = result;
+  const typed = variant.enabled && variant.payload !== undefined;
+  return {
+    key,
+    value: typed ? payloadValue(variant.payload!) : result.enabled,
+    reason: result.reason,
+    variant: variant.enabled ? variant.name : result.enabled ? 'on' : 'off',
+    metadata: { enabled: result.enabled },
+  };
+}
+
+export function createOfrepHandler(runtime: Runtime) {
+  async function setup(req: ApiRequest): Promise<{ ctx: Context; config: CompiledConfig; etag: string }> {
+    const environment = req.principal.environment!;
+    const body = req.body as OfrepRequest;
+    const ctx = openFeatureContext(body.context ?? {}, { environment, remoteAddress: req.sourceIp });
+    const { config, etag } = await runtime.served.compiled(environment);
+    return { ctx, config, etag };
+  }
+
+  return createHttpHandler(httpDeps(runtime), {
+    'POST /ofrep/v1/evaluate/flags/{key}': async (req) => {
+      const key = req.params.key;
+      const { ctx, config } = await setup(req);
+      const result = evaluate(config, key, ctx);
+      if (result.errorCode === 'FLAG_NOT_FOUND') {
+        return json(404, { key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `no flag ${key}` });
+      }
+      if (result.errorCode)
+        return json(500, { key, errorCode: 'GENERAL', errorDetails: 'evaluation failed' });
+      return json(200, resolution(key, result));
+    },
+
+    'POST /ofrep/v1/evaluate/flags': async (req) => {
+      const { ctx, config, etag: configEtag } = await setup(req);
+      // The tag covers the flags and the context: a changed context can never be answered 304.
+      const etag = etagOf(`${configEtag}|${canonicalContext(ctx)}`);
+      const headers = { etag, 'cache-control': 'no-cache' };
+      if (matchesEtag(req.headers['if-none-match'], etag)) return { status: 304, headers };
+      const flags = [...config.features.keys()].map((key) => resolution(key, evaluate(config, key, ctx)));
+      return json(200, { flags }, headers);
+    },
+  });
+}
+
+export const handler = createOfrepHandler(getRuntime());

@@ -1,0 +1,69 @@
+/** Rights and audit helpers shared by the admin handlers. */
+import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
+import type { Environment } from '../../shared/model/environment';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import type { Principal } from '../../shared/model/token';
+import type { Runtime } from './composition-root';
+import type { HttpHandlerDeps } from './http-handler';
+
+export function httpDeps(runtime: Runtime): HttpHandlerDeps {
+  return {
+    tokens: runtime.tokens,
+    maxBodyBytes: runtime.config.maxBodyBytes,
+    tokenCacheMs: runtime.config.tokenCacheMs,
+  };
+}
+
+export function auditEntry(
+  runtime: Runtime,
+  principal: Principal,
+  change: {
+    action: string;
+    target: { type: AuditTargetType; id: string };
+    environments: string[];
+    before: unknown;
+    after: unknown;
+  },
+): AuditEntry {
+  return { id: runtime.newId(), at: runtime.now().toISOString(), actor: principal.name, ...change };
+}
+
+/** Platform admins change anything; a squad only what it owns; product owners nothing. */
+export function requireOwner(principal: Principal, owner: string | undefined, what: string): void {
+  if (principal.kind === 'admin' && principal.role === 'platform-admin') return;
+  if (
+    principal.kind === 'admin' &&
+    principal.role === 'squad' &&
+    owner !== undefined &&
+    principal.squad === owner
+  )
+    return;
+  throw new ForbiddenError(
+    `${principal.name} may not change ${what}${owner ? `, owned by squad ${owner}` : ''}`,
+  );
+}
+
+export async function requireEnvironment(runtime: Runtime, name: string): Promise<Environment> {
+  const env = await runtime.environments.get(name);
+  if (!env) throw new NotFoundError(`no environment ${name}`);
+  return env;
+}
+
+export function requireChannels(runtime: Runtime, channels: Record<string, boolean>, field: string): void {
+  for (const c of Object.keys(channels)) {
+    if (!runtime.config.channels.includes(c)) {
+      throw new ValidationError(
+        `is not a configured channel (${runtime.config.channels.join(', ')})`,
+        `${field}.${c}`,
+      );
+    }
+  }
+}
+
+export function requireVersion(current: number, given: number, what: string): void {
+  if (current !== given) {
+    throw new ConflictError(
+      `${what} is at version ${current}, the write carried ${given}: read it again and retry`,
+    );
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The one place that creates AWS clients and wires stores to handlers. A Lambda instance builds
+ * its runtime on first use and reuses it across invocations.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type TableNames, tableNames } from '../../infra/tables';
+import type { AuditStore } from '../../shared/store/audit-store';
+import type { ClientMetricsStore } from '../../shared/store/client-metrics-store';
+import type { EnvironmentStore } from '../../shared/store/environment-store';
+import type { FlagStore } from '../../shared/store/flag-store';
+import type { SegmentStore } from '../../shared/store/segment-store';
+import type { TokenStore } from '../../shared/store/token-store';
+import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
+import { createDynamoClientMetricsStore } from '../stores/dynamo-client-metrics-store';
+import { createDynamoEnvironmentStore } from '../stores/dynamo-environment-store';
+import { createDynamoFlagStore } from '../stores/dynamo-flag-store';
+import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
+import { createDynamoTokenStore } from '../stores/dynamo-token-store';
+import { loadConfig, type OmnilabConfig } from './config';
+import { createServedConfig, type ServedConfig } from './served-config';
+
+export interface Runtime {
+  config: OmnilabConfig;
+  tables: TableNames;
+  flags: FlagStore;
+  segments: SegmentStore;
+  environments: EnvironmentStore;
+  tokens: TokenStore;
+  audit: AuditStore;
+  clientMetrics: ClientMetricsStore;
+  served: ServedConfig;
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+export function createDynamoClients(
+  config: Pick<OmnilabConfig, 'dynamodbEndpoint' | 'region'>,
+): DynamoClients {
+  const client = new DynamoDBClient(
+    config.dynamodbEndpoint
+      ? {
+          endpoint: config.dynamodbEndpoint,
+          region: 'local',
+          // DynamoDB Local accepts any credentials; fixed ones keep it off the developer's AWS profile.
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          maxAttempts: 3,
+        }
+      : { region: config.region },
+  );
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
+  return { client, doc };
+}
+
+export function createRuntime(config: OmnilabConfig, clients = createDynamoClients(config)): Runtime {
+  const tables = tableNames(config.tablePrefix);
+  const { doc } = clients;
+  const flags = createDynamoFlagStore(doc, tables);
+  const segments = createDynamoSegmentStore(doc, tables);
+  return {
+    config,
+    tables,
+    flags,
+    segments,
+    environments: createDynamoEnvironmentStore(doc, tables),
+    tokens: createDynamoTokenStore(doc, tables),
+    audit: createDynamoAuditStore(doc, tables),
+    clientMetrics: createDynamoClientMetricsStore(doc, tables, config.metricsRetentionDays),
+    served: createServedConfig({ flags, segments, channels: config.channels, cacheMs: config.configCacheMs }),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}
+
+let runtime: Runtime | undefined;
+
+/** The process's runtime, built on first use from the environment. */
+export function getRuntime(): Runtime {
+  runtime ??= createRuntime(loadConfig());
+  return runtime;
+}

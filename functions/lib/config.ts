@@ -1,0 +1,78 @@
+/**
+ * The one place that reads process.env. Lambda, the local platform and the tests all configure
+ * omnilab through these variables.
+ */
+import { DEFAULT_CHANNELS } from '../../shared/model/channels';
+
+export interface OmnilabConfig {
+  /** Prefix of every table name: one deployment (or one test file) per prefix. */
+  tablePrefix: string;
+  /** Set for DynamoDB Local; unset on AWS. */
+  dynamodbEndpoint: string | undefined;
+  region: string;
+  channels: string[];
+  /** How long a Lambda instance reuses the flags it read; 0 reads them on every request. */
+  configCacheMs: number;
+  /** How long a verified token is trusted before it is looked up again (revocation delay). */
+  tokenCacheMs: number;
+  /** Bodies above this are refused with 413, except where a route allows more (imports). */
+  maxBodyBytes: number;
+  metricsRetentionDays: number;
+}
+
+export interface LocalConfig {
+  port: number;
+  /** Where `npm start` keeps DynamoDB Local's data and the local tokens. */
+  stateDir: string;
+  adminToken: string | undefined;
+  clientToken: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number of 0 or more, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: Env = process.env): OmnilabConfig {
+  const channels = env.OMNILAB_CHANNELS?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return {
+    tablePrefix: env.OMNILAB_TABLE_PREFIX ?? 'omnilab-',
+    dynamodbEndpoint: env.OMNILAB_DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'eu-west-1',
+    channels: channels && channels.length > 0 ? channels : [...DEFAULT_CHANNELS],
+    configCacheMs: integer(env, 'OMNILAB_CONFIG_CACHE_MS', 1000),
+    tokenCacheMs: integer(env, 'OMNILAB_TOKEN_CACHE_MS', 5000),
+    maxBodyBytes: integer(env, 'OMNILAB_MAX_BODY_BYTES', 256 * 1024),
+    metricsRetentionDays: integer(env, 'OMNILAB_METRICS_RETENTION_DAYS', 30),
+  };
+}
+
+export function loadLocalConfig(env: Env = process.env): LocalConfig {
+  return {
+    port: integer(env, 'PORT', 4242),
+    stateDir: env.OMNILAB_STATE_DIR || '.omnilab',
+    adminToken: env.OMNILAB_ADMIN_TOKEN || undefined,
+    clientToken: env.OMNILAB_CLIENT_TOKEN || undefined,
+  };
+}
+
+/** For the local platform and tests, which configure the handlers before they load. */
+export type ConfigVariable =
+  | 'OMNILAB_TABLE_PREFIX'
+  | 'OMNILAB_DYNAMODB_ENDPOINT'
+  | 'OMNILAB_CONFIG_CACHE_MS'
+  | 'OMNILAB_TOKEN_CACHE_MS'
+  // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
+  | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+export function setConfigEnv(values: Partial<Record<ConfigVariable, string>>): void {
+  Object.assign(process.env, values);
+}

@@ -1,0 +1,205 @@
+/**
+ * The one middy stack every HTTP function runs: parse the body (size limit, malformed JSON),
+ * authenticate, authorize by the route's access, validate with the route's schema, and map every
+ * error to a status in one place. A client's mistake is a 4xx naming the field, never a 500.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { type Access, ROUTES, routeKey } from '../../infra/routes';
+import {
+  ForbiddenError,
+  NotFoundError,
+  OmnilabError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../shared/model/errors';
+import type { Principal, TokenRecord } from '../../shared/model/token';
+import type { TokenStore } from '../../shared/store/token-store';
+import { OPERATIONS } from '../schemas/operations';
+import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
+import { STATUS_BY_CODE } from './errors';
+import { hashToken, tokenFromAuthorization } from './tokens';
+
+export interface HttpHandlerDeps {
+  tokens: TokenStore;
+  maxBodyBytes: number;
+  tokenCacheMs: number;
+  log?: (line: string) => void;
+}
+
+type Event = APIGatewayProxyEventV2 & { omnilab?: ApiRequest };
+type Result = APIGatewayProxyStructuredResultV2;
+
+const ACCESS_BY_ROUTE = new Map(ROUTES.map((r) => [routeKey(r), r.access]));
+const ANONYMOUS: Principal = { name: 'anonymous', kind: 'client' };
+
+function pathOf(path: PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+
+/** The zod issue as `field.path[0].name: message`, so the caller knows exactly what to fix. */
+export function validationErrorFrom(error: z.ZodError, root = ''): ValidationError {
+  const issue = error.issues[0];
+  const base = [...(root ? [root] : []), ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    return new ValidationError('is not a known field', pathOf([...base, issue.keys[0]]));
+  }
+  return new ValidationError(issue.message, pathOf(base) || 'body');
+}
+
+export function parseBody(raw: string | undefined, isBase64: boolean | undefined, limit: number): unknown {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const text = isBase64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > limit) throw new PayloadTooLargeError(limit);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError(`is not valid JSON (${(e as Error).message})`, 'body');
+  }
+}
+
+function allowed(access: Access, p: Principal): boolean {
+  switch (access) {
+    case 'public':
+      return true;
+    case 'client':
+      return p.kind === 'client';
+    case 'frontend':
+      return p.kind === 'frontend';
+    case 'evaluation':
+      return p.kind === 'client' || p.kind === 'frontend';
+    case 'admin-read':
+      return p.kind === 'admin';
+    case 'admin-write':
+      return p.kind === 'admin' && (p.role === 'platform-admin' || p.role === 'squad');
+    case 'platform-admin':
+      return p.kind === 'admin' && p.role === 'platform-admin';
+  }
+}
+
+function principalOf(t: TokenRecord): Principal {
+  const { hash: _hash, createdAt: _createdAt, ...principal } = t;
+  return principal;
+}
+
+function errorResult(status: number, code: string, message: string, field?: string): Result {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(field ? { code, message, field } : { code, message }),
+  };
+}
+
+function toResult(response: ApiResponse): Result {
+  const headers: Record<string, string> = { ...response.headers };
+  if (response.body === undefined || response.status === 304) {
+    return { statusCode: response.status, headers, body: '' };
+  }
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  return { statusCode: response.status, headers, body };
+}
+
+function lowerCased(headers: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, RouteHandler>) {
+  const log = deps.log ?? ((line: string) => console.error(line));
+  const verified = new Map<string, { token: TokenRecord; at: number }>();
+
+  async function authenticate(headers: Record<string, string>): Promise<Principal> {
+    const secret = tokenFromAuthorization(headers.authorization);
+    if (!secret) throw new UnauthorizedError();
+    const hash = hashToken(secret);
+    const cached = verified.get(hash);
+    if (cached && Date.now() - cached.at < deps.tokenCacheMs) return principalOf(cached.token);
+    const token = await deps.tokens.get(hash);
+    if (!token) throw new UnauthorizedError('the token is not known (or was revoked)');
+    if (deps.tokenCacheMs > 0) verified.set(hash, { token, at: Date.now() });
+    return principalOf(token);
+  }
+
+  const prepare: middy.MiddlewareObj<Event, Result> = {
+    before: async (request) => {
+      const event = request.event;
+      const key = event.routeKey;
+      const access = ACCESS_BY_ROUTE.get(key);
+      if (!access || !routes[key]) throw new NotFoundError(`no route ${key}`);
+      const operation = OPERATIONS[key] ?? { summary: '' };
+      const headers = lowerCased(event.headers);
+      // Authentication comes before the body: an anonymous caller learns nothing about the schema.
+      const principal = access === 'public' ? ANONYMOUS : await authenticate(headers);
+      if (!allowed(access, principal)) {
+        throw new ForbiddenError(
+          `a ${principal.kind}${principal.role ? ` (${principal.role})` : ''} token may not call ${key}`,
+        );
+      }
+      let body: unknown;
+      if (operation.body) {
+        const parsed = parseBody(
+          event.body,
+          event.isBase64Encoded,
+          operation.maxBodyBytes ?? deps.maxBodyBytes,
+        );
+        const result = operation.body.safeParse(parsed ?? {});
+        if (!result.success) throw validationErrorFrom(result.error);
+        body = result.data;
+      }
+      const query = (event.queryStringParameters ?? {}) as Record<string, string>;
+      if (operation.query) {
+        const result = operation.query.safeParse(query);
+        if (!result.success) throw validationErrorFrom(result.error, 'query');
+      }
+      event.omnilab = {
+        routeKey: key,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query,
+        headers,
+        body,
+        principal,
+        sourceIp: event.requestContext?.http?.sourceIp,
+      };
+    },
+  };
+
+  const mapErrors: middy.MiddlewareObj<Event, Result> = {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof OmnilabError) {
+        const field = error instanceof ValidationError ? error.field : undefined;
+        request.response = errorResult(STATUS_BY_CODE[error.code], error.code, error.message, field);
+        return;
+      }
+      // Only the error's class and the route: messages may carry customer ids or secrets.
+      const name = error instanceof Error ? error.name : typeof error;
+      const aws = error && typeof error === 'object' && '$metadata' in error;
+      log(
+        JSON.stringify({
+          level: 'error',
+          route: request.event?.routeKey,
+          error: name,
+          ...(aws ? { message: (error as Error).message } : {}),
+        }),
+      );
+      request.response = errorResult(500, 'INTERNAL', 'internal error');
+    },
+  };
+
+  return middy<Event, Result>()
+    .use(mapErrors)
+    .use(prepare)
+    .handler(async (event) => {
+      const api = event.omnilab!;
+      return toResult(await routes[api.routeKey](api));
+    });
+}

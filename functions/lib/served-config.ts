@@ -1,0 +1,92 @@
+/**
+ * The document an environment serves, and its compiled form for server-side evaluation. A Lambda
+ * instance reuses what it read for `cacheMs`, so a burst of SDK polls costs two queries, not two
+ * per request.
+ */
+import { createHash } from 'node:crypto';
+import { type CompiledConfig, compile } from '../../shared/evaluation/compile';
+import type { ClientFeaturesDocument } from '../../shared/model/client-features';
+import type { Flag, SegmentDefinition } from '../../shared/model/flag';
+import { toClientFeaturesDocument } from '../../shared/model/served-document';
+import type { FlagStore } from '../../shared/store/flag-store';
+import type { SegmentStore } from '../../shared/store/segment-store';
+
+export interface ServedDocument {
+  document: ClientFeaturesDocument;
+  /** A strong ETag over the document's bytes. */
+  etag: string;
+  body: string;
+}
+
+export interface ServedConfig {
+  document(environment: string, options?: { inlineSegments?: boolean }): Promise<ServedDocument>;
+  compiled(environment: string): Promise<{ config: CompiledConfig; etag: string }>;
+}
+
+export function etagOf(text: string): string {
+  return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+}
+
+interface Snapshot {
+  at: number;
+  flags: Flag[];
+  segments: SegmentDefinition[];
+  documents: Map<string, ServedDocument>;
+  compiled: Map<string, { config: CompiledConfig; etag: string }>;
+}
+
+export function createServedConfig(deps: {
+  flags: FlagStore;
+  segments: SegmentStore;
+  channels: readonly string[];
+  cacheMs: number;
+}): ServedConfig {
+  let snapshot: Snapshot | null = null;
+  let loading: Promise<Snapshot> | null = null;
+
+  async function load(): Promise<Snapshot> {
+    if (snapshot && Date.now() - snapshot.at < deps.cacheMs) return snapshot;
+    if (deps.cacheMs > 0 && loading) return loading;
+    const at = Date.now();
+    const pending = Promise.all([deps.flags.list(), deps.segments.list()]).then(([flags, segments]) => {
+      const s: Snapshot = { at, flags, segments, documents: new Map(), compiled: new Map() };
+      snapshot = s;
+      return s;
+    });
+    loading = pending;
+    try {
+      return await pending;
+    } finally {
+      if (loading === pending) loading = null;
+    }
+  }
+
+  async function document(environment: string, options: { inlineSegments?: boolean } = {}) {
+    const s = await load();
+    const key = `${environment}|${options.inlineSegments === true}`;
+    const cached = s.documents.get(key);
+    if (cached) return cached;
+    const doc = toClientFeaturesDocument(s.flags, s.segments, {
+      environment,
+      channels: deps.channels,
+      inlineSegments: options.inlineSegments,
+    });
+    const body = JSON.stringify(doc);
+    const served = { document: doc, body, etag: etagOf(body) };
+    s.documents.set(key, served);
+    return served;
+  }
+
+  return {
+    document,
+    async compiled(environment) {
+      const s = await load();
+      const cached = s.compiled.get(environment);
+      if (cached) return cached;
+      const served = await document(environment);
+      const result = { config: compile(served.document), etag: served.etag };
+      s.compiled.set(environment, result);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Request schemas of the admin API. The HTTP stack validates with them and the OpenAPI document is
+ * generated from them, so the two cannot disagree.
+ */
+import { z } from 'zod';
+import {
+  clientFeaturesDocumentSchema,
+  constraintSchema,
+  dependencySchema,
+  strategySchema,
+  variantSchema,
+} from '../../shared/model/client-features-schema';
+import { NAME_PATTERN } from '../../shared/model/environment';
+import { FLAG_TYPES } from '../../shared/model/flag';
+import { ADMIN_ROLES, TOKEN_KINDS } from '../../shared/model/token';
+
+const name = z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, - or _ (at most 63)');
+/** Flag names travel in URLs and Unleash documents; whitespace and URL delimiters would break both. */
+export const flagName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s/?#%\\]+$/u, 'must not contain whitespace or / ? # % \\');
+const version = z.number().int().min(1);
+
+export const environmentStateSchema = z.strictObject({
+  enabled: z.boolean(),
+  channels: z.record(z.string(), z.boolean()),
+  strategies: z.array(strategySchema).max(100),
+});
+
+const flagFields = {
+  description: z.string().max(2000).optional(),
+  type: z.enum(FLAG_TYPES).optional(),
+  tags: z.array(z.string().max(100)).max(50).optional(),
+  impressionData: z.boolean().optional(),
+  dependencies: z.array(dependencySchema).max(20).optional(),
+  variants: z.array(variantSchema).max(100).optional(),
+};
+
+export const flagCreateSchema = z.strictObject({
+  name: flagName,
+  squad: name,
+  ...flagFields,
+  environments: z.record(z.string(), environmentStateSchema).optional(),
+});
+
+export const flagUpdateSchema = z.strictObject({
+  version,
+  ...flagFields,
+  squad: name.optional(),
+  archived: z.boolean().optional(),
+});
+
+export const environmentStateUpdateSchema = z.strictObject({
+  version,
+  enabled: z.boolean().optional(),
+  channels: z.record(z.string(), z.boolean()).optional(),
+  strategies: z.array(strategySchema).max(100).optional(),
+});
+
+export const channelToggleSchema = z.strictObject({ version, enabled: z.boolean() });
+
+export const environmentCreateSchema = z.strictObject({
+  name,
+  type: z.enum(['development', 'production']),
+});
+
+export const segmentCreateSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  squad: name.optional(),
+  constraints: z.array(constraintSchema).max(100),
+});
+
+export const segmentUpdateSchema = z.strictObject({
+  version,
+  name: z.string().min(1).max(200).optional(),
+  description: z.string().max(2000).optional(),
+  constraints: z.array(constraintSchema).max(100).optional(),
+});
+
+export const tokenCreateSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    kind: z.enum(TOKEN_KINDS),
+    environment: name.optional(),
+    role: z.enum(ADMIN_ROLES).optional(),
+    squad: name.optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.kind !== 'admin' && t.environment === undefined)
+      ctx.addIssue({ code: 'custom', path: ['environment'], message: `is required for ${t.kind} tokens` });
+    if (t.kind === 'admin' && t.role === undefined)
+      ctx.addIssue({ code: 'custom', path: ['role'], message: 'is required for admin tokens' });
+    if (t.kind === 'admin' && t.role === 'squad' && t.squad === undefined)
+      ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is required for squad tokens' });
+  });
+
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+export const importSchema = clientFeaturesDocumentSchema;
+
+export type FlagCreate = z.infer<typeof flagCreateSchema>;
+export type FlagUpdate = z.infer<typeof flagUpdateSchema>;
+export type EnvironmentStateUpdate = z.infer<typeof environmentStateUpdateSchema>;
+export type ChannelToggle = z.infer<typeof channelToggleSchema>;
+export type EnvironmentCreate = z.infer<typeof environmentCreateSchema>;
+export type SegmentCreate = z.infer<typeof segmentCreateSchema>;
+export type SegmentUpdate = z.infer<typeof segmentUpdateSchema>;
+export type TokenCreate = z.infer<typeof tokenCreateSchema>;

@@ -1,0 +1,51 @@
+/**
+ * Request schemas of the Unleash client and frontend APIs and OFREP. These are open (unknown fields
+ * pass): SDKs add fields over time and must never be refused for it.
+ */
+import { z } from 'zod';
+
+const count = z.number().int().min(0);
+
+export const clientMetricsSchema = z.looseObject({
+  appName: z.string().min(1).max(200),
+  instanceId: z.string().max(200).optional(),
+  /** omnilab's own SDK says which channel it runs on; Unleash SDKs use the `omnilab-channel` header. */
+  channel: z.string().max(50).optional(),
+  bucket: z.looseObject({
+    start: z.union([z.string(), z.number()]).optional(),
+    stop: z.union([z.string(), z.number()]).optional(),
+    toggles: z.record(
+      z.string().max(200),
+      z.looseObject({ yes: count, no: count, variants: z.record(z.string().max(100), count).optional() }),
+    ),
+  }),
+});
+
+export const clientRegisterSchema = z.looseObject({
+  appName: z.string().min(1).max(200),
+  instanceId: z.string().max(200).optional(),
+  sdkVersion: z.string().max(100).optional(),
+  strategies: z.array(z.string()).optional(),
+  started: z.union([z.string(), z.number()]).optional(),
+  interval: z.number().optional(),
+  channel: z.string().max(50).optional(),
+});
+
+const contextValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const frontendRequestSchema = z.looseObject({
+  context: z
+    .looseObject({
+      properties: z.record(z.string(), contextValue).optional(),
+    })
+    .optional(),
+});
+
+export const ofrepRequestSchema = z.looseObject({
+  context: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ClientMetrics = z.infer<typeof clientMetricsSchema>;
+export type ClientRegister = z.infer<typeof clientRegisterSchema>;
+export type FrontendRequest = z.infer<typeof frontendRequestSchema>;
+export type OfrepRequest = z.infer<typeof ofrepRequestSchema>;

@@ -1,0 +1,106 @@
+/**
+ * What each route accepts, by route key: the HTTP stack validates requests with these schemas and
+ * the OpenAPI document is generated from them.
+ */
+import type { z } from 'zod';
+import {
+  auditQuerySchema,
+  channelToggleSchema,
+  environmentCreateSchema,
+  environmentStateUpdateSchema,
+  flagCreateSchema,
+  flagUpdateSchema,
+  importSchema,
+  segmentCreateSchema,
+  segmentUpdateSchema,
+  tokenCreateSchema,
+} from './admin-schemas';
+import {
+  clientMetricsSchema,
+  clientRegisterSchema,
+  frontendRequestSchema,
+  ofrepRequestSchema,
+} from './client-schemas';
+
+export interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Bodies above this are refused with 413; defaults to the configured limit. */
+  maxBodyBytes?: number;
+}
+
+export const OPERATIONS: Record<string, Operation> = {
+  'GET /api/admin/flags': { summary: 'List flags' },
+  'POST /api/admin/flags': { summary: 'Create a flag', body: flagCreateSchema },
+  'GET /api/admin/flags/{name}': { summary: 'Read a flag' },
+  'PUT /api/admin/flags/{name}': {
+    summary: 'Change a flag (carries the version read)',
+    body: flagUpdateSchema,
+  },
+  'PUT /api/admin/flags/{name}/environments/{env}': {
+    summary: "Change a flag's state in one environment",
+    body: environmentStateUpdateSchema,
+  },
+  'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}': {
+    summary: 'Turn a flag on or off for one channel of one environment',
+    body: channelToggleSchema,
+  },
+  'GET /api/admin/flags/{name}/audit': {
+    summary: "A flag's audit log, newest first",
+    query: auditQuerySchema,
+  },
+  'GET /api/admin/flags/{name}/metrics': {
+    summary: 'Yes/no/variant counts reported by SDKs, per app and channel',
+  },
+  'GET /api/admin/environments': { summary: 'List environments' },
+  'POST /api/admin/environments': { summary: 'Create an environment', body: environmentCreateSchema },
+  'GET /api/admin/environments/{env}/audit': {
+    summary: "An environment's audit log, newest first",
+    query: auditQuerySchema,
+  },
+  'GET /api/admin/environments/{env}/applications': { summary: 'SDK instances that registered' },
+  'POST /api/admin/environments/{env}/import': {
+    summary: 'Make the flags match an Unleash client-features document',
+    body: importSchema,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'GET /api/admin/environments/{env}/export': {
+    summary: "The environment's Unleash client-features document",
+  },
+  'GET /api/admin/segments': { summary: 'List segments' },
+  'POST /api/admin/segments': { summary: 'Create a segment', body: segmentCreateSchema },
+  'GET /api/admin/segments/{id}': { summary: 'Read a segment' },
+  'PUT /api/admin/segments/{id}': {
+    summary: 'Change a segment (carries the version read)',
+    body: segmentUpdateSchema,
+  },
+  'GET /api/admin/tokens': { summary: 'List tokens, without secrets' },
+  'POST /api/admin/tokens': { summary: 'Create a token; its secret is shown once', body: tokenCreateSchema },
+  'DELETE /api/admin/tokens/{id}': { summary: 'Revoke a token' },
+  'GET /api/client/features': { summary: 'Unleash client API: the client-features document (ETag, 304)' },
+  'POST /api/client/register': {
+    summary: 'Unleash client API: an SDK instance registers',
+    body: clientRegisterSchema,
+  },
+  'POST /api/client/metrics': {
+    summary: 'Unleash client API: yes/no/variant counts',
+    body: clientMetricsSchema,
+  },
+  'GET /api/frontend': { summary: 'Unleash frontend API: enabled toggles for the context in the query' },
+  'POST /api/frontend': {
+    summary: 'Unleash frontend API: enabled toggles for the context in the body',
+    body: frontendRequestSchema,
+  },
+  'POST /api/frontend/client/metrics': { summary: 'Unleash frontend API: counts', body: clientMetricsSchema },
+  'POST /api/frontend/client/register': {
+    summary: 'Unleash frontend API: registration',
+    body: clientRegisterSchema,
+  },
+  'POST /ofrep/v1/evaluate/flags/{key}': { summary: 'OFREP: evaluate one flag', body: ofrepRequestSchema },
+  'POST /ofrep/v1/evaluate/flags': {
+    summary: 'OFREP: evaluate every flag (ETag covers the context)',
+    body: ofrepRequestSchema,
+  },
+  'GET /api/openapi.json': { summary: 'This document' },
+};

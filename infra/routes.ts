@@ -1,0 +1,221 @@
+/**
+ * Every HTTP route of omnilab, once. CDK builds one Lambda per `function` from `entry` (bundled by
+ * path, so this file never imports a handler) and an HTTP API route per entry; the local server
+ * imports `entry` and serves the same handler. Request schemas: functions/schemas/operations.ts.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Who may call a route; finer rights (a squad's own flags) are checked by the handler. */
+export type Access =
+  | 'public'
+  | 'client'
+  | 'frontend'
+  /** client or frontend token: evaluation on the server (OFREP) */
+  | 'evaluation'
+  | 'admin-read'
+  /** platform admins, and squads for what they own */
+  | 'admin-write'
+  | 'platform-admin';
+
+export interface Route {
+  method: HttpMethod;
+  /** API Gateway style: `/api/admin/flags/{name}`. */
+  path: string;
+  /** Stable function name: the Lambda function and its log group are named after it. */
+  function: string;
+  /** The handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  access: Access;
+}
+
+const ADMIN_FLAGS = 'functions/handlers/admin-flags-handler.ts';
+const ADMIN_ENVIRONMENTS = 'functions/handlers/admin-environments-handler.ts';
+const ADMIN_SEGMENTS = 'functions/handlers/admin-segments-handler.ts';
+const ADMIN_TOKENS = 'functions/handlers/admin-tokens-handler.ts';
+const CLIENT = 'functions/handlers/client-api-handler.ts';
+const FRONTEND = 'functions/handlers/frontend-api-handler.ts';
+const OFREP = 'functions/handlers/ofrep-handler.ts';
+const OPENAPI = 'functions/handlers/openapi-handler.ts';
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/api/admin/flags',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/flags',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-write',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/flags/{name}',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-read',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/flags/{name}',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-write',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/flags/{name}/environments/{env}',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-write',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/flags/{name}/environments/{env}/channels/{channel}',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-write',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/flags/{name}/audit',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/flags/{name}/metrics',
+    function: 'admin-flags',
+    entry: ADMIN_FLAGS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/environments',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/environments',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'platform-admin',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/environments/{env}/audit',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/environments/{env}/applications',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/environments/{env}/import',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'platform-admin',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/environments/{env}/export',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/segments',
+    function: 'admin-segments',
+    entry: ADMIN_SEGMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/segments',
+    function: 'admin-segments',
+    entry: ADMIN_SEGMENTS,
+    access: 'admin-write',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/segments/{id}',
+    function: 'admin-segments',
+    entry: ADMIN_SEGMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/segments/{id}',
+    function: 'admin-segments',
+    entry: ADMIN_SEGMENTS,
+    access: 'admin-write',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/tokens',
+    function: 'admin-tokens',
+    entry: ADMIN_TOKENS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/tokens',
+    function: 'admin-tokens',
+    entry: ADMIN_TOKENS,
+    access: 'platform-admin',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/admin/tokens/{id}',
+    function: 'admin-tokens',
+    entry: ADMIN_TOKENS,
+    access: 'platform-admin',
+  },
+  { method: 'GET', path: '/api/client/features', function: 'client-api', entry: CLIENT, access: 'client' },
+  { method: 'POST', path: '/api/client/register', function: 'client-api', entry: CLIENT, access: 'client' },
+  { method: 'POST', path: '/api/client/metrics', function: 'client-api', entry: CLIENT, access: 'client' },
+  { method: 'GET', path: '/api/frontend', function: 'frontend-api', entry: FRONTEND, access: 'frontend' },
+  { method: 'POST', path: '/api/frontend', function: 'frontend-api', entry: FRONTEND, access: 'frontend' },
+  {
+    method: 'POST',
+    path: '/api/frontend/client/metrics',
+    function: 'frontend-api',
+    entry: FRONTEND,
+    access: 'frontend',
+  },
+  {
+    method: 'POST',
+    path: '/api/frontend/client/register',
+    function: 'frontend-api',
+    entry: FRONTEND,
+    access: 'frontend',
+  },
+  {
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags/{key}',
+    function: 'ofrep',
+    entry: OFREP,
+    access: 'evaluation',
+  },
+  { method: 'POST', path: '/ofrep/v1/evaluate/flags', function: 'ofrep', entry: OFREP, access: 'evaluation' },
+  { method: 'GET', path: '/api/openapi.json', function: 'openapi', entry: OPENAPI, access: 'public' },
+];
+
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

@@ -1,0 +1,219 @@
+/**
+ * The local HTTP front door: each request becomes an API Gateway HTTP API (payload v2) event and
+ * goes to the same middy handler Lambda runs, found through the one route list CDK also reads.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, type Route, routeKey } from '../infra/routes';
+
+type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** API Gateway refuses larger payloads before Lambda sees them; so does the local server. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compileRoute(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((part) => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      if (!m) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(m[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  return {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'access-control-allow-headers': String(
+      req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+    ),
+    'access-control-expose-headers': 'etag',
+  };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ code, message });
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function toEvent(
+  req: IncomingMessage,
+  route: Route,
+  url: URL,
+  params: Record<string, string>,
+  body: string,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const key = routeKey(route);
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(params).length > 0 ? params : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(route: Route): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: route.function,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.function}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${route.function}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Loads every handler in the route list (so a broken one fails the start, not a request) and listens. */
+export async function startServer(options: { port?: number; host?: string } = {}): Promise<LocalServer> {
+  const routes = ROUTES.map(compileRoute);
+  const handlers = new Map<string, LambdaHandler>();
+  for (const entry of new Set(ROUTES.map((r) => r.entry))) {
+    const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as { handler?: LambdaHandler };
+    if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+    handlers.set(entry, mod.handler);
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const cors = corsHeaders(req);
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'OPTIONS') return send(res, 204, cors, '');
+      const json = { ...cors, 'content-type': 'application/json; charset=utf-8' };
+      const onPath = routes.filter((r) => r.pattern.test(url.pathname));
+      const match = onPath.find((r) => r.route.method === req.method);
+      if (!match) {
+        const status = onPath.length > 0 ? 405 : 404;
+        return send(
+          res,
+          status,
+          json,
+          errorBody(
+            status === 404 ? 'NOT_FOUND' : 'METHOD_NOT_ALLOWED',
+            `no route ${req.method} ${url.pathname}`,
+          ),
+        );
+      }
+      const values = match.pattern.exec(url.pathname)!.slice(1);
+      const params: Record<string, string> = {};
+      try {
+        match.names.forEach((n, i) => {
+          params[n] = decodeURIComponent(values[i]);
+        });
+      } catch {
+        return send(res, 400, json, errorBody('BAD_REQUEST', 'the path is not valid percent-encoding'));
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        // The rest of the body is still on the socket: close it rather than read 10 MB of junk.
+        return send(
+          res,
+          413,
+          { ...json, connection: 'close' },
+          errorBody('PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_REQUEST_BYTES} bytes`),
+        );
+      }
+      const handler = handlers.get(match.route.entry)!;
+      const result = await handler(toEvent(req, match.route, url, params, body), lambdaContext(match.route));
+      const headers: Record<string, string> = { ...cors };
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      send(res, result.statusCode ?? 200, headers, result.body ?? '');
+    } catch (e) {
+      console.error(JSON.stringify({ level: 'error', where: 'local-server', error: (e as Error).name }));
+      if (!res.headersSent) send(res, 500, cors, errorBody('INTERNAL', 'internal error'));
+    }
+  });
+  // SDKs keep connections alive; a short idle timeout lets Ctrl-C close promptly.
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4242, options.host ?? '0.0.0.0', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm start`: DynamoDB Local (data under .omnilab/), the tables, the seeded environments and
+ * tokens, and every HTTP function of omnilab on http://localhost:4242.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
+import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
+import { createTables } from './create-tables';
+import { JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
+import { generateLocalTokens, type LocalTokens, seedLocal } from './seed';
+import { startServer } from './server';
+
+const HELP = `Usage: npm start [-- --in-memory]
+
+Starts omnilab on one machine: DynamoDB Local (data in .omnilab/, kept across restarts),
+and every HTTP function on http://localhost:$PORT (default 4242).
+
+  --in-memory   keep nothing: a throwaway run
+  --help        this text
+
+Environment: PORT, OMNILAB_STATE_DIR (default .omnilab), OMNILAB_ADMIN_TOKEN and OMNILAB_CLIENT_TOKEN (the platform-admin and the
+development client token to accept), OMNILAB_CHANNELS (default mobile,web,branch,call_center,wechat,atm).`;
+
+/** Local tokens survive restarts in a git-ignored file: they are printed at every start. */
+function localTokens(
+  given: { adminToken?: string; clientToken?: string; stateDir: string },
+  persist: boolean,
+): LocalTokens {
+  const file = join(given.stateDir, 'local-tokens.json');
+  let saved: Partial<LocalTokens> = {};
+  if (persist && existsSync(file)) saved = JSON.parse(readFileSync(file, 'utf8'));
+  const tokens = generateLocalTokens({
+    ...saved,
+    ...(given.adminToken ? { admin: given.adminToken } : {}),
+    ...(given.clientToken ? { client: given.clientToken } : {}),
+  });
+  if (persist) {
+    mkdirSync(given.stateDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  }
+  return tokens;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const unknown = args.filter((a) => a !== '--in-memory');
+  if (unknown.length > 0) {
+    console.error(`unknown option ${unknown[0]}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const inMemory = args.includes('--in-memory');
+  const version = javaVersion();
+  if (version === null || version < 17) {
+    console.error(JAVA_MISSING);
+    process.exit(1);
+  }
+  const local = loadLocalConfig();
+
+  const dynamo = await startDynamoDbLocal(inMemory ? {} : { dbPath: join(local.stateDir, 'dynamodb') });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping omnilab…');
+    await server?.close().catch(() => undefined);
+    await dynamo.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+
+  try {
+    setConfigEnv({
+      OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    const config = loadConfig();
+    const clients = createDynamoClients(config);
+    await createTables(clients.client, config.tablePrefix);
+    const tokens = localTokens(local, !inMemory);
+    await seedLocal(createRuntime(config, clients), tokens);
+    server = await startServer({ port: local.port });
+    const url = server.url;
+    console.log(`omnilab is running${inMemory ? ' (in memory: nothing is kept)' : ` (data in ${local.stateDir}/)`}
+
+  admin API      ${url}/api/admin/flags
+  Unleash API    ${url}/api/            (client API: /api/client/features, frontend API: /api/frontend)
+  OFREP          ${url}/ofrep/v1/evaluate/flags
+  OpenAPI        ${url}/api/openapi.json
+  DynamoDB Local ${dynamo.endpoint}
+
+  admin token (platform admin)     ${tokens.admin}
+  client token (development)       ${tokens.client}
+  frontend token (development)     ${tokens.frontend}
+
+Ctrl-C stops everything.`);
+  } catch (e) {
+    console.error(`omnilab did not start: ${(e as Error).message}`);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,19 @@
+import type { AuditEntry } from '../model/audit';
+import type { Flag } from '../model/flag';
+
+/** One flag write: `expectedVersion` null means the flag must not exist yet. */
+export interface FlagWrite {
+  flag: Flag;
+  expectedVersion: number | null;
+}
+
+export interface FlagStore {
+  get(name: string): Promise<Flag | null>;
+  list(): Promise<Flag[]>;
+  /**
+   * Writes the flags and their audit entries together: a stale version refuses the write with a
+   * ConflictError and nothing is written. Many writes (an import) commit in chunks; each flag
+   * commits with its own audit entries.
+   */
+  write(writes: FlagWrite[], audit: AuditEntry[]): Promise<void>;
+}

@@ -1,0 +1,12 @@
+export type { AuditQuery, AuditStore } from './audit-store';
+export type {
+  ClientMetricsCount,
+  ClientMetricsRow,
+  ClientMetricsStore,
+  ClientRegistration,
+  ClientRegistrationRow,
+} from './client-metrics-store';
+export type { EnvironmentStore } from './environment-store';
+export type { FlagStore, FlagWrite } from './flag-store';
+export type { SegmentStore, SegmentWrite } from './segment-store';
+export type { TokenStore } from './token-store';
