@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OpenFeature } from '@openfeature/server-sdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSdk, SDK_ENTRIES, type SdkBuild } from '../../sdk/build';
+import { sampleDocument } from './flag-server';
+
+const importsOf = (code: string) =>
+  [...code.matchAll(/(?:from|import)\s*["']([^"']+)["']/g)].map((m) => m[1]);
+
+describe('the published bundle', () => {
+  let built: SdkBuild;
+  const read = (entry: string) => readFileSync(join(built.outdir, `${entry}.js`), 'utf8');
+
+  beforeAll(async () => {
+    built = await buildSdk(join(process.cwd(), 'test-artifacts', 'sdk-bundle-dist'));
+  });
+
+  it('keeps the main entry within 10 kB gzipped, with no imports at all', () => {
+    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(10_000);
+    expect(importsOf(read('index'))).toEqual([]);
+    // The zod schema stays out: the SDK validates documents with the evaluator's own checks.
+    expect(read('index')).not.toMatch(/zod|ZodError/);
+  });
+
+  it('has one evaluator: the other entries load the main one instead of copying it', () => {
+    for (const entry of SDK_ENTRIES.filter((e) => e !== 'index')) {
+      const code = read(entry);
+      expect(code, entry).not.toContain('86028157');
+      expect(code.length, entry).toBeLessThan(4000);
+    }
+    expect(read('index')).toContain('86028157');
+    expect(importsOf(read('openfeature-server'))).toEqual(['@openfeature/server-sdk', './index.js']);
+    expect(importsOf(read('openfeature-web'))).toEqual(['@openfeature/web-sdk', './index.js']);
+    expect(importsOf(read('wechat'))).toEqual([]);
+  });
+
+  it('serves OpenFeature from the built provider', async () => {
+    const { OmnilabProvider } = await import(pathToFileURL(join(built.outdir, 'openfeature-server.js')).href);
+    await OpenFeature.setProviderAndWait(
+      new OmnilabProvider({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() }),
+    );
+    const client = OpenFeature.getClient();
+    expect(await client.getBooleanValue('new-checkout', false, { targetingKey: 'c1' })).toBe(true);
+    expect(await client.getStringValue('transfer-button', '', { targetingKey: 'c1' })).toMatch(
+      /^(blue|green)$/,
+    );
+    await OpenFeature.close();
+  });
+});
