@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatEvaluationBench, runEvaluationBench } from './evaluation-bench';
+import { formatSdkBench, runSdkBench } from './sdk-bench';
 
 interface Bench {
   name: string;
@@ -13,7 +14,10 @@ interface Bench {
   format: (result: never) => string;
 }
 
-const BENCHES: Bench[] = [{ name: 'evaluation', run: runEvaluationBench, format: formatEvaluationBench }];
+const BENCHES: Bench[] = [
+  { name: 'evaluation', run: runEvaluationBench, format: formatEvaluationBench },
+  { name: 'sdk', run: () => runSdkBench(), format: formatSdkBench },
+];
 
 function usage(): string {
   return [
