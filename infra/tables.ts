@@ -18,7 +18,7 @@ export interface IndexDefinition {
 
 export interface TableDefinition {
   /** Stable id; the deployed name is `<prefix><suffix>`. */
-  id: 'config' | 'tokens' | 'audit' | 'metrics';
+  id: 'config' | 'tokens' | 'audit' | 'metrics' | 'events';
   suffix: string;
   partitionKey: KeyDefinition;
   sortKey?: KeyDefinition;
@@ -65,6 +65,15 @@ export const TABLES: readonly TableDefinition[] = [
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
   },
+  {
+    // Experiment data: each unit's events (the dedupe keys) and state, and the sharded statistics.
+    // Written only in transactions; read by key and by one partition per experiment.
+    id: 'events',
+    suffix: 'events',
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [],
+  },
 ];
 
 export type TableId = TableDefinition['id'];
@@ -83,5 +92,6 @@ export function tableNames(prefix: string): TableNames {
     tokens: tableName(prefix, 'tokens'),
     audit: tableName(prefix, 'audit'),
     metrics: tableName(prefix, 'metrics'),
+    events: tableName(prefix, 'events'),
   };
 }

@@ -9,12 +9,16 @@ import { type TableNames, tableNames } from '../../infra/tables';
 import type { AuditStore } from '../../shared/store/audit-store';
 import type { ClientMetricsStore } from '../../shared/store/client-metrics-store';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
+import type { EventStore } from '../../shared/store/event-store';
+import type { ExperimentStore, MetricStore } from '../../shared/store/experiment-store';
 import type { FlagStore } from '../../shared/store/flag-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import type { TokenStore } from '../../shared/store/token-store';
 import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
 import { createDynamoClientMetricsStore } from '../stores/dynamo-client-metrics-store';
 import { createDynamoEnvironmentStore } from '../stores/dynamo-environment-store';
+import { createDynamoEventStore } from '../stores/dynamo-event-store';
+import { createDynamoExperimentStore, createDynamoMetricStore } from '../stores/dynamo-experiment-store';
 import { createDynamoFlagStore } from '../stores/dynamo-flag-store';
 import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
@@ -30,6 +34,9 @@ export interface Runtime {
   tokens: TokenStore;
   audit: AuditStore;
   clientMetrics: ClientMetricsStore;
+  experiments: ExperimentStore;
+  metrics: MetricStore;
+  events: EventStore;
   served: ServedConfig;
   now: () => Date;
   newId: () => string;
@@ -62,7 +69,7 @@ export function createDynamoClients(
 
 export function createRuntime(config: OmnilabConfig, clients = createDynamoClients(config)): Runtime {
   const tables = tableNames(config.tablePrefix);
-  const { doc } = clients;
+  const { client, doc } = clients;
   const flags = createDynamoFlagStore(doc, tables);
   const segments = createDynamoSegmentStore(doc, tables);
   return {
@@ -74,6 +81,9 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     tokens: createDynamoTokenStore(doc, tables),
     audit: createDynamoAuditStore(doc, tables),
     clientMetrics: createDynamoClientMetricsStore(doc, tables, config.metricsRetentionDays),
+    experiments: createDynamoExperimentStore(doc, tables),
+    metrics: createDynamoMetricStore(doc, tables),
+    events: createDynamoEventStore(client, { table: tables.events }),
     served: createServedConfig({ flags, segments, channels: config.channels, cacheMs: config.configCacheMs }),
     now: () => new Date(),
     newId: () => randomUUID(),

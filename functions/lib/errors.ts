@@ -9,4 +9,5 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VERSION_CONFLICT: 409,
   ALREADY_EXISTS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
 };

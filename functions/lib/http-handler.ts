@@ -12,6 +12,7 @@ import {
   NotFoundError,
   OmnilabError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
 } from '../../shared/model/errors';
@@ -178,6 +179,12 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
       if (error instanceof OmnilabError) {
         const field = error instanceof ValidationError ? error.field : undefined;
         request.response = errorResult(STATUS_BY_CODE[error.code], error.code, error.message, field);
+        if (error instanceof ServiceUnavailableError) {
+          request.response.headers = {
+            ...request.response.headers,
+            'retry-after': String(error.retryAfterSeconds),
+          };
+        }
         return;
       }
       // Only the error's class and the route: messages may carry customer ids or secrets.

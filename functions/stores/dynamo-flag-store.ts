@@ -6,6 +6,19 @@ import { auditItems, queryAll, stripKeys, type TransactItem, transactGroups } fr
 
 const PK = 'flag';
 
+/** A flag's conditional put, for any transaction that changes flags (experiments write theirs too). */
+export function flagPutItem(table: string, w: FlagWrite): TransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: { pk: PK, sk: w.flag.name, ...w.flag },
+      ...(w.expectedVersion === null
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } }),
+    },
+  };
+}
+
 export function createDynamoFlagStore(
   doc: DynamoDBDocumentClient,
   tables: { config: string; audit: string },
@@ -32,18 +45,7 @@ export function createDynamoFlagStore(
         } else other.push(a);
       }
       const groups = writes.map((w, i) => {
-        const put: TransactItem = {
-          Put: {
-            TableName: tables.config,
-            Item: { pk: PK, sk: w.flag.name, ...w.flag },
-            ...(w.expectedVersion === null
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :v',
-                  ExpressionAttributeValues: { ':v': w.expectedVersion },
-                }),
-          },
-        };
+        const put = flagPutItem(tables.config, w);
         const entries = [...(byFlag.get(w.flag.name) ?? []), ...(i === 0 ? other : [])];
         return {
           items: [put, ...entries.flatMap((e) => auditItems(tables.audit, e))],

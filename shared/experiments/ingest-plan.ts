@@ -11,9 +11,9 @@ import type { MetricDefinition } from '../model/metric';
 import { toScaled } from './exact';
 import type { ExposureObservation, MetricObservation } from './unit-state';
 
-/** A unit's key: its type and id. Customers and clusters live side by side. */
-export function unitKey(unit: RandomisationUnit, id: string): string {
-  return `${unit}#${id}`;
+/** A unit's key: its environment, type and id. Customers and clusters live side by side. */
+export function unitKey(environment: string, unit: RandomisationUnit, id: string): string {
+  return `${environment}:${unit}#${id}`;
 }
 
 export interface PreparedEvent {
@@ -28,8 +28,11 @@ export interface IngestPlan {
   accepted: PreparedEvent[];
   /** Outcomes decided without storage: rejections, and repeats of an id within the batch. */
   decided: EventOutcome[];
-  /** The order of the batch, so the answer lists outcomes in the order events came. */
-  order: string[];
+  /**
+   * One slot per event, in the batch's order: the outcome decided here, or null for an event
+   * whose outcome storage decides (looked up by its id).
+   */
+  slots: { id: string; outcome: EventOutcome | null }[];
 }
 
 export interface PlanContext {
@@ -38,6 +41,8 @@ export interface PlanContext {
   channels: readonly string[];
   /** Milliseconds since the epoch: events from further ahead than a day are refused. */
   now: number;
+  /** Units are kept apart per environment, so test traffic never mixes with production's. */
+  environment: string;
 }
 
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
@@ -87,7 +92,7 @@ function prepare(
       return `properties.${experiment.unit}: is required, "${e.experiment}" is randomised by ${experiment.unit}`;
     return {
       id: e.id,
-      units: [unitKey(experiment.unit, unitId)],
+      units: [unitKey(ctx.environment, experiment.unit, unitId)],
       exposure: { id: e.id, experiment: e.experiment, variant: e.variant, channel: e.channel, at },
     };
   }
@@ -95,10 +100,10 @@ function prepare(
   if (!ctx.catalogue.has(e.metric)) return `metric: no metric "${e.metric}" in the catalogue`;
   const value = toScaled(e.value);
   if (typeof value === 'string') return `value: ${value}`;
-  const units = [unitKey('customer', e.userId)];
+  const units = [unitKey(ctx.environment, 'customer', e.userId)];
   for (const unit of clusters) {
     const unitId = unitIdOf(unit, e);
-    if (unitId) units.push(unitKey(unit, unitId));
+    if (unitId) units.push(unitKey(ctx.environment, unit, unitId));
   }
   return { id: e.id, units, metric: { id: e.id, metric: e.metric, value, at } };
 }
@@ -106,23 +111,27 @@ function prepare(
 export function planIngestion(raw: readonly unknown[], ctx: PlanContext): IngestPlan {
   const accepted: PreparedEvent[] = [];
   const decided: EventOutcome[] = [];
-  const order: string[] = [];
+  const slots: IngestPlan['slots'] = [];
   const seen = new Set<string>();
   const clusters = clusterUnits(ctx);
+  const decide = (outcome: EventOutcome) => {
+    decided.push(outcome);
+    slots.push({ id: outcome.id, outcome });
+  };
   for (let index = 0; index < raw.length; index++) {
     const id = eventId(raw[index], index);
-    order.push(id);
     const prepared = prepare(raw[index], ctx, clusters);
     if (typeof prepared === 'string') {
-      decided.push({ id, status: 'rejected', reason: prepared });
+      decide({ id, status: 'rejected', reason: prepared });
       continue;
     }
     if (seen.has(prepared.id)) {
-      decided.push({ id, status: 'duplicate' });
+      decide({ id, status: 'duplicate' });
       continue;
     }
     seen.add(prepared.id);
     accepted.push(prepared);
+    slots.push({ id, outcome: null });
   }
-  return { accepted, decided, order };
+  return { accepted, decided, slots };
 }

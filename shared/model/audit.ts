@@ -4,7 +4,7 @@
  * shows; the shape already carries them so stored entries need no migration then.
  */
 
-export type AuditTargetType = 'flag' | 'segment' | 'environment' | 'token';
+export type AuditTargetType = 'flag' | 'segment' | 'environment' | 'token' | 'experiment' | 'metric';
 
 export interface AuditEntry {
   id: string;

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'VERSION_CONFLICT'
   | 'ALREADY_EXISTS'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAVAILABLE';
 
 export class OmnilabError extends Error {
   readonly code: ErrorCode;
@@ -57,5 +58,15 @@ export class ConflictError extends OmnilabError {
 export class PayloadTooLargeError extends OmnilabError {
   constructor(limitBytes: number) {
     super('PAYLOAD_TOO_LARGE', `the request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+/** The work could not finish now (an overloaded or restarting database): the same request may be sent again. */
+export class ServiceUnavailableError extends OmnilabError {
+  /** Seconds the caller should wait before retrying. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1) {
+    super('UNAVAILABLE', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -7,6 +7,8 @@ export type {
   ClientRegistrationRow,
 } from './client-metrics-store';
 export type { EnvironmentStore } from './environment-store';
+export type { EventStore, StoredOutcome } from './event-store';
+export type { ExperimentStore, MetricStore, StoredExperiment, StoredMetric } from './experiment-store';
 export type { FlagStore, FlagWrite } from './flag-store';
 export type { SegmentStore, SegmentWrite } from './segment-store';
 export type { TokenStore } from './token-store';

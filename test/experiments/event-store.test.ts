@@ -1,8 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
   addVectors,
@@ -30,14 +29,12 @@ const catalogue: MetricDefinition[] = [
   },
 ];
 
-let db: DynamoDbLocal;
 let client: DynamoDBClient;
-const TABLE = 'event-store-test';
+const TABLE = `event-store-test-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
-  db = await startDynamoDbLocal();
   client = new DynamoDBClient({
-    endpoint: db.endpoint,
+    endpoint: inject('dynamodbEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -57,9 +54,8 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
+afterAll(() => {
   client?.destroy();
-  await db?.stop();
 });
 
 /** A seeded workload: customers, exposures to two experiments, metric events around them. */
@@ -71,7 +67,7 @@ function workload(run: number, seed: number, customers: number): PreparedEvent[]
   };
   const events: PreparedEvent[] = [];
   for (let c = 0; c < customers; c++) {
-    const unit = unitKey('customer', `r${run}-c${c}`);
+    const unit = unitKey('test', 'customer', `r${run}-c${c}`);
     const n = 1 + Math.floor(rnd() * 6);
     for (let i = 0; i < n; i++) {
       const id = `r${run}-c${c}-e${i}`;

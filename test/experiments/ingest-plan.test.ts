@@ -32,6 +32,7 @@ const ctx = {
   ]),
   channels: ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'],
   now: NOW,
+  environment: 'production',
 };
 
 const at = '2026-11-28T11:00:00Z';
@@ -68,9 +69,9 @@ describe('planIngestion', () => {
     );
     expect(plan.decided).toEqual([]);
     expect(plan.accepted.map((e) => e.units)).toEqual([
-      ['customer#c1'],
-      ['customer#c1', 'branch#sh-001'],
-      ['branch#sh-001'],
+      ['production:customer#c1'],
+      ['production:customer#c1', 'production:branch#sh-001'],
+      ['production:branch#sh-001'],
     ]);
     expect(plan.accepted[1].metric?.value).toBe(10000n);
   });
@@ -99,7 +100,8 @@ describe('planIngestion', () => {
 
   it('answers a repeated id within one batch as a duplicate, in order', () => {
     const plan = planIngestion([exposure('e1'), exposure('e1'), metric('m1')], ctx);
-    expect(plan.order).toEqual(['e1', 'e1', 'm1']);
+    expect(plan.slots.map((s) => s.id)).toEqual(['e1', 'e1', 'm1']);
+    expect(plan.slots.map((s) => s.outcome?.status ?? null)).toEqual([null, 'duplicate', null]);
     expect(plan.accepted.map((e) => e.id)).toEqual(['e1', 'm1']);
     expect(plan.decided).toEqual([{ id: 'e1', status: 'duplicate' }]);
   });
