@@ -37,6 +37,8 @@ const CLIENT = 'functions/handlers/client-api-handler.ts';
 const FRONTEND = 'functions/handlers/frontend-api-handler.ts';
 const OFREP = 'functions/handlers/ofrep-handler.ts';
 const OPENAPI = 'functions/handlers/openapi-handler.ts';
+const ADMIN_EXPERIMENTS = 'functions/handlers/admin-experiments-handler.ts';
+const EVENTS = 'functions/handlers/events-handler.ts';
 
 export const ROUTES: readonly Route[] = [
   {
@@ -214,6 +216,56 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'POST', path: '/ofrep/v1/evaluate/flags', function: 'ofrep', entry: OFREP, access: 'evaluation' },
   { method: 'GET', path: '/api/openapi.json', function: 'openapi', entry: OPENAPI, access: 'public' },
+  {
+    method: 'GET',
+    path: '/api/admin/me',
+    function: 'admin-tokens',
+    entry: ADMIN_TOKENS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/experiments',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/experiments/{key}',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/experiments/{key}',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-write',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/experiments/{key}/results',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/metrics',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/metrics/{key}',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-write',
+  },
+  { method: 'POST', path: '/api/events', function: 'events', entry: EVENTS, access: 'client' },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

@@ -10,7 +10,8 @@ import type { EnvironmentCreate } from '../schemas/admin-schemas';
 
 export function createAdminEnvironmentsHandler(runtime: Runtime) {
   return createHttpHandler(httpDeps(runtime), {
-    'GET /api/admin/environments': async () => json(200, { environments: await runtime.environments.list() }),
+    'GET /api/admin/environments': async () =>
+      json(200, { environments: await runtime.environments.list(), channels: runtime.config.channels }),
 
     'POST /api/admin/environments': async (req) => {
       const body = req.body as EnvironmentCreate;

@@ -16,6 +16,9 @@ export function createAdminTokensHandler(runtime: Runtime) {
   return createHttpHandler(httpDeps(runtime), {
     'GET /api/admin/tokens': async () => json(200, { tokens: (await runtime.tokens.list()).map(publicView) }),
 
+    // The console shows or hides actions by what the signed-in token may do.
+    'GET /api/admin/me': async (req) => json(200, req.principal),
+
     'POST /api/admin/tokens': async (req) => {
       const body = req.body as TokenCreate;
       if (body.environment !== undefined) await requireEnvironment(runtime, body.environment);

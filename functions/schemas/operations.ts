@@ -2,7 +2,10 @@
  * What each route accepts, by route key: the HTTP stack validates requests with these schemas and
  * the OpenAPI document is generated from them.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { MAX_EVENT_BATCH_BYTES } from '../../shared/model/event';
+import { eventBatchSchema } from '../../shared/model/event-schema';
+import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
 import {
   auditQuerySchema,
   channelToggleSchema,
@@ -78,6 +81,27 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /api/admin/tokens': { summary: 'List tokens, without secrets' },
   'POST /api/admin/tokens': { summary: 'Create a token; its secret is shown once', body: tokenCreateSchema },
   'DELETE /api/admin/tokens/{id}': { summary: 'Revoke a token' },
+  'GET /api/admin/me': { summary: 'The principal of the token sent: its kind, role and squad' },
+  'GET /api/admin/experiments': { summary: 'List experiments' },
+  'GET /api/admin/experiments/{key}': { summary: 'Read an experiment' },
+  'PUT /api/admin/experiments/{key}': {
+    summary: 'Create an experiment (no version) or change it (the version read); writes its flags too',
+    body: experimentPutSchema,
+  },
+  'GET /api/admin/experiments/{key}/results': {
+    summary: "An experiment's results: lift, intervals, chance to win, SRM, guardrails, verdict",
+    query: z.strictObject({ channel: z.string().min(1).max(50).optional() }),
+  },
+  'GET /api/admin/metrics': { summary: 'The metric catalogue' },
+  'PUT /api/admin/metrics/{key}': {
+    summary: 'Create a metric (no version) or change it (the version read)',
+    body: metricPutSchema,
+  },
+  'POST /api/events': {
+    summary: 'Ingest up to 500 exposure and metric events; each gets its own outcome',
+    body: eventBatchSchema,
+    maxBodyBytes: MAX_EVENT_BATCH_BYTES,
+  },
   'GET /api/client/features': { summary: 'Unleash client API: the client-features document (ETag, 304)' },
   'POST /api/client/register': {
     summary: 'Unleash client API: an SDK instance registers',

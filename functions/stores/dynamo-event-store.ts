@@ -6,13 +6,17 @@
  * the summed statistic changes (ADD). A failed condition names a duplicate or a concurrent writer;
  * the rest is retried from fresh reads, so nothing is lost and nothing counts twice.
  */
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
   QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { PreparedEvent } from '../../shared/experiments/ingest-plan';
 import {
   applyUnitEvents,
@@ -30,7 +34,14 @@ import {
 import { decodeUnitState, encodeUnitState } from '../../shared/experiments/unit-state-codec';
 import type { MetricDefinition } from '../../shared/model/metric';
 import type { EventStore, StoredOutcome } from '../../shared/store/event-store';
-import { MAX_TRANSACTION_ITEMS, type TransactItem } from './dynamo-support';
+import { MAX_TRANSACTION_ITEMS } from './dynamo-support';
+
+type TransactItem = TransactWriteItem;
+type Item = Record<string, AttributeValue>;
+
+const toItem = (o: Record<string, unknown>): Item => marshall(o, { removeUndefinedValues: true });
+// Numbers come back as exact decimal strings: totals exceed what a float holds exactly.
+const fromItem = (i: Item): Record<string, unknown> => unmarshall(i, { wrapNumbers: true });
 
 export interface DynamoEventStoreOptions {
   table: string;
@@ -100,14 +111,10 @@ function num(x: unknown): number {
 }
 
 /**
- * `client` is the low-level client: the store reads numbers as exact decimal strings
- * (wrapNumbers), since totals exceed what a float holds exactly.
+ * `client` is the low-level client, used with explicit (un)marshalling: a document client made
+ * from a shared client shares its translation settings, and this store needs exact numbers.
  */
 export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEventStoreOptions): EventStore {
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-    unmarshallOptions: { wrapNumbers: true },
-  });
   const table = options.table;
   const shards = options.shards ?? 16;
   const maxAttempts = options.maxAttempts ?? 10;
@@ -118,16 +125,17 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
   async function readStates(units: string[]): Promise<Map<string, { version: number; state: UnitState }>> {
     const out = new Map<string, { version: number; state: UnitState }>();
     for (const part of chunk(units, 100)) {
-      let keys: Record<string, unknown>[] | undefined = part.map((u) => ({ pk: unitPk(u), sk: 'STATE' }));
+      let keys: Item[] | undefined = part.map((u) => toItem({ pk: unitPk(u), sk: 'STATE' }));
       while (keys && keys.length > 0) {
-        const res = await doc.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+        const res: BatchGetItemCommandOutput = await client.send(
+          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
         );
-        for (const item of res.Responses?.[table] ?? []) {
+        for (const raw of res.Responses?.[table] ?? []) {
+          const item = fromItem(raw);
           const unit = String(item.pk).slice('UNIT#'.length);
           out.set(unit, { version: num(item.version), state: decodeUnitState(String(item.state)) });
         }
-        keys = res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+        keys = res.UnprocessedKeys?.[table]?.Keys;
       }
     }
     return out;
@@ -136,18 +144,19 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
   async function readHistory(unit: string): Promise<{ metrics: MetricObservation[]; ids: Set<string> }> {
     const metrics: MetricObservation[] = [];
     const ids = new Set<string>();
-    let start: Record<string, unknown> | undefined;
+    let start: Item | undefined;
     do {
-      const res = await doc.send(
+      const res = await client.send(
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
-          ExpressionAttributeValues: { ':pk': unitPk(unit), ':evt': 'EVT#' },
+          ExpressionAttributeValues: toItem({ ':pk': unitPk(unit), ':evt': 'EVT#' }),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of res.Items ?? []) {
+      for (const raw of res.Items ?? []) {
+        const item = fromItem(raw);
         const id = String(item.sk).slice('EVT#'.length);
         ids.add(id);
         if (item.t === 'm')
@@ -175,17 +184,22 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           channel: e.exposure!.channel,
           at: e.exposure!.at,
         };
-    return { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return { Put: { TableName: table, Item: toItem(item), ConditionExpression: 'attribute_not_exists(pk)' } };
   }
 
   function stateItem(w: UnitWork): TransactItem {
     return {
       Put: {
         TableName: table,
-        Item: { pk: unitPk(w.unit), sk: 'STATE', version: w.version + 1, state: encodeUnitState(w.after) },
+        Item: toItem({
+          pk: unitPk(w.unit),
+          sk: 'STATE',
+          version: w.version + 1,
+          state: encodeUnitState(w.after),
+        }),
         ...(w.version === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.version } }),
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: toItem({ ':v': w.version }) }),
       },
     };
   }
@@ -205,10 +219,10 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return {
       Update: {
         TableName: table,
-        Key: { pk: statsPk(experiment), sk: `CELL#${variant}#${channel}#${shard}` },
+        Key: toItem({ pk: statsPk(experiment), sk: `CELL#${variant}#${channel}#${shard}` }),
         UpdateExpression: `ADD ${parts.join(', ')}`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: toItem(values),
       },
     };
   }
@@ -353,7 +367,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     await runAll(
       transactions.map((tx) => async () => {
         try {
-          await doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
+          await client.send(new TransactWriteItemsCommand({ TransactItems: tx.items }));
           for (const id of tx.eventIds) outcomes.set(id, 'accepted');
         } catch (e) {
           if (!isRetryable(e)) throw e;
@@ -394,24 +408,24 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
 
     async readCells(experiment) {
       const cells = new Map<string, StatsVector>();
-      let start: Record<string, unknown> | undefined;
+      let start: Item | undefined;
       do {
-        const res = await doc.send(
+        const res = await client.send(
           new QueryCommand({
             TableName: table,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': statsPk(experiment) },
+            ExpressionAttributeValues: toItem({ ':pk': statsPk(experiment) }),
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of res.Items ?? []) {
+        for (const raw of res.Items ?? []) {
+          const item = fromItem(raw);
           const [, variant, channel] = String(item.sk).split('#');
           const key = cellKey(experiment, variant, channel);
           const v = cells.get(key) ?? new Map<string, bigint>();
           for (const [field, value] of Object.entries(item)) {
             if (field === 'pk' || field === 'sk') continue;
-            // Numbers come back as exact decimal strings (wrapNumbers): no float ever touches a total.
             const n = BigInt(String((value as { value?: string }).value ?? value));
             const sum = (v.get(field) ?? 0n) + n;
             if (sum === 0n) v.delete(field);

@@ -64,7 +64,7 @@ function variantsOf(e: Experiment): VariantDefinition[] {
 }
 
 interface ProjectionOptions {
-  /** Running experiments sharing this experiment's layer, this one included. */
+  /** The experiments sharing this experiment's layer, this one included (drafts hold no range). */
   layerMates?: readonly Experiment[];
   /** Channels where a guardrail halted the treatment: off until an approved change resumes them. */
   haltedChannels?: readonly string[];
@@ -104,9 +104,9 @@ export function experimentFlags(e: Experiment, options: ProjectionOptions): Flag
   own.variants = variantsOf(e);
   own.impressionData = !shipped;
 
-  const mates = layerOrder(
-    (options.layerMates ?? []).filter((m) => m.status === 'running' || m.key === e.key),
-  );
+  // Every experiment that ever ran in the layer keeps its range: were a stopped one to give its
+  // buckets back, the ranges after it would shift and move customers between experiments.
+  const mates = layerOrder((options.layerMates ?? []).filter((m) => m.status !== 'draft' || m.key === e.key));
   const inLayer = e.layer !== undefined && !shipped && mates.some((m) => m.key === e.key);
   if (!inLayer || e.layer === undefined) {
     own.environments[e.environment] = {

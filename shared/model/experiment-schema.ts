@@ -14,32 +14,41 @@ export const keySchema = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dots, dashes or underscores');
 
-export const metricSchema = z
-  .strictObject({
-    key: keySchema,
-    name: z.string().min(1).max(200),
-    description: z.string().max(2000).optional(),
-    kind: z.enum(METRIC_KINDS),
-    direction: z.enum(['higher-is-better', 'lower-is-better']),
-    unit: z.string().min(1).max(50),
-    numerator: keySchema.optional(),
-    denominator: keySchema.optional(),
-  })
-  .superRefine((m, ctx) => {
-    if (m.kind === 'ratio') {
-      if (!m.numerator)
-        ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'is required for a ratio metric' });
-      if (!m.denominator)
-        ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'is required for a ratio metric' });
-      if (m.numerator && m.numerator === m.denominator)
-        ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'must differ from the numerator' });
-      return;
-    }
-    if (m.numerator !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'is only for ratio metrics' });
-    if (m.denominator !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'is only for ratio metrics' });
-  });
+const metricFields = {
+  key: keySchema,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  kind: z.enum(METRIC_KINDS),
+  direction: z.enum(['higher-is-better', 'lower-is-better']),
+  unit: z.string().min(1).max(50),
+  numerator: keySchema.optional(),
+  denominator: keySchema.optional(),
+};
+
+/** The version a write read; absent when creating. */
+const writeVersion = { version: z.number().int().min(1).optional() };
+
+function checkMetric(
+  m: { kind: string; numerator?: string; denominator?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (m.kind === 'ratio') {
+    if (!m.numerator)
+      ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'is required for a ratio metric' });
+    if (!m.denominator)
+      ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'is required for a ratio metric' });
+    if (m.numerator && m.numerator === m.denominator)
+      ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'must differ from the numerator' });
+    return;
+  }
+  if (m.numerator !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'is only for ratio metrics' });
+  if (m.denominator !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['denominator'], message: 'is only for ratio metrics' });
+}
+
+export const metricSchema = z.strictObject(metricFields).superRefine(checkMetric);
+export const metricPutSchema = z.strictObject({ ...metricFields, ...writeVersion }).superRefine(checkMetric);
 
 export const experimentVariantSchema = z.strictObject({
   name: z
@@ -59,54 +68,62 @@ export const guardrailSchema = z.strictObject({
   tolerance: z.number().min(0).max(10),
 });
 
-export const experimentSchema = z
-  .strictObject({
-    key: keySchema,
-    name: z.string().min(1).max(200),
-    hypothesis: z.string().min(1).max(2000),
-    squad: keySchema,
-    environment: z.string().min(1).max(50).default('production'),
-    trafficPercent: z.number().min(0).max(100).default(100),
-    channels: z
-      .array(z.string().min(1).max(50))
-      .min(1)
-      .default([...DEFAULT_CHANNELS]),
-    unit: z.enum(RANDOMISATION_UNITS).default('customer'),
-    variants: z.array(experimentVariantSchema).min(2).max(10),
-    primaryMetric: keySchema,
-    secondaryMetrics: z.array(keySchema).max(20).default([]),
-    guardrails: z.array(guardrailSchema).max(20).default([]),
-    layer: keySchema.optional(),
-    status: z.enum(EXPERIMENT_STATUSES).default('draft'),
-    shippedVariant: z.string().min(1).max(100).optional(),
-    startedAt: z.iso.datetime().optional(),
-    stoppedAt: z.iso.datetime().optional(),
-    analysis: z
-      .strictObject({
-        sequential: z.boolean().default(true),
-        alpha: z.number().gt(0).lt(0.5).default(0.05),
-        cuped: z.boolean().default(true),
-      })
-      .default({ sequential: true, alpha: 0.05, cuped: true }),
-  })
-  .superRefine((e, ctx) => {
-    const names = new Set<string>();
-    e.variants.forEach((v, i) => {
-      if (names.has(v.name))
-        ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: 'is a duplicate' });
-      names.add(v.name);
-    });
-    if (e.status === 'shipped' && !e.shippedVariant)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['shippedVariant'],
-        message: 'is required when the status is shipped',
-      });
-    if (e.shippedVariant && !names.has(e.shippedVariant))
-      ctx.addIssue({ code: 'custom', path: ['shippedVariant'], message: 'must name one of the variants' });
-    if (new Set(e.channels).size !== e.channels.length)
-      ctx.addIssue({ code: 'custom', path: ['channels'], message: 'has a duplicate channel' });
+const experimentFields = {
+  key: keySchema,
+  name: z.string().min(1).max(200),
+  hypothesis: z.string().min(1).max(2000),
+  squad: keySchema,
+  environment: z.string().min(1).max(50).default('production'),
+  trafficPercent: z.number().min(0).max(100).default(100),
+  channels: z
+    .array(z.string().min(1).max(50))
+    .min(1)
+    .default([...DEFAULT_CHANNELS]),
+  unit: z.enum(RANDOMISATION_UNITS).default('customer'),
+  variants: z.array(experimentVariantSchema).min(2).max(10),
+  primaryMetric: keySchema,
+  secondaryMetrics: z.array(keySchema).max(20).default([]),
+  guardrails: z.array(guardrailSchema).max(20).default([]),
+  layer: keySchema.optional(),
+  status: z.enum(EXPERIMENT_STATUSES).default('draft'),
+  shippedVariant: z.string().min(1).max(100).optional(),
+  startedAt: z.iso.datetime().optional(),
+  stoppedAt: z.iso.datetime().optional(),
+  analysis: z
+    .strictObject({
+      sequential: z.boolean().default(true),
+      alpha: z.number().gt(0).lt(0.5).default(0.05),
+      cuped: z.boolean().default(true),
+    })
+    .default({ sequential: true, alpha: 0.05, cuped: true }),
+};
+
+function checkExperiment(
+  e: { variants: { name: string }[]; status: string; shippedVariant?: string; channels: string[] },
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Set<string>();
+  e.variants.forEach((v, i) => {
+    if (names.has(v.name))
+      ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: 'is a duplicate' });
+    names.add(v.name);
   });
+  if (e.status === 'shipped' && !e.shippedVariant)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['shippedVariant'],
+      message: 'is required when the status is shipped',
+    });
+  if (e.shippedVariant && !names.has(e.shippedVariant))
+    ctx.addIssue({ code: 'custom', path: ['shippedVariant'], message: 'must name one of the variants' });
+  if (new Set(e.channels).size !== e.channels.length)
+    ctx.addIssue({ code: 'custom', path: ['channels'], message: 'has a duplicate channel' });
+}
+
+export const experimentSchema = z.strictObject(experimentFields).superRefine(checkExperiment);
+export const experimentPutSchema = z
+  .strictObject({ ...experimentFields, ...writeVersion })
+  .superRefine(checkExperiment);
 
 export type MetricInput = z.input<typeof metricSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
