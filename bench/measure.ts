@@ -20,11 +20,4 @@ export function measure(run: () => number, { rounds = 7, warmupRounds = 3 } = {}
   return { nsPerOp, opsPerSecond: 1e9 / nsPerOp, rounds };
 }
 
-export function formatTable(rows: Record<string, string | number>[]): string {
-  if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]);
-  const cells = rows.map((r) => keys.map((k) => String(r[k])));
-  const widths = keys.map((k, i) => Math.max(k.length, ...cells.map((c) => c[i].length)));
-  const line = (xs: string[]) => xs.map((x, i) => x.padEnd(widths[i])).join('  ');
-  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
-}
+export { formatTable } from '../cli/format-table';

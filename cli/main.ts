@@ -1,0 +1,190 @@
+/**
+ * `npx omnilab`: experiments as code against a running platform.
+ *   plan     the diff between experiments/ and the platform
+ *   apply    make the platform match (idempotent; through the admin API, so it is audited)
+ *   results  an experiment's results as a readable table
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CHANNELS } from '../shared/model/channels';
+import type { Flag } from '../shared/model/flag';
+import { type ApiClient, ApiError, createApiClient } from './api-client';
+import { type AsCode, AsCodeError, type ExperimentAsCode, loadAsCode, type MetricAsCode } from './as-code';
+import { type Change, type CurrentState, formatPlan, fullChannels, planChanges } from './plan';
+import { progressBar } from './progress';
+
+const HELP: Record<string, string> = {
+  main: `Usage: npx omnilab <command> [options]
+
+Commands:
+  plan                 Show what apply would change on the platform
+  apply                Make the platform match experiments/ (safe to run again)
+  results <experiment> Print an experiment's results as a table
+
+Options (every command):
+  --url <url>     The platform (default: $OMNILAB_URL or http://localhost:4242)
+  --token <token> An admin token (default: $OMNILAB_TOKEN); \`npm start\` prints the local one
+  -h, --help      Show help for a command: npx omnilab plan --help`,
+  plan: `Usage: npx omnilab plan [--dir experiments] [--url <url>] [--token <token>]
+
+Reads metrics.yaml, flags.yaml and experiments/*.yaml under --dir, checks them against the
+schemas the API uses, and prints what apply would create and update. Changes nothing.
+Exits 0 when nothing would change, 2 when something would.`,
+  apply: `Usage: npx omnilab apply [--dir experiments] [--url <url>] [--token <token>]
+
+Creates and updates metrics, flags and experiments through the admin API so that the platform
+matches --dir. Running it twice changes nothing the second time. Resources the YAML does not
+mention are left alone.`,
+  results: `Usage: npx omnilab results <experiment> [--channel <channel>] [--json] [--url <url>] [--token <token>]
+
+Prints the experiment's results: per metric and variant the lift, its interval and p-value,
+chance to win, the sample-ratio check, guardrails, and the verdict in plain words.`,
+};
+
+interface Options {
+  url: string;
+  token: string;
+  dir: string;
+  channel?: string;
+  json: boolean;
+  help: boolean;
+}
+
+async function currentState(api: ApiClient): Promise<CurrentState> {
+  const [metrics, flags, experiments, environments] = await Promise.all([
+    api.get<{ metrics: (MetricAsCode & { version: number })[] }>('/api/admin/metrics'),
+    api.get<{ flags: Flag[] }>('/api/admin/flags'),
+    api.get<{ experiments: (ExperimentAsCode & { version: number })[] }>('/api/admin/experiments'),
+    api.get<{ channels?: string[] }>('/api/admin/environments'),
+  ]);
+  return {
+    metrics: new Map(metrics.metrics.map((m) => [m.key, m])),
+    flags: new Map(flags.flags.map((f) => [f.name, f])),
+    experiments: new Map(experiments.experiments.map((e) => [e.key, e])),
+    channels: environments.channels ?? [...DEFAULT_CHANNELS],
+  };
+}
+
+async function applyFlag(
+  api: ApiClient,
+  desired: AsCode['flags'][number],
+  current: Flag | undefined,
+  channels: readonly string[],
+) {
+  const environments = Object.fromEntries(
+    Object.entries(desired.environments ?? {}).map(([env, s]) => [
+      env,
+      { enabled: s.enabled, channels: fullChannels(s.channels, channels), strategies: s.strategies ?? [] },
+    ]),
+  );
+  if (!current) {
+    await api.post('/api/admin/flags', { ...desired, environments });
+    return;
+  }
+  const path = `/api/admin/flags/${encodeURIComponent(desired.name)}`;
+  const { name: _n, environments: _e, ...fields } = desired;
+  let flag = await api.put<Flag>(path, { version: current.version, ...fields });
+  for (const [env, state] of Object.entries(environments)) {
+    flag = await api.put<Flag>(`${path}/environments/${encodeURIComponent(env)}`, {
+      version: flag.version,
+      ...state,
+    });
+  }
+}
+
+async function apply(api: ApiClient, desired: AsCode, state: CurrentState, changes: Change[]): Promise<void> {
+  const todo = changes.filter((c) => c.action !== 'unchanged');
+  const bar = progressBar(todo.length, 'Applying');
+  for (const c of todo) {
+    if (c.kind === 'metric') {
+      const m = desired.metrics.find((x) => x.key === c.key)!;
+      await api.put(`/api/admin/metrics/${c.key}`, { ...m, version: state.metrics.get(c.key)?.version });
+    } else if (c.kind === 'flag') {
+      const f = desired.flags.find((x) => x.name === c.key)!;
+      await applyFlag(api, f, state.flags.get(c.key), state.channels);
+    } else {
+      const e = desired.experiments.find((x) => x.key === c.key)!;
+      await api.put(`/api/admin/experiments/${c.key}`, {
+        ...e,
+        version: state.experiments.get(c.key)?.version,
+      });
+    }
+    bar.tick(`${c.kind} ${c.key}`);
+  }
+  bar.done();
+}
+
+function parse(argv: string[]): { command: string | undefined; rest: string[]; options: Options } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      dir: { type: 'string' },
+      channel: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    command: positionals[0],
+    rest: positionals.slice(1),
+    options: {
+      url: values.url ?? process.env.OMNILAB_URL ?? 'http://localhost:4242',
+      token: values.token ?? process.env.OMNILAB_TOKEN ?? '',
+      dir: resolve(values.dir ?? 'experiments'),
+      channel: values.channel,
+      json: values.json ?? false,
+      help: values.help ?? false,
+    },
+  };
+}
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    err.write(`${(e as Error).message}\n\n${HELP.main}\n`);
+    return 1;
+  }
+  const { command, rest, options } = parsed;
+  if (!command || command === 'help') {
+    out.write(`${HELP[rest[0] ?? 'main'] ?? HELP.main}\n`);
+    return command ? 0 : options.help ? 0 : 1;
+  }
+  if (!HELP[command] || command === 'main') {
+    err.write(`Unknown command "${command}".\n\n${HELP.main}\n`);
+    return 1;
+  }
+  if (options.help) {
+    out.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  if (!options.token) {
+    err.write('No token: pass --token or set OMNILAB_TOKEN (`npm start` prints the local admin token).\n');
+    return 1;
+  }
+  const api = createApiClient({ url: options.url, token: options.token });
+  try {
+    if (command === 'results') {
+      const { runResults } = await import('./results-command');
+      return await runResults(api, rest[0], options, out, err);
+    }
+    const desired = loadAsCode(options.dir);
+    const state = await currentState(api);
+    const changes = planChanges(desired, state);
+    out.write(`${formatPlan(changes, Boolean(out.isTTY))}\n`);
+    if (command === 'plan') return changes.some((c) => c.action !== 'unchanged') ? 2 : 0;
+    await apply(api, desired, state, changes);
+    out.write('Applied.\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof AsCodeError || e instanceof ApiError) {
+      err.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
