@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatEvaluationBench, runEvaluationBench } from './evaluation-bench';
+import { formatIngestionBench, runIngestionBench } from './ingestion-bench';
 import { formatSdkBench, runSdkBench } from './sdk-bench';
 
 interface Bench {
@@ -17,6 +18,11 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'evaluation', run: runEvaluationBench, format: formatEvaluationBench },
   { name: 'sdk', run: () => runSdkBench(), format: formatSdkBench },
+  {
+    name: 'ingestion',
+    run: () => runIngestionBench({ events: Number(process.env.BENCH_EVENTS ?? 20_000) }),
+    format: formatIngestionBench,
+  },
 ];
 
 function usage(): string {
@@ -25,10 +31,12 @@ function usage(): string {
     '',
     `Runs the benchmarks (${BENCHES.map((b) => b.name).join(', ')}), prints a table for each and`,
     'writes bench/results/latest.json. Name some to run only those.',
+    'BENCH_EVENTS sets how many events the ingestion benchmark sends (default 20000).',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
     console.log(usage());

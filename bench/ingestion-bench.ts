@@ -1,0 +1,210 @@
+/**
+ * Exactly-once ingestion into DynamoDB Local, next to the raw BatchWriteItem item rate of the same
+ * DynamoDB Local in the same run (the engine's ceiling on this machine), the DynamoDB item writes
+ * per event (the bill on AWS), and the time to read one experiment's statistics as events grow.
+ */
+
+import { pathToFileURL } from 'node:url';
+import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { formatTable } from '../cli/format-table';
+import { progressBar } from '../cli/progress';
+import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
+import { tableName } from '../infra/tables';
+import { createTables } from '../local/create-tables';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { type PreparedEvent, unitKey } from '../shared/experiments/ingest-plan';
+import type { MetricDefinition } from '../shared/model/metric';
+import { seededRandom } from './workload';
+
+export interface IngestionBenchResult {
+  rawItemsPerSecond: number;
+  eventsPerSecond: number;
+  ratioToRaw: number;
+  itemWritesPerEvent: number;
+  events: number;
+  reads: { events: number; ms: number; cells: number }[];
+}
+
+const CATALOGUE: MetricDefinition[] = [
+  {
+    key: 'loan_application_submitted',
+    name: 'Loan',
+    kind: 'conversion',
+    direction: 'higher-is-better',
+    unit: '%',
+  },
+  { key: 'csat_score', name: 'CSAT', kind: 'mean', direction: 'higher-is-better', unit: 'points' },
+  {
+    key: 'complaint_filed',
+    name: 'Complaints',
+    kind: 'count',
+    direction: 'lower-is-better',
+    unit: 'complaints',
+  },
+];
+const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
+
+/** Customers who are exposed once and then act a few times on any channel. */
+function* events(total: number, seed: number): Generator<PreparedEvent> {
+  const rnd = seededRandom(seed);
+  let n = 0;
+  for (let c = 0; n < total; c++) {
+    const unit = unitKey('production', 'customer', `customer-${seed}-${c}`);
+    const at = 1_700_000_000_000 + c * 1000;
+    const variant = rnd() < 0.5 ? 'control' : 'treatment';
+    yield {
+      id: `x-${seed}-${c}`,
+      units: [unit],
+      exposure: { id: `x-${seed}-${c}`, experiment: 'bench', variant, channel: CHANNELS[c % 6], at },
+    };
+    n++;
+    const more = Math.floor(rnd() * 4);
+    for (let i = 0; i < more && n < total; i++, n++) {
+      const metric = CATALOGUE[Math.floor(rnd() * CATALOGUE.length)];
+      const value = metric.kind === 'mean' ? BigInt(10000 * (1 + Math.floor(rnd() * 5))) : 10000n;
+      yield {
+        id: `m-${seed}-${c}-${i}`,
+        units: [unit],
+        metric: { id: `m-${seed}-${c}-${i}`, metric: metric.key, value, at: at + 10 + i },
+      };
+    }
+  }
+}
+
+async function rawRate(
+  client: DynamoDBClient,
+  table: string,
+  items: number,
+  concurrency: number,
+): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < items) {
+      const base = next;
+      next += 25;
+      const batch = Array.from({ length: Math.min(25, items - base) }, (_, i) => ({
+        PutRequest: { Item: marshall({ pk: `RAW#${base + i}`, sk: 'x', payload: 'y'.repeat(100) }) },
+      }));
+      let request: Record<string, typeof batch> | undefined = { [table]: batch };
+      while (request && Object.keys(request).length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: request }));
+        request = out.UnprocessedItems as typeof request;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return items / ((performance.now() - start) / 1000);
+}
+
+export async function runIngestionBench(
+  options: { events?: number; concurrency?: number } = {},
+): Promise<IngestionBenchResult> {
+  const total = options.events ?? 20_000;
+  const concurrency = options.concurrency ?? 4;
+  const db = await startDynamoDbLocal();
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 10,
+  });
+  let itemWrites = 0;
+  // Count what DynamoDB bills for: every item a transaction writes.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = (args as { input: unknown }).input;
+      if (input && typeof input === 'object' && 'TransactItems' in input) {
+        itemWrites += ((input as { TransactItems: unknown[] }).TransactItems ?? []).length;
+      }
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  try {
+    await createTables(client, 'bench-');
+    const table = tableName('bench-', 'events');
+    const rawItemsPerSecond = await rawRate(client, table, 10_000, concurrency);
+    const store = createDynamoEventStore(client, { table });
+    const reads: IngestionBenchResult['reads'] = [];
+    const measureRead = async (events: number) => {
+      const samples: number[] = [];
+      let cells = (await store.readCells('bench')).size;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        cells = (await store.readCells('bench')).size;
+        samples.push(performance.now() - t);
+      }
+      samples.sort((a, b) => a - b);
+      reads.push({ events, ms: samples[2], cells });
+    };
+    const all = [...events(total, 1)];
+    // The first 1,000 events alone, to read the statistics at that size.
+    await store.ingest(all.slice(0, 1000), CATALOGUE);
+    let done = 1000;
+    await measureRead(done);
+    const rest = all.slice(1000);
+    const batches: PreparedEvent[][] = [];
+    for (let i = 0; i < rest.length; i += 500) batches.push(rest.slice(i, i + 500));
+    const checkpoints = [10_000, 100_000, 1_000_000].filter((c) => c < total);
+    const bar = progressBar(batches.length, 'Ingesting');
+    const writesBefore = itemWrites;
+    let ingestMs = 0;
+    let next = 0;
+    // Concurrent senders, as several Lambda instances would be; paused at each checkpoint to read.
+    while (next < batches.length) {
+      const target = checkpoints.find((c) => c > done) ?? total;
+      const end = Math.min(batches.length, Math.ceil((target - 1000) / 500));
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < end) {
+            const batch = batches[next++];
+            await store.ingest(batch, CATALOGUE);
+            done += batch.length;
+            bar.tick();
+          }
+        }),
+      );
+      ingestMs += performance.now() - t;
+      await measureRead(done);
+    }
+    bar.done();
+    const restEvents = rest.length;
+    const eventsPerSecond = restEvents / (ingestMs / 1000);
+    return {
+      rawItemsPerSecond,
+      eventsPerSecond,
+      ratioToRaw: eventsPerSecond / rawItemsPerSecond,
+      itemWritesPerEvent: (itemWrites - writesBefore) / restEvents,
+      events: done,
+      reads,
+    };
+  } finally {
+    client.destroy();
+    await db.stop();
+  }
+}
+
+export function formatIngestionBench(r: IngestionBenchResult): string {
+  return [
+    `Exactly-once ingestion into DynamoDB Local (${r.events} events):`,
+    formatTable([
+      { measure: 'raw BatchWriteItem, items/s', value: r.rawItemsPerSecond.toFixed(0) },
+      { measure: 'exactly-once ingestion, events/s', value: r.eventsPerSecond.toFixed(0) },
+      { measure: 'ingestion / raw item rate', value: `${(r.ratioToRaw * 100).toFixed(0)}%` },
+      { measure: 'DynamoDB item writes per event', value: r.itemWritesPerEvent.toFixed(2) },
+    ]),
+    "Reading one experiment's statistics:",
+    formatTable(
+      r.reads.map((x) => ({ events: x.events, 'read ms (median of 5)': x.ms.toFixed(1), cells: x.cells })),
+    ),
+  ].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const events = Number(process.argv.find((a) => a.startsWith('--events='))?.split('=')[1] ?? 20_000);
+  runIngestionBench({ events }).then((r) => console.log(formatIngestionBench(r)));
+}
