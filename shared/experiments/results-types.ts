@@ -1,0 +1,158 @@
+/**
+ * The shape of an experiment's results, as the results endpoint, the CLI and the console read
+ * them. Plain JSON: numbers are always finite, and there are no Maps or bigints.
+ */
+import type { StatsError } from '../stats';
+
+export type Decision = 'ship' | 'do-not-ship' | 'keep-running' | 'invalid';
+
+export type MetricRole = 'primary' | 'secondary' | 'guardrail';
+
+export type TestKind = 'fixed-horizon' | 'sequential';
+
+export type GuardrailStatus = 'ok' | 'degraded' | 'insufficient-data';
+
+/** Why a comparison carries no information: the engine's reasons, or the metric is not in the catalogue. */
+export type ComparisonError = StatsError | 'UNKNOWN_METRIC';
+
+export interface Interval {
+  estimate: number;
+  se: number;
+  ciLower: number;
+  ciUpper: number;
+  pValue: number;
+}
+
+export interface VariantMetricStats {
+  variant: string;
+  units: number;
+  /** The conversion rate, the mean per unit, or the ratio of totals. */
+  mean: number;
+}
+
+/** One treatment variant against the control on one metric. */
+export interface MetricComparison {
+  variant: string;
+  error: ComparisonError | null;
+  test: TestKind;
+  /** treatment − control, in the metric's unit. */
+  absolute: Interval;
+  /** treatment / control − 1 (0.041 is +4.1%). */
+  relative: Interval;
+  /** CUPED's regression coefficient when CUPED is on (0: the covariate carried no signal). */
+  cupedTheta: number | null;
+  /** Goal metrics only: the relative p-value adjusted across goal metrics × treatment variants. */
+  adjustedPValue: { holm: number; bh: number } | null;
+  /** Goal metrics: Holm-adjusted p < alpha. Guardrail metrics: raw p < alpha. */
+  significant: boolean;
+  /** The estimate moved in the metric's better direction. */
+  improved: boolean;
+  /** Posterior probability that the treatment is better, given the metric's direction. */
+  chanceToWin: number;
+  /**
+   * Expected relative loss (0.01 is 1%) of each decision: shipping the treatment when it is in
+   * fact worse, or keeping the control when the treatment is in fact better.
+   */
+  risk: { ship: number; keep: number };
+}
+
+export interface MetricResult {
+  key: string;
+  name: string;
+  role: MetricRole;
+  kind: string;
+  direction: string;
+  unit: string;
+  variants: VariantMetricStats[];
+  comparisons: MetricComparison[];
+}
+
+export interface SrmCheck {
+  pValue: number;
+  detected: boolean;
+  /** Units per configured variant, in the experiment's order. */
+  units: number[];
+  /** The configured weights as shares summing to 1. */
+  expectedShares: number[];
+}
+
+export interface GuardrailEvidence {
+  controlUnits: number;
+  treatmentUnits: number;
+  controlMean: number;
+  treatmentMean: number;
+  /** Relative change, treatment / control − 1, with its always-valid interval and p-value. */
+  relativeChange: number;
+  ciLower: number;
+  ciUpper: number;
+  pValue: number;
+  /** The significance level this check used (the experiment's alpha, Bonferroni-corrected). */
+  alpha: number;
+  /** The relative change oriented so that positive is harmful (e.g. +0.12: 12% worse). */
+  harm: number;
+  tolerance: number;
+  error: ComparisonError | null;
+}
+
+export interface GuardrailCheck {
+  metric: string;
+  variant: string;
+  /** The channel checked, or null for all channels together. */
+  channel: string | null;
+  status: GuardrailStatus;
+  evidence: GuardrailEvidence;
+}
+
+export interface Verdict {
+  decision: Decision;
+  /** The variant to ship (ship), or the variant the reason is about; null when about none. */
+  variant: string | null;
+  reason: string;
+}
+
+export interface VariantSummary {
+  name: string;
+  weight: number;
+  expectedShare: number;
+  units: number;
+  share: number;
+}
+
+/** Everything computed on one set of cells: all channels, or one channel. */
+export interface ScopeResults {
+  units: number;
+  variants: VariantSummary[];
+  srm: SrmCheck;
+  metrics: MetricResult[];
+  guardrails: GuardrailCheck[];
+  verdict: Verdict;
+}
+
+export interface ChannelResults extends ScopeResults {
+  channel: string;
+}
+
+export interface ChannelVerdict extends Verdict {
+  channel: string;
+}
+
+export interface ExperimentResults extends ScopeResults {
+  experiment: string;
+  /** The channel the top-level results are restricted to, or null for all channels. */
+  channel: string | null;
+  analysis: {
+    alpha: number;
+    test: TestKind;
+    sequentialTuning: number | null;
+    cuped: boolean;
+    correction: 'holm';
+    /** The significance level of each guardrail check (see guardrail.ts). */
+    guardrailAlpha: number;
+  };
+  /** Units exposed under a variant name the experiment does not configure (left out of the analysis). */
+  unknownVariants: { name: string; units: number }[];
+  /** Metrics the experiment names that are not in the catalogue. */
+  missingMetrics: string[];
+  breakdown: ChannelResults[];
+  channelVerdicts: ChannelVerdict[];
+}
