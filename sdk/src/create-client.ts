@@ -56,6 +56,21 @@ function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && value >= 0 && !Number.isNaN(value) ? value : fallback;
 }
 
+/**
+ * The context's string properties travel with events: an experiment randomised by household,
+ * branch or terminal finds its unit there. At most 20, as the ingestion API accepts.
+ */
+function unitProperties(props: SdkContext['properties']): Record<string, string> | undefined {
+  if (!props) return undefined;
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (const k in props) {
+    const v = props[k];
+    if (typeof v === 'string' && n++ < 20) out[k] = v;
+  }
+  return n ? out : undefined;
+}
+
 class Client implements OmnilabClientInternals {
   private config_: CompiledConfig | null = null;
   private bootstrapConfig_: CompiledConfig | null = null;
@@ -311,6 +326,7 @@ class Client implements OmnilabClientInternals {
       userId,
       channel,
       appName: this.appName_,
+      properties: unitProperties(ctx.properties),
       experiment,
       variant,
     });
@@ -345,6 +361,7 @@ class Client implements OmnilabClientInternals {
       userId,
       channel,
       appName: this.appName_,
+      properties: unitProperties(context?.properties),
       metric,
       value,
     });

@@ -97,15 +97,16 @@ describe('events against a real HTTP server', () => {
 
   it('sends a batch as soon as batchSize events are queued, and the rest on the timer', async () => {
     const s = await server();
-    const { c } = client({ url: s.url, events: { batchSize: 3, flushIntervalMs: 800 } });
+    // Margins are wide: on a loaded machine a timer can be late, and the test must not flake.
+    const { c } = client({ url: s.url, events: { batchSize: 3, flushIntervalMs: 3000 } });
     for (let i = 0; i < 3; i++) c.track('tap', 1, { userId: `u${i}` });
     const start = Date.now();
-    await until(() => s.received.length === 3, 'the full batch', 700);
-    expect(Date.now() - start).toBeLessThan(700);
+    await until(() => s.received.length === 3, 'the full batch', 2000);
+    expect(Date.now() - start).toBeLessThan(2000);
     c.track('tap', 1, { userId: 'u3' });
     await sleep(50);
     expect(s.received).toHaveLength(3);
-    await until(() => s.received.length === 4, 'the timed batch', 2000);
+    await until(() => s.received.length === 4, 'the timed batch', 6000);
     expect(s.requestsTo('/api/events')).toHaveLength(2);
   });
 
