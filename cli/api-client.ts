@@ -19,10 +19,19 @@ export interface ApiClient {
   put<T>(path: string, body: unknown): Promise<T>;
 }
 
-export function createApiClient(options: { url: string; token: string; fetch?: typeof fetch }): ApiClient {
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createApiClient(options: {
+  url: string;
+  token: string;
+  fetch?: typeof fetch;
+  /** Retries of a 503 or 429 (every write the CLI makes is safe to repeat). */
+  retries?: number;
+}): ApiClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const retries = options.retries ?? 5;
+  async function call<T>(method: string, path: string, body?: unknown, attempt = 0): Promise<T> {
     let res: Response;
     try {
       res = await doFetch(`${base}${path}`, {
@@ -40,6 +49,12 @@ export function createApiClient(options: { url: string; token: string; fetch?: t
         'UNREACHABLE',
         `cannot reach omnilab at ${base} (${(e as Error).message}): is it running? Start it with \`npm start\`, or pass --url`,
       );
+    }
+    if ((res.status === 503 || res.status === 429) && attempt < retries) {
+      await res.text();
+      const after = Number(res.headers.get('retry-after'));
+      await sleep((Number.isFinite(after) && after > 0 ? after * 1000 : 500) * 2 ** attempt);
+      return call(method, path, body, attempt + 1);
     }
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};

@@ -85,6 +85,32 @@ function allowed(access: Access, p: Principal): boolean {
   }
 }
 
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/** A database that is slow, busy or restarting: nothing the caller did wrong, and worth a retry. */
+function transient(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as {
+    name?: string;
+    code?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (e.$retryable) return true;
+  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
+  if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EPIPE') return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
+}
+
 function principalOf(t: TokenRecord): Principal {
   const { hash: _hash, createdAt: _createdAt, ...principal } = t;
   return principal;
@@ -189,6 +215,16 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
       }
       // Only the error's class and the route: messages may carry customer ids or secrets.
       const name = error instanceof Error ? error.name : typeof error;
+      if (transient(error)) {
+        log(JSON.stringify({ level: 'warn', route: request.event?.routeKey, error: name, retryable: true }));
+        request.response = errorResult(
+          503,
+          'UNAVAILABLE',
+          'the database is busy or restarting: send the same request again (event ids make that safe)',
+        );
+        request.response.headers = { ...request.response.headers, 'retry-after': '1' };
+        return;
+      }
       const aws = error && typeof error === 'object' && '$metadata' in error;
       log(
         JSON.stringify({

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { simulate } from '../../local/simulate';
+import type { ExperimentResults } from '../../shared/experiments/results-types';
+import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(() => p.close());
+
+it('npm run simulate fills the platform with a realistic experiment, and a rerun changes no total', async () => {
+  const lines: string[] = [];
+  const args = [
+    '--customers',
+    '1500',
+    '--url',
+    p.url,
+    '--admin-token',
+    p.tokens.admin,
+    '--client-token',
+    p.tokens.client,
+  ];
+  expect(await simulate(args, (l) => lines.push(l))).toBe(0);
+  const output = lines.join('\n');
+  expect(output).toMatch(/Events: \d+ accepted, 0 duplicates, 0 rejected/);
+  expect(output).toContain('Verdict:');
+  const first = await bodyOf<ExperimentResults>(
+    await p.call('GET', '/api/admin/experiments/loan-banner-simulation/results', {
+      token: p.tokens.productOwner,
+    }),
+  );
+  expect(first.units).toBeGreaterThan(1400);
+  expect(first.breakdown.map((c) => c.channel).sort()).toEqual([
+    'branch',
+    'call_center',
+    'mobile',
+    'web',
+    'wechat',
+  ]);
+
+  lines.length = 0;
+  expect(await simulate(args, (l) => lines.push(l))).toBe(0);
+  expect(lines.join('\n')).toMatch(/Events: 0 accepted, \d+ duplicates, 0 rejected/);
+  const second = await bodyOf<ExperimentResults>(
+    await p.call('GET', '/api/admin/experiments/loan-banner-simulation/results', {
+      token: p.tokens.productOwner,
+    }),
+  );
+  expect(second.metrics).toEqual(first.metrics);
+}, 120_000);
+
+it('has --help', async () => {
+  const lines: string[] = [];
+  expect(await simulate(['--help'], (l) => lines.push(l))).toBe(0);
+  expect(lines[0]).toContain('Usage: npm run simulate');
+});
