@@ -7,7 +7,7 @@ import { formatTable } from './format-table';
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const p = (x: number) => (x < 0.0001 ? '<0.0001' : x.toFixed(4));
 
-function valueOf(metric: MetricResult, mean: number): string {
+function display(metric: MetricResult, mean: number): string {
   if (metric.kind === 'conversion') return `${(mean * 100).toFixed(2)}%`;
   return `${mean.toFixed(3)} ${metric.unit}`;
 }
@@ -42,8 +42,8 @@ export function formatResults(r: ExperimentResults): string {
       rows.push({
         metric: `${m.name} (${m.role})`,
         variant: c.variant,
-        control: control ? valueOf(m, control.mean) : '-',
-        treatment: treated ? valueOf(m, treated.mean) : '-',
+        control: control ? display(m, control.mean) : '-',
+        treatment: treated ? display(m, treated.mean) : '-',
         lift: c.error ? c.error : pct(c.relative.estimate),
         interval: c.error ? '-' : `${pct(c.relative.ciLower)} to ${pct(c.relative.ciUpper)}`,
         'p-value': c.error ? '-' : p(c.relative.pValue),

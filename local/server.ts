@@ -3,9 +3,10 @@
  * goes to the same middy handler Lambda runs, found through the one route list CDK also reads.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Route, routeKey } from '../infra/routes';
@@ -134,6 +135,45 @@ function lambdaContext(route: Route): Context {
   };
 }
 
+// --- The web console: its static build (console/dist), served wherever no API route matches. ---
+
+const CONSOLE_DIR = join(ROOT, 'console', 'dist');
+const CONSOLE_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** Answers GET/HEAD from the console build, `/` being index.html; false when there is no such file. */
+async function serveConsole(req: IncomingMessage, res: ServerResponse, pathname: string, dir: string) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (/^\/(api|ofrep)(\/|$)/.test(pathname)) return false;
+  let file: string;
+  try {
+    file = resolve(dir, `.${decodeURIComponent(pathname === '/' ? '/index.html' : pathname)}`);
+  } catch {
+    return false;
+  }
+  // `..` and encoded separators must never reach outside the build.
+  if (!file.startsWith(`${resolve(dir)}${sep}`)) return false;
+  const body = await readFile(file).catch(() => null);
+  if (body === null) return false;
+  res.writeHead(200, {
+    'content-type': CONSOLE_TYPES[extname(file)] ?? 'application/octet-stream',
+    // Hashed asset names never change content; index.html and config.json must be fetched afresh.
+    'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
+
+// --- end of the web console ---
+
 export interface LocalServer {
   url: string;
   port: number;
@@ -141,8 +181,11 @@ export interface LocalServer {
 }
 
 /** Loads every handler in the route list (so a broken one fails the start, not a request) and listens. */
-export async function startServer(options: { port?: number; host?: string } = {}): Promise<LocalServer> {
+export async function startServer(
+  options: { port?: number; host?: string; consoleDir?: string } = {},
+): Promise<LocalServer> {
   const routes = ROUTES.map(compileRoute);
+  const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const handlers = new Map<string, LambdaHandler>();
   for (const entry of new Set(ROUTES.map((r) => r.entry))) {
     const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as { handler?: LambdaHandler };
@@ -158,6 +201,7 @@ export async function startServer(options: { port?: number; host?: string } = {}
       const json = { ...cors, 'content-type': 'application/json; charset=utf-8' };
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
       const match = onPath.find((r) => r.route.method === req.method);
+      if (onPath.length === 0 && (await serveConsole(req, res, url.pathname, consoleDir))) return;
       if (!match) {
         const status = onPath.length > 0 ? 405 : 404;
         return send(

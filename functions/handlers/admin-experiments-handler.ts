@@ -53,8 +53,8 @@ export function createAdminExperimentsHandler(runtime: Runtime) {
       if (!known.has(key)) throw new ValidationError(`"${key}" is not in the metric catalogue`, field);
     };
     check(e.primaryMetric, 'primaryMetric');
-    e.secondaryMetrics.forEach((m, i) => check(m, `secondaryMetrics[${i}]`));
-    e.guardrails.forEach((g, i) => check(g.metric, `guardrails[${i}].metric`));
+    for (const [i, m] of e.secondaryMetrics.entries()) check(m, `secondaryMetrics[${i}]`);
+    for (const [i, g] of e.guardrails.entries()) check(g.metric, `guardrails[${i}].metric`);
   }
 
   /** The experiment's flags merged into what is stored: other environments stay as they are. */

@@ -1,0 +1,201 @@
+/** The shell: sign-in, header with navigation and language, notices, and the routed page. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { type Api, createApi } from './api';
+import { AppContext, type AppServices, type NoticeKind } from './app-context';
+import { DEFAULT_CHANNELS } from './flag-state';
+import {
+  formatters,
+  type Language,
+  type MessageKey,
+  storedLanguage,
+  storeLanguage,
+  translator,
+} from './i18n';
+import { ExperimentPage } from './pages/experiment-page';
+import { ExperimentsPage } from './pages/experiments-page';
+import { FlagPage } from './pages/flag-page';
+import { FlagsPage } from './pages/flags-page';
+import { SignInPage } from './pages/sign-in-page';
+import { href, type Route, useRoute } from './router';
+import { isRejected, storedToken, storeToken, whoAmI } from './session';
+import type { Environment, Principal } from './types';
+
+interface Session {
+  api: Api;
+  me: Principal;
+  environments: Environment[];
+  channels: string[];
+}
+
+interface Notice {
+  id: number;
+  kind: NoticeKind;
+  message: string;
+}
+
+async function openSession(baseUrl: string, token: string): Promise<Session> {
+  const api = createApi(baseUrl, token);
+  const [me, envs] = await Promise.all([
+    whoAmI(api),
+    api.get<{ environments: Environment[]; channels?: string[] }>('/api/admin/environments'),
+  ]);
+  const channels =
+    Array.isArray(envs.channels) && envs.channels.length > 0 ? envs.channels : DEFAULT_CHANNELS;
+  return { api, me, environments: envs.environments, channels };
+}
+
+function roleText(t: (k: MessageKey, p?: Record<string, string>) => string, me: Principal): string {
+  if (me.role === 'platform-admin') return t('role.platform-admin');
+  if (me.role === 'squad') return t('role.squad', { squad: me.squad ?? '' });
+  if (me.role === 'product-owner') return t('role.product-owner');
+  return t('role.other');
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'flags':
+      return <FlagsPage />;
+    case 'flag':
+      return <FlagPage name={route.name} />;
+    case 'experiments':
+      return <ExperimentsPage />;
+    case 'experiment':
+      return <ExperimentPage experimentKey={route.key} />;
+  }
+}
+
+export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
+  const [lang, setLang] = useState<Language>(storedLanguage);
+  const t = useMemo(() => translator(lang), [lang]);
+  const fmt = useMemo(() => formatters(lang), [lang]);
+  const route = useRoute();
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(() => storedToken() !== null);
+  const [signInError, setSignInError] = useState<string | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t('app.title');
+  }, [lang, t]);
+
+  async function signIn(token: string) {
+    setSignInError(null);
+    try {
+      const opened = await openSession(apiBaseUrl, token);
+      storeToken(token);
+      setSession(opened);
+    } catch (e) {
+      storeToken(null);
+      setSignInError(
+        isRejected(e) ? t('signIn.rejected') : t('signIn.failed', { message: (e as Error).message }),
+      );
+    }
+  }
+
+  useEffect(() => {
+    const token = storedToken();
+    if (token) void signIn(token).finally(() => setRestoring(false));
+  }, []);
+
+  const services: AppServices | null = useMemo(
+    () =>
+      session && {
+        ...session,
+        lang,
+        t,
+        fmt,
+        notify(kind: NoticeKind, message: string) {
+          const id = Date.now() + Math.random();
+          setNotices((list) => [...list.slice(-2), { id, kind, message }]);
+          setTimeout(
+            () => setNotices((list) => list.filter((n) => n.id !== id)),
+            kind === 'error' ? 10_000 : 5000,
+          );
+        },
+      },
+    [session, lang, t, fmt],
+  );
+
+  const changeLanguage = (next: Language) => {
+    storeLanguage(next);
+    setLang(next);
+  };
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="topbar">
+        <a class="brand" href={href({ page: 'flags' })}>
+          omnilab
+        </a>
+        {services && (
+          <nav aria-label={t('nav.main')}>
+            <a
+              href={href({ page: 'flags' })}
+              aria-current={route.page.startsWith('flag') ? 'page' : undefined}
+            >
+              {t('nav.flags')}
+            </a>
+            <a
+              href={href({ page: 'experiments' })}
+              aria-current={route.page.startsWith('experiment') ? 'page' : undefined}
+            >
+              {t('nav.experiments')}
+            </a>
+          </nav>
+        )}
+        <div class="topbar-end">
+          <label class="field field-inline">
+            <span class="field-label">{t('app.language')}</span>
+            <select value={lang} onChange={(e) => changeLanguage(e.currentTarget.value as Language)}>
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="zh-CN" lang="zh-CN">
+                简体中文
+              </option>
+            </select>
+          </label>
+          {services && (
+            <>
+              <span class="whoami">
+                {t('app.signedInAs', { name: services.me.name, role: roleText(t, services.me) })}
+              </span>
+              <button
+                type="button"
+                class="button button-small"
+                onClick={() => {
+                  storeToken(null);
+                  setSession(null);
+                }}
+              >
+                {t('app.signOut')}
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <div class="notices" role="status" aria-live="polite">
+        {notices.map((n) => (
+          <p key={n.id} class={`notice notice-${n.kind}`}>
+            {n.message}
+          </p>
+        ))}
+      </div>
+      <main id="main" tabIndex={-1}>
+        {services ? (
+          <AppContext.Provider value={services}>
+            <Page route={route} />
+          </AppContext.Provider>
+        ) : restoring ? (
+          <p>{t('app.loading')}</p>
+        ) : (
+          <SignInPage t={t} error={signInError} busy={false} onSubmit={(token) => void signIn(token)} />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+/** What the results page shows, computed from the results document (pure, so it is unit-tested). */
+import type { ExperimentResults, MetricComparison, MetricResult, ScopeResults } from './types';
+
+export type Tone = 'better' | 'worse' | 'neutral';
+
+export interface ForestRow {
+  metric: string;
+  metricName: string;
+  role: MetricResult['role'];
+  variant: string;
+  estimate: number;
+  lower: number;
+  upper: number;
+  pValue: number;
+  chanceToWin: number;
+  significant: boolean;
+  tone: Tone;
+}
+
+export function toneOf(c: MetricComparison): Tone {
+  if (!c.significant) return 'neutral';
+  return c.improved ? 'better' : 'worse';
+}
+
+/** One row per metric and treatment variant; comparisons the engine could not make are left out. */
+export function forestRows(scope: ScopeResults): ForestRow[] {
+  return scope.metrics.flatMap((m) =>
+    m.comparisons
+      .filter((c) => c.error === null)
+      .map((c) => ({
+        metric: m.key,
+        metricName: m.name,
+        role: m.role,
+        variant: c.variant,
+        estimate: c.relative.estimate,
+        lower: c.relative.ciLower,
+        upper: c.relative.ciUpper,
+        pValue: c.relative.pValue,
+        chanceToWin: c.chanceToWin,
+        significant: c.significant,
+        tone: toneOf(c),
+      })),
+  );
+}
+
+function csvCell(value: string | number | boolean | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const CSV_COLUMNS = [
+  'scope',
+  'metric',
+  'metric_name',
+  'role',
+  'variant',
+  'units',
+  'mean',
+  'relative_lift',
+  'relative_ci_lower',
+  'relative_ci_upper',
+  'absolute_lift',
+  'p_value',
+  'holm_adjusted_p',
+  'chance_to_win',
+  'significant',
+  'srm_detected',
+  'decision',
+];
+
+/** Every scope (all channels, then each channel), metric and variant; the control's row has no lift. */
+export function resultsCsv(results: ExperimentResults): string {
+  const rows: (string | number | boolean | null)[][] = [CSV_COLUMNS];
+  const scopes: [string, ScopeResults][] = [
+    [results.channel ?? 'all', results],
+    ...results.breakdown.map((b): [string, ScopeResults] => [b.channel, b]),
+  ];
+  for (const [scope, s] of scopes) {
+    for (const m of s.metrics) {
+      for (const v of m.variants) {
+        const c = m.comparisons.find((x) => x.variant === v.variant);
+        rows.push([
+          scope,
+          m.key,
+          m.name,
+          m.role,
+          v.variant,
+          v.units,
+          v.mean,
+          c && c.error === null ? c.relative.estimate : null,
+          c && c.error === null ? c.relative.ciLower : null,
+          c && c.error === null ? c.relative.ciUpper : null,
+          c && c.error === null ? c.absolute.estimate : null,
+          c && c.error === null ? c.relative.pValue : null,
+          c?.adjustedPValue?.holm ?? null,
+          c ? c.chanceToWin : null,
+          c ? c.significant : null,
+          s.srm.detected,
+          s.verdict.decision,
+        ]);
+      }
+    }
+  }
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
