@@ -39,6 +39,7 @@ const OFREP = 'functions/handlers/ofrep-handler.ts';
 const OPENAPI = 'functions/handlers/openapi-handler.ts';
 const ADMIN_EXPERIMENTS = 'functions/handlers/admin-experiments-handler.ts';
 const EVENTS = 'functions/handlers/events-handler.ts';
+const EXPERIMENT_HISTORY = 'functions/handlers/experiment-history-handler.ts';
 
 export const ROUTES: readonly Route[] = [
   {
@@ -266,6 +267,13 @@ export const ROUTES: readonly Route[] = [
     access: 'admin-write',
   },
   { method: 'POST', path: '/api/events', function: 'events', entry: EVENTS, access: 'client' },
+  {
+    method: 'GET',
+    path: '/api/admin/experiments/{key}/results/history',
+    function: 'experiment-history',
+    entry: EXPERIMENT_HISTORY,
+    access: 'admin-read',
+  },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

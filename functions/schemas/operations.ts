@@ -92,6 +92,10 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: "An experiment's results: lift, intervals, chance to win, SRM, guardrails, verdict",
     query: z.strictObject({ channel: z.string().min(1).max(50).optional() }),
   },
+  'GET /api/admin/experiments/{key}/results/history': {
+    summary: 'Cumulative results at the end of each day of the events: lift and interval per goal metric and variant',
+    query: z.strictObject({ channel: z.string().min(1).max(50).optional() }),
+  },
   'GET /api/admin/metrics': { summary: 'The metric catalogue' },
   'PUT /api/admin/metrics/{key}': {
     summary: 'Create a metric (no version) or change it (the version read)',

@@ -12,6 +12,7 @@ import {
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
   QueryCommand,
+  type QueryCommandOutput,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
@@ -19,6 +20,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { PreparedEvent } from '../../shared/experiments/ingest-plan';
 import {
+  addVectors,
   applyUnitEvents,
   cellKey,
   contributionDelta,
@@ -58,6 +60,10 @@ export interface DynamoEventStoreOptions {
 export class IngestionUnavailableError extends Error {
   readonly code = 'UNAVAILABLE';
 }
+
+const DAY_SEPARATOR = '\u0001';
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const timeOf = (e: PreparedEvent) => (e.metric ?? e.exposure)!.at;
 
 // One unit takes at most this many events per attempt, so its transaction stays under 100 items.
 const MAX_EVENTS_PER_UNIT = 40;
@@ -204,7 +210,8 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     };
   }
 
-  function statsItem(cell: string, shard: number, delta: StatsVector): TransactItem {
+  function statsItem(cellDay: string, shard: number, delta: StatsVector): TransactItem {
+    const [cell, day] = cellDay.split(DAY_SEPARATOR);
     const { experiment, variant, channel } = parseCellKey(cell);
     const names: Record<string, string> = {};
     const values: Record<string, bigint> = {};
@@ -219,7 +226,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return {
       Update: {
         TableName: table,
-        Key: toItem({ pk: statsPk(experiment), sk: `CELL#${variant}#${channel}#${shard}` }),
+        Key: toItem({ pk: statsPk(experiment), sk: `CELL#${variant}#${channel}#${day}#${shard}` }),
         UpdateExpression: `ADD ${parts.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: toItem(values),
@@ -354,13 +361,29 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     for (const w of work) {
       w.events = w.events.filter(live);
       if (w.events.length === 0) continue;
-      const exposures = w.events.flatMap((e) => (e.exposure ? [e.exposure] : []));
-      const metrics = w.events.flatMap((e) => (e.metric ? [e.metric] : []));
-      w.after = applyUnitEvents(w.before, exposures, metrics, () => w.history);
-      w.delta = contributionDelta(
-        unitContributions(w.before, catalogue),
-        unitContributions(w.after, catalogue),
-      );
+      // Events apply one by one in time order, so each change in the statistics is filed under
+      // the day its event happened: the sum over days is exact, the days give the history.
+      const sorted = [...w.events].sort((a, b) => timeOf(a) - timeOf(b) || (a.id < b.id ? -1 : 1));
+      const applied: MetricObservation[] = [];
+      let state = w.before;
+      let contribution = unitContributions(state, catalogue);
+      for (const e of sorted) {
+        const next = applyUnitEvents(
+          state,
+          e.exposure ? [e.exposure] : [],
+          e.metric ? [e.metric] : [],
+          () => [...w.history, ...applied],
+        );
+        if (e.metric) applied.push(e.metric);
+        const nextContribution = unitContributions(next, catalogue);
+        const day = dayOf(timeOf(e));
+        for (const [cell, d] of contributionDelta(contribution, nextContribution)) {
+          addVectors(w.delta, new Map([[`${cell}${DAY_SEPARATOR}${day}`, d]]));
+        }
+        state = next;
+        contribution = nextContribution;
+      }
+      w.after = state;
     }
     const transactions = buildTransactions(groupUnits(work.filter((w) => w.events.length > 0)));
     const retry = new Set<string>(deferred);
@@ -382,6 +405,38 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       }),
     );
     return pending.filter((e) => retry.has(e.id) && !outcomes.has(e.id));
+  }
+
+  /** The statistics' changes per day of the events that made them: variants × channels × days × shards items. */
+  async function readDays(experiment: string): Promise<Map<string, Map<string, StatsVector>>> {
+    const days = new Map<string, Map<string, StatsVector>>();
+    let start: Item | undefined;
+    do {
+      const res: QueryCommandOutput = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: toItem({ ':pk': statsPk(experiment) }),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of res.Items ?? []) {
+        const item = fromItem(raw);
+        const [, variant, channel, day] = String(item.sk).split('#');
+        const v: StatsVector = new Map();
+        for (const [field, value] of Object.entries(item)) {
+          if (field === 'pk' || field === 'sk') continue;
+          const n = BigInt(String((value as { value?: string }).value ?? value));
+          if (n !== 0n) v.set(field, n);
+        }
+        const byCell = days.get(day) ?? new Map<string, StatsVector>();
+        addVectors(byCell, new Map([[cellKey(experiment, variant, channel), v]]));
+        days.set(day, byCell);
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return new Map([...days].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
   return {
@@ -408,35 +463,10 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
 
     async readCells(experiment) {
       const cells = new Map<string, StatsVector>();
-      let start: Item | undefined;
-      do {
-        const res = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: toItem({ ':pk': statsPk(experiment) }),
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const raw of res.Items ?? []) {
-          const item = fromItem(raw);
-          const [, variant, channel] = String(item.sk).split('#');
-          const key = cellKey(experiment, variant, channel);
-          const v = cells.get(key) ?? new Map<string, bigint>();
-          for (const [field, value] of Object.entries(item)) {
-            if (field === 'pk' || field === 'sk') continue;
-            const n = BigInt(String((value as { value?: string }).value ?? value));
-            const sum = (v.get(field) ?? 0n) + n;
-            if (sum === 0n) v.delete(field);
-            else v.set(field, sum);
-          }
-          if (v.size > 0) cells.set(key, v);
-          else cells.delete(key);
-        }
-        start = res.LastEvaluatedKey;
-      } while (start);
+      for (const byCell of (await readDays(experiment)).values()) addVectors(cells, byCell);
       return cells;
     },
+
+    readDailyCells: (experiment) => readDays(experiment),
   };
 }

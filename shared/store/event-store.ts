@@ -15,6 +15,11 @@ export interface EventStore {
     events: readonly PreparedEvent[],
     catalogue: readonly MetricDefinition[],
   ): Promise<Map<string, StoredOutcome>>;
-  /** The experiment's statistics per cell (variant × channel), summed over shards. */
+  /** The experiment's statistics per cell (variant × channel), summed over shards and days. */
   readCells(experiment: string): Promise<Map<string, StatsVector>>;
+  /**
+   * The changes to the statistics per UTC day of the events that made them, days in order: their
+   * running sum is the experiment as it stood at the end of each day (the last one is readCells).
+   */
+  readDailyCells(experiment: string): Promise<Map<string, Map<string, StatsVector>>>;
 }

@@ -39,6 +39,24 @@ it('npm run simulate fills the platform with a realistic experiment, and a rerun
     'wechat',
   ]);
 
+  // Cumulative results by day of the events: growing, and ending where the results stand.
+  const history = await bodyOf<{
+    points: { at: string; metric: string; variant: string; units: number; relative: { estimate: number } }[];
+  }>(
+    await p.call('GET', '/api/admin/experiments/loan-banner-simulation/results/history', {
+      token: p.tokens.productOwner,
+    }),
+  );
+  const primary = history.points.filter(
+    (pt) => pt.metric === 'loan_application_submitted' && pt.variant === 'banner',
+  );
+  expect(primary.length).toBeGreaterThan(5);
+  expect(primary.map((pt) => pt.at)).toEqual([...primary.map((pt) => pt.at)].sort());
+  for (let i = 1; i < primary.length; i++)
+    expect(primary[i].units).toBeGreaterThanOrEqual(primary[i - 1].units);
+  const final = first.metrics.find((m) => m.key === 'loan_application_submitted')!.comparisons[0];
+  expect(primary.at(-1)!.relative.estimate).toBeCloseTo(final.relative.estimate, 10);
+
   lines.length = 0;
   expect(await simulate(args, (l) => lines.push(l))).toBe(0);
   expect(lines.join('\n')).toMatch(/Events: 0 accepted, \d+ duplicates, 0 rejected/);
