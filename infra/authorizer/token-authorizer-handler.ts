@@ -1,0 +1,14 @@
+/** The Lambda entry of the token authorizer (infra/lambda-functions.ts), wired to the tokens table. */
+import { createDynamoClients } from '../../functions/lib/composition-root';
+import { loadConfig } from '../../functions/lib/config';
+import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
+import { tableNames } from '../tables';
+import { createTokenAuthorizer } from './token-authorizer';
+
+function fromEnvironment() {
+  const config = loadConfig();
+  const { doc } = createDynamoClients(config);
+  return createTokenAuthorizer(createDynamoTokenStore(doc, tableNames(config.tablePrefix)));
+}
+
+export const handler = fromEnvironment();

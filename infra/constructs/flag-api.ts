@@ -1,0 +1,158 @@
+/**
+ * The HTTP API: one route per entry of ROUTES, one function per distinct `function`, and the token
+ * authorizer in front of every route that is not public.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TOKEN_AUTHORIZER } from '../lambda-functions';
+import type { Route } from '../routes';
+import type { StageConfig } from '../stages';
+import type { FunctionFactory, OmnilabFunction } from './omnilab-function';
+
+export interface FlagApiProps {
+  routes: readonly Route[];
+  prefix: string;
+  stage: StageConfig;
+  createFunction: FunctionFactory;
+}
+
+/**
+ * How long API Gateway reuses the authorizer's answer for one Authorization header. It bounds no
+ * revocation: the function checks the token again (its own cache is seconds).
+ */
+export const AUTHORIZER_CACHE = Duration.minutes(5);
+
+/** Headers the Unleash, OFREP and omnilab SDKs send from a browser. */
+const CORS_HEADERS = [
+  'authorization',
+  'content-type',
+  'if-none-match',
+  'omnilab-channel',
+  'unleash-appname',
+  'unleash-client-spec',
+  'unleash-connection-id',
+  'unleash-instanceid',
+  'unleash-interval',
+  'unleash-sdk',
+  'x-unleash-appname',
+  'x-unleash-connection-id',
+  'x-unleash-sdk',
+];
+
+export class FlagApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly url: string;
+  readonly functions = new Map<string, OmnilabFunction>();
+  readonly authorizerFunction: OmnilabFunction;
+  readonly routes: HttpRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: FlagApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${props.prefix}api`,
+      createDefaultStage: false,
+      // As the local server answers: tokens travel in a header, never in cookies, so any origin may call.
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: CORS_HEADERS,
+        exposeHeaders: ['etag'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/omnilab/${props.prefix}api/access`,
+      retention: props.stage.logRetention,
+      removalPolicy: props.stage.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.stage.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // The token's name (never the token) says who called; no body, query or customer id is logged.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationMs: '$context.integrationLatency',
+            caller: '$context.authorizer.name',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            error: '$context.error.message',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+    this.url = this.stage.url;
+
+    this.authorizerFunction = props.createFunction(this, TOKEN_AUTHORIZER, {
+      timeout: Duration.seconds(5),
+    });
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizerFunction.fn, {
+      authorizerName: `${props.prefix}token`,
+      identitySource: ['$request.header.Authorization'],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: AUTHORIZER_CACHE,
+    });
+    const none = new HttpNoneAuthorizer();
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of props.routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        const fn = props.createFunction(
+          this,
+          { name: route.function, entry: route.entry, kind: 'http' },
+          // Every route answers from a few DynamoDB calls; one still running after 10 s is stuck, and
+          // ending it frees its concurrency well within the HTTP API's 30-second limit.
+          { timeout: Duration.seconds(10) },
+        );
+        this.functions.set(route.function, fn);
+        integration = new HttpLambdaIntegration(`Integration-${route.function}`, fn.fn);
+        integrations.set(route.function, integration);
+      }
+      const routes = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: route.access === 'public' ? none : authorizer,
+      });
+      if (route.access === 'public') {
+        for (const r of routes) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is public by design (access: public in infra/routes.ts): it reads no data and needs no token.`,
+          });
+        }
+      }
+      this.routes.push(...routes);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/** One stage of omnilab: the capability constructs, composed, with the outputs an operator needs. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { FUNCTION_ACCESS, type TableAccess } from '../function-access';
+import { REPO_ROOT } from '../repo-root';
+import { ROUTES, type Route } from '../routes';
+import { SCHEDULES, type ScheduledJob } from '../schedules';
+import { type StageConfig, stagePrefix } from '../stages';
+import { STREAM_CONSUMERS, type StreamConsumer } from '../stream-consumers';
+import { TABLES, type TableDefinition } from '../tables';
+import { ConsoleHosting } from './console-hosting';
+import { EventPipeline } from './event-pipeline';
+import { FlagApi } from './flag-api';
+import { Monitoring } from './monitoring';
+import { functionFactory, type OmnilabFunction } from './omnilab-function';
+import { OmnilabTables } from './omnilab-tables';
+import { ScheduledJobs } from './scheduled-jobs';
+
+/** Where the web console's build lands; uploaded only if it exists when the app is synthesized. */
+export const CONSOLE_DIST = join(REPO_ROOT, 'console', 'dist');
+
+export interface OmnilabStackProps extends StackProps {
+  stage: StageConfig;
+  /** Channels the deployment accepts; the handlers' default list when empty. */
+  channels?: readonly string[];
+  alertEmails?: readonly string[];
+  /** The declarative sources; the defaults are the repository's lists, tests substitute their own. */
+  routes?: readonly Route[];
+  tables?: readonly TableDefinition[];
+  schedules?: readonly ScheduledJob[];
+  streamConsumers?: readonly StreamConsumer[];
+  access?: Readonly<Record<string, TableAccess>>;
+  consoleDist?: string;
+}
+
+export class OmnilabStack extends Stack {
+  readonly tables: OmnilabTables;
+  readonly api: FlagApi;
+  readonly schedules: ScheduledJobs;
+  readonly pipeline: EventPipeline;
+  readonly console: ConsoleHosting;
+  readonly monitoring: Monitoring;
+  readonly functions: OmnilabFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: OmnilabStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const prefix = stagePrefix(stage.name);
+    this.tables = new OmnilabTables(this, 'Tables', {
+      prefix,
+      retain: stage.retain,
+      definitions: props.tables ?? TABLES,
+    });
+    const environment: Record<string, string> = {
+      OMNILAB_TABLE_PREFIX: prefix,
+      ...(props.channels && props.channels.length > 0 ? { OMNILAB_CHANNELS: props.channels.join(',') } : {}),
+    };
+    const createFunction = functionFactory({
+      prefix,
+      stage,
+      tables: this.tables,
+      access: props.access ?? FUNCTION_ACCESS,
+      environment,
+      built: this.functions,
+    });
+    this.api = new FlagApi(this, 'FlagApi', {
+      routes: props.routes ?? ROUTES,
+      prefix,
+      stage,
+      createFunction,
+    });
+    this.pipeline = new EventPipeline(this, 'EventPipeline', {
+      consumers: props.streamConsumers ?? STREAM_CONSUMERS,
+      prefix,
+      tables: this.tables,
+      createFunction,
+    });
+    this.schedules = new ScheduledJobs(this, 'Schedules', {
+      jobs: props.schedules ?? SCHEDULES,
+      prefix,
+      createFunction,
+    });
+    const dist = props.consoleDist ?? CONSOLE_DIST;
+    this.console = new ConsoleHosting(this, 'Console', {
+      prefix,
+      retain: stage.retain,
+      distPath: existsSync(dist) ? dist : undefined,
+      apiUrl: this.api.url,
+      logRetentionDays: stage.logRetention,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      prefix,
+      stage,
+      functions: this.functions,
+      api: this.api.api,
+      tables: new Map(this.tables.definitions.map((t) => [t.id, this.tables.table(t.id)])),
+      failureQueues: this.pipeline.failures,
+      alertEmails: props.alertEmails ?? [],
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description:
+        'Base URL of the API: SDKs use <ApiUrl>api/ (Unleash), <ApiUrl>api/frontend, <ApiUrl> (OFREP)',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${this.console.distribution.distributionDomainName}`,
+      description: 'The web console',
+    });
+    new CfnOutput(this, 'ConsoleBucket', { value: this.console.bucket.bucketName });
+    new CfnOutput(this, 'TablePrefix', {
+      value: prefix,
+      description: 'Prefix of every table name (OMNILAB_TABLE_PREFIX)',
+    });
+    new CfnOutput(this, 'TokensTable', { value: this.tables.table('tokens').tableName });
+    new CfnOutput(this, 'AlertsTopic', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'Dashboard', { value: this.monitoring.dashboard.dashboardName });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Bootstraps a freshly deployed stage: creates the default environments (as `npm start` does
+ * locally) and the first platform-admin token, written straight to the tables with the operator's
+ * own AWS credentials, since no token exists yet to call the API with. The secret is printed once
+ * and never stored; only its hash is, with an audit entry naming this bootstrap as the actor.
+ *
+ *   npm run admin-token:aws -- --stage dev [--region eu-west-1] [--name platform-admin] [--another]
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { auditEntry } from '../functions/lib/admin-support';
+import { createRuntime, type Runtime } from '../functions/lib/composition-root';
+import { loadConfig } from '../functions/lib/config';
+import { generateToken, hashToken } from '../functions/lib/tokens';
+import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
+import type { Principal, TokenRecord } from '../shared/model/token';
+import { STAGES, type StageName, stagePrefix } from './stages';
+
+const BOOTSTRAP: Principal = {
+  name: 'bootstrap (infra/create-first-admin-token.ts)',
+  kind: 'admin',
+  role: 'platform-admin',
+};
+
+export interface FirstAdminToken {
+  secret: string;
+  hash: string;
+}
+
+/** Refuses when a platform-admin token exists, unless `another`: the API creates further tokens, audited. */
+export async function createFirstAdminToken(
+  runtime: Runtime,
+  options: { name: string; another?: boolean },
+): Promise<FirstAdminToken> {
+  const createdAt = runtime.now().toISOString();
+  await runtime.environments.ensure(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, version: 1, createdAt })));
+  const existing = (await runtime.tokens.list()).filter(
+    (t) => t.kind === 'admin' && t.role === 'platform-admin',
+  );
+  if (existing.length > 0 && !options.another) {
+    throw new Error(
+      `a platform-admin token exists already (${existing.map((t) => t.name).join(', ')}): create more through POST /api/admin/tokens, or pass --another`,
+    );
+  }
+  const secret = generateToken('admin', 'platform-admin');
+  const token: TokenRecord = {
+    hash: hashToken(secret),
+    name: options.name,
+    kind: 'admin',
+    role: 'platform-admin',
+    createdAt,
+  };
+  await runtime.tokens.create(token, [
+    auditEntry(runtime, BOOTSTRAP, {
+      action: 'token.created',
+      target: { type: 'token', id: token.hash },
+      environments: [],
+      before: null,
+      after: { id: token.hash, name: token.name, kind: token.kind, role: token.role, createdAt },
+    }),
+  ]);
+  return { secret, hash: token.hash };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: 'string', default: 'dev' },
+      region: { type: 'string' },
+      name: { type: 'string', default: 'platform-admin' },
+      another: { type: 'boolean', default: false },
+    },
+  });
+  const stage = values.stage as StageName;
+  if (!(stage in STAGES)) throw new Error(`--stage must be one of ${Object.keys(STAGES).join(', ')}`);
+  const config = loadConfig({
+    ...process.env,
+    OMNILAB_TABLE_PREFIX: stagePrefix(stage),
+    ...(values.region ? { AWS_REGION: values.region } : {}),
+  });
+  const { secret } = await createFirstAdminToken(createRuntime(config), {
+    name: values.name,
+    another: values.another,
+  });
+  process.stdout.write(
+    `Created platform-admin token "${values.name}" in ${config.tablePrefix}tokens (${config.region}).\n` +
+      'It is shown this once; keep it in your secret store:\n\n' +
+      `${secret}\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: Error) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Which DynamoDB actions each function may perform, on which tables: the only source of the
+ * functions' IAM policies. Keyed by the `function` name of ROUTES (and of the schedules, stream
+ * consumers and the authorizer); the stack refuses to synthesize a function that has no entry, so a
+ * new route cannot ship without someone deciding what it may touch.
+ *
+ * Read off the stores each handler reaches (functions/stores/): a transaction needs the action of
+ * each item it holds (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), not a transaction right.
+ */
+import type { TableId } from './tables';
+
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+export type TableAccess = Readonly<Partial<Record<TableId, readonly TableAction[]>>>;
+
+/** Every authenticated handler looks its caller's token up (functions/lib/http-handler.ts). */
+const AUTHENTICATES = ['GetItem'] as const;
+
+export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
+  'admin-flags': {
+    tokens: AUTHENTICATES,
+    // Flags are read, listed and written (conditional put, in a transaction with their audit entries);
+    // environments are listed to apply a new flag to each.
+    config: ['GetItem', 'Query', 'PutItem'],
+    audit: ['Query', 'PutItem'],
+    metrics: ['Query'],
+  },
+  'admin-environments': {
+    tokens: AUTHENTICATES,
+    // An import writes flags and segments, as well as the environment itself.
+    config: ['GetItem', 'Query', 'PutItem'],
+    audit: ['Query', 'PutItem'],
+    metrics: ['Query'],
+  },
+  'admin-segments': {
+    tokens: AUTHENTICATES,
+    // UpdateItem: the segment id counter.
+    config: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    audit: ['PutItem'],
+  },
+  'admin-tokens': {
+    // Scan lists the tokens (a handful); DeleteItem revokes one. GET /api/admin/me reads nothing more.
+    tokens: ['GetItem', 'Scan', 'PutItem', 'DeleteItem'],
+    config: ['GetItem'],
+    audit: ['PutItem'],
+  },
+  'client-api': {
+    tokens: AUTHENTICATES,
+    config: ['Query'],
+    // Metrics are counted with ADD updates; registrations are put.
+    metrics: ['UpdateItem', 'PutItem'],
+  },
+  'frontend-api': {
+    tokens: AUTHENTICATES,
+    config: ['Query'],
+    metrics: ['UpdateItem', 'PutItem'],
+  },
+  ofrep: {
+    tokens: AUTHENTICATES,
+    config: ['Query'],
+  },
+  'admin-experiments': {
+    tokens: AUTHENTICATES,
+    // Experiments and metrics live in config; saving an experiment rewrites its flags in the same
+    // transaction, with the audit entries.
+    config: ['GetItem', 'Query', 'PutItem'],
+    audit: ['PutItem'],
+    // Results read the experiment's statistic cells.
+    events: ['Query'],
+  },
+  events: {
+    tokens: AUTHENTICATES,
+    // The experiment and metric catalogues.
+    config: ['Query'],
+    // Ingestion reads unit states (BatchGetItem) and a unit's earlier events (Query), then commits
+    // events and states (conditional puts) and statistic cells (ADD updates) in transactions.
+    events: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+  },
+  'experiment-history': {
+    tokens: AUTHENTICATES,
+    // The experiment and the metric catalogue, then the statistic cells per day.
+    config: ['GetItem', 'Query'],
+    events: ['Query'],
+  },
+  // Public and static: it never reaches a table.
+  openapi: {},
+  'token-authorizer': {
+    tokens: ['GetItem'],
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * How every function is bundled, once: NodejsFunction gets these options, and the bundle-size test
+ * and bench/bundle-functions.ts hand the same ones to esbuild directly, so what is measured is what
+ * ships.
+ */
+import type { BuildOptions } from 'esbuild';
+import type { FunctionKind } from './lambda-functions';
+
+/**
+ * Bundle the AWS SDK rather than load the copy in the nodejs22.x runtime. Measured by
+ * `npm run bench:bundles` (figures in docs/deploy.md): importing a handler with the SDK bundled took
+ * 66-75 ms, with the SDK left external 105-161 ms; the authorizer 37 ms against 84 ms. Resolving and
+ * reading the SDK's hundreds of files costs more than parsing the ~340 kB its tree-shaken copy adds
+ * (~105 kB more to download, gzipped). It also pins the SDK version the tests ran against, instead
+ * of whatever the runtime ships that week.
+ */
+export const BUNDLE_AWS_SDK = true;
+
+export const NODE_TARGET = 'node22';
+
+/**
+ * Largest minified bundle accepted, checked by test/infra/bundle-size.test.ts. The authorizer sits
+ * in front of every uncached request, so it gets the tight one. The handlers' budget leaves room
+ * over today's ~880 kB, most of it zod's locales pulled in by `import { z } from 'zod'`; with
+ * `import * as z` those shake out (about 370 kB less) and this budget should drop to 600 kB.
+ */
+export function bundleBudgetBytes(kind: FunctionKind): number {
+  return kind === 'authorizer' ? 400_000 : 1_000_000;
+}
+
+/** esbuild's ESM output has no `require`; some CommonJS dependencies call it for Node built-ins. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __omnilabCreateRequire } from 'node:module'; const require = __omnilabCreateRequire(import.meta.url);";
+
+/** What stays out of the bundle: nothing but the runtime's SDK, and only when it is not bundled. */
+export function externalModules(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): string[] {
+  return bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'];
+}
+
+/** The same options as the NodejsFunction bundling, for esbuild's own API. */
+export function esbuildOptions(
+  entry: string,
+  outfile: string,
+  bundleAwsSdk: boolean = BUNDLE_AWS_SDK,
+): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    minify: true,
+    sourcemap: true,
+    // Prefer the ES module build of dependencies: it tree-shakes, the CommonJS one does not.
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: externalModules(bundleAwsSdk),
+    logLevel: 'silent',
+    metafile: true,
+  };
+}

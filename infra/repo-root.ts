@@ -1,0 +1,4 @@
+import { fileURLToPath } from 'node:url';
+
+/** Handler entries in ROUTES and friends are relative to this; so is the lock file esbuild resolves from. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

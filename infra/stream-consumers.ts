@@ -1,0 +1,17 @@
+/**
+ * Functions fed by a table's DynamoDB stream (cache invalidation, the governance chain, event
+ * roll-ups), as plain data like ROUTES. The table must declare a `stream` in tables.ts.
+ */
+import type { TableId } from './tables';
+
+export interface StreamConsumer {
+  /** Stable name: the Lambda function and its log group are named after it. */
+  function: string;
+  /** The handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  table: TableId;
+  /** Records per invocation. */
+  batchSize: number;
+}
+
+export const STREAM_CONSUMERS: readonly StreamConsumer[] = [];
