@@ -93,125 +93,128 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkConstraints(list: unknown, path: string): Constraint[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) fail(path, 'must be an array');
-  list.forEach((c, i) => {
-    const at = `${path}[${i}]`;
-    if (!isObject(c)) fail(at, 'must be an object');
-    if (typeof c.contextName !== 'string') fail(`${at}.contextName`, 'must be a string');
-    if (typeof c.operator !== 'string') fail(`${at}.operator`, 'must be a string');
-    if (c.values !== undefined && c.values !== null && !Array.isArray(c.values))
-      fail(`${at}.values`, 'must be an array');
-  });
-  return list as Constraint[];
+// Small checks shared by every field: the SDK bundles this file, so repetition costs bytes.
+function need(ok: boolean, field: string, what: string): void {
+  if (!ok) fail(field, `must be ${what}`);
 }
 
-function checkVariants(list: unknown, path: string): VariantDefinition[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) fail(path, 'must be an array');
-  list.forEach((v, i) => {
-    const at = `${path}[${i}]`;
-    if (!isObject(v)) fail(at, 'must be an object');
-    if (typeof v.name !== 'string') fail(`${at}.name`, 'must be a string');
-    if (typeof v.weight !== 'number' || !Number.isFinite(v.weight) || v.weight < 0)
-      fail(`${at}.weight`, 'must be a number of 0 or more');
-  });
-  return list as VariantDefinition[];
+function object(v: unknown, field: string): Record<string, unknown> {
+  need(isObject(v), field, 'an object');
+  return v as Record<string, unknown>;
 }
 
-function checkFeature(f: unknown, path: string): Feature {
-  if (!isObject(f)) fail(path, 'must be an object');
-  if (typeof f.name !== 'string' || f.name === '') fail(`${path}.name`, 'must be a non-empty string');
-  if (typeof f.enabled !== 'boolean') fail(`${path}.enabled`, 'must be a boolean');
-  if (f.strategies !== undefined && f.strategies !== null) {
-    if (!Array.isArray(f.strategies)) fail(`${path}.strategies`, 'must be an array');
-    f.strategies.forEach((s, i) => {
-      const at = `${path}.strategies[${i}]`;
-      if (!isObject(s)) fail(at, 'must be an object');
-      if (typeof s.name !== 'string') fail(`${at}.name`, 'must be a string');
-      if (s.parameters !== undefined && s.parameters !== null && !isObject(s.parameters))
-        fail(`${at}.parameters`, 'must be an object');
-      checkConstraints(s.constraints, `${at}.constraints`);
-      checkVariants(s.variants, `${at}.variants`);
-      if (s.segments !== undefined && s.segments !== null && !Array.isArray(s.segments))
-        fail(`${at}.segments`, 'must be an array');
-    });
-  }
+function text(v: unknown, field: string): void {
+  need(typeof v === 'string', field, 'a string');
+}
+
+/** An optional array: absent is empty. */
+function list(v: unknown, field: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  need(Array.isArray(v), field, 'an array');
+  return v as unknown[];
+}
+
+function checkConstraints(items: unknown, path: string): Constraint[] {
+  list(items, path).forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    const c = object(item, at);
+    text(c.contextName, `${at}.contextName`);
+    text(c.operator, `${at}.operator`);
+    list(c.values, `${at}.values`);
+  });
+  return (items ?? []) as Constraint[];
+}
+
+function checkVariants(items: unknown, path: string): void {
+  list(items, path).forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    const v = object(item, at);
+    text(v.name, `${at}.name`);
+    need(
+      typeof v.weight === 'number' && Number.isFinite(v.weight) && v.weight >= 0,
+      `${at}.weight`,
+      'a number of 0 or more',
+    );
+  });
+}
+
+function checkFeature(input: unknown, path: string): Feature {
+  const f = object(input, path);
+  need(typeof f.name === 'string' && f.name !== '', `${path}.name`, 'a non-empty string');
+  need(typeof f.enabled === 'boolean', `${path}.enabled`, 'a boolean');
+  list(f.strategies, `${path}.strategies`).forEach((item, i) => {
+    const at = `${path}.strategies[${i}]`;
+    const s = object(item, at);
+    text(s.name, `${at}.name`);
+    if (s.parameters !== undefined && s.parameters !== null) object(s.parameters, `${at}.parameters`);
+    checkConstraints(s.constraints, `${at}.constraints`);
+    checkVariants(s.variants, `${at}.variants`);
+    list(s.segments, `${at}.segments`);
+  });
   checkVariants(f.variants, `${path}.variants`);
-  if (f.dependencies !== undefined && f.dependencies !== null) {
-    if (!Array.isArray(f.dependencies)) fail(`${path}.dependencies`, 'must be an array');
-    f.dependencies.forEach((d, i) => {
-      if (!isObject(d) || typeof d.feature !== 'string')
-        fail(`${path}.dependencies[${i}].feature`, 'must be a string');
-    });
-  }
+  list(f.dependencies, `${path}.dependencies`).forEach((d, i) => {
+    text(isObject(d) ? d.feature : undefined, `${path}.dependencies[${i}].feature`);
+  });
   return f as unknown as Feature;
 }
 
-function checkSegment(s: unknown, path: string): Segment {
-  if (!isObject(s)) fail(path, 'must be an object');
-  if (typeof s.id !== 'number') fail(`${path}.id`, 'must be a number');
-  checkConstraints(s.constraints, `${path}.constraints`);
-  return { ...(s as unknown as Segment), constraints: (s.constraints as Constraint[] | undefined) ?? [] };
+function checkSegment(input: unknown, path: string): Segment {
+  const s = object(input, path);
+  need(typeof s.id === 'number', `${path}.id`, 'a number');
+  return {
+    ...(s as unknown as Segment),
+    constraints: checkConstraints(s.constraints, `${path}.constraints`),
+  };
 }
 
 /** Applies delta events (hydration, feature and segment updates and removals) in order. */
 function applyDelta(doc: DeltaDocument): ClientFeaturesDocument {
   const features = new Map<string, Feature>();
   const segments = new Map<number, Segment>();
-  doc.events.forEach((e: DeltaEvent, i) => {
+  const putFeature = (f: unknown, at: string) => {
+    const feature = checkFeature(f, at);
+    features.set(feature.name, feature);
+  };
+  const putSegment = (s: unknown, at: string) => {
+    const segment = checkSegment(s, at);
+    segments.set(segment.id, segment);
+  };
+  doc.events.forEach((item, i) => {
     const at = `events[${i}]`;
-    if (!isObject(e)) fail(at, 'must be an object');
+    const e = object(item, at) as unknown as DeltaEvent;
     switch (e.type) {
       case 'hydration':
         features.clear();
         segments.clear();
-        if (!Array.isArray(e.features)) fail(`${at}.features`, 'must be an array');
-        e.features.forEach((f, j) => {
-          const feature = checkFeature(f, `${at}.features[${j}]`);
-          features.set(feature.name, feature);
-        });
-        (e.segments ?? []).forEach((s, j) => {
-          const segment = checkSegment(s, `${at}.segments[${j}]`);
-          segments.set(segment.id, segment);
-        });
+        need(Array.isArray(e.features), `${at}.features`, 'an array');
+        e.features.forEach((f, j) => putFeature(f, `${at}.features[${j}]`));
+        list(e.segments, `${at}.segments`).forEach((s, j) => putSegment(s, `${at}.segments[${j}]`));
         return;
-      case 'feature-updated': {
-        const feature = checkFeature(e.feature, `${at}.feature`);
-        features.set(feature.name, feature);
-        return;
-      }
+      case 'feature-updated':
+        return putFeature(e.feature, `${at}.feature`);
       case 'feature-removed':
-        if (typeof e.featureName !== 'string') fail(`${at}.featureName`, 'must be a string');
+        text(e.featureName, `${at}.featureName`);
         features.delete(e.featureName);
         return;
-      case 'segment-updated': {
-        const segment = checkSegment(e.segment, `${at}.segment`);
-        segments.set(segment.id, segment);
-        return;
-      }
+      case 'segment-updated':
+        return putSegment(e.segment, `${at}.segment`);
       case 'segment-removed':
-        if (typeof e.segmentId !== 'number') fail(`${at}.segmentId`, 'must be a number');
+        need(typeof e.segmentId === 'number', `${at}.segmentId`, 'a number');
         segments.delete(e.segmentId);
         return;
       default:
-        fail(`${at}.type`, `is not a known delta event type: ${String((e as { type: unknown }).type)}`);
+        need(false, `${at}.type`, 'a delta event type');
     }
   });
   return { version: 2, features: [...features.values()], segments: [...segments.values()] };
 }
 
-function normalize(document: unknown): ClientFeaturesDocument {
-  if (!isObject(document)) fail('document', 'must be an object');
+function normalize(input: unknown): ClientFeaturesDocument {
+  const document = object(input, 'document');
   if (Array.isArray(document.events)) return applyDelta(document as unknown as DeltaDocument);
-  if (!Array.isArray(document.features)) fail('features', 'must be an array');
-  const features = document.features.map((f, i) => checkFeature(f, `features[${i}]`));
-  if (document.segments !== undefined && document.segments !== null && !Array.isArray(document.segments))
-    fail('segments', 'must be an array');
-  const segments = ((document.segments as unknown[] | undefined) ?? []).map((s, i) =>
-    checkSegment(s, `segments[${i}]`),
-  );
+  need(Array.isArray(document.features), 'features', 'an array');
+  const features = (document.features as unknown[]).map((f, i) => checkFeature(f, `features[${i}]`));
+  const segments = list(document.segments, 'segments').map((s, i) => checkSegment(s, `segments[${i}]`));
   return { ...(document as unknown as ClientFeaturesDocument), features, segments };
 }
 

@@ -24,16 +24,10 @@ function compileIn(c: Constraint): Predicate {
   const values = cleanValues(c.values);
   const negate = c.operator === 'NOT_IN';
   // A Set only pays off past a handful of values; a short array scan is faster.
-  if (values.length > 8) {
-    const set = new Set(values);
-    return (ctx) => {
-      const v = read(ctx);
-      return (v !== undefined && set.has(v)) !== negate;
-    };
-  }
+  const set = values.length > 8 ? new Set(values) : null;
   return (ctx) => {
     const v = read(ctx);
-    return (v !== undefined && values.includes(v)) !== negate;
+    return (v !== undefined && (set ? set.has(v) : values.includes(v))) !== negate;
   };
 }
 
@@ -41,17 +35,15 @@ function compileString(c: Constraint): Predicate {
   const read = contextReader(c.contextName);
   const ci = c.caseInsensitive === true;
   const values = cleanValues(c.values).map((v) => (ci ? v.toLocaleLowerCase() : v));
-  const test =
-    c.operator === 'STR_STARTS_WITH'
-      ? (s: string, v: string) => s.startsWith(v)
-      : c.operator === 'STR_ENDS_WITH'
-        ? (s: string, v: string) => s.endsWith(v)
-        : (s: string, v: string) => s.includes(v);
+  const op = c.operator;
   return (ctx) => {
     const raw = read(ctx);
     if (raw === undefined) return false;
     const s = ci ? raw.toLocaleLowerCase() : raw;
-    for (let i = 0; i < values.length; i++) if (test(s, values[i])) return true;
+    for (const v of values) {
+      if (op === 'STR_STARTS_WITH' ? s.startsWith(v) : op === 'STR_ENDS_WITH' ? s.endsWith(v) : s.includes(v))
+        return true;
+    }
     return false;
   };
 }

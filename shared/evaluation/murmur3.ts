@@ -10,10 +10,14 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-/** The state of a hash after its fixed prefix: full blocks mixed, 0–3 pending bytes kept. */
+/**
+ * The state of a hash after its fixed prefix: full blocks mixed, and the 0–3 pending bytes packed
+ * into one number (a typed array per prefix would cost more memory than the whole evaluation needs).
+ */
 export interface HashPrefix {
   readonly h: number;
-  readonly tail: Uint8Array;
+  readonly tail: number;
+  readonly tailLength: number;
   readonly length: number;
 }
 
@@ -102,20 +106,19 @@ function finish(h: number, buf: Uint8Array, end: number, length: number): number
 export function hashPrefix(prefix: string, seed: number): HashPrefix {
   const end = encodeInto(prefix, 0);
   const rest = end & 3;
-  return {
-    h: mixBlocks(seed | 0, scratch, end),
-    tail: scratch.slice(end - rest, end),
-    length: end,
-  };
+  const at = end - rest;
+  let tail = 0;
+  for (let i = 0; i < rest; i++) tail |= scratch[at + i] << (8 * i);
+  return { h: mixBlocks(seed | 0, scratch, end), tail, tailLength: rest, length: end };
 }
 
 /** The hash of `prefix + s`, given the prefix's precomputed state. */
 export function hashWithPrefix(prefix: HashPrefix, s: string): number {
-  const tail = prefix.tail;
-  for (let i = 0; i < tail.length; i++) scratch[i] = tail[i];
-  const end = encodeInto(s, tail.length);
+  const n = prefix.tailLength;
+  for (let i = 0; i < n; i++) scratch[i] = (prefix.tail >>> (8 * i)) & 0xff;
+  const end = encodeInto(s, n);
   const buf = scratch;
-  return finish(mixBlocks(prefix.h, buf, end), buf, end, prefix.length - tail.length + end);
+  return finish(mixBlocks(prefix.h, buf, end), buf, end, prefix.length - n + end);
 }
 
 export function murmur3(s: string, seed = 0): number {
