@@ -65,11 +65,21 @@ async function currentState(api: ApiClient): Promise<CurrentState> {
   };
 }
 
+/** A protected environment answers 202 with the change request it opened instead of the resource. */
+interface Held {
+  changeRequest: { id: string; title: string };
+}
+
+function held(result: unknown): Held | null {
+  return result && typeof result === 'object' && 'changeRequest' in result ? (result as Held) : null;
+}
+
 async function applyFlag(
   api: ApiClient,
   desired: AsCode['flags'][number],
   current: Flag | undefined,
   channels: readonly string[],
+  opened: Held[],
 ) {
   const environments = Object.fromEntries(
     Object.entries(desired.environments ?? {}).map(([env, s]) => [
@@ -78,21 +88,32 @@ async function applyFlag(
     ]),
   );
   if (!current) {
-    await api.post('/api/admin/flags', { ...desired, environments });
+    const created = held(await api.post('/api/admin/flags', { ...desired, environments }));
+    if (created) opened.push(created);
     return;
   }
   const path = `/api/admin/flags/${encodeURIComponent(desired.name)}`;
   const { name: _n, environments: _e, ...fields } = desired;
-  let flag = await api.put<Flag>(path, { version: current.version, ...fields });
+  let version = current.version;
+  const step = async (url: string, body: Record<string, unknown>) => {
+    const result = await api.put<Flag | Held>(url, { version, ...body });
+    const h = held(result);
+    if (h) opened.push(h);
+    else version = (result as Flag).version;
+  };
+  await step(path, fields);
   for (const [env, state] of Object.entries(environments)) {
-    flag = await api.put<Flag>(`${path}/environments/${encodeURIComponent(env)}`, {
-      version: flag.version,
-      ...state,
-    });
+    await step(`${path}/environments/${encodeURIComponent(env)}`, state);
   }
 }
 
-async function apply(api: ApiClient, desired: AsCode, state: CurrentState, changes: Change[]): Promise<void> {
+async function apply(
+  api: ApiClient,
+  desired: AsCode,
+  state: CurrentState,
+  changes: Change[],
+): Promise<Held[]> {
+  const opened: Held[] = [];
   const todo = changes.filter((c) => c.action !== 'unchanged');
   const bar = progressBar(todo.length, 'Applying');
   for (const c of todo) {
@@ -101,17 +122,20 @@ async function apply(api: ApiClient, desired: AsCode, state: CurrentState, chang
       await api.put(`/api/admin/metrics/${c.key}`, { ...m, version: state.metrics.get(c.key)?.version });
     } else if (c.kind === 'flag') {
       const f = desired.flags.find((x) => x.name === c.key)!;
-      await applyFlag(api, f, state.flags.get(c.key), state.channels);
+      await applyFlag(api, f, state.flags.get(c.key), state.channels, opened);
     } else {
       const e = desired.experiments.find((x) => x.key === c.key)!;
-      await api.put(`/api/admin/experiments/${c.key}`, {
+      const result = await api.put(`/api/admin/experiments/${c.key}`, {
         ...e,
         version: state.experiments.get(c.key)?.version,
       });
+      const h = held(result);
+      if (h) opened.push(h);
     }
     bar.tick(`${c.kind} ${c.key}`);
   }
   bar.done();
+  return opened;
 }
 
 function parse(argv: string[]): { command: string | undefined; rest: string[]; options: Options } {
@@ -177,8 +201,14 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const changes = planChanges(desired, state);
     out.write(`${formatPlan(changes, Boolean(out.isTTY))}\n`);
     if (command === 'plan') return changes.some((c) => c.action !== 'unchanged') ? 2 : 0;
-    await apply(api, desired, state, changes);
-    out.write('Applied.\n');
+    const opened = await apply(api, desired, state, changes);
+    for (const h of opened)
+      out.write(`change request ${h.changeRequest.id} opened: ${h.changeRequest.title}\n`);
+    out.write(
+      opened.length > 0
+        ? `Applied, except ${opened.length} change(s) to protected environments: they apply once another principal approves them.\n`
+        : 'Applied.\n',
+    );
     return 0;
   } catch (e) {
     if (e instanceof AsCodeError || e instanceof ApiError) {

@@ -31,27 +31,29 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // Flags are read, listed and written (conditional put, in a transaction with their audit entries);
     // environments are listed to apply a new flag to each.
     config: ['GetItem', 'Query', 'PutItem'],
-    audit: ['Query', 'PutItem'],
+    // Every audit write reads the hash chain's head first.
+    audit: ['GetItem', 'Query', 'PutItem'],
     metrics: ['Query'],
   },
   'admin-environments': {
     tokens: AUTHENTICATES,
     // An import writes flags and segments, as well as the environment itself.
     config: ['GetItem', 'Query', 'PutItem'],
-    audit: ['Query', 'PutItem'],
+    // Every audit write reads the hash chain's head first.
+    audit: ['GetItem', 'Query', 'PutItem'],
     metrics: ['Query'],
   },
   'admin-segments': {
     tokens: AUTHENTICATES,
     // UpdateItem: the segment id counter.
     config: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-    audit: ['PutItem'],
+    audit: ['GetItem', 'PutItem'],
   },
   'admin-tokens': {
     // Scan lists the tokens (a handful); DeleteItem revokes one. GET /api/admin/me reads nothing more.
     tokens: ['GetItem', 'Scan', 'PutItem', 'DeleteItem'],
     config: ['GetItem'],
-    audit: ['PutItem'],
+    audit: ['GetItem', 'PutItem'],
   },
   'client-api': {
     tokens: AUTHENTICATES,
@@ -73,7 +75,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // Experiments and metrics live in config; saving an experiment rewrites its flags in the same
     // transaction, with the audit entries.
     config: ['GetItem', 'Query', 'PutItem'],
-    audit: ['PutItem'],
+    audit: ['GetItem', 'PutItem'],
     // Results read the experiment's statistic cells.
     events: ['Query'],
   },
@@ -89,6 +91,20 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     tokens: AUTHENTICATES,
     // The experiment and the metric catalogue, then the statistic cells per day.
     config: ['GetItem', 'Query'],
+    events: ['Query'],
+  },
+  'admin-governance': {
+    tokens: AUTHENTICATES,
+    // Change requests and notifications live in config; applying one replays the change there.
+    config: ['GetItem', 'Query', 'PutItem'],
+    // Verification and export read the chain; every write appends to it.
+    audit: ['GetItem', 'Query', 'PutItem'],
+  },
+  'guardrail-check': {
+    // Running experiments, their flags, due change requests and rollout plans.
+    config: ['GetItem', 'Query', 'PutItem'],
+    audit: ['GetItem', 'PutItem'],
+    // The statistic cells of each running experiment.
     events: ['Query'],
   },
   // Public and static: it never reaches a table.

@@ -16,7 +16,11 @@ export type Access =
   | 'admin-read'
   /** platform admins, and squads for what they own */
   | 'admin-write'
-  | 'platform-admin';
+  | 'platform-admin'
+  /** who may approve change requests: platform admins, squads (their own squad's), auditors */
+  | 'approver'
+  /** the audit chain's verification and export: platform admins, product owners, auditors */
+  | 'audit-read';
 
 export interface Route {
   method: HttpMethod;
@@ -39,6 +43,11 @@ const OFREP = 'functions/handlers/ofrep-handler.ts';
 const OPENAPI = 'functions/handlers/openapi-handler.ts';
 const ADMIN_EXPERIMENTS = 'functions/handlers/admin-experiments-handler.ts';
 const EVENTS = 'functions/handlers/events-handler.ts';
+const ADMIN_GOVERNANCE = 'functions/handlers/admin-governance-handler.ts';
+
+function governance(method: HttpMethod, path: string, access: Access): Route {
+  return { method, path, function: 'admin-governance', entry: ADMIN_GOVERNANCE, access };
+}
 const EXPERIMENT_HISTORY = 'functions/handlers/experiment-history-handler.ts';
 
 export const ROUTES: readonly Route[] = [
@@ -274,6 +283,37 @@ export const ROUTES: readonly Route[] = [
     entry: EXPERIMENT_HISTORY,
     access: 'admin-read',
   },
+  {
+    method: 'PUT',
+    path: '/api/admin/environments/{env}',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'platform-admin',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/experiments/{key}/resume',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-write',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/experiments/{key}/rollout-plan',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-write',
+  },
+  governance('GET', '/api/admin/change-requests', 'admin-read'),
+  governance('GET', '/api/admin/change-requests/{id}', 'admin-read'),
+  // The author edits (a squad or platform admin); who is who is the handler's check.
+  governance('PUT', '/api/admin/change-requests/{id}', 'admin-write'),
+  governance('POST', '/api/admin/change-requests/{id}/approve', 'approver'),
+  governance('POST', '/api/admin/change-requests/{id}/reject', 'approver'),
+  governance('POST', '/api/admin/change-requests/{id}/apply', 'approver'),
+  governance('GET', '/api/admin/audit/verify', 'audit-read'),
+  governance('GET', '/api/admin/audit/export', 'audit-read'),
+  governance('GET', '/api/admin/notifications', 'admin-read'),
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

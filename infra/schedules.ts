@@ -13,4 +13,12 @@ export interface ScheduledJob {
   timeoutSeconds: number;
 }
 
-export const SCHEDULES: readonly ScheduledJob[] = [];
+export const SCHEDULES: readonly ScheduledJob[] = [
+  // Guardrails that roll back per channel, due change requests and rollout-plan steps.
+  {
+    function: 'guardrail-check',
+    entry: 'functions/handlers/guardrail-check-handler.ts',
+    rateMinutes: 1,
+    timeoutSeconds: 120,
+  },
+];

@@ -4,8 +4,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
 import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
+import { createLogNotifier } from '../functions/lib/notifier';
 import { createTables } from './create-tables';
 import { JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
 import { generateLocalTokens, type LocalTokens, seedLocal } from './seed';
@@ -20,7 +22,9 @@ and every HTTP function on http://localhost:$PORT (default 4242).
   --help        this text
 
 Environment: PORT, OMNILAB_STATE_DIR (default .omnilab), OMNILAB_ADMIN_TOKEN and OMNILAB_CLIENT_TOKEN (the platform-admin and the
-development client token to accept), OMNILAB_CHANNELS (default mobile,web,branch,call_center,wechat,atm).`;
+development client token to accept), OMNILAB_CHANNELS (default mobile,web,branch,call_center,wechat,atm),
+OMNILAB_SCHEDULE_MS (default 60000: how often the scheduled function checks guardrails and applies
+due changes, as EventBridge does every minute on AWS).`;
 
 /** Local tokens survive restarts in a git-ignored file: they are printed at every start. */
 function localTokens(
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping omnilab…');
+    if (timer) clearInterval(timer);
     await server?.close().catch(() => undefined);
     await dynamo.stop();
     process.exit(code);
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   try {
     setConfigEnv({
@@ -86,6 +92,20 @@ async function main(): Promise<void> {
     const tokens = localTokens(local, !inMemory);
     await seedLocal(createRuntime(config, clients), tokens);
     server = await startServer({ port: local.port });
+    // The scheduled function, as EventBridge runs it on AWS; alerts go to the log and the console.
+    const scheduled = createGuardrailCheckHandler(createRuntime(config, clients), createLogNotifier());
+    let running = false;
+    timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      scheduled()
+        .catch((e) =>
+          console.error(JSON.stringify({ level: 'error', job: 'guardrail-check', error: (e as Error).name })),
+        )
+        .finally(() => {
+          running = false;
+        });
+    }, local.scheduleMs);
     const url = server.url;
     console.log(`omnilab is running${inMemory ? ' (in memory: nothing is kept)' : ` (data in ${local.stateDir}/)`}
 

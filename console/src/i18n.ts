@@ -50,7 +50,8 @@ const en = {
   'notice.killed': '{name} is switched off everywhere in {env}.',
   'notice.restored': '{name} is switched back on in {env}.',
   'notice.saved': '{name} saved.',
-  'notice.changeRequest': 'A change request was opened for {name}; it takes effect once approved.',
+  'notice.changeRequest':
+    'Change request {id} was opened for {name}; it takes effect once another person approves it.',
   'flags.title': 'Feature flags',
   'flags.search': 'Search flags',
   'flags.searchPlaceholder': 'name, description or tag',
@@ -247,7 +248,7 @@ const zhCN: Record<MessageKey, string> = {
   'notice.killed': '{name} 在 {env} 的所有渠道已关闭。',
   'notice.restored': '{name} 在 {env} 已重新开启。',
   'notice.saved': '{name} 已保存。',
-  'notice.changeRequest': '已为 {name} 创建变更请求，批准后生效。',
+  'notice.changeRequest': '已为 {name} 创建变更请求 {id}，经他人批准后生效。',
   'flags.title': '功能开关',
   'flags.search': '搜索开关',
   'flags.searchPlaceholder': '名称、描述或标签',

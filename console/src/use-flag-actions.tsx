@@ -27,7 +27,8 @@ export function useFlagActions(onUpdated: (flag: Flag) => void, reload: () => Pr
     try {
       const res = await app.api.send<Flag>('PUT', url, { version: flag.version, ...body });
       if (res.status === 202) {
-        app.notify('info', t('notice.changeRequest', { name: flag.name }));
+        const held = res.body as unknown as { changeRequest?: { id: string } };
+        app.notify('info', t('notice.changeRequest', { name: flag.name, id: held.changeRequest?.id ?? '' }));
       } else {
         onUpdated(res.body);
         app.notify('success', success);

@@ -1,21 +1,27 @@
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
-import { auditEntry, httpDeps, requireEnvironment } from '../lib/admin-support';
-import { json } from '../lib/api-types';
+import { auditEntry, httpDeps, requireEnvironment, requireVersion } from '../lib/admin-support';
+import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
+import { gate } from '../lib/governance';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
 import { planImport } from '../lib/import-plan';
-import type { EnvironmentCreate } from '../schemas/admin-schemas';
+import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
 
-export function createAdminEnvironmentsHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), {
+export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
+  return {
     'GET /api/admin/environments': async () =>
       json(200, { environments: await runtime.environments.list(), channels: runtime.config.channels }),
 
     'POST /api/admin/environments': async (req) => {
       const body = req.body as EnvironmentCreate;
-      const env: Environment = { ...body, version: 1, createdAt: runtime.now().toISOString() };
+      const env: Environment = {
+        ...body,
+        protected: body.protected ?? body.type === 'production',
+        version: 1,
+        createdAt: runtime.now().toISOString(),
+      };
       await runtime.environments.create(env, [
         auditEntry(runtime, req.principal, {
           action: 'environment.created',
@@ -26,6 +32,34 @@ export function createAdminEnvironmentsHandler(runtime: Runtime) {
         }),
       ]);
       return json(201, env);
+    },
+
+    'PUT /api/admin/environments/{env}': async (req) => {
+      const body = req.body as EnvironmentUpdate;
+      const env = await requireEnvironment(runtime, req.params.env);
+      requireVersion(env.version, body.version, `environment ${env.name}`);
+      // Protecting applies at once (it only tightens); lifting protection is itself a protected
+      // change, approved by another platform admin or an auditor whatever the environment.
+      if (env.protected && !body.protected) {
+        const held = await gate(runtime, req, {
+          title: `lift the protection of environment ${env.name}`,
+          target: { type: 'environment', id: env.name },
+          environments: [env.name],
+          alwaysApprove: true,
+        });
+        if (held) return held;
+      }
+      const after: Environment = { ...env, protected: body.protected, version: env.version + 1 };
+      await runtime.environments.update(after, env.version, [
+        auditEntry(runtime, req.principal, {
+          action: body.protected ? 'environment.protected' : 'environment.unprotected',
+          target: { type: 'environment', id: env.name },
+          environments: [env.name],
+          before: env,
+          after,
+        }),
+      ]);
+      return json(200, after);
     },
 
     'GET /api/admin/environments/{env}/audit': async (req) => {
@@ -42,6 +76,12 @@ export function createAdminEnvironmentsHandler(runtime: Runtime) {
     'POST /api/admin/environments/{env}/import': async (req) => {
       const env = (await requireEnvironment(runtime, req.params.env)).name;
       const document = req.body as ClientFeaturesDocument;
+      const held = await gate(runtime, req, {
+        title: `import ${document.features.length} flags into ${env}`,
+        target: { type: 'environment', id: env },
+        environments: [env],
+      });
+      if (held) return held;
       const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
       const now = runtime.now().toISOString();
       const plan = planImport(document, env, { flags, segments }, runtime.config.channels, now);
@@ -92,7 +132,11 @@ export function createAdminEnvironmentsHandler(runtime: Runtime) {
         toClientFeaturesDocument(flags, segments, { environment: env, channels: runtime.config.channels }),
       );
     },
-  });
+  };
 }
 
-export const handler = createAdminEnvironmentsHandler(getRuntime());
+export function createAdminEnvironmentsHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), environmentRoutes(runtime));
+}
+
+export const handler = lazyHandler(() => createAdminEnvironmentsHandler(getRuntime()));

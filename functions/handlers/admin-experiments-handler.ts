@@ -2,16 +2,12 @@
  * Experiments and the metric catalogue. Writing an experiment also writes the flags it drives
  * (its own and its layer slot), in the same transaction, so every Unleash SDK sees it at once.
  */
-import { experimentFlags } from '../../shared/experiments/experiment-flags';
 import { buildResults } from '../../shared/experiments/results';
-import type { AuditEntry } from '../../shared/model/audit';
+import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Experiment } from '../../shared/model/experiment';
 import type { ExperimentParsed, MetricInput } from '../../shared/model/experiment-schema';
-import type { Flag } from '../../shared/model/flag';
-import type { Principal } from '../../shared/model/token';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
-import type { FlagWrite } from '../../shared/store/flag-store';
 import {
   auditEntry,
   httpDeps,
@@ -20,9 +16,12 @@ import {
   requireOwner,
   requireVersion,
 } from '../lib/admin-support';
-import { json } from '../lib/api-types';
+import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
+import { writeExperiment } from '../lib/experiment-writes';
+import { gate, openChangeRequest, protectedEnvironments } from '../lib/governance';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import type { ExperimentResume, RolloutPlanInput } from '../schemas/admin-schemas';
 
 type ExperimentPut = ExperimentParsed & { version?: number };
 type MetricPut = MetricInput & { version?: number };
@@ -40,7 +39,7 @@ function checkVersion(existing: { version: number } | null, given: number | unde
   if (existing && given !== undefined) requireVersion(existing.version, given, what);
 }
 
-export function createAdminExperimentsHandler(runtime: Runtime) {
+export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler> {
   async function requireExperiment(key: string): Promise<StoredExperiment> {
     const e = await runtime.experiments.get(key);
     if (!e) throw new NotFoundError(`no experiment ${key}`);
@@ -57,56 +56,7 @@ export function createAdminExperimentsHandler(runtime: Runtime) {
     for (const [i, g] of e.guardrails.entries()) check(g.metric, `guardrails[${i}].metric`);
   }
 
-  /** The experiment's flags merged into what is stored: other environments stay as they are. */
-  async function flagWrites(e: StoredExperiment, all: StoredExperiment[], now: string): Promise<FlagWrite[]> {
-    const mates = e.layer ? all.filter((m) => m.layer === e.layer && m.key !== e.key).concat(e) : [e];
-    const desired = experimentFlags(e, {
-      layerMates: mates,
-      haltedChannels: e.haltedChannels,
-      allChannels: runtime.config.channels,
-      now,
-    });
-    const writes: FlagWrite[] = [];
-    for (const flag of desired) {
-      const stored = await runtime.flags.get(flag.name);
-      if (stored && !stored.tags.some((t) => t === 'experiment' || t === 'experiment-layer')) {
-        throw new ConflictError(
-          `a flag named ${flag.name} exists and is not an experiment's: pick another key`,
-          'ALREADY_EXISTS',
-        );
-      }
-      const merged: Flag = stored
-        ? {
-            ...stored,
-            ...flag,
-            environments: { ...stored.environments, ...flag.environments },
-            createdAt: stored.createdAt,
-            version: stored.version + 1,
-          }
-        : { ...flag, version: 1 };
-      writes.push({ flag: merged, expectedVersion: stored ? stored.version : null });
-    }
-    return writes;
-  }
-
-  function flagAudit(
-    principal: Principal,
-    writes: FlagWrite[],
-    before: Map<string, Flag | null>,
-    env: string,
-  ): AuditEntry[] {
-    return writes.map((w) =>
-      auditEntry(runtime, principal, {
-        action: w.expectedVersion === null ? 'flag.created' : 'flag.updated',
-        target: { type: 'flag', id: w.flag.name },
-        environments: [env],
-        before: before.get(w.flag.name) ?? null,
-        after: w.flag,
-      }),
-    );
-  }
-
-  return createHttpHandler(httpDeps(runtime), {
+  return {
     'GET /api/admin/experiments': async () => json(200, { experiments: await runtime.experiments.list() }),
 
     'GET /api/admin/experiments/{key}': async (req) => json(200, await requireExperiment(req.params.key)),
@@ -128,6 +78,13 @@ export function createAdminExperimentsHandler(runtime: Runtime) {
       await requireEnvironment(runtime, body.environment);
       requireChannels(runtime, Object.fromEntries(body.channels.map((c) => [c, true])), 'channels');
       await checkMetrics(body as Experiment);
+      const held = await gate(runtime, req, {
+        title: `${existing ? 'change' : 'create'} experiment ${body.key} (${body.status}) in ${body.environment}`,
+        target: { type: 'experiment', id: body.key },
+        environments: [...new Set([body.environment, ...(existing ? [existing.environment] : [])])],
+        squad: body.squad,
+      });
+      if (held) return held;
       const now = runtime.now().toISOString();
       const goesLive = body.status !== 'draft' && (!existing || existing.status === 'draft');
       const stops =
@@ -141,25 +98,60 @@ export function createAdminExperimentsHandler(runtime: Runtime) {
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
-      const all = await runtime.experiments.list();
-      const writes = await flagWrites(next, all, now);
-      const before = new Map(
-        await Promise.all(
-          writes.map(async (w) => [w.flag.name, await runtime.flags.get(w.flag.name)] as const),
-        ),
-      );
-      const audit = [
-        auditEntry(runtime, req.principal, {
-          action: existing ? 'experiment.updated' : 'experiment.created',
-          target: { type: 'experiment', id: next.key },
-          environments: [next.environment],
-          before: existing,
-          after: next,
-        }),
-        ...flagAudit(req.principal, writes, before, next.environment),
-      ];
-      await runtime.experiments.write(next, existing ? existing.version : null, writes, audit);
+      await writeExperiment(runtime, req.principal, next, existing);
       return json(existing ? 200 : 201, next);
+    },
+
+    'POST /api/admin/experiments/{key}/resume': async (req) => {
+      const { channels, version } = req.body as ExperimentResume;
+      const existing = await requireExperiment(req.params.key);
+      requireOwner(req.principal, existing.squad, `experiment ${existing.key}`);
+      requireVersion(existing.version, version, `experiment ${existing.key}`);
+      for (const [i, c] of channels.entries()) {
+        if (!existing.haltedChannels.includes(c))
+          throw new ValidationError(`${c} is not halted on experiment ${existing.key}`, `channels[${i}]`);
+      }
+      // A guardrail tripped there: turning the treatment back on always takes a second person.
+      const held = await gate(runtime, req, {
+        title: `resume experiment ${existing.key} on ${channels.join(', ')}`,
+        target: { type: 'experiment', id: existing.key },
+        environments: [existing.environment],
+        squad: existing.squad,
+        alwaysApprove: true,
+      });
+      if (held) return held;
+      const next: StoredExperiment = {
+        ...existing,
+        haltedChannels: existing.haltedChannels.filter((c) => !channels.includes(c)),
+        version: existing.version + 1,
+        updatedAt: runtime.now().toISOString(),
+      };
+      await writeExperiment(runtime, req.principal, next, existing, { action: 'experiment.resumed' });
+      return json(200, next);
+    },
+
+    'POST /api/admin/experiments/{key}/rollout-plan': async (req) => {
+      const { steps } = req.body as RolloutPlanInput;
+      const existing = await requireExperiment(req.params.key);
+      requireOwner(req.principal, existing.squad, `experiment ${existing.key}`);
+      const problem = rolloutPlanProblem(steps);
+      if (problem) throw new ValidationError(problem.message, problem.field);
+      if (Date.parse(steps[0].at) <= runtime.now().getTime())
+        throw new ValidationError('must be in the future', 'steps[0].at');
+      const guarded = await protectedEnvironments(runtime);
+      return openChangeRequest(
+        runtime,
+        req,
+        {
+          kind: 'rollout-plan',
+          title: `roll experiment ${existing.key} out: ${steps.map((s) => `${s.percent}% at ${s.at}`).join(', ')}`,
+          target: { type: 'experiment', id: existing.key },
+          environments: [existing.environment],
+          squad: existing.squad,
+          steps: steps.map((s) => ({ percent: s.percent, at: new Date(s.at).toISOString() })),
+        },
+        guarded.has(existing.environment) ? 1 : 0,
+      );
     },
 
     'GET /api/admin/experiments/{key}/results': async (req) => {
@@ -217,7 +209,11 @@ export function createAdminExperimentsHandler(runtime: Runtime) {
       ]);
       return json(existing ? 200 : 201, next);
     },
-  });
+  };
 }
 
-export const handler = createAdminExperimentsHandler(getRuntime());
+export function createAdminExperimentsHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), experimentRoutes(runtime));
+}
+
+export const handler = lazyHandler(() => createAdminExperimentsHandler(getRuntime()));

@@ -9,9 +9,10 @@ import {
   requireOwner,
   requireVersion,
 } from '../lib/admin-support';
-import { type ApiRequest, json } from '../lib/api-types';
+import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
+import { gate, recordKillSwitch } from '../lib/governance';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
 import type { ChannelToggle, EnvironmentStateUpdate, FlagCreate, FlagUpdate } from '../schemas/admin-schemas';
 
 /** A new flag is on in every environment but on no channel: it reaches nobody until a channel is turned on. */
@@ -19,7 +20,21 @@ export function defaultEnvironmentState(channels: readonly string[]): FlagEnviro
   return { enabled: true, channels: Object.fromEntries(channels.map((c) => [c, false])), strategies: [] };
 }
 
-export function createAdminFlagsHandler(runtime: Runtime) {
+/** Environments where the flag reaches someone: on, with at least one channel on. */
+export function liveEnvironments(flag: Pick<Flag, 'environments'>): string[] {
+  return Object.entries(flag.environments)
+    .filter(([, s]) => s.enabled && Object.values(s.channels).some(Boolean))
+    .map(([env]) => env);
+}
+
+/** Only switching off, nothing else: the kill switch, which never waits for approval. */
+function isKillSwitch(body: EnvironmentStateUpdate | ChannelToggle, channelRoute: boolean): boolean {
+  if (channelRoute) return body.enabled === false;
+  const { version: _v, ...rest } = body as EnvironmentStateUpdate;
+  return rest.enabled === false && Object.keys(rest).length === 1;
+}
+
+export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
   const { flags, config } = runtime;
 
   async function requireFlag(name: string): Promise<Flag> {
@@ -63,7 +78,7 @@ export function createAdminFlagsHandler(runtime: Runtime) {
     return { flag, env, state: flag.environments[env] ?? defaultEnvironmentState(config.channels) };
   }
 
-  return createHttpHandler(httpDeps(runtime), {
+  return {
     'GET /api/admin/flags': async () => json(200, { flags: await flags.list() }),
 
     'POST /api/admin/flags': async (req) => {
@@ -79,6 +94,16 @@ export function createAdminFlagsHandler(runtime: Runtime) {
           throw new ValidationError('is not an environment', `environments.${env}`);
         requireChannels(runtime, state.channels, `environments.${env}.channels`);
       }
+      const reaching = Object.entries(body.environments ?? {})
+        .filter(([, state]) => state.enabled && Object.values(state.channels).some(Boolean))
+        .map(([env]) => env);
+      const held = await gate(runtime, req, {
+        title: `create flag ${body.name}, on in ${reaching.join(', ') || 'no environment'}`,
+        target: { type: 'flag', id: body.name },
+        environments: reaching,
+        squad: body.squad,
+      });
+      if (held) return held;
       const now = runtime.now().toISOString();
       const flag: Flag = {
         name: body.name,
@@ -128,6 +153,15 @@ export function createAdminFlagsHandler(runtime: Runtime) {
       }
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
       const { version: _v, variants, ...fields } = body;
+      const held = await gate(runtime, req, {
+        title: `change flag ${flag.name} (${Object.keys(fields)
+          .concat(variants ? ['variants'] : [])
+          .join(', ')})`,
+        target: { type: 'flag', id: flag.name },
+        environments: liveEnvironments(flag),
+        squad: flag.squad,
+      });
+      if (held) return held;
       const after = bump(flag, {
         ...fields,
         ...(variants ? { variants: normalizeVariantWeights(variants) } : {}),
@@ -145,8 +179,24 @@ export function createAdminFlagsHandler(runtime: Runtime) {
         channels: body.channels ? { ...state.channels, ...body.channels } : state.channels,
         strategies: body.strategies ?? state.strategies,
       };
+      const change = {
+        target: { type: 'flag' as const, id: flag.name },
+        environments: [env],
+        squad: flag.squad,
+      };
+      const kill = isKillSwitch(body, false);
+      if (!kill) {
+        const held = await gate(runtime, req, { ...change, title: `change flag ${flag.name} in ${env}` });
+        if (held) return held;
+      }
       const after = bump(flag, { environments: { ...flag.environments, [env]: next } });
-      return save(req.principal, flag, after, 'flag.environment-updated', [env]);
+      const out = await save(req.principal, flag, after, 'flag.environment-updated', [env]);
+      if (kill)
+        await recordKillSwitch(runtime, req, {
+          ...change,
+          title: `kill switch: flag ${flag.name} off in ${env}`,
+        });
+      return out;
     },
 
     'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}': async (req) => {
@@ -155,9 +205,34 @@ export function createAdminFlagsHandler(runtime: Runtime) {
       const channel = req.params.channel;
       requireChannels(runtime, { [channel]: body.enabled }, 'channels');
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
+      const change = {
+        target: { type: 'flag' as const, id: flag.name },
+        environments: [env],
+        squad: flag.squad,
+      };
+      const kill = isKillSwitch(body, true);
+      if (!kill) {
+        const held = await gate(runtime, req, {
+          ...change,
+          title: `turn flag ${flag.name} on for ${channel} in ${env}`,
+        });
+        if (held) return held;
+      }
       const next = { ...state, channels: { ...state.channels, [channel]: body.enabled } };
       const after = bump(flag, { environments: { ...flag.environments, [env]: next } });
-      return save(req.principal, flag, after, body.enabled ? 'flag.channel-on' : 'flag.channel-off', [env]);
+      const out = await save(
+        req.principal,
+        flag,
+        after,
+        body.enabled ? 'flag.channel-on' : 'flag.channel-off',
+        [env],
+      );
+      if (kill)
+        await recordKillSwitch(runtime, req, {
+          ...change,
+          title: `kill switch: flag ${flag.name} off for ${channel} in ${env}`,
+        });
+      return out;
     },
 
     'GET /api/admin/flags/{name}/audit': async (req) => {
@@ -171,7 +246,11 @@ export function createAdminFlagsHandler(runtime: Runtime) {
       const rows = await Promise.all(envs.map((e) => runtime.clientMetrics.listByFlag(e.name, flag.name)));
       return json(200, { metrics: rows.flat() });
     },
-  });
+  };
 }
 
-export const handler = createAdminFlagsHandler(getRuntime());
+export function createAdminFlagsHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), flagRoutes(runtime));
+}
+
+export const handler = lazyHandler(() => createAdminFlagsHandler(getRuntime()));

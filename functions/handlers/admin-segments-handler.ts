@@ -1,9 +1,10 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import { auditEntry, httpDeps, requireOwner, requireVersion } from '../lib/admin-support';
-import { json } from '../lib/api-types';
+import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
+import { gate } from '../lib/governance';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
 import type { SegmentCreate, SegmentUpdate } from '../schemas/admin-schemas';
 
 /** Ids taken by imports make the counter collide now and then; a few fresh ids always find a free one. */
@@ -15,7 +16,22 @@ function segmentId(raw: string): number {
   return id;
 }
 
-export function createAdminSegmentsHandler(runtime: Runtime) {
+/**
+ * Segments are shared by every environment; a segment change reaches an environment where a flag
+ * that names it is on for some channel. A new segment reaches nobody: no flag names it yet.
+ */
+async function environmentsReached(runtime: Runtime, id: number): Promise<string[]> {
+  const reached = new Set<string>();
+  for (const flag of await runtime.flags.list()) {
+    for (const [env, state] of Object.entries(flag.environments)) {
+      if (!state.enabled || !Object.values(state.channels).some(Boolean)) continue;
+      if (state.strategies.some((st) => st.segments?.includes(id))) reached.add(env);
+    }
+  }
+  return [...reached].sort();
+}
+
+export function segmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
   const { segments } = runtime;
   const everyEnvironment = async () => (await runtime.environments.list()).map((e) => e.name);
 
@@ -25,7 +41,7 @@ export function createAdminSegmentsHandler(runtime: Runtime) {
     return segment;
   }
 
-  return createHttpHandler(httpDeps(runtime), {
+  return {
     'GET /api/admin/segments': async () => json(200, { segments: await segments.list() }),
 
     'GET /api/admin/segments/{id}': async (req) => json(200, await requireSegment(req.params.id)),
@@ -73,6 +89,13 @@ export function createAdminSegmentsHandler(runtime: Runtime) {
       const segment = await requireSegment(req.params.id);
       requireOwner(req.principal, segment.squad, `segment ${segment.id}`);
       requireVersion(segment.version, body.version, `segment ${segment.id}`);
+      const held = await gate(runtime, req, {
+        title: `change segment ${segment.id} (${segment.name})`,
+        target: { type: 'segment', id: String(segment.id) },
+        environments: await environmentsReached(runtime, segment.id),
+        ...(segment.squad ? { squad: segment.squad } : {}),
+      });
+      if (held) return held;
       const { version: _v, ...fields } = body;
       const after = { ...segment, ...fields, version: segment.version + 1 };
       await segments.write(
@@ -89,7 +112,11 @@ export function createAdminSegmentsHandler(runtime: Runtime) {
       );
       return json(200, after);
     },
-  });
+  };
 }
 
-export const handler = createAdminSegmentsHandler(getRuntime());
+export function createAdminSegmentsHandler(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), segmentRoutes(runtime));
+}
+
+export const handler = lazyHandler(() => createAdminSegmentsHandler(getRuntime()));

@@ -2,7 +2,7 @@ import type { TokenRecord } from '../../shared/model/token';
 import { auditEntry, httpDeps, requireEnvironment } from '../lib/admin-support';
 import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
 import { generateToken, hashToken } from '../lib/tokens';
 import type { TokenCreate } from '../schemas/admin-schemas';
 
@@ -61,4 +61,4 @@ export function createAdminTokensHandler(runtime: Runtime) {
   });
 }
 
-export const handler = createAdminTokensHandler(getRuntime());
+export const handler = lazyHandler(() => createAdminTokensHandler(getRuntime()));

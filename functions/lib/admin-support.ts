@@ -25,7 +25,13 @@ export function auditEntry(
     after: unknown;
   },
 ): AuditEntry {
-  return { id: runtime.newId(), at: runtime.now().toISOString(), actor: principal.name, ...change };
+  return {
+    id: runtime.newId(),
+    at: runtime.now().toISOString(),
+    actor: principal.name,
+    ...change,
+    ...(principal.changeRequest ? { changeRequest: principal.changeRequest } : {}),
+  };
 }
 
 /** Platform admins change anything; a squad only what it owns; product owners nothing. */

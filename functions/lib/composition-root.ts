@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type TableNames, tableNames } from '../../infra/tables';
 import type { AuditStore } from '../../shared/store/audit-store';
+import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
 import type { ClientMetricsStore } from '../../shared/store/client-metrics-store';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
 import type { EventStore } from '../../shared/store/event-store';
@@ -15,6 +16,10 @@ import type { FlagStore } from '../../shared/store/flag-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import type { TokenStore } from '../../shared/store/token-store';
 import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
+import {
+  createDynamoChangeRequestStore,
+  createDynamoNotificationStore,
+} from '../stores/dynamo-change-request-store';
 import { createDynamoClientMetricsStore } from '../stores/dynamo-client-metrics-store';
 import { createDynamoEnvironmentStore } from '../stores/dynamo-environment-store';
 import { createDynamoEventStore } from '../stores/dynamo-event-store';
@@ -37,6 +42,8 @@ export interface Runtime {
   experiments: ExperimentStore;
   metrics: MetricStore;
   events: EventStore;
+  changeRequests: ChangeRequestStore;
+  notifications: NotificationStore;
   served: ServedConfig;
   now: () => Date;
   newId: () => string;
@@ -84,6 +91,8 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     experiments: createDynamoExperimentStore(doc, tables),
     metrics: createDynamoMetricStore(doc, tables),
     events: createDynamoEventStore(client, { table: tables.events }),
+    changeRequests: createDynamoChangeRequestStore(doc, tables),
+    notifications: createDynamoNotificationStore(doc, tables),
     served: createServedConfig({ flags, segments, channels: config.channels, cacheMs: config.configCacheMs }),
     now: () => new Date(),
     newId: () => randomUUID(),

@@ -18,6 +18,8 @@ export interface OmnilabConfig {
   /** Bodies above this are refused with 413, except where a route allows more (imports). */
   maxBodyBytes: number;
   metricsRetentionDays: number;
+  /** The SNS topic guardrail roll-backs are published to; unset locally (the log and the console). */
+  alertTopicArn: string | undefined;
 }
 
 export interface LocalConfig {
@@ -26,6 +28,8 @@ export interface LocalConfig {
   stateDir: string;
   adminToken: string | undefined;
   clientToken: string | undefined;
+  /** How often `npm start` runs the scheduled function (guardrails, scheduled changes). */
+  scheduleMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +56,7 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     tokenCacheMs: integer(env, 'OMNILAB_TOKEN_CACHE_MS', 5000),
     maxBodyBytes: integer(env, 'OMNILAB_MAX_BODY_BYTES', 256 * 1024),
     metricsRetentionDays: integer(env, 'OMNILAB_METRICS_RETENTION_DAYS', 30),
+    alertTopicArn: env.OMNILAB_ALERT_TOPIC_ARN || undefined,
   };
 }
 
@@ -61,6 +66,7 @@ export function loadLocalConfig(env: Env = process.env): LocalConfig {
     stateDir: env.OMNILAB_STATE_DIR || '.omnilab',
     adminToken: env.OMNILAB_ADMIN_TOKEN || undefined,
     clientToken: env.OMNILAB_CLIENT_TOKEN || undefined,
+    scheduleMs: integer(env, 'OMNILAB_SCHEDULE_MS', 60_000),
   };
 }
 

@@ -82,6 +82,15 @@ function allowed(access: Access, p: Principal): boolean {
       return p.kind === 'admin' && (p.role === 'platform-admin' || p.role === 'squad');
     case 'platform-admin':
       return p.kind === 'admin' && p.role === 'platform-admin';
+    case 'approver':
+      return (
+        p.kind === 'admin' && (p.role === 'platform-admin' || p.role === 'squad' || p.role === 'auditor')
+      );
+    case 'audit-read':
+      return (
+        p.kind === 'admin' &&
+        (p.role === 'platform-admin' || p.role === 'product-owner' || p.role === 'auditor')
+      );
   }
 }
 
@@ -245,4 +254,19 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
       const api = event.omnilab!;
       return toResult(await routes[api.routeKey](api));
     });
+}
+
+type HttpHandler = ReturnType<typeof createHttpHandler>;
+
+/**
+ * Builds the handler on its first call, not when the module loads: other modules import a
+ * handler's routes (to replay approved change requests) without creating a runtime from whatever
+ * the environment held at import time.
+ */
+export function lazyHandler(create: () => HttpHandler) {
+  let built: HttpHandler | undefined;
+  return (event: Event, context: Parameters<HttpHandler>[1]): Promise<Result> => {
+    built ??= create();
+    return built(event, context);
+  };
 }

@@ -11,6 +11,8 @@ const SECURITY: Record<Access, string[]> = {
   'admin-read': ['admin token (any role)'],
   'admin-write': ['platform-admin token, or the owning squad'],
   'platform-admin': ['platform-admin token'],
+  approver: ['platform-admin, auditor, or owning squad token (never the author)'],
+  'audit-read': ['platform-admin, product-owner or auditor token'],
 };
 
 function jsonSchema(schema: z.ZodType): unknown {

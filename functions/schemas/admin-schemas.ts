@@ -64,6 +64,46 @@ export const channelToggleSchema = z.strictObject({ version, enabled: z.boolean(
 export const environmentCreateSchema = z.strictObject({
   name,
   type: z.enum(['development', 'production']),
+  /** Default: production environments are protected. */
+  protected: z.boolean().optional(),
+});
+
+export const environmentUpdateSchema = z.strictObject({ version, protected: z.boolean() });
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
+
+export const experimentResumeSchema = z.strictObject({
+  version,
+  channels: z.array(z.string().min(1)).min(1).max(20),
+});
+
+export const rolloutPlanSchema = z.strictObject({
+  steps: z
+    .array(z.strictObject({ percent: z.number().int().min(1).max(100), at: isoTime }))
+    .min(1)
+    .max(20),
+});
+
+/** Replaces the held write's body; the approvals given so far stop counting. */
+export const changeRequestEditSchema = z.strictObject({ version, body: z.unknown() });
+
+export const changeRequestDecisionSchema = z.strictObject({
+  version,
+  reason: z.string().max(2000).optional(),
+});
+
+export const changeRequestListSchema = z.strictObject({
+  status: z.string().optional(),
+});
+
+export const auditExportQuerySchema = z.strictObject({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+export const notificationsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 export const segmentCreateSchema = z.strictObject({
@@ -111,3 +151,9 @@ export type EnvironmentCreate = z.infer<typeof environmentCreateSchema>;
 export type SegmentCreate = z.infer<typeof segmentCreateSchema>;
 export type SegmentUpdate = z.infer<typeof segmentUpdateSchema>;
 export type TokenCreate = z.infer<typeof tokenCreateSchema>;
+export type EnvironmentUpdate = z.infer<typeof environmentUpdateSchema>;
+export type ExperimentResume = z.infer<typeof experimentResumeSchema>;
+export type RolloutPlanInput = z.infer<typeof rolloutPlanSchema>;
+export type ChangeRequestEdit = z.infer<typeof changeRequestEditSchema>;
+export type ChangeRequestDecision = z.infer<typeof changeRequestDecisionSchema>;
+export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;

@@ -7,13 +7,21 @@ import { MAX_EVENT_BATCH_BYTES } from '../../shared/model/event';
 import { eventBatchSchema } from '../../shared/model/event-schema';
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
 import {
+  auditExportQuerySchema,
   auditQuerySchema,
+  changeRequestDecisionSchema,
+  changeRequestEditSchema,
+  changeRequestListSchema,
   channelToggleSchema,
   environmentCreateSchema,
   environmentStateUpdateSchema,
+  environmentUpdateSchema,
+  experimentResumeSchema,
   flagCreateSchema,
   flagUpdateSchema,
   importSchema,
+  notificationsQuerySchema,
+  rolloutPlanSchema,
   segmentCreateSchema,
   segmentUpdateSchema,
   tokenCreateSchema,
@@ -34,6 +42,48 @@ export interface Operation {
 }
 
 export const OPERATIONS: Record<string, Operation> = {
+  'PUT /api/admin/environments/{env}': {
+    summary: 'Protect an environment, or ask to lift its protection (a change request)',
+    body: environmentUpdateSchema,
+  },
+  'POST /api/admin/experiments/{key}/resume': {
+    summary: 'Ask to turn the treatment back on where a guardrail halted it (always a change request)',
+    body: experimentResumeSchema,
+  },
+  'POST /api/admin/experiments/{key}/rollout-plan': {
+    summary: "Ask to step the experiment's traffic share up at set times (a change request)",
+    body: rolloutPlanSchema,
+  },
+  'GET /api/admin/change-requests': {
+    summary: 'List change requests, newest first',
+    query: changeRequestListSchema,
+  },
+  'GET /api/admin/change-requests/{id}': { summary: 'Read a change request' },
+  'PUT /api/admin/change-requests/{id}': {
+    summary: "Edit a change request's write (the author only); approvals given so far stop counting",
+    body: changeRequestEditSchema,
+  },
+  'POST /api/admin/change-requests/{id}/approve': {
+    summary: 'Approve a change request (never your own), or review a kill switch',
+    body: changeRequestDecisionSchema,
+  },
+  'POST /api/admin/change-requests/{id}/reject': {
+    summary: 'Reject a change request (its author withdraws it)',
+    body: changeRequestDecisionSchema,
+  },
+  'POST /api/admin/change-requests/{id}/apply': {
+    summary: 'Apply an approved change request now',
+    body: changeRequestDecisionSchema,
+  },
+  'GET /api/admin/audit/verify': { summary: 'Verify the audit hash chain; names the first broken entry' },
+  'GET /api/admin/audit/export': {
+    summary: 'The audit log for a date range, as JSON or CSV, with its hashes',
+    query: auditExportQuerySchema,
+  },
+  'GET /api/admin/notifications': {
+    summary: 'Guardrail roll-backs and other alerts, newest first',
+    query: notificationsQuerySchema,
+  },
   'GET /api/admin/flags': { summary: 'List flags' },
   'POST /api/admin/flags': { summary: 'Create a flag', body: flagCreateSchema },
   'GET /api/admin/flags/{name}': { summary: 'Read a flag' },
@@ -93,7 +143,8 @@ export const OPERATIONS: Record<string, Operation> = {
     query: z.strictObject({ channel: z.string().min(1).max(50).optional() }),
   },
   'GET /api/admin/experiments/{key}/results/history': {
-    summary: 'Cumulative results at the end of each day of the events: lift and interval per goal metric and variant',
+    summary:
+      'Cumulative results at the end of each day of the events: lift and interval per goal metric and variant',
     query: z.strictObject({ channel: z.string().min(1).max(50).optional() }),
   },
   'GET /api/admin/metrics': { summary: 'The metric catalogue' },

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { AuditStore } from '../../shared/store/audit-store';
-import { queryAll, stripKeys } from './dynamo-support';
+import { CHAIN_PK, queryAll, readChainHead, stripKeys } from './dynamo-support';
 
 export function createDynamoAuditStore(doc: DynamoDBDocumentClient, tables: { audit: string }): AuditStore {
   const list = async (pk: string, limit = 100) => {
@@ -17,5 +17,15 @@ export function createDynamoAuditStore(doc: DynamoDBDocumentClient, tables: { au
   return {
     listByTarget: (type, id, query) => list(`${type}#${id}`, query?.limit),
     listByEnvironment: (environment, query) => list(`env#${environment}`, query?.limit),
+    async chain() {
+      const items = await queryAll<Record<string, unknown>>(doc, {
+        TableName: tables.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': CHAIN_PK },
+        ConsistentRead: true,
+      });
+      return items.map((i) => stripKeys<AuditEntry>(i));
+    },
+    head: () => readChainHead(doc, tables.audit),
   };
 }

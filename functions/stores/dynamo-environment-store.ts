@@ -1,11 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Environment } from '../../shared/model/environment';
+import { type Environment, isProtected } from '../../shared/model/environment';
 import { ConflictError } from '../../shared/model/errors';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const PK = 'environment';
+
+/** Environments stored before governance carry no `protected`; production ones are. */
+function withProtection(e: Environment): Environment {
+  return { ...e, protected: isProtected(e) };
+}
 
 export function createDynamoEnvironmentStore(
   doc: DynamoDBDocumentClient,
@@ -17,12 +22,12 @@ export function createDynamoEnvironmentStore(
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': PK },
     });
-    return items.map((i) => stripKeys<Environment>(i));
+    return items.map((i) => withProtection(stripKeys<Environment>(i)));
   };
   return {
     async get(name) {
       const out = await doc.send(new GetCommand({ TableName: tables.config, Key: { pk: PK, sk: name } }));
-      return out.Item ? stripKeys<Environment>(out.Item) : null;
+      return out.Item ? withProtection(stripKeys<Environment>(out.Item)) : null;
     },
     list,
     async create(environment, audit) {
@@ -47,6 +52,24 @@ export function createDynamoEnvironmentStore(
           throw new ConflictError(`environment ${environment.name} exists`, 'ALREADY_EXISTS');
         throw e;
       }
+    },
+    async update(environment, expectedVersion, audit) {
+      await transactGroups(doc, [
+        {
+          items: [
+            {
+              Put: {
+                TableName: tables.config,
+                Item: { pk: PK, sk: environment.name, ...environment },
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+            },
+            ...audit.flatMap((a) => auditItems(tables.audit, a)),
+          ],
+          describe: `environment ${environment.name}`,
+        },
+      ]);
     },
     async ensure(environments) {
       const existing = new Set((await list()).map((e) => e.name));

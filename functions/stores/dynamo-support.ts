@@ -2,12 +2,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../shared/governance/audit-chain';
 import type { AuditEntry } from '../../shared/model/audit';
 import { ConflictError } from '../../shared/model/errors';
 
@@ -40,43 +42,28 @@ export async function scanAll<T>(doc: DynamoDBDocumentClient, input: ScanCommand
   return items;
 }
 
-/**
- * Commits the groups; a group never splits across transactions, so a change and its audit entries
- * always commit together. A failed condition becomes a ConflictError naming the item.
- */
-export async function transactGroups(
-  doc: DynamoDBDocumentClient,
-  groups: { items: TransactItem[]; describe: string }[],
-): Promise<void> {
-  let batch: { items: TransactItem[]; describe: string }[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const items = batch.flatMap((g) => g.items);
-    const names = batch.flatMap((g) => g.items.map(() => g.describe));
-    batch = [];
-    size = 0;
-    try {
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (e) {
-      if (!(e instanceof TransactionCanceledException)) throw e;
-      const reasons = e.CancellationReasons ?? [];
-      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed >= 0)
-        throw new ConflictError(`${names[failed]} was changed by someone else: read it again and retry`);
-      if (reasons.some((r) => r.Code === 'TransactionConflict'))
-        throw new ConflictError(`${names[0]} is being changed concurrently: retry`);
-      throw e;
-    }
-  };
-  for (const g of groups) {
-    if (g.items.length > MAX_TRANSACTION_ITEMS)
-      throw new Error(`a change of ${g.items.length} items cannot commit at once`);
-    if (size + g.items.length > MAX_TRANSACTION_ITEMS) await flush();
-    batch.push(g);
-    size += g.items.length;
-  }
-  await flush();
+/** An audit entry to chain and store, inside the transaction of the change it records. */
+export interface AuditWrite {
+  audit: AuditEntry;
+  table: string;
+}
+
+export type GroupItem = TransactItem | AuditWrite;
+
+export interface TransactGroup {
+  items: GroupItem[];
+  describe: string;
+}
+
+/** The chain's head and its entries, one item each, in the audit table. */
+export const CHAIN_HEAD_KEY = { pk: 'chain-head', sk: 'head' } as const;
+export const CHAIN_PK = 'chain';
+
+/** Concurrent admin writes race for the chain head; they are few, so a few retries settle them. */
+const CHAIN_ATTEMPTS = 12;
+
+function isAuditWrite(item: GroupItem): item is AuditWrite {
+  return 'audit' in item;
 }
 
 /** The audit streams an entry is listed in: its target, and each environment it touches. */
@@ -84,10 +71,112 @@ export function auditStreams(entry: AuditEntry): string[] {
   return [`${entry.target.type}#${entry.target.id}`, ...entry.environments.map((e) => `env#${e}`)];
 }
 
-export function auditItems(table: string, entry: AuditEntry): TransactItem[] {
-  return auditStreams(entry).map((pk) => ({
-    Put: { TableName: table, Item: { pk, sk: `${entry.at}#${entry.id}`, ...entry } },
-  }));
+/** Items a group takes in a transaction: each audit entry once per stream plus its chain item. */
+function itemCount(items: GroupItem[]): number {
+  return items.reduce((n, i) => n + (isAuditWrite(i) ? auditStreams(i.audit).length + 1 : 1), 0);
+}
+
+export async function readChainHead(doc: DynamoDBDocumentClient, table: string): Promise<ChainHead> {
+  const out = await doc.send(new GetCommand({ TableName: table, Key: CHAIN_HEAD_KEY, ConsistentRead: true }));
+  return out.Item
+    ? { sequence: Number(out.Item.sequence), hash: String(out.Item.hash) }
+    : { sequence: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * Commits the groups; a group never splits across transactions, so a change and its audit entries
+ * always commit together. Audit entries are chained in the same transaction: the chain head moves
+ * on only if it is still where it was read, so two writers never take the same sequence; the loser
+ * re-reads the head and tries again. A failed condition on the change itself becomes a
+ * ConflictError naming the item.
+ */
+export async function transactGroups(doc: DynamoDBDocumentClient, groups: TransactGroup[]): Promise<void> {
+  let batch: TransactGroup[] = [];
+  let size = 0;
+  const commit = async (current: TransactGroup[]) => {
+    const plain = current.flatMap((g) => g.items.filter((i): i is TransactItem => !isAuditWrite(i)));
+    const names = current.flatMap((g) => g.items.filter((i) => !isAuditWrite(i)).map(() => g.describe));
+    const audits = current.flatMap((g) => g.items.filter(isAuditWrite));
+    for (let attempt = 0; ; attempt++) {
+      const items = [...plain];
+      let headIndex = -1;
+      if (audits.length > 0) {
+        const table = audits[0].table;
+        const head = await readChainHead(doc, table);
+        const chained = chainEntries(
+          head,
+          audits.map((a) => a.audit),
+        );
+        for (const entry of chained) {
+          for (const pk of auditStreams(entry)) {
+            items.push({ Put: { TableName: table, Item: { pk, sk: `${entry.at}#${entry.id}`, ...entry } } });
+          }
+          items.push({
+            Put: {
+              TableName: table,
+              Item: { pk: CHAIN_PK, sk: sequenceKey(entry.sequence!), ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          });
+        }
+        const last = chained[chained.length - 1];
+        headIndex = items.length;
+        items.push({
+          Put: {
+            TableName: table,
+            Item: { ...CHAIN_HEAD_KEY, sequence: last.sequence, hash: last.hash },
+            ...(head.sequence === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#s = :s',
+                  ExpressionAttributeNames: { '#s': 'sequence' },
+                  ExpressionAttributeValues: { ':s': head.sequence },
+                }),
+          },
+        });
+      }
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (e) {
+        if (!(e instanceof TransactionCanceledException)) throw e;
+        const reasons = e.CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        const chainLost = failed >= plain.length && headIndex >= 0;
+        const raced = reasons.some((r) => r.Code === 'TransactionConflict');
+        if (failed >= 0 && failed < plain.length)
+          throw new ConflictError(`${names[failed]} was changed by someone else: read it again and retry`);
+        if ((chainLost || raced) && attempt + 1 < CHAIN_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+          continue;
+        }
+        if (raced || chainLost)
+          throw new ConflictError(`${names[0] ?? 'the audit log'} is being changed concurrently: retry`);
+        throw e;
+      }
+    }
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    size = 0;
+    await commit(current);
+  };
+  for (const g of groups) {
+    const count = itemCount(g.items);
+    // One item more for the chain head.
+    if (count + 1 > MAX_TRANSACTION_ITEMS)
+      throw new Error(`a change of ${count} items cannot commit at once`);
+    if (size + count + 1 > MAX_TRANSACTION_ITEMS) await flush();
+    batch.push(g);
+    size += count;
+  }
+  await flush();
+}
+
+export function auditItems(table: string, entry: AuditEntry): AuditWrite[] {
+  return [{ audit: entry, table }];
 }
 
 export function stripKeys<T>(item: Record<string, unknown>): T {

@@ -1,7 +1,7 @@
 /** One stage of omnilab: the capability constructs, composed, with the outputs an operator needs. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_ACCESS, type TableAccess } from '../function-access';
 import { REPO_ROOT } from '../repo-root';
@@ -99,6 +99,16 @@ export class OmnilabStack extends Stack {
       failureQueues: this.pipeline.failures,
       alertEmails: props.alertEmails ?? [],
     });
+    // Scheduled jobs (the guardrail check) notify through the alerts topic: publish on it only.
+    for (const job of this.schedules.functions.values()) {
+      job.fn.addEnvironment('OMNILAB_ALERT_TOPIC_ARN', this.monitoring.topic.topicArn);
+      this.monitoring.topic.grantPublish(job.fn);
+      Validations.of(job.fn.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          "Publishing to the KMS-encrypted alerts topic needs kms:GenerateDataKey* (the grant CDK makes for SNS); it is on the topic's own key only.",
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,

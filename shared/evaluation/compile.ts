@@ -179,7 +179,7 @@ function applyDelta(doc: DeltaDocument): ClientFeaturesDocument {
     const segment = checkSegment(s, at);
     segments.set(segment.id, segment);
   };
-  doc.events.forEach((item, i) => {
+  for (const [i, item] of doc.events.entries()) {
     const at = `events[${i}]`;
     const e = object(item, at) as unknown as DeltaEvent;
     switch (e.type) {
@@ -187,25 +187,28 @@ function applyDelta(doc: DeltaDocument): ClientFeaturesDocument {
         features.clear();
         segments.clear();
         need(Array.isArray(e.features), `${at}.features`, 'an array');
-        e.features.forEach((f, j) => putFeature(f, `${at}.features[${j}]`));
-        list(e.segments, `${at}.segments`).forEach((s, j) => putSegment(s, `${at}.segments[${j}]`));
-        return;
+        for (const [j, f] of e.features.entries()) putFeature(f, `${at}.features[${j}]`);
+        for (const [j, s] of list(e.segments, `${at}.segments`).entries())
+          putSegment(s, `${at}.segments[${j}]`);
+        break;
       case 'feature-updated':
-        return putFeature(e.feature, `${at}.feature`);
+        putFeature(e.feature, `${at}.feature`);
+        break;
       case 'feature-removed':
         text(e.featureName, `${at}.featureName`);
         features.delete(e.featureName);
-        return;
+        break;
       case 'segment-updated':
-        return putSegment(e.segment, `${at}.segment`);
+        putSegment(e.segment, `${at}.segment`);
+        break;
       case 'segment-removed':
         need(typeof e.segmentId === 'number', `${at}.segmentId`, 'a number');
         segments.delete(e.segmentId);
-        return;
+        break;
       default:
         need(false, `${at}.type`, 'a delta event type');
     }
-  });
+  }
   return { version: 2, features: [...features.values()], segments: [...segments.values()] };
 }
 

@@ -1,10 +1,17 @@
 /**
  * One audit entry per change: who, when, what, before and after. `sequence`, `previousHash` and
- * `hash` are left for the governance issue, which chains entries so that a removed or edited entry
- * shows; the shape already carries them so stored entries need no migration then.
+ * `hash` chain every entry to the one before (shared/governance/audit-chain.ts), so a removed or
+ * edited entry shows; the store sets them when the entry commits.
  */
 
-export type AuditTargetType = 'flag' | 'segment' | 'environment' | 'token' | 'experiment' | 'metric';
+export type AuditTargetType =
+  | 'flag'
+  | 'segment'
+  | 'environment'
+  | 'token'
+  | 'experiment'
+  | 'metric'
+  | 'change-request';
 
 export interface AuditEntry {
   id: string;
@@ -19,6 +26,8 @@ export interface AuditEntry {
   environments: string[];
   before: unknown;
   after: unknown;
+  /** For a change made through an approved change request: its id (the approvers are on it). */
+  changeRequest?: string;
   sequence?: number;
   previousHash?: string;
   hash?: string;

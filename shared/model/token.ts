@@ -6,7 +6,11 @@
 export const TOKEN_KINDS = ['client', 'frontend', 'admin'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
-export const ADMIN_ROLES = ['platform-admin', 'squad', 'product-owner'] as const;
+/**
+ * `auditor` is risk and audit: reads everything, verifies and exports the audit chain, approves
+ * or rejects change requests, and changes nothing itself.
+ */
+export const ADMIN_ROLES = ['platform-admin', 'squad', 'product-owner', 'auditor'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 export interface TokenRecord {
@@ -25,4 +29,7 @@ export interface TokenRecord {
 }
 
 /** The authenticated caller of a request. */
-export type Principal = Omit<TokenRecord, 'hash' | 'createdAt'>;
+export type Principal = Omit<TokenRecord, 'hash' | 'createdAt'> & {
+  /** Set when an approved change request is replayed as its author: audit entries name it. */
+  changeRequest?: string;
+};

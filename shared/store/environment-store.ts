@@ -6,6 +6,8 @@ export interface EnvironmentStore {
   list(): Promise<Environment[]>;
   /** Refuses with a ConflictError when the environment exists. */
   create(environment: Environment, audit: AuditEntry[]): Promise<void>;
+  /** A stale version refuses with a ConflictError. */
+  update(environment: Environment, expectedVersion: number, audit: AuditEntry[]): Promise<void>;
   /** Creates the environments that are missing; for seeding, no audit. */
   ensure(environments: Environment[]): Promise<void>;
 }

@@ -1,4 +1,5 @@
 export type { AuditQuery, AuditStore } from './audit-store';
+export type { ChangeRequestStore, NotificationStore } from './change-request-store';
 export type {
   ClientMetricsCount,
   ClientMetricsRow,

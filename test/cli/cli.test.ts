@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCodeJsonSchema } from '../../cli/as-code';
 import { main } from '../../cli/main';
+import { approveAllOpen } from '../support/governance';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
@@ -61,6 +62,12 @@ describe('npx omnilab', () => {
     const applied = await run('apply');
     expect(applied.err).toBe('');
     expect(applied.code).toBe(0);
+    // The bank's experiments and some flags reach production: each waits for a second principal.
+    const opened = applied.out.match(/change request [0-9a-f-]{36} opened/g) ?? [];
+    expect(opened.length).toBeGreaterThan(0);
+    const pending = await run('plan');
+    expect(pending.code).toBe(2);
+    expect((await approveAllOpen(p)).length).toBe(opened.length);
     const again = await run('plan');
     expect(again.out).toMatch(/Plan: 0 to create, 0 to update, 17 unchanged/);
     expect(again.code).toBe(0);
@@ -78,7 +85,10 @@ describe('npx omnilab', () => {
     expect(plan.out).toContain('~ update experiment wechat-wealth-page');
     expect(plan.out).toContain('trafficPercent: 50 → 60');
     expect(plan.out).toMatch(/Plan: 0 to create, 1 to update, 16 unchanged/);
-    expect((await run('apply')).code).toBe(0);
+    const applied = await run('apply');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toMatch(/change request [0-9a-f-]{36} opened: change experiment wechat-wealth-page/);
+    expect((await approveAllOpen(p)).length).toBe(1);
     expect((await run('plan')).code).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';
+import { approveAndApply, heldRequest } from '../support/governance';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
@@ -132,12 +133,16 @@ describe('flags', () => {
         body: { version: 2, enabled: true },
       },
     );
-    expect(toggle.status).toBe(200);
+    // Production is protected: the toggle waits for a second principal, then applies as its author.
+    await approveAndApply(p, (await heldRequest(toggle)).id);
     const prod = await bodyOf<{ entries: AuditEntry[] }>(
-      await p.call('GET', '/api/admin/environments/production/audit?limit=1', { token: p.tokens.admin }),
+      await p.call('GET', '/api/admin/environments/production/audit?limit=3', { token: p.tokens.admin }),
     );
-    expect(prod.entries).toHaveLength(1);
-    expect(prod.entries[0]).toMatchObject({
+    expect(prod.entries).toHaveLength(3);
+    // Newest first: the change request's own entries (applied, approved) sit around the change.
+    const change = prod.entries.filter((e) => e.target.type === 'flag');
+    expect(change).toHaveLength(1);
+    expect(change[0]).toMatchObject({
       action: 'flag.channel-on',
       target: { id: 'savings-goal' },
       environments: ['production'],

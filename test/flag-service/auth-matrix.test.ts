@@ -22,6 +22,7 @@ const HOLDERS: Holder[] = [
   'productionClient',
   'squadPayments',
   'productOwner',
+  'auditor',
 ];
 
 const ALLOWED: Record<Access, Holder[]> = {
@@ -29,9 +30,11 @@ const ALLOWED: Record<Access, Holder[]> = {
   client: ['client', 'productionClient'],
   frontend: ['frontend'],
   evaluation: ['client', 'productionClient', 'frontend'],
-  'admin-read': ['admin', 'squadPayments', 'productOwner'],
+  'admin-read': ['admin', 'squadPayments', 'productOwner', 'auditor'],
   'admin-write': ['admin', 'squadPayments'],
   'platform-admin': ['admin'],
+  approver: ['admin', 'squadPayments', 'auditor'],
+  'audit-read': ['admin', 'productOwner', 'auditor'],
 };
 
 const PARAMS: Record<string, string> = {

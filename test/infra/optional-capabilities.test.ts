@@ -69,6 +69,10 @@ describe('with a scheduled job and a stream consumer', () => {
         `dynamodb:Query on table ${tableName(prefix, 'events')}`,
         `logs:CreateLogStream on log group /aws/lambda/${prefix}guardrail-check`,
         `logs:PutLogEvents on log group /aws/lambda/${prefix}guardrail-check`,
+        // Alerts go to the encrypted topic: publish on it, with its key.
+        'kms:Decrypt on MonitoringAlertsKeyF377BA13.Arn',
+        'kms:GenerateDataKey* on MonitoringAlertsKeyF377BA13.Arn',
+        'sns:Publish on {"Ref":"MonitoringAlertsA1241EEA"}',
       ].sort(),
     );
   });

@@ -149,6 +149,14 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
     for (const [name, { logicalId }] of omnilabFunctions(template())) {
       const logs = `log group /aws/lambda/${prefix}${name}`;
       const expected = [`logs:CreateLogStream on ${logs}`, `logs:PutLogEvents on ${logs}`];
+      // Scheduled jobs also publish alerts: on the alerts topic and its key, nothing else.
+      if (SCHEDULES.some((j) => j.function === name)) {
+        expected.push(
+          'kms:Decrypt on MonitoringAlertsKeyF377BA13.Arn',
+          'kms:GenerateDataKey* on MonitoringAlertsKeyF377BA13.Arn',
+          'sns:Publish on {"Ref":"MonitoringAlertsA1241EEA"}',
+        );
+      }
       for (const [id, actions] of Object.entries(FUNCTION_ACCESS[name])) {
         const table = tables.get(id as TableId)!;
         for (const a of actions ?? []) {

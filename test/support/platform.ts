@@ -20,6 +20,10 @@ export interface TestTokens {
   squadPayments: string;
   squadCards: string;
   productOwner: string;
+  /** Risk and audit: reads, verifies and exports the audit chain, approves change requests. */
+  auditor: string;
+  /** A second platform admin, so four-eyes approvals have someone to come from. */
+  secondAdmin: string;
 }
 
 export interface TestPlatform {
@@ -59,6 +63,8 @@ export async function startTestPlatform(
     squadPayments: generateToken('admin', 'payments'),
     squadCards: generateToken('admin', 'cards'),
     productOwner: generateToken('admin', 'product-owner'),
+    auditor: generateToken('admin', 'auditor'),
+    secondAdmin: generateToken('admin', 'platform-admin'),
   };
   await seedLocal(runtime, { admin: tokens.admin, client: tokens.client, frontend: tokens.frontend });
   const createdAt = new Date().toISOString();
@@ -91,6 +97,14 @@ export async function startTestPlatform(
       name: 'po-anna',
       kind: 'admin',
       role: 'product-owner',
+      createdAt,
+    },
+    { hash: hashToken(tokens.auditor), name: 'risk-li', kind: 'admin', role: 'auditor', createdAt },
+    {
+      hash: hashToken(tokens.secondAdmin),
+      name: 'admin-wang',
+      kind: 'admin',
+      role: 'platform-admin',
       createdAt,
     },
   ];

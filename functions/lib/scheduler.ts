@@ -1,0 +1,211 @@
+/**
+ * One run of the scheduled function (every minute): apply the approved changes that are due,
+ * step rollout plans whose time came, and check every running experiment's guardrails, turning
+ * the treatment off on each channel where one degraded beyond its tolerance.
+ */
+import { checkGuardrails } from '../../shared/experiments/guardrail';
+import type { GuardrailCheck } from '../../shared/experiments/results-types';
+import { type ChangeRequest, isApproved } from '../../shared/governance/change-request';
+import { OmnilabError } from '../../shared/model/errors';
+import type { Principal } from '../../shared/model/token';
+import type { StoredExperiment } from '../../shared/store/experiment-store';
+import { applyChangeRequest } from './change-requests';
+import type { Runtime } from './composition-root';
+import { writeExperiment } from './experiment-writes';
+import { changeRequestAudit } from './governance';
+import { governedRoutes } from './governed-routes';
+import type { Notifier } from './notifier';
+
+export const SCHEDULER: Principal = { name: 'omnilab-scheduler', kind: 'admin', role: 'platform-admin' };
+export const GUARDRAIL_MONITOR: Principal = {
+  name: 'omnilab-guardrail',
+  kind: 'admin',
+  role: 'platform-admin',
+};
+
+export interface ScheduledRun {
+  at: string;
+  applied: string[];
+  failed: string[];
+  rolloutSteps: { changeRequest: string; experiment: string; percent: number }[];
+  checkedExperiments: number;
+  halted: { experiment: string; channels: string[] }[];
+}
+
+async function notifyFailure(runtime: Runtime, notifier: Notifier, cr: ChangeRequest, why: string) {
+  await notifier.notify({
+    id: runtime.newId(),
+    at: runtime.now().toISOString(),
+    kind: cr.kind === 'rollout-plan' ? 'rollout-stopped' : 'scheduled-change-failed',
+    subject: cr.target.id,
+    message: `change request ${cr.id} (${cr.title}) did not apply: ${why}`,
+    details: { changeRequest: cr.id },
+  });
+}
+
+async function stepRollout(
+  runtime: Runtime,
+  notifier: Notifier,
+  cr: ChangeRequest,
+  run: ScheduledRun,
+): Promise<void> {
+  const now = runtime.now();
+  const steps = cr.steps ?? [];
+  const due = steps.filter((s) => !s.appliedAt && Date.parse(s.at) <= now.getTime());
+  if (due.length === 0) return;
+  const experiment = await runtime.experiments.get(cr.target.id);
+  const at = now.toISOString();
+  const stop = async (reason: string) => {
+    const next: ChangeRequest = { ...cr, status: 'stopped', reason, version: cr.version + 1, updatedAt: at };
+    await runtime.changeRequests.write(next, cr.version, [
+      changeRequestAudit(runtime, SCHEDULER, 'change-request.stopped', cr, next),
+    ]);
+    await notifyFailure(runtime, notifier, cr, reason);
+  };
+  if (experiment?.status !== 'running') return stop('the experiment is not running');
+  if (experiment.haltedChannels.length > 0)
+    return stop(`a guardrail halted it on ${experiment.haltedChannels.join(', ')}`);
+  // A run that missed several steps catches up to the latest one due; none is applied twice.
+  const target = due[due.length - 1];
+  const next: StoredExperiment = {
+    ...experiment,
+    trafficPercent: target.percent,
+    version: experiment.version + 1,
+    updatedAt: at,
+  };
+  try {
+    await writeExperiment(runtime, { ...SCHEDULER, changeRequest: cr.id }, next, experiment, {
+      action: 'experiment.rollout-step',
+    });
+  } catch (e) {
+    if (e instanceof OmnilabError) return; // someone changed it meanwhile: the next run tries again
+    throw e;
+  }
+  const remaining = steps.some((s) => !s.appliedAt && !due.includes(s));
+  const updated: ChangeRequest = {
+    ...cr,
+    steps: steps.map((s) => (due.includes(s) ? { ...s, appliedAt: at } : s)),
+    status: remaining ? 'in-progress' : 'applied',
+    ...(remaining ? {} : { appliedAt: at }),
+    version: cr.version + 1,
+    updatedAt: at,
+  };
+  await runtime.changeRequests.write(updated, cr.version, [
+    changeRequestAudit(runtime, SCHEDULER, 'change-request.rollout-step', cr, updated),
+  ]);
+  run.rolloutSteps.push({ changeRequest: cr.id, experiment: experiment.key, percent: target.percent });
+}
+
+async function applyDue(runtime: Runtime, notifier: Notifier, run: ScheduledRun): Promise<void> {
+  const now = runtime.now().getTime();
+  const routes = governedRoutes(runtime);
+  const waiting = await runtime.changeRequests.list({ statuses: ['approved', 'in-progress'] });
+  // Oldest first: changes scheduled for the same minute apply in the order they were asked for.
+  for (const cr of waiting.reverse()) {
+    if (!isApproved(cr)) continue;
+    if (cr.kind === 'rollout-plan') {
+      await stepRollout(runtime, notifier, cr, run);
+      continue;
+    }
+    if (cr.kind !== 'change' || !cr.applyAt || Date.parse(cr.applyAt) > now) continue;
+    const done = await applyChangeRequest(runtime, routes, cr, SCHEDULER);
+    if (done.status === 'applied') run.applied.push(cr.id);
+    else {
+      run.failed.push(cr.id);
+      await notifyFailure(runtime, notifier, cr, done.result?.message ?? `status ${done.result?.status}`);
+    }
+  }
+}
+
+function evidenceOf(c: GuardrailCheck) {
+  return {
+    metric: c.metric,
+    variant: c.variant,
+    channel: c.channel,
+    pValue: c.evidence.pValue,
+    alpha: c.evidence.alpha,
+    harm: c.evidence.harm,
+    tolerance: c.evidence.tolerance,
+    relativeChange: c.evidence.relativeChange,
+    ciLower: c.evidence.ciLower,
+    ciUpper: c.evidence.ciUpper,
+    controlMean: c.evidence.controlMean,
+    treatmentMean: c.evidence.treatmentMean,
+    controlUnits: c.evidence.controlUnits,
+    treatmentUnits: c.evidence.treatmentUnits,
+  };
+}
+
+async function checkExperiments(runtime: Runtime, notifier: Notifier, run: ScheduledRun): Promise<void> {
+  const running = (await runtime.experiments.list()).filter((e) => e.status === 'running');
+  if (running.length === 0) return;
+  const catalogue = await runtime.metrics.list();
+  for (const experiment of running) {
+    run.checkedExperiments++;
+    const cells = await runtime.events.readCells(experiment.key);
+    const tripped = checkGuardrails(experiment, catalogue, cells).filter(
+      (c) =>
+        c.status === 'degraded' &&
+        c.channel !== null &&
+        experiment.channels.includes(c.channel) &&
+        !experiment.haltedChannels.includes(c.channel),
+    );
+    if (tripped.length === 0) continue;
+    const channels = [...new Set(tripped.map((c) => c.channel as string))];
+    const at = runtime.now().toISOString();
+    const next: StoredExperiment = {
+      ...experiment,
+      haltedChannels: [...experiment.haltedChannels, ...channels],
+      version: experiment.version + 1,
+      updatedAt: at,
+    };
+    const evidence = tripped.map(evidenceOf);
+    try {
+      await writeExperiment(runtime, GUARDRAIL_MONITOR, next, experiment, {
+        action: 'experiment.guardrail-halted',
+        extraAudit: [
+          {
+            action: 'experiment.guardrail-tripped',
+            target: { type: 'experiment', id: experiment.key },
+            environments: [experiment.environment],
+            before: null,
+            after: {
+              channels,
+              rule: 'sequential test p < alpha (Bonferroni-corrected), harmful direction, harm > tolerance',
+              evidence,
+            },
+          },
+        ],
+      });
+    } catch (e) {
+      // Someone saved the experiment between the read and the write: the next run sees it again.
+      if (e instanceof OmnilabError) continue;
+      throw e;
+    }
+    run.halted.push({ experiment: experiment.key, channels });
+    const worst = evidence[0];
+    await notifier.notify({
+      id: runtime.newId(),
+      at,
+      kind: 'guardrail-halt',
+      subject: experiment.key,
+      message: `guardrail ${worst.metric} degraded on ${channels.join(', ')} (harm ${(worst.harm * 100).toFixed(1)}% > tolerance ${(worst.tolerance * 100).toFixed(1)}%, p = ${worst.pValue.toExponential(2)}): experiment ${experiment.key}'s treatment is off there until an approved change request resumes it`,
+      details: { experiment: experiment.key, environment: experiment.environment, channels, evidence },
+    });
+  }
+}
+
+export async function runScheduled(runtime: Runtime, notifier: Notifier): Promise<ScheduledRun> {
+  const run: ScheduledRun = {
+    at: runtime.now().toISOString(),
+    applied: [],
+    failed: [],
+    rolloutSteps: [],
+    checkedExperiments: 0,
+    halted: [],
+  };
+  // Guardrails first: a rollout step due in the same minute must not widen a harmful treatment.
+  await checkExperiments(runtime, notifier, run);
+  await applyDue(runtime, notifier, run);
+  return run;
+}

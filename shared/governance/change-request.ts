@@ -1,0 +1,128 @@
+/**
+ * A change request: a write to a protected environment, held until another principal with the
+ * right approves it (four eyes), then applied exactly as it was approved. The rules, in one place,
+ * are in docs/governance.md; this module holds the pure ones.
+ */
+import type { AuditTargetType } from '../model/audit';
+import type { Principal } from '../model/token';
+
+export const CHANGE_REQUEST_STATUSES = [
+  /** waiting for approval */
+  'open',
+  /** approved; applies when applied (or at `applyAt`, by the scheduler) */
+  'approved',
+  /** a rollout plan whose first steps applied; the rest apply at their times */
+  'in-progress',
+  'applied',
+  'rejected',
+  /** the author withdrew it */
+  'cancelled',
+  /** it could not apply (the target changed meanwhile): edit it, which asks for approval again */
+  'failed',
+  /** a rollout plan a guardrail stopped */
+  'stopped',
+  /** a kill switch applied at once: it waits for a second look */
+  'needs-review',
+  'reviewed',
+] as const;
+export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
+
+/** Statuses that still want something from a person: the console's list of open requests. */
+export const PENDING_STATUSES: readonly ChangeRequestStatus[] = [
+  'open',
+  'approved',
+  'failed',
+  'needs-review',
+];
+
+export type ChangeRequestKind = 'change' | 'kill-switch' | 'rollout-plan';
+
+export interface Approval {
+  by: string;
+  at: string;
+  /** The revision approved: an edit makes a new revision, and earlier approvals no longer count. */
+  revision: number;
+}
+
+export interface RolloutStep {
+  percent: number;
+  /** ISO time the step applies at. */
+  at: string;
+  appliedAt?: string;
+}
+
+export interface ChangeRequest {
+  id: string;
+  kind: ChangeRequestKind;
+  /** One line for lists: what would change. */
+  title: string;
+  /** The write, as it will be replayed: the route, its path parameters and its validated body. */
+  routeKey: string;
+  params: Record<string, string>;
+  body: unknown;
+  target: { type: AuditTargetType; id: string };
+  environments: string[];
+  /** The owning squad, if any: its members may approve. */
+  squad?: string;
+  author: Principal;
+  status: ChangeRequestStatus;
+  /** 0 when nothing is protected (a scheduled change in development). */
+  requiredApprovals: number;
+  approvals: Approval[];
+  revision: number;
+  /** Apply no earlier than this (ISO); the scheduler applies it once approved. */
+  applyAt?: string;
+  /** For rollout plans: the experiment's traffic share steps. */
+  steps?: RolloutStep[];
+  decidedBy?: string;
+  reason?: string;
+  appliedAt?: string;
+  /** What the replayed write answered. */
+  result?: { status: number; message?: string };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Approvals of the current revision, by distinct principals other than the author. */
+export function currentApprovals(cr: ChangeRequest): Approval[] {
+  const seen = new Set<string>();
+  return cr.approvals.filter((a) => {
+    if (a.revision !== cr.revision || a.by === cr.author.name || seen.has(a.by)) return false;
+    seen.add(a.by);
+    return true;
+  });
+}
+
+export function isApproved(cr: ChangeRequest): boolean {
+  return currentApprovals(cr).length >= cr.requiredApprovals;
+}
+
+/**
+ * Who may approve: a platform admin or an auditor (risk) anything; a squad member what their squad
+ * owns; a product owner nothing. Never the author: the identity is the token's name, so two
+ * tokens of one person are one principal. Turning protection off wants a platform admin or an
+ * auditor, never a squad.
+ */
+export function mayApprove(principal: Principal, cr: ChangeRequest): { ok: boolean; why?: string } {
+  if (principal.name === cr.author.name) return { ok: false, why: 'nobody approves their own change' };
+  if (principal.kind !== 'admin') return { ok: false, why: 'only admin tokens approve' };
+  if (principal.role === 'platform-admin' || principal.role === 'auditor') return { ok: true };
+  if (principal.role === 'squad' && cr.squad !== undefined && principal.squad === cr.squad)
+    return { ok: true };
+  return {
+    ok: false,
+    why: `${principal.name} (${principal.role}) may not approve a change ${cr.squad ? `of squad ${cr.squad}` : 'that no squad owns'}`,
+  };
+}
+
+/** Rollout plans step up only: each share larger than the last, each time later, at most 100%. */
+export function rolloutPlanProblem(steps: readonly RolloutStep[]): { field: string; message: string } | null {
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i].percent <= steps[i - 1].percent)
+      return { field: `steps[${i}].percent`, message: 'must be above the step before' };
+    if (Date.parse(steps[i].at) <= Date.parse(steps[i - 1].at))
+      return { field: `steps[${i}].at`, message: 'must be after the step before' };
+  }
+  return null;
+}
