@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { environmentStateSchema, flagCreateSchema } from '../functions/schemas/admin-schemas';
 import { experimentSchema, metricSchema } from '../shared/model/experiment-schema';
 

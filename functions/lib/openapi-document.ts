@@ -1,5 +1,5 @@
 /** The OpenAPI 3 document of the whole HTTP API, generated from the route list and the request schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Access, ROUTES, routeKey } from '../../infra/routes';
 import { OPERATIONS } from '../schemas/operations';
 

@@ -2,7 +2,7 @@
  * Request schemas of the admin API. The HTTP stack validates with them and the OpenAPI document is
  * generated from them, so the two cannot disagree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   clientFeaturesDocumentSchema,
   constraintSchema,

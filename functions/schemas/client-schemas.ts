@@ -2,7 +2,7 @@
  * Request schemas of the Unleash client and frontend APIs and OFREP. These are open (unknown fields
  * pass): SDKs add fields over time and must never be refused for it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number().int().min(0);
 

@@ -2,7 +2,7 @@
  * What each route accepts, by route key: the HTTP stack validates requests with these schemas and
  * the OpenAPI document is generated from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_EVENT_BATCH_BYTES } from '../../shared/model/event';
 import { eventBatchSchema } from '../../shared/model/event-schema';
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';

@@ -2,7 +2,7 @@
  * Zod schemas for the client-features document, used by the server to validate what it stores
  * and imports (and to generate the OpenAPI document). The SDK never imports this file.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPERATORS } from './client-features';
 
 export const payloadSchema = z.strictObject({

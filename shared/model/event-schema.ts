@@ -1,5 +1,5 @@
 /** Zod schemas for `POST /api/events`: a batch is checked whole, then each event on its own. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_EVENTS_PER_BATCH } from './event';
 
 const text = (max: number) => z.string().min(1).max(max);

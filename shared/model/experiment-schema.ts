@@ -2,7 +2,7 @@
  * Zod schemas for metrics and experiments: they validate the admin API's bodies and the YAML in
  * `experiments/`, and generate both the OpenAPI document and `experiments/schema.json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_CHANNELS } from './channels';
 import { EXPERIMENT_STATUSES, RANDOMISATION_UNITS } from './experiment';
 import { METRIC_KINDS } from './metric';
