@@ -33,11 +33,9 @@ export function compileRegex(pattern: string, caseInsensitive: boolean): RegExp 
     return '';
   });
   if (flags.has('x')) return null;
-  source = source.replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) => {
-    const cls = POSIX_CLASSES[name];
-    if (!cls || neg) return m;
-    return cls;
-  });
+  source = source.replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) =>
+    neg ? m : (POSIX_CLASSES[name] ?? m),
+  );
   const f = [...flags].join('');
   try {
     return new RegExp(source, `${f}u`);

@@ -36,7 +36,7 @@ export function compareSemver(a: SemVer, b: SemVer): number {
   const pa = a.prerelease;
   const pb = b.prerelease;
   // A release ranks above any of its prereleases.
-  if (pa.length === 0 || pb.length === 0) return pb.length - pa.length === 0 ? 0 : pa.length === 0 ? 1 : -1;
+  if (pa.length === 0 || pb.length === 0) return pa.length === pb.length ? 0 : pa.length === 0 ? 1 : -1;
   const n = Math.min(pa.length, pb.length);
   for (let i = 0; i < n; i++) {
     const c = compareIdentifiers(pa[i], pb[i]);
