@@ -26,7 +26,7 @@ export interface IngestionBenchResult {
   reads: { events: number; ms: number; cells: number }[];
 }
 
-const CATALOGUE: MetricDefinition[] = [
+export const CATALOGUE: MetricDefinition[] = [
   {
     key: 'loan_application_submitted',
     name: 'Loan',
@@ -45,8 +45,8 @@ const CATALOGUE: MetricDefinition[] = [
 ];
 const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
 
-/** Customers who are exposed once and then act a few times on any channel. */
-function* events(total: number, seed: number): Generator<PreparedEvent> {
+/** Customers who are exposed once to experiment `bench`, then act a few times on any channel. */
+export function* benchEvents(total: number, seed: number): Generator<PreparedEvent> {
   const rnd = seededRandom(seed);
   let n = 0;
   for (let c = 0; n < total; c++) {
@@ -139,7 +139,7 @@ export async function runIngestionBench(
       samples.sort((a, b) => a - b);
       reads.push({ events, ms: samples[2], cells });
     };
-    const all = [...events(total, 1)];
+    const all = [...benchEvents(total, 1)];
     // The first 1,000 events alone, to read the statistics at that size.
     await store.ingest(all.slice(0, 1000), CATALOGUE);
     let done = 1000;

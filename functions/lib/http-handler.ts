@@ -120,6 +120,20 @@ function transient(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+/** Names, keys and ids in paths become DynamoDB keys, which refuse anything over 1 KB: say so first. */
+const MAX_PARAM_BYTES = 1024;
+
+function checkedParams(params: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (value === undefined) continue;
+    if (Buffer.byteLength(value, 'utf8') > MAX_PARAM_BYTES)
+      throw new ValidationError(`is longer than ${MAX_PARAM_BYTES} bytes`, name);
+    out[name] = value;
+  }
+  return out;
+}
+
 function principalOf(t: TokenRecord): Principal {
   const { hash: _hash, createdAt: _createdAt, ...principal } = t;
   return principal;
@@ -198,7 +212,7 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
       }
       event.omnilab = {
         routeKey: key,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
+        params: checkedParams(event.pathParameters),
         query,
         headers,
         body,

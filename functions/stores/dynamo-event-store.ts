@@ -6,6 +6,7 @@
  * the summed statistic changes (ADD). A failed condition names a duplicate or a concurrent writer;
  * the rest is retried from fresh reads, so nothing is lost and nothing counts twice.
  */
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -147,9 +148,12 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return out;
   }
 
-  async function readHistory(unit: string): Promise<{ metrics: MetricObservation[]; ids: Set<string> }> {
+  /** The unit's stored metric events, and every stored event id with the ingest call that wrote it. */
+  async function readHistory(
+    unit: string,
+  ): Promise<{ metrics: MetricObservation[]; ids: Map<string, unknown> }> {
     const metrics: MetricObservation[] = [];
-    const ids = new Set<string>();
+    const ids = new Map<string, unknown>();
     let start: Item | undefined;
     do {
       const res = await client.send(
@@ -164,7 +168,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       for (const raw of res.Items ?? []) {
         const item = fromItem(raw);
         const id = String(item.sk).slice('EVT#'.length);
-        ids.add(id);
+        ids.set(id, item.w);
         if (item.t === 'm')
           metrics.push({
             id,
@@ -178,8 +182,13 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return { metrics, ids };
   }
 
-  function eventItem(unit: string, e: PreparedEvent): TransactItem {
-    const base = { pk: unitPk(unit), sk: `EVT#${e.id}` };
+  /**
+   * `writer` names the ingest call that stores the event: when an answer was lost and the retry
+   * finds the event stored, only its own mark makes it this call's `accepted`; anyone else's is a
+   * `duplicate`, or a concurrent resend of the same batch would answer `accepted` twice.
+   */
+  function eventItem(unit: string, e: PreparedEvent, writer: string): TransactItem {
+    const base = { pk: unitPk(unit), sk: `EVT#${e.id}`, w: writer };
     const item = e.metric
       ? { ...base, t: 'm', metric: e.metric.metric, value: e.metric.value.toString(), at: e.metric.at }
       : {
@@ -190,7 +199,14 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           channel: e.exposure!.channel,
           at: e.exposure!.at,
         };
-    return { Put: { TableName: table, Item: toItem(item), ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: {
+        TableName: table,
+        Item: toItem(item),
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
   }
 
   function stateItem(w: UnitWork): TransactItem {
@@ -254,7 +270,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return [...groups.values()];
   }
 
-  function buildTransactions(groups: UnitWork[][]): Transaction[] {
+  function buildTransactions(groups: UnitWork[][], writer: string): Transaction[] {
     const out: Transaction[] = [];
     let current: { work: UnitWork[]; cells: Set<string>; items: number } = {
       work: [],
@@ -270,7 +286,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       const totals = new Map<string, StatsVector>();
       for (const w of current.work) {
         for (const e of w.events) {
-          items.push(eventItem(w.unit, e));
+          items.push(eventItem(w.unit, e, writer));
           eventOfItem.push(e.id);
           eventIds.add(e.id);
         }
@@ -322,6 +338,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     catalogue: readonly MetricDefinition[],
     outcomes: Map<string, StoredOutcome>,
     ambiguous: Set<string>,
+    writer: string,
   ): Promise<PreparedEvent[]> {
     const byUnit = new Map<string, PreparedEvent[]>();
     for (const e of pending) for (const u of e.units) byUnit.set(u, [...(byUnit.get(u) ?? []), e]);
@@ -331,8 +348,8 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       for (const e of events.slice(MAX_EVENTS_PER_UNIT)) deferred.add(e.id);
       byUnit.set(unit, events.slice(0, MAX_EVENTS_PER_UNIT));
     }
-    const duplicate = (id: string) => {
-      outcomes.set(id, ambiguous.has(id) ? 'accepted' : 'duplicate');
+    const duplicate = (id: string, storedBy: unknown) => {
+      outcomes.set(id, ambiguous.has(id) && storedBy === writer ? 'accepted' : 'duplicate');
     };
     const states = await readStates([...byUnit.keys()]);
     const work: UnitWork[] = [];
@@ -344,7 +361,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         const h = await readHistory(unit);
         // Events already stored must not be drawn twice: once from history, once as new.
         history = h.metrics;
-        for (const e of events) if (h.ids.has(e.id)) duplicate(e.id);
+        for (const e of events) if (h.ids.has(e.id)) duplicate(e.id, h.ids.get(e.id));
       }
       work.push({
         unit,
@@ -385,7 +402,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       }
       w.after = state;
     }
-    const transactions = buildTransactions(groupUnits(work.filter((w) => w.events.length > 0)));
+    const transactions = buildTransactions(groupUnits(work.filter((w) => w.events.length > 0)), writer);
     const retry = new Set<string>(deferred);
     await runAll(
       transactions.map((tx) => async () => {
@@ -398,7 +415,8 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           if (reasons.length === 0) for (const id of tx.eventIds) ambiguous.add(id);
           reasons.forEach((r, i) => {
             const id = tx.eventOfItem[i];
-            if (r.Code === 'ConditionalCheckFailed' && id !== null) duplicate(id);
+            if (r.Code === 'ConditionalCheckFailed' && id !== null)
+              duplicate(id, r.Item ? fromItem(r.Item).w : undefined);
           });
           for (const id of tx.eventIds) if (!outcomes.has(id)) retry.add(id);
         }
@@ -443,6 +461,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     async ingest(events, catalogue) {
       const outcomes = new Map<string, StoredOutcome>();
       const ambiguous = new Set<string>();
+      const writer = randomUUID();
       let pending = [...events];
       for (let i = 0; pending.length > 0; i++) {
         if (i >= maxAttempts) {
@@ -452,7 +471,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         }
         if (i > 0) await sleep(Math.min(2000, 25 * 2 ** i) * (0.5 + random()));
         try {
-          pending = await attempt(pending, catalogue, outcomes, ambiguous);
+          pending = await attempt(pending, catalogue, outcomes, ambiguous, writer);
         } catch (e) {
           if (!isRetryable(e)) throw e;
           for (const ev of pending) ambiguous.add(ev.id);

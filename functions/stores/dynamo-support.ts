@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../shared/governance/audit-chain';
 import type { AuditEntry } from '../../shared/model/audit';
-import { ConflictError } from '../../shared/model/errors';
+import { ConflictError, ServiceUnavailableError } from '../../shared/model/errors';
 
 export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
@@ -150,8 +150,11 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
           await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
           continue;
         }
+        // Contention, not a stale read: the caller did nothing wrong and the same request may succeed.
         if (raced || chainLost)
-          throw new ConflictError(`${names[0] ?? 'the audit log'} is being changed concurrently: retry`);
+          throw new ServiceUnavailableError(
+            `${names[0] ?? 'the audit log'} is being changed concurrently: send the request again`,
+          );
         throw e;
       }
     }

@@ -180,4 +180,14 @@ describe('bad input gets a 400 naming the field, and writes nothing', () => {
     ).toBe(400);
     expect((await p.call('GET', '/api/admin/flags/%E0%A4%A', { token: p.tokens.admin })).status).toBe(400);
   });
+
+  it('path parameters too long to be keys: a 400 naming them, not a database error', async () => {
+    const long = 'x'.repeat(4000);
+    await expect400(await p.call('GET', `/api/admin/flags/${long}`, { token: p.tokens.admin }), 'name');
+    await expect400(await p.call('GET', `/api/admin/experiments/${long}`, { token: p.tokens.admin }), 'key');
+    await expect400(
+      await p.call('GET', `/api/admin/environments/${long}/audit`, { token: p.tokens.admin }),
+      'env',
+    );
+  });
 });
