@@ -5,17 +5,9 @@
  */
 import type { ClientFeaturesDocument, Context, Feature } from '../shared';
 import { DEFAULT_CHANNELS } from '../shared';
+import { seededRandom } from '../shared/experiments/simulation';
 
-/** mulberry32: a tiny seeded PRNG, so the workload is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function generateFeatures(count = 200, seed = 42): ClientFeaturesDocument {
   const rnd = seededRandom(seed);

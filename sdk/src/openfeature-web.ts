@@ -11,7 +11,7 @@ import { type ClientOptions, createClient, type OmnilabClient, type OmnilabClien
 import { resolveFlag, toSdkContext } from './openfeature-resolution';
 
 /**
- * X: flags are evaluated in process by the SDK client, so
+ * omnilab for `@openfeature/web-sdk`: flags are evaluated in process by the SDK client, so
  * resolution costs what `isEnabled` costs, and `client.track()` becomes an omnilab metric event.
  */
 export class OmnilabProvider implements Provider {
