@@ -17,7 +17,8 @@ export interface EvaluationBenchResult {
   ratio: { isEnabled: number; getVariant: number };
 }
 
-async function startUnleash(doc: ReturnType<typeof generateFeatures>): Promise<Unleash> {
+/** unleash-client on its bootstrap alone, as both benchmarks that compare with it run it. */
+export async function startOfflineUnleash(doc: ReturnType<typeof generateFeatures>): Promise<Unleash> {
   const unleash = new Unleash({
     appName: 'bench',
     // Nothing listens here: the client runs on its bootstrap alone.
@@ -42,7 +43,7 @@ export async function runEvaluationBench(): Promise<EvaluationBenchResult> {
   const contexts = generateContexts(1000);
   const names = doc.features.map((f) => f.name);
   const config = compile(doc);
-  const unleash = await startUnleash(doc);
+  const unleash = await startOfflineUnleash(doc);
 
   let disagreements = 0;
   for (const ctx of contexts) {

@@ -15,6 +15,7 @@ import { buildSdk } from '../sdk/build';
 import type * as Sdk from '../sdk/src';
 import type { ClientFeaturesDocument, Constraint, Context, Feature } from '../shared';
 import { compile, evaluate } from '../shared';
+import { startOfflineUnleash as startUnleash } from './evaluation-bench';
 import { formatTable, measure } from './measure';
 import { generateContexts, generateFeatures } from './workload';
 
@@ -79,25 +80,6 @@ export function toGrowthBookFeatures(doc: ClientFeaturesDocument): Record<string
 }
 
 // --- throughput ------------------------------------------------------------------------------
-
-async function startUnleash(doc: ClientFeaturesDocument): Promise<Unleash> {
-  const unleash = new Unleash({
-    appName: 'bench',
-    url: 'http://127.0.0.1:9/api/',
-    refreshInterval: 0,
-    disableMetrics: true,
-    bootstrap: { data: doc.features as never },
-    skipInstanceCountWarning: true,
-  });
-  unleash.on('error', () => {});
-  unleash.on('warn', () => {});
-  await new Promise<void>((resolve) => {
-    if (unleash.isSynchronized()) resolve();
-    unleash.once('ready', () => resolve());
-    setTimeout(resolve, 2000);
-  });
-  return unleash;
-}
 
 /** The same customers as each SDK's callers would write them. */
 function contextsFor(contexts: Context[]) {
