@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { build } from 'esbuild';
-import { Unleash } from 'unleash-client';
 import { buildSdk } from '../sdk/build';
 import type * as Sdk from '../sdk/src';
 import type { ClientFeaturesDocument, Constraint, Context, Feature } from '../shared';
