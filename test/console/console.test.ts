@@ -388,13 +388,7 @@ describe('web console', () => {
 
   it('warns of a sample ratio mismatch, and draws the cumulative lift it is served', async () => {
     const page = await signIn(p.tokens.productOwner);
-    await page.goto(`${p.url}/#/experiments/atm-receipt-nudge`);
-    const banner = page.getByRole('alert').filter({ hasText: 'Sample ratio mismatch' });
-    await banner.waitFor();
-    expect(await page.locator('.verdict-headline').textContent()).toBe('Do not trust these results');
-    await page.screenshot({ path: join(ARTIFACTS, 'experiment-srm.png') });
-
-    // The chart draws exactly the points it is served.
+    // The chart draws exactly the points it is served: registered before any experiment page loads.
     const day = (n: number) => new Date(Date.UTC(2025, 2, 3 + n)).toISOString();
     const points = [1, 2, 3, 4, 5, 6, 7].map((n) => ({
       at: day(n),
@@ -402,10 +396,17 @@ describe('web console', () => {
       variant: 'calculator',
       relative: { estimate: 0.5 + 0.02 * n, ciLower: 0.5 - 0.6 / n, ciUpper: 0.6 + 0.6 / n },
     }));
-    await page.route('**/api/admin/experiments/mortgage-calculator/results/history', (route) =>
+    await page.route('**/api/admin/experiments/mortgage-calculator/results/history*', (route) =>
       route.fulfill({ json: { points } }),
     );
+    await page.goto(`${p.url}/#/experiments/atm-receipt-nudge`);
+    const banner = page.getByRole('alert').filter({ hasText: 'Sample ratio mismatch' });
+    await banner.waitFor();
+    expect(await page.locator('.verdict-headline').textContent()).toBe('Do not trust these results');
+    await page.screenshot({ path: join(ARTIFACTS, 'experiment-srm.png') });
+
     await page.goto(`${p.url}/#/experiments/mortgage-calculator`);
+    await page.reload();
     const chart = page.locator('canvas[aria-label^="Cumulative lift of application_completed"]');
     await chart.waitFor();
     expect(await chart.getAttribute('aria-label')).toContain('7 points, latest +64.0%');
