@@ -3,6 +3,7 @@
  * variant and channel, merged exactly (in bigint) before the one conversion to floating point.
  */
 import type { ArmStats } from '../stats';
+import { ARM_SUM_FIELDS } from '../stats/types';
 import { scaledToNumber, VALUE_DECIMALS } from './exact';
 import { parseCellKey, type StatsVector } from './unit-state';
 
@@ -12,22 +13,7 @@ export type VariantChannelCells = Map<string, Map<string, StatsVector>>;
 /** Fields at the value scale (10^4); every other field is a square or a product (10^8). */
 const VALUE_SCALE_FIELDS = new Set(['sum', 'covariateSum', 'denominatorSum', 'denominatorPreSum']);
 
-const METRIC_FIELDS = [
-  'sum',
-  'sumSquares',
-  'denominatorSum',
-  'denominatorSumSquares',
-  'mainDenominatorSumProduct',
-  'covariateSum',
-  'covariateSumSquares',
-  'mainCovariateSumProduct',
-  'denominatorPreSum',
-  'denominatorPreSumSquares',
-  'mainPostDenominatorPreSumProduct',
-  'mainPreDenominatorPostSumProduct',
-  'mainPreDenominatorPreSumProduct',
-  'denominatorPostDenominatorPreSumProduct',
-] as const satisfies readonly (keyof ArmStats)[];
+const METRIC_FIELDS = ARM_SUM_FIELDS;
 
 /** The cells of one experiment, by variant then channel. Other experiments' cells are ignored. */
 export function experimentCells(

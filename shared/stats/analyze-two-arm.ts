@@ -6,7 +6,16 @@ import { applyCupedTheta } from './cuped';
 import { type EffectMoments, effectMoments } from './effect-moments';
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialTTest } from './sequential';
 import { armStatistic, type TestStatistic, unadjustedMean } from './statistic';
-import type { ArmStats, Bayes, Effect, GaussianPrior, StatsError, TwoArmInput, TwoArmResult } from './types';
+import {
+  ARM_SUM_FIELDS,
+  type ArmStats,
+  type Bayes,
+  type Effect,
+  type GaussianPrior,
+  type StatsError,
+  type TwoArmInput,
+  type TwoArmResult,
+} from './types';
 import { type TestOutcome, welchDof, welchTTest } from './welch';
 
 export const DEFAULT_ALPHA = 0.05;
@@ -48,23 +57,7 @@ function resolvePrior(prior: GaussianPrior | null | undefined): GaussianPrior | 
   return prior;
 }
 
-const ARM_FIELDS: readonly (keyof ArmStats)[] = [
-  'n',
-  'sum',
-  'sumSquares',
-  'denominatorSum',
-  'denominatorSumSquares',
-  'mainDenominatorSumProduct',
-  'covariateSum',
-  'covariateSumSquares',
-  'mainCovariateSumProduct',
-  'denominatorPreSum',
-  'denominatorPreSumSquares',
-  'mainPostDenominatorPreSumProduct',
-  'mainPreDenominatorPostSumProduct',
-  'mainPreDenominatorPreSumProduct',
-  'denominatorPostDenominatorPreSumProduct',
-];
+const ARM_FIELDS: readonly (keyof ArmStats)[] = ['n', ...ARM_SUM_FIELDS];
 
 // Missing optional fields count as 0; present ones must be finite numbers, and n not negative.
 function isValidArm(arm: ArmStats): boolean {

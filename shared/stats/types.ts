@@ -85,3 +85,21 @@ export interface SrmResult {
 }
 
 export type AdjustMethod = 'holm' | 'bh';
+
+/** The sums an arm may carry besides its unit count, in one list for every reader of ArmStats. */
+export const ARM_SUM_FIELDS = [
+  'sum',
+  'sumSquares',
+  'denominatorSum',
+  'denominatorSumSquares',
+  'mainDenominatorSumProduct',
+  'covariateSum',
+  'covariateSumSquares',
+  'mainCovariateSumProduct',
+  'denominatorPreSum',
+  'denominatorPreSumSquares',
+  'mainPostDenominatorPreSumProduct',
+  'mainPreDenominatorPostSumProduct',
+  'mainPreDenominatorPreSumProduct',
+  'denominatorPostDenominatorPreSumProduct',
+] as const satisfies readonly (keyof ArmStats)[];
