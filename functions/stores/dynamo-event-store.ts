@@ -4,7 +4,9 @@
  * contribution to the statistics, then commit in transactions of up to 100 items: every event
  * (conditional on its id being new), every unit's state (conditional on the version read), and
  * the summed statistic changes (ADD). A failed condition names a duplicate or a concurrent writer;
- * the rest is retried from fresh reads, so nothing is lost and nothing counts twice.
+ * the rest is retried from fresh reads, so nothing is lost and nothing counts twice. A unit with
+ * more events than one transaction holds commits them in several sequential rounds, each
+ * conditional on the state version the previous one wrote.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -66,8 +68,9 @@ const DAY_SEPARATOR = '\u0001';
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const timeOf = (e: PreparedEvent) => (e.metric ?? e.exposure)!.at;
 
-// One unit takes at most this many events per attempt, so its transaction stays under 100 items.
-const MAX_EVENTS_PER_UNIT = 40;
+// One unit takes at most this many events per round; the rest waits for the next round, which reads
+// the unit's state as this one left it (a group that still would not fit is halved until it does).
+const MAX_EVENTS_PER_UNIT = 90;
 
 interface UnitWork {
   unit: string;
@@ -320,6 +323,52 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return out;
   }
 
+  /**
+   * Each unit's new state and statistics change from its live events (applied one by one in time
+   * order, so each change is filed under the day its event happened: the sum over days is exact,
+   * the days give the history), grouped by the units that must commit together.
+   */
+  function computeWork(
+    work: UnitWork[],
+    live: (e: PreparedEvent) => boolean,
+    catalogue: readonly MetricDefinition[],
+  ): UnitWork[][] {
+    for (const w of work) {
+      w.events = w.events.filter(live);
+      w.after = w.before;
+      w.delta = new Map();
+      if (w.events.length === 0) continue;
+      const sorted = [...w.events].sort((a, b) => timeOf(a) - timeOf(b) || (a.id < b.id ? -1 : 1));
+      const applied: MetricObservation[] = [];
+      let state = w.before;
+      let contribution = unitContributions(state, catalogue);
+      for (const e of sorted) {
+        const next = applyUnitEvents(
+          state,
+          e.exposure ? [e.exposure] : [],
+          e.metric ? [e.metric] : [],
+          () => [...w.history, ...applied],
+        );
+        if (e.metric) applied.push(e.metric);
+        const nextContribution = unitContributions(next, catalogue);
+        const day = dayOf(timeOf(e));
+        for (const [cell, d] of contributionDelta(contribution, nextContribution)) {
+          addVectors(w.delta, new Map([[`${cell}${DAY_SEPARATOR}${day}`, d]]));
+        }
+        state = next;
+        contribution = nextContribution;
+      }
+      w.after = state;
+    }
+    return groupUnits(work.filter((w) => w.events.length > 0));
+  }
+
+  /** The items a group's transaction writes: its events per unit, its states, its statistic cells. */
+  function groupItems(group: UnitWork[]): number {
+    const cells = new Set(group.flatMap((w) => [...w.delta.keys()]));
+    return group.reduce((n, w) => n + w.events.length + 1, 0) + cells.size;
+  }
+
   async function runAll<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
     const results: T[] = new Array(tasks.length);
     let next = 0;
@@ -339,7 +388,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     outcomes: Map<string, StoredOutcome>,
     ambiguous: Set<string>,
     writer: string,
-  ): Promise<PreparedEvent[]> {
+  ): Promise<{ pending: PreparedEvent[]; failed: boolean }> {
     const byUnit = new Map<string, PreparedEvent[]>();
     for (const e of pending) for (const u of e.units) byUnit.set(u, [...(byUnit.get(u) ?? []), e]);
     const deferred = new Set<string>();
@@ -375,35 +424,27 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     }
     // An event found stored in one unit is a duplicate in all of its units.
     const live = (e: PreparedEvent) => !outcomes.has(e.id) && !deferred.has(e.id);
-    for (const w of work) {
-      w.events = w.events.filter(live);
-      if (w.events.length === 0) continue;
-      // Events apply one by one in time order, so each change in the statistics is filed under
-      // the day its event happened: the sum over days is exact, the days give the history.
-      const sorted = [...w.events].sort((a, b) => timeOf(a) - timeOf(b) || (a.id < b.id ? -1 : 1));
-      const applied: MetricObservation[] = [];
-      let state = w.before;
-      let contribution = unitContributions(state, catalogue);
-      for (const e of sorted) {
-        const next = applyUnitEvents(
-          state,
-          e.exposure ? [e.exposure] : [],
-          e.metric ? [e.metric] : [],
-          () => [...w.history, ...applied],
-        );
-        if (e.metric) applied.push(e.metric);
-        const nextContribution = unitContributions(next, catalogue);
-        const day = dayOf(timeOf(e));
-        for (const [cell, d] of contributionDelta(contribution, nextContribution)) {
-          addVectors(w.delta, new Map([[`${cell}${DAY_SEPARATOR}${day}`, d]]));
-        }
-        state = next;
-        contribution = nextContribution;
+    let groups = computeWork(work, live, catalogue);
+    // However the batch's events spread over units, each transaction must stay within DynamoDB's
+    // limit: a group of joined units that would not fit commits its earlier half now and defers
+    // the rest to the next round, which reads the states this one wrote.
+    for (;;) {
+      const oversize = groups.filter((g) => groupItems(g) > MAX_TRANSACTION_ITEMS);
+      if (oversize.length === 0) break;
+      let shrunk = false;
+      for (const g of oversize) {
+        const events = [...new Map(g.flatMap((w) => w.events.map((e) => [e.id, e] as const))).values()];
+        if (events.length < 2) continue;
+        events.sort((a, b) => timeOf(a) - timeOf(b) || (a.id < b.id ? -1 : 1));
+        for (const e of events.slice(Math.ceil(events.length / 2))) deferred.add(e.id);
+        shrunk = true;
       }
-      w.after = state;
+      if (!shrunk) break;
+      groups = computeWork(work, live, catalogue);
     }
-    const transactions = buildTransactions(groupUnits(work.filter((w) => w.events.length > 0)), writer);
+    const transactions = buildTransactions(groups, writer);
     const retry = new Set<string>(deferred);
+    let failed = false;
     await runAll(
       transactions.map((tx) => async () => {
         try {
@@ -411,6 +452,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           for (const id of tx.eventIds) outcomes.set(id, 'accepted');
         } catch (e) {
           if (!isRetryable(e)) throw e;
+          failed = true;
           const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
           if (reasons.length === 0) for (const id of tx.eventIds) ambiguous.add(id);
           reasons.forEach((r, i) => {
@@ -422,7 +464,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         }
       }),
     );
-    return pending.filter((e) => retry.has(e.id) && !outcomes.has(e.id));
+    return { pending: pending.filter((e) => retry.has(e.id) && !outcomes.has(e.id)), failed };
   }
 
   /** The statistics' changes per day of the events that made them: variants × channels × days × shards items. */
@@ -463,19 +505,31 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       const ambiguous = new Set<string>();
       const writer = randomUUID();
       let pending = [...events];
-      for (let i = 0; pending.length > 0; i++) {
-        if (i >= maxAttempts) {
+      // Only a round that failed without resolving any event counts against the attempts: a round
+      // that commits part of a unit's events and defers the rest is progress, however many rounds
+      // a unit with hundreds of events takes.
+      let stalled = 0;
+      let failed = false;
+      while (pending.length > 0) {
+        if (stalled >= maxAttempts) {
           throw new IngestionUnavailableError(
             `${pending.length} events could not be stored after ${maxAttempts} attempts: send the batch again, unchanged`,
           );
         }
-        if (i > 0) await sleep(Math.min(2000, 25 * 2 ** i) * (0.5 + random()));
+        // After a failed round: a short pause while others make progress, growing while none does.
+        if (failed) await sleep(Math.min(2000, 25 * 2 ** stalled) * (0.5 + random()));
+        const before = outcomes.size;
+        failed = false;
         try {
-          pending = await attempt(pending, catalogue, outcomes, ambiguous, writer);
+          const round = await attempt(pending, catalogue, outcomes, ambiguous, writer);
+          pending = round.pending;
+          failed = round.failed;
         } catch (e) {
           if (!isRetryable(e)) throw e;
           for (const ev of pending) ambiguous.add(ev.id);
+          failed = true;
         }
+        stalled = outcomes.size > before ? 0 : stalled + 1;
       }
       return outcomes;
     },

@@ -180,3 +180,77 @@ describe('DynamoDB event store', () => {
     expect(cells).toEqual(new Map([...bruteForce(events)].filter(([k]) => k.startsWith(`a${run}\u0000`))));
   }, 60_000);
 });
+
+describe('a batch however its events spread over units', () => {
+  /** `count` events of one unit over `days` days: a few exposures to two experiments, metrics around them. */
+  function oneUnit(run: string, count: number, days: number): PreparedEvent[] {
+    const unit = unitKey('test', 'customer', `${run}-only`);
+    return Array.from({ length: count }, (_, i): PreparedEvent => {
+      const id = `${run}-e${i}`;
+      const at = (i % days) * 86_400_000 + i;
+      if (i % 50 === 7)
+        return {
+          id,
+          units: [unit],
+          exposure: {
+            id,
+            experiment: i % 100 === 7 ? `${run}-a` : `${run}-b`,
+            variant: 'treatment',
+            channel: ['mobile', 'web'][i % 2],
+            at,
+          },
+        };
+      return {
+        id,
+        units: [unit],
+        metric: { id, metric: catalogue[i % 4].key, value: BigInt((i % 17) * 10_000), at },
+      };
+    });
+  }
+
+  it('commits 500 events of one customer over 30 days exactly once, also sent twice at once and again', async () => {
+    const events = oneUnit('solo', 500, 30);
+    const outcomes = new Map<string, string[]>();
+    await Promise.all([send(events, 500, outcomes), send(shuffled(events, 3), 500, outcomes)]);
+    await send(events, 500, outcomes);
+    for (const e of events) {
+      const seen = outcomes.get(e.id) ?? [];
+      expect(seen.filter((o) => o === 'accepted')).toHaveLength(1);
+      expect(seen).toHaveLength(3);
+    }
+    const store = createDynamoEventStore(client, { table: TABLE });
+    const stored = new Map<string, StatsVector>();
+    for (const experiment of ['solo-a', 'solo-b'])
+      for (const [cell, v] of await store.readCells(experiment)) stored.set(cell, v);
+    expect(stored.size).toBeGreaterThan(0);
+    expect(stored).toEqual(bruteForce(events));
+  }, 120_000);
+
+  it('commits 500 events of 500 customers who share one household in one transaction group at a time', async () => {
+    const household = unitKey('test', 'household', 'hh-shared');
+    const events: PreparedEvent[] = Array.from({ length: 500 }, (_, i) => {
+      const id = `hh-e${i}`;
+      const customer = unitKey('test', 'customer', `hh-c${i}`);
+      return i === 0
+        ? {
+            id,
+            units: [household],
+            exposure: { id, experiment: 'hh-a', variant: 'control', channel: 'branch', at: 0 },
+          }
+        : {
+            id,
+            units: [customer, household],
+            metric: { id, metric: 'complaint', value: 10_000n, at: i * 3_600_000 },
+          };
+    });
+    const store = createDynamoEventStore(client, { table: TABLE, shards: 2 });
+    const outcomes = await store.ingest(events, catalogue);
+    expect([...outcomes.values()].filter((o) => o === 'accepted')).toHaveLength(500);
+    const cells = await store.readCells('hh-a');
+    const [vector] = [...cells.values()];
+    expect(vector.get('n')).toBe(1n);
+    expect([...cells.values()].length).toBe(1);
+    const byHousehold = bruteForce(events.map((e) => ({ ...e, units: [household] })));
+    expect(cells).toEqual(byHousehold);
+  }, 120_000);
+});
