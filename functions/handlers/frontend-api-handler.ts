@@ -1,6 +1,7 @@
 /**
  * The Unleash frontend API, as unleash-proxy-client calls it: evaluated on the server with the same
- * core, only enabled toggles returned (as Unleash does), with an ETag over the answer.
+ * core, only enabled toggles returned (as Unleash does), with an ETag over the answer. The time and
+ * the address are the server's (its clock, the request's source IP), never the caller's.
  */
 import { evaluate } from '../../shared/evaluation/evaluate';
 import type { Context } from '../../shared/model/client-features';
@@ -16,7 +17,7 @@ import type { FrontendRequest } from '../schemas/client-schemas';
 export function createFrontendApiHandler(runtime: Runtime) {
   async function answer(req: ApiRequest, input: Record<string, unknown>): Promise<ApiResponse> {
     const environment = req.principal.environment!;
-    const ctx: Context = unleashContext(input, { environment, remoteAddress: req.sourceIp });
+    const ctx: Context = unleashContext(input, { environment, now: runtime.now(), sourceIp: req.sourceIp });
     const { config } = await runtime.served.compiled(environment);
     const toggles = [];
     for (const [name, feature] of config.features) {

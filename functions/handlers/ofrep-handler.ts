@@ -6,6 +6,11 @@
  * resolves to its boolean `enabled`. `variant` names the chosen variant, or `on`/`off` when the
  * flag has none. A disabled flag with payload variants therefore answers `false`, and a provider
  * asked for a string falls back to the caller's default, as OpenFeature wants.
+ *
+ * Who sees what: a frontend key ships inside apps, so it sees what the Unleash frontend API shows,
+ * only the flags enabled for the context; a flag it may not see answers FLAG_NOT_FOUND exactly as
+ * an unknown flag does, so no flag's existence leaks. Client (server-side) keys see every flag.
+ * For both, the time and the address are the server's (its clock, the request's source IP).
  */
 
 import type { CompiledConfig } from '../../shared/evaluation/compile';
@@ -47,11 +52,20 @@ function resolution(key: string, result: EvaluationResult) {
   };
 }
 
+/** A frontend key sees a flag only when it is on for the context, as the Unleash frontend API shows. */
+function visible(req: ApiRequest, result: EvaluationResult): boolean {
+  return req.principal.kind !== 'frontend' || result.enabled;
+}
+
 export function createOfrepHandler(runtime: Runtime) {
   async function setup(req: ApiRequest): Promise<{ ctx: Context; config: CompiledConfig; etag: string }> {
     const environment = req.principal.environment!;
     const body = req.body as OfrepRequest;
-    const ctx = openFeatureContext(body.context ?? {}, { environment, remoteAddress: req.sourceIp });
+    const ctx = openFeatureContext(body.context ?? {}, {
+      environment,
+      now: runtime.now(),
+      sourceIp: req.sourceIp,
+    });
     const { config, etag } = await runtime.served.compiled(environment);
     return { ctx, config, etag };
   }
@@ -61,7 +75,7 @@ export function createOfrepHandler(runtime: Runtime) {
       const key = req.params.key;
       const { ctx, config } = await setup(req);
       const result = evaluate(config, key, ctx);
-      if (result.errorCode === 'FLAG_NOT_FOUND') {
+      if (result.errorCode === 'FLAG_NOT_FOUND' || !visible(req, result)) {
         return json(404, { key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `no flag ${key}` });
       }
       if (result.errorCode)
@@ -71,12 +85,18 @@ export function createOfrepHandler(runtime: Runtime) {
 
     'POST /ofrep/v1/evaluate/flags': async (req) => {
       const { ctx, config, etag: configEtag } = await setup(req);
-      // The tag covers the flags and the context: a changed context can never be answered 304.
-      const etag = etagOf(`${configEtag}|${canonicalContext(ctx)}`);
+      const flags = [];
+      for (const key of config.features.keys()) {
+        const result = evaluate(config, key, ctx);
+        if (visible(req, result)) flags.push(resolution(key, result));
+      }
+      const body = JSON.stringify({ flags });
+      // The tag covers the flags, the context and the answer: a changed context is never answered
+      // 304, nor is an answer the server's clock has changed (a date constraint that turned).
+      const etag = etagOf(`${configEtag}|${canonicalContext(ctx)}|${body}`);
       const headers = { etag, 'cache-control': 'no-cache' };
       if (matchesEtag(req.headers['if-none-match'], etag)) return { status: 304, headers };
-      const flags = [...config.features.keys()].map((key) => resolution(key, evaluate(config, key, ctx)));
-      return json(200, { flags }, headers);
+      return json(200, body, headers);
     },
   });
 }

@@ -101,7 +101,7 @@ describe('OFREP with the official provider', () => {
   it('bulk evaluation: an ETag that covers the context, so a changed context never gets a stale 304', async () => {
     const bulk = (context: object, etag?: string) =>
       p.call('POST', '/ofrep/v1/evaluate/flags', {
-        token: p.tokens.frontend,
+        token: p.tokens.client,
         body: { context },
         headers: etag ? { 'if-none-match': etag } : {},
       });
