@@ -11,8 +11,9 @@ import { parseArgs } from 'node:util';
 import { auditEntry } from '../functions/lib/admin-support';
 import { createRuntime, type Runtime } from '../functions/lib/composition-root';
 import { loadConfig } from '../functions/lib/config';
-import { generateToken, hashToken } from '../functions/lib/tokens';
+import { generateToken, generateTokenId, hashToken } from '../functions/lib/tokens';
 import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
+import { personKey } from '../shared/model/person';
 import type { Principal, TokenRecord } from '../shared/model/token';
 import { STAGES, type StageName, stagePrefix } from './stages';
 
@@ -24,7 +25,10 @@ const BOOTSTRAP: Principal = {
 
 export interface FirstAdminToken {
   secret: string;
+  /** SHA-256 of the secret: what the token store is asked by (the table holds its peppered HMAC). */
   hash: string;
+  /** The token's public id, as listed and revoked. */
+  id: string;
 }
 
 /** Refuses when a platform-admin token exists, unless `another`: the API creates further tokens, audited. */
@@ -42,10 +46,15 @@ export async function createFirstAdminToken(
       `a platform-admin token exists already (${existing.map((t) => t.name).join(', ')}): create more through POST /api/admin/tokens, or pass --another`,
     );
   }
+  // Records from before the token pepper are re-keyed under it first (no secret needed).
+  await runtime.tokens.migrateLegacy();
   const secret = generateToken('admin', 'platform-admin');
   const token: TokenRecord = {
     hash: hashToken(secret),
+    id: generateTokenId(),
     name: options.name,
+    person: personKey(options.name, '--name'),
+    createdBy: BOOTSTRAP.name,
     kind: 'admin',
     role: 'platform-admin',
     createdAt,
@@ -53,13 +62,20 @@ export async function createFirstAdminToken(
   await runtime.tokens.create(token, [
     auditEntry(runtime, BOOTSTRAP, {
       action: 'token.created',
-      target: { type: 'token', id: token.hash },
+      target: { type: 'token', id: token.id! },
       environments: [],
       before: null,
-      after: { id: token.hash, name: token.name, kind: token.kind, role: token.role, createdAt },
+      after: {
+        id: token.id,
+        name: token.name,
+        person: token.person,
+        kind: token.kind,
+        role: token.role,
+        createdAt,
+      },
     }),
   ]);
-  return { secret, hash: token.hash };
+  return { secret, hash: token.hash, id: token.id! };
 }
 
 async function main(): Promise<void> {

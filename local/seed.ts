@@ -44,4 +44,6 @@ export async function seedLocal(runtime: Runtime, tokens: LocalTokens): Promise<
   const createdAt = runtime.now().toISOString();
   await runtime.environments.ensure(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, version: 1, createdAt })));
   await runtime.tokens.seed(localTokenRecords(tokens, createdAt));
+  // Tokens kept from before the pepper are re-keyed under it (their secrets are not needed).
+  await runtime.tokens.migrateLegacy();
 }

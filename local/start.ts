@@ -2,6 +2,7 @@
  * `npm start`: DynamoDB Local (data under .omnilab/), the tables, the seeded environments and
  * tokens, and every HTTP function of omnilab on http://localhost:4242.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
@@ -46,6 +47,22 @@ function localTokens(
   return tokens;
 }
 
+/**
+ * The secret tokens are keyed with, generated once into the state directory (OMNILAB_TOKEN_PEPPER
+ * overrides it): tokens minted before a restart still authenticate after it.
+ */
+function localPepper(stateDir: string, persist: boolean): string {
+  if (process.env.OMNILAB_TOKEN_PEPPER) return process.env.OMNILAB_TOKEN_PEPPER;
+  const file = join(stateDir, 'token-pepper');
+  if (persist && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const pepper = randomBytes(32).toString('hex');
+  if (persist) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, `${pepper}\n`, { mode: 0o600 });
+  }
+  return pepper;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -84,6 +101,7 @@ async function main(): Promise<void> {
   try {
     setConfigEnv({
       OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      OMNILAB_TOKEN_PEPPER: localPepper(local.stateDir, !inMemory),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     const config = loadConfig();

@@ -29,6 +29,7 @@ import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
 import { loadConfig, type OmnilabConfig } from './config';
 import { createServedConfig, type ServedConfig } from './served-config';
+import { createPepperSource } from './tokens';
 
 export interface Runtime {
   config: OmnilabConfig;
@@ -85,7 +86,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     flags,
     segments,
     environments: createDynamoEnvironmentStore(doc, tables),
-    tokens: createDynamoTokenStore(doc, tables),
+    tokens: createDynamoTokenStore(doc, tables, createPepperSource(config)),
     audit: createDynamoAuditStore(doc, tables),
     clientMetrics: createDynamoClientMetricsStore(doc, tables, config.metricsRetentionDays),
     experiments: createDynamoExperimentStore(doc, tables),

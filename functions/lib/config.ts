@@ -20,6 +20,10 @@ export interface OmnilabConfig {
   metricsRetentionDays: number;
   /** The SNS topic guardrail roll-backs are published to; unset locally (the log and the console). */
   alertTopicArn: string | undefined;
+  /** The secret tokens are keyed with (functions/lib/tokens.ts); locally in .omnilab/token-pepper. */
+  tokenPepper: string | undefined;
+  /** On AWS: the Secrets Manager secret holding the token pepper. */
+  tokenPepperSecretArn: string | undefined;
 }
 
 export interface LocalConfig {
@@ -57,6 +61,8 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     maxBodyBytes: integer(env, 'OMNILAB_MAX_BODY_BYTES', 256 * 1024),
     metricsRetentionDays: integer(env, 'OMNILAB_METRICS_RETENTION_DAYS', 30),
     alertTopicArn: env.OMNILAB_ALERT_TOPIC_ARN || undefined,
+    tokenPepper: env.OMNILAB_TOKEN_PEPPER || undefined,
+    tokenPepperSecretArn: env.OMNILAB_TOKEN_PEPPER_SECRET_ARN || undefined,
   };
 }
 
@@ -76,6 +82,7 @@ export type ConfigVariable =
   | 'OMNILAB_DYNAMODB_ENDPOINT'
   | 'OMNILAB_CONFIG_CACHE_MS'
   | 'OMNILAB_TOKEN_CACHE_MS'
+  | 'OMNILAB_TOKEN_PEPPER'
   // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
   | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 

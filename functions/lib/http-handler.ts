@@ -16,6 +16,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../shared/model/errors';
+import { personOf } from '../../shared/model/person';
 import type { Principal, TokenRecord } from '../../shared/model/token';
 import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
@@ -135,8 +136,9 @@ function checkedParams(params: Record<string, string | undefined> | undefined): 
 }
 
 function principalOf(t: TokenRecord): Principal {
-  const { hash: _hash, createdAt: _createdAt, ...principal } = t;
-  return principal;
+  const { hash: _hash, id: _id, createdAt: _createdAt, createdBy: _createdBy, ...principal } = t;
+  // Tokens minted before persons existed belong to the person their name names.
+  return t.kind === 'admin' ? { ...principal, person: personOf(t) } : principal;
 }
 
 function errorResult(status: number, code: string, message: string, field?: string): Result {

@@ -1,13 +1,32 @@
-import { createHash, randomBytes } from 'node:crypto';
+/**
+ * Token secrets: their form, how they are read from a request, and how they are keyed. The table
+ * never holds a secret nor its bare hash: a token's key is HMAC-SHA-256 under the token pepper of
+ * SHA-256(secret), so whoever reads the table cannot confirm a guessed token without the pepper,
+ * and a record stored before the pepper (keyed by the bare SHA-256) can be re-keyed without its
+ * secret.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TokenKind } from '../../shared/model/token';
+import type { OmnilabConfig } from './config';
 
+/** SHA-256 of the secret: what stores are asked by, and the key of legacy records. Never stored. */
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The stored key of a token whose secret has the SHA-256 `digest`. */
+export function pepperedKey(digest: string, pepper: string): string {
+  return createHmac('sha256', pepper).update(`omnilab-token-key:${digest}`, 'utf8').digest('hex');
 }
 
 /** `<kind>:<environment or squad>.<64 hex>`: the prefix tells a reader what it is, never what it may do. */
 export function generateToken(kind: TokenKind, scope: string): string {
   return `${kind}:${scope}.${randomBytes(32).toString('hex')}`;
+}
+
+/** A token's public id: random, so it says nothing about the secret. */
+export function generateTokenId(): string {
+  return `tok_${randomBytes(12).toString('hex')}`;
 }
 
 /** Accepts `Authorization: <token>` (as Unleash SDKs send it) and `Authorization: Bearer <token>`. */
@@ -17,4 +36,41 @@ export function tokenFromAuthorization(header: string | undefined): string | und
   const bearer = /^bearer\s+(.+)$/i.exec(value);
   const token = bearer ? bearer[1].trim() : value;
   return token === '' ? undefined : token;
+}
+
+export type PepperSource = () => Promise<string>;
+
+/**
+ * Where the pepper comes from: OMNILAB_TOKEN_PEPPER when set (`npm start` generates one into
+ * .omnilab/token-pepper); on AWS the Secrets Manager secret OMNILAB_TOKEN_PEPPER_SECRET_ARN, read
+ * once per instance. Against DynamoDB Local with neither (tests, benchmarks), one derived from the
+ * table prefix, so every process on the same tables agrees. On AWS with neither, nothing
+ * authenticates: a missing secret fails closed.
+ */
+export function createPepperSource(
+  config: Pick<
+    OmnilabConfig,
+    'tokenPepper' | 'tokenPepperSecretArn' | 'dynamodbEndpoint' | 'tablePrefix' | 'region'
+  >,
+): PepperSource {
+  let pending: Promise<string> | undefined;
+  const load = async (): Promise<string> => {
+    if (config.tokenPepper) return config.tokenPepper;
+    if (config.tokenPepperSecretArn) {
+      const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+      const client = new SecretsManagerClient({ region: config.region });
+      const out = await client.send(new GetSecretValueCommand({ SecretId: config.tokenPepperSecretArn }));
+      if (!out.SecretString) throw new Error('the token pepper secret holds no string');
+      return out.SecretString;
+    }
+    if (config.dynamodbEndpoint) return `local:${hashToken(`omnilab-local-pepper:${config.tablePrefix}`)}`;
+    throw new Error('set OMNILAB_TOKEN_PEPPER or OMNILAB_TOKEN_PEPPER_SECRET_ARN: no token can be checked');
+  };
+  return () => {
+    pending ??= load().catch((e) => {
+      pending = undefined;
+      throw e;
+    });
+    return pending;
+  };
 }

@@ -1,6 +1,7 @@
 /** The Lambda entry of the token authorizer (infra/lambda-functions.ts), wired to the tokens table. */
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { loadConfig } from '../../functions/lib/config';
+import { createPepperSource } from '../../functions/lib/tokens';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
 import { tableNames } from '../tables';
 import { createTokenAuthorizer } from './token-authorizer';
@@ -8,7 +9,9 @@ import { createTokenAuthorizer } from './token-authorizer';
 function fromEnvironment() {
   const config = loadConfig();
   const { doc } = createDynamoClients(config);
-  return createTokenAuthorizer(createDynamoTokenStore(doc, tableNames(config.tablePrefix)));
+  return createTokenAuthorizer(
+    createDynamoTokenStore(doc, tableNames(config.tablePrefix), createPepperSource(config)),
+  );
 }
 
 export const handler = fromEnvironment();

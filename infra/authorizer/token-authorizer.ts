@@ -1,6 +1,7 @@
 /**
- * The HTTP API's Lambda authorizer: a request reaches a function only with a token whose SHA-256
- * hash is in the tokens table. API Gateway caches the answer per Authorization header, so a polling
+ * The HTTP API's Lambda authorizer: a request reaches a function only with a token the tokens table
+ * knows (by the peppered hash of its secret, functions/lib/tokens.ts; the pepper is a Secrets
+ * Manager secret only the functions that authenticate may read). API Gateway caches the answer per Authorization header, so a polling
  * SDK costs one lookup per cache period. Rights per route stay in the function's own middleware
  * (functions/lib/http-handler.ts), which checks the token again: revoking a token takes effect
  * there within its token cache, whatever the gateway has cached.

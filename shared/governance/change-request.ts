@@ -4,6 +4,7 @@
  * are in docs/governance.md; this module holds the pure ones.
  */
 import type { AuditTargetType } from '../model/audit';
+import { personOf, personOfName } from '../model/person';
 import type { Principal } from '../model/token';
 
 export const CHANGE_REQUEST_STATUSES = [
@@ -88,8 +89,9 @@ export interface ChangeRequest {
 export function currentApprovals(cr: ChangeRequest): Approval[] {
   const seen = new Set<string>();
   return cr.approvals.filter((a) => {
-    if (a.revision !== cr.revision || a.by === cr.author.name || seen.has(a.by)) return false;
-    seen.add(a.by);
+    const approver = personOfName(a.by);
+    if (a.revision !== cr.revision || approver === personOf(cr.author) || seen.has(approver)) return false;
+    seen.add(approver);
     return true;
   });
 }
@@ -100,12 +102,15 @@ export function isApproved(cr: ChangeRequest): boolean {
 
 /**
  * Who may approve: a platform admin or an auditor (risk) anything; a squad member what their squad
- * owns; a product owner nothing. Never the author: the identity is the token's name, so two
- * tokens of one person are one principal. Turning protection off wants a platform admin or an
- * auditor, never a squad.
+ * owns; a product owner nothing. Never the author: the identity is the person (the normalised
+ * name, shared/model/person.ts), so two tokens of one person are one principal. Turning
+ * protection off wants a platform admin or an auditor, never a squad.
  */
 export function mayApprove(principal: Principal, cr: ChangeRequest): { ok: boolean; why?: string } {
-  if (principal.name === cr.author.name) return { ok: false, why: 'nobody approves their own change' };
+  // Persons, not tokens: a second token of the author's (another spelling of the same name) is
+  // still the author.
+  if (personOf(principal) === personOf(cr.author))
+    return { ok: false, why: 'nobody approves their own change' };
   if (principal.kind !== 'admin') return { ok: false, why: 'only admin tokens approve' };
   if (principal.role === 'platform-admin' || principal.role === 'auditor') return { ok: true };
   if (principal.role === 'squad' && cr.squad !== undefined && principal.squad === cr.squad)

@@ -1,6 +1,9 @@
 /**
- * API tokens. Only the SHA-256 hash of a secret is stored; the secret is shown once, on creation.
- * The secret looks like `<kind>:<environment or squad>.<hex>`, as Unleash SDKs send it verbatim.
+ * API tokens. The secret is shown once, on creation, and never stored: the table keys a token by
+ * an HMAC of the secret's SHA-256 under a pepper from configuration (Secrets Manager on AWS), so a
+ * leaked table does not confirm a guessed token, and lists it by a random id. The secret looks like
+ * `<kind>:<environment or squad>.<hex>`, as Unleash SDKs send it verbatim. An admin token belongs
+ * to a person (shared/model/person.ts).
  */
 
 export const TOKEN_KINDS = ['client', 'frontend', 'admin'] as const;
@@ -14,10 +17,20 @@ export const ADMIN_ROLES = ['platform-admin', 'squad', 'product-owner', 'auditor
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 export interface TokenRecord {
-  /** Hex SHA-256 of the secret: the key it is looked up by, and the id it is revoked by. */
+  /**
+   * The key it is looked up by: hex HMAC-SHA-256(pepper, SHA-256(secret)). Records written before
+   * the pepper (no `id`) hold the bare SHA-256; they still authenticate, and are re-keyed without
+   * their secrets by `TokenStore.migrateLegacy`. Stores take and give SHA-256(secret) in `get`.
+   */
   hash: string;
+  /** The public id, random: what listings show and revocation takes. Legacy records: their hash. */
+  id?: string;
   /** Who is acting, for the audit log. */
   name: string;
+  /** For admin tokens: the person it belongs to, the normalised name (shared/model/person.ts). */
+  person?: string;
+  /** The person who minted it (absent for seeded and bootstrap tokens). */
+  createdBy?: string;
   kind: TokenKind;
   /** For client and frontend tokens: the one environment they read. */
   environment?: string;
@@ -29,7 +42,7 @@ export interface TokenRecord {
 }
 
 /** The authenticated caller of a request. */
-export type Principal = Omit<TokenRecord, 'hash' | 'createdAt'> & {
+export type Principal = Omit<TokenRecord, 'hash' | 'id' | 'createdAt' | 'createdBy'> & {
   /** Set when an approved change request is replayed as its author: audit entries name it. */
   changeRequest?: string;
 };
