@@ -50,7 +50,7 @@ export async function createFirstAdminToken(
   await runtime.tokens.migrateLegacy();
   const secret = generateToken('admin', 'platform-admin');
   const token: TokenRecord = {
-    hash: hashToken(secret),
+    hash: await runtime.tokens.keyFor(hashToken(secret)),
     id: generateTokenId(),
     name: options.name,
     person: personKey(options.name, '--name'),
@@ -75,7 +75,7 @@ export async function createFirstAdminToken(
       },
     }),
   ]);
-  return { secret, hash: token.hash, id: token.id! };
+  return { secret, hash: hashToken(secret), id: token.id! };
 }
 
 async function main(): Promise<void> {

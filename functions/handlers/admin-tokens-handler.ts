@@ -51,7 +51,7 @@ export function tokenRoutes(runtime: Runtime) {
         body.kind === 'admin' ? (body.role === 'squad' ? body.squad! : body.role!) : body.environment!;
       const secret = generateToken(body.kind, scope);
       const token: TokenRecord = {
-        hash: hashToken(secret),
+        hash: await runtime.tokens.keyFor(hashToken(secret)),
         id: generateTokenId(),
         name: body.name,
         ...(person ? { person } : {}),
@@ -59,6 +59,7 @@ export function tokenRoutes(runtime: Runtime) {
         kind: body.kind,
         ...(body.kind === 'admin' ? { role: body.role } : { environment: body.environment }),
         ...(body.kind === 'admin' && body.role === 'squad' ? { squad: body.squad } : {}),
+        ...(body.audience ? { audience: body.audience } : {}),
         createdAt: runtime.now().toISOString(),
       };
       if (

@@ -50,9 +50,10 @@ export function createDynamoTokenStore(
       const items = (await all()).map(withId);
       return items.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     },
+    keyFor: async (digest) => pepperedKey(digest, await pepper()),
     async create(token, audit) {
       if (!token.id) throw new Error('a new token needs its id');
-      const item: TokenRecord = { ...token, hash: pepperedKey(token.hash, await pepper()) };
+      const item: TokenRecord = token;
       try {
         await transactGroups(doc, [
           {

@@ -12,7 +12,12 @@ export interface TokenStore {
   getById(id: string): Promise<TokenRecord | null>;
   /** Every token, oldest first, each with its public `id`. */
   list(): Promise<TokenRecord[]>;
-  /** `token.hash` is SHA-256(secret); `token.id` must be set. */
+  /** The stored key of the token whose secret has this SHA-256 (an HMAC under the pepper). */
+  keyFor(digest: string): Promise<string>;
+  /**
+   * `token.hash` is the stored key (`keyFor`), so a held mint's change request never carries the
+   * secret's bare hash; `token.id` must be set.
+   */
   create(token: TokenRecord, audit: AuditEntry[]): Promise<void>;
   /** Idempotent put without audit, for the local platform's seeded tokens (`hash` is SHA-256(secret)). */
   seed(tokens: TokenRecord[]): Promise<void>;

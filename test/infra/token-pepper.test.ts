@@ -30,7 +30,7 @@ describe('token keys', () => {
     const tokens = store('pepper-a');
     await tokens.create(
       {
-        hash: hashToken(secret),
+        hash: await tokens.keyFor(hashToken(secret)),
         id: 'tok_1',
         name: 'app',
         kind: 'client',
