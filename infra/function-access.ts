@@ -58,13 +58,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
   'client-api': {
     tokens: AUTHENTICATES,
     config: ['Query'],
-    // Metrics are counted with ADD updates; registrations are put.
-    metrics: ['UpdateItem', 'PutItem'],
+    // Metrics are counted with ADD updates, each in a transaction with its batch's marker (put),
+    // read back first (Query) so a resent batch counts once; registrations are put.
+    metrics: ['Query', 'UpdateItem', 'PutItem'],
   },
   'frontend-api': {
     tokens: AUTHENTICATES,
     config: ['Query'],
-    metrics: ['UpdateItem', 'PutItem'],
+    metrics: ['Query', 'UpdateItem', 'PutItem'],
   },
   ofrep: {
     tokens: AUTHENTICATES,
@@ -81,7 +82,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
   },
   events: {
     tokens: AUTHENTICATES,
-    // The experiment and metric catalogues.
+    // The experiment and metric catalogues, and the flags and segments assignment is checked against.
     config: ['Query'],
     // Ingestion reads unit states (BatchGetItem) and a unit's earlier events (Query), then commits
     // events and states (conditional puts) and statistic cells (ADD updates) in transactions.

@@ -1,4 +1,6 @@
 /** The counting side of the Unleash client and frontend APIs, shared by both. */
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import type { ClientMetrics, ClientRegister } from '../schemas/client-schemas';
 import type { ApiRequest, ApiResponse } from './api-types';
@@ -7,8 +9,42 @@ import type { Runtime } from './composition-root';
 /** Unleash SDKs cannot add a field to their metrics, but all of them can send a custom header. */
 export const CHANNEL_HEADER = 'omnilab-channel';
 
-function channelOf(req: ApiRequest, fromBody: string | undefined): string {
-  return fromBody ?? req.headers[CHANNEL_HEADER] ?? 'unknown';
+/** Unleash SDKs (unleash-client, unleash-proxy-client and newer ones) name their connection. */
+export const CONNECTION_HEADER = 'unleash-connection-id';
+
+/** The channel counts are filed under: one of the configured channels, or `unknown` when none is said. */
+function channelOf(runtime: Runtime, req: ApiRequest, fromBody: string | undefined): string {
+  const [value, field] =
+    fromBody !== undefined ? [fromBody, 'channel'] : [req.headers[CHANNEL_HEADER], CHANNEL_HEADER];
+  if (value === undefined) return 'unknown';
+  if (!runtime.config.channels.includes(value)) {
+    throw new ValidationError(`must be one of ${runtime.config.channels.join(', ')}`, field);
+  }
+  return value;
+}
+
+const digest = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+
+/**
+ * The name of a metrics batch, the same when it is sent again. unleash-client, when a send fails
+ * (or its answer is lost), keeps the bucket, start included, and sends it later with newer counts
+ * added: its connection id and the bucket's start name the batch across those sends, and the store
+ * adds only what goes beyond what it counted. Without a connection id, the whole body is the name,
+ * so an identical resend counts once.
+ */
+export function batchOf(req: ApiRequest, body: ClientMetrics, channel: string): string {
+  const who = [
+    req.principal.name,
+    req.principal.environment ?? '',
+    body.appName,
+    body.instanceId ?? '',
+    channel,
+  ];
+  const connection =
+    req.headers[CONNECTION_HEADER] ?? (typeof body.connectionId === 'string' ? body.connectionId : undefined);
+  const start = body.bucket.start;
+  if (connection && start !== undefined) return digest(['connection', ...who, connection, String(start)]);
+  return digest(['body', ...who, req.sourceIp ?? '', body]);
 }
 
 function environmentOf(p: Principal): string {
@@ -17,7 +53,7 @@ function environmentOf(p: Principal): string {
 
 export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<ApiResponse> {
   const body = req.body as ClientMetrics;
-  const channel = channelOf(req, body.channel);
+  const channel = channelOf(runtime, req, body.channel);
   const hour = new Date(Math.floor(runtime.now().getTime() / 3_600_000) * 3_600_000).toISOString();
   const counts = Object.entries(body.bucket.toggles)
     .map(([flag, t]) => ({
@@ -29,7 +65,7 @@ export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<
       variants: t.variants ?? {},
     }))
     .filter((c) => c.yes > 0 || c.no > 0 || Object.keys(c.variants).length > 0);
-  await runtime.clientMetrics.record(environmentOf(req.principal), hour, counts);
+  await runtime.clientMetrics.record(environmentOf(req.principal), hour, batchOf(req, body, channel), counts);
   return { status: 202 };
 }
 
@@ -44,7 +80,7 @@ export async function register(runtime: Runtime, req: ApiRequest): Promise<ApiRe
       ...(body.strategies ? { strategies: body.strategies } : {}),
       ...(body.started !== undefined ? { started: String(body.started) } : {}),
       ...(body.interval !== undefined ? { interval: body.interval } : {}),
-      channel: channelOf(req, body.channel),
+      channel: channelOf(runtime, req, body.channel),
     },
     runtime.now().toISOString(),
   );

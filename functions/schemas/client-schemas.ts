@@ -6,6 +6,9 @@ import * as z from 'zod';
 
 const count = z.number().int().min(0);
 
+/** Variants one flag's count may name: far more than a flag can have (100, and its strategies'). */
+export const MAX_METRICS_VARIANTS = 200;
+
 export const clientMetricsSchema = z.looseObject({
   appName: z.string().min(1).max(200),
   instanceId: z.string().max(200).optional(),
@@ -16,7 +19,16 @@ export const clientMetricsSchema = z.looseObject({
     stop: z.union([z.string(), z.number()]).optional(),
     toggles: z.record(
       z.string().max(200),
-      z.looseObject({ yes: count, no: count, variants: z.record(z.string().max(100), count).optional() }),
+      z.looseObject({
+        yes: count,
+        no: count,
+        variants: z
+          .record(z.string().max(100), count)
+          .refine((v) => Object.keys(v).length <= MAX_METRICS_VARIANTS, {
+            message: `has more than ${MAX_METRICS_VARIANTS} variants`,
+          })
+          .optional(),
+      }),
     ),
   }),
 });

@@ -1,14 +1,32 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+/**
+ * Client metrics in DynamoDB: one row per flag, hour, app and channel with ADDed counts, and per
+ * batch a marker per flag of what was counted, written in the same transaction as the count.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ServiceUnavailableError } from '../../shared/model/errors';
 import type {
+  ClientMetricsCount,
   ClientMetricsRow,
   ClientMetricsStore,
   ClientRegistrationRow,
 } from '../../shared/store/client-metrics-store';
-import { queryAll } from './dynamo-support';
+import { MAX_TRANSACTION_ITEMS, queryAll, type TransactItem } from './dynamo-support';
 
 const VARIANT_PREFIX = 'variant:';
-/** Updates in flight at once: enough to hide latency, few enough not to throttle a small table. */
-const PARALLEL = 8;
+/** A flag's row update and its batch marker go together: this many flags per transaction. */
+const PAIRS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS / 2;
+/** Concurrent requests of one batch are rare (a resend racing the first): a few tries settle them. */
+const ATTEMPTS = 5;
+
+interface Counted {
+  yes: number;
+  no: number;
+  variants: Record<string, number>;
+  n: number;
+}
+
+const batchKey = (environment: string, batch: string) => `batch#${environment}#${batch}`;
 
 export function createDynamoClientMetricsStore(
   doc: DynamoDBDocumentClient,
@@ -16,36 +34,129 @@ export function createDynamoClientMetricsStore(
   retentionDays: number,
 ): ClientMetricsStore {
   const expiresAt = (from: string) => Math.floor(Date.parse(from) / 1000) + retentionDays * 86_400;
+  /** What the store counted so far for each flag of a batch, and the version it was written at. */
+  async function countedSoFar(environment: string, batch: string): Promise<Map<string, Counted>> {
+    const items = await queryAll<Record<string, unknown>>(doc, {
+      TableName: tables.metrics,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': batchKey(environment, batch) },
+      ConsistentRead: true,
+    });
+    return new Map(
+      items.map((i) => [
+        String(i.flag),
+        {
+          yes: Number(i.yes ?? 0),
+          no: Number(i.no ?? 0),
+          variants: JSON.parse(String(i.variants ?? '{}')) as Record<string, number>,
+          n: Number(i.n ?? 0),
+        },
+      ]),
+    );
+  }
+
+  /** The row update and the batch marker for one flag: the part of `c` not yet counted, and the new mark. */
+  function itemsFor(
+    environment: string,
+    hour: string,
+    batch: string,
+    c: ClientMetricsCount,
+    before?: Counted,
+  ) {
+    const over = (now: number, then = 0) => Math.max(0, now - then);
+    // Maps, not objects: variant names are the SDK's (`__proto__` included).
+    const seen = new Map(Object.entries(before?.variants ?? {}));
+    const addVariants = new Map<string, number>();
+    const markVariants = new Map(seen);
+    for (const [variant, n] of Object.entries(c.variants)) {
+      const d = over(n, seen.get(variant));
+      if (d > 0) addVariants.set(variant, d);
+      markVariants.set(variant, Math.max(n, seen.get(variant) ?? 0));
+    }
+    const add = { yes: over(c.yes, before?.yes), no: over(c.no, before?.no) };
+    const mark = { yes: Math.max(c.yes, before?.yes ?? 0), no: Math.max(c.no, before?.no ?? 0) };
+    if (add.yes === 0 && add.no === 0 && addVariants.size === 0) return [];
+    const names: Record<string, string> = { '#y': 'yes', '#n': 'no', '#hour': 'hour' };
+    const values: Record<string, unknown> = {
+      ':y': add.yes,
+      ':n': add.no,
+      ':env': environment,
+      ':flag': c.flag,
+      ':app': c.appName,
+      ':channel': c.channel,
+      ':hour': hour,
+      ':exp': expiresAt(hour),
+    };
+    const adds = ['#y :y', '#n :n'];
+    [...addVariants].forEach(([variant, n], i) => {
+      names[`#v${i}`] = `${VARIANT_PREFIX}${variant}`;
+      values[`:v${i}`] = n;
+      adds.push(`#v${i} :v${i}`);
+    });
+    const row: TransactItem = {
+      Update: {
+        TableName: tables.metrics,
+        Key: { pk: `flag#${environment}#${c.flag}`, sk: `${hour}#${c.appName}#${c.channel}` },
+        UpdateExpression: `ADD ${adds.join(', ')} SET environment = :env, flag = :flag, appName = :app, channel = :channel, #hour = :hour, expiresAt = :exp`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+    const marker: TransactItem = {
+      Put: {
+        TableName: tables.metrics,
+        Item: {
+          pk: batchKey(environment, batch),
+          sk: `f#${c.flag}`,
+          flag: c.flag,
+          yes: mark.yes,
+          no: mark.no,
+          // A string, not a map: variant names are the SDK's, and a map would take them as attribute names.
+          variants: JSON.stringify(Object.fromEntries(markVariants)),
+          n: (before?.n ?? 0) + 1,
+          expiresAt: expiresAt(hour),
+        },
+        // Another request of the same batch got there first: read again rather than count twice.
+        ...(before
+          ? {
+              ConditionExpression: '#m = :m',
+              ExpressionAttributeNames: { '#m': 'n' },
+              ExpressionAttributeValues: { ':m': before.n },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    };
+    return [row, marker];
+  }
+
   return {
-    async record(environment, hour, counts) {
-      const updates = counts.map((c) => {
-        const names: Record<string, string> = { '#y': 'yes', '#n': 'no' };
-        const values: Record<string, unknown> = {
-          ':y': c.yes,
-          ':n': c.no,
-          ':env': environment,
-          ':flag': c.flag,
-          ':app': c.appName,
-          ':channel': c.channel,
-          ':hour': hour,
-          ':exp': expiresAt(hour),
-        };
-        const adds = ['#y :y', '#n :n'];
-        Object.entries(c.variants).forEach(([variant, n], i) => {
-          names[`#v${i}`] = `${VARIANT_PREFIX}${variant}`;
-          values[`:v${i}`] = n;
-          adds.push(`#v${i} :v${i}`);
-        });
-        return new UpdateCommand({
-          TableName: tables.metrics,
-          Key: { pk: `flag#${environment}#${c.flag}`, sk: `${hour}#${c.appName}#${c.channel}` },
-          UpdateExpression: `ADD ${adds.join(', ')} SET environment = :env, flag = :flag, appName = :app, channel = :channel, #hour = :hour, expiresAt = :exp`,
-          ExpressionAttributeNames: { ...names, '#hour': 'hour' },
-          ExpressionAttributeValues: values,
-        });
-      });
-      for (let i = 0; i < updates.length; i += PARALLEL) {
-        await Promise.all(updates.slice(i, i + PARALLEL).map((u) => doc.send(u)));
+    async record(environment, hour, batch, counts) {
+      for (let attempt = 0; ; attempt++) {
+        const counted = await countedSoFar(environment, batch);
+        const pairs = counts
+          .map((c) => itemsFor(environment, hour, batch, c, counted.get(c.flag)))
+          .filter((p) => p.length > 0);
+        try {
+          // Each flag's count commits with its batch marker, so whatever part of a batch is stored,
+          // a retry of it adds only the rest. Most batches fit one transaction: all or nothing.
+          for (let i = 0; i < pairs.length; i += PAIRS_PER_TRANSACTION) {
+            await doc.send(
+              new TransactWriteCommand({ TransactItems: pairs.slice(i, i + PAIRS_PER_TRANSACTION).flat() }),
+            );
+          }
+          return;
+        } catch (e) {
+          if (!(e instanceof TransactionCanceledException)) throw e;
+          const raced = (e.CancellationReasons ?? []).some(
+            (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+          );
+          if (!raced) throw e;
+          if (attempt + 1 >= ATTEMPTS)
+            throw new ServiceUnavailableError(
+              'the same metrics batch is being counted concurrently: send it again',
+            );
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        }
       }
     },
     async listByFlag(environment, flag) {

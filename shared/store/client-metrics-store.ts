@@ -30,8 +30,14 @@ export interface ClientRegistrationRow extends ClientRegistration {
 }
 
 export interface ClientMetricsStore {
-  /** Adds the counts to the hour's totals. */
-  record(environment: string, hour: string, counts: ClientMetricsCount[]): Promise<void>;
+  /**
+   * Adds a batch's counts to the hour's totals, once: `batch` names the batch (the same for a
+   * retry), and `counts` are everything the batch holds so far. Only what goes beyond what the
+   * store already counted for this batch is added, so a resent batch adds nothing and a batch the
+   * SDK resends with more counts in it (unleash-client keeps a failed bucket and adds to it) adds
+   * only the new ones, whatever part of the first attempt was stored.
+   */
+  record(environment: string, hour: string, batch: string, counts: ClientMetricsCount[]): Promise<void>;
   listByFlag(environment: string, flag: string): Promise<ClientMetricsRow[]>;
   register(environment: string, registration: ClientRegistration, seenAt: string): Promise<void>;
   listApplications(environment: string): Promise<ClientRegistrationRow[]>;
