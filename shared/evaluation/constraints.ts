@@ -130,7 +130,7 @@ function compileRegexConstraint(c: Constraint): Predicate {
   if (!re) return NEVER;
   return (ctx) => {
     const raw = read(ctx);
-    return raw !== undefined && re.test(raw);
+    return raw !== undefined && re(raw);
   };
 }
 

@@ -1,49 +1,50 @@
 /**
- * The REGEX operator follows Yggdrasil, whose patterns use Rust's `regex` syntax: inline flags
- * such as `(?i)`, POSIX classes such as `[[:alpha:]]`, and no look-around or back-references
- * (a pattern using them never matches, here as there). JavaScript's RegExp lacks the first two,
- * so a pattern is translated once, at compile time.
+ * The REGEX operator follows Yggdrasil, whose patterns use Rust's `regex` syntax, and like Rust it
+ * matches in time linear in the input whatever the pattern: omnilab's own engine (regex-parse.ts,
+ * regex-search.ts), the same on the server and in the SDK (the console evaluates nothing itself).
+ * A pattern Rust refuses, or one over the size limits, never matches here and is refused when written.
  */
+import { parseRegex, REGEX_LIMIT_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
+import { searcher } from './regex-search';
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
+/**
+ * What one REGEX evaluation may cost at most, in instructions times characters: a value longer than
+ * this divided by the pattern's compiled size (so at least 349 characters, and 10,000 or more for a
+ * pattern of 100 instructions) does not match. A search visits each instruction at most twice per
+ * character, so no context, however long, makes one REGEX constraint cost more than this.
+ */
+export const REGEX_WORK_BUDGET = 1 << 20;
 
-const UNSUPPORTED = /\(\?[=!]|\(\?<[=!]|\\[1-9]|\\k</;
-
-/** Returns a RegExp with Rust-regex semantics for the supported subset, or null when it cannot match. */
-export function compileRegex(pattern: string, caseInsensitive: boolean): RegExp | null {
-  if (UNSUPPORTED.test(pattern)) return null;
-  const flags = new Set<string>(caseInsensitive ? ['i'] : []);
-  let source = pattern.replace(/\(\?([imsx]+)\)/g, (_m, f: string) => {
-    for (const c of f) flags.add(c);
-    return '';
-  });
-  if (flags.has('x')) return null;
-  source = source.replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) =>
-    neg ? m : (POSIX_CLASSES[name] ?? m),
-  );
-  const f = [...flags].join('');
+/** Whether the pattern matches anywhere in a string; null when it cannot match (never throws). */
+export function compileRegex(pattern: string, caseInsensitive: boolean): ((s: string) => boolean) | null {
   try {
-    return new RegExp(source, `${f}u`);
+    const program = parseRegex(pattern, caseInsensitive);
+    const search = searcher(program);
+    const longest = REGEX_WORK_BUDGET / program.op.length;
+    return (s) => s.length <= longest && search(s);
   } catch {
-    try {
-      return new RegExp(source, f);
-    } catch {
-      return null;
-    }
+    return null;
+  }
+}
+
+/** A pattern refused when written: Rust's `regex` refuses it too, or it is over omnilab's limits. */
+export class RegexSyntaxError extends Error {
+  readonly code: 'REGEX_UNSUPPORTED' | 'REGEX_TOO_BIG';
+  constructor(problem: number) {
+    super(REGEX_PROBLEMS[problem] ?? 'nests groups too deeply');
+    this.code =
+      problem < REGEX_LIMIT_PROBLEMS || !(problem in REGEX_PROBLEMS) ? 'REGEX_TOO_BIG' : 'REGEX_UNSUPPORTED';
+    this.name = 'RegexSyntaxError';
+  }
+}
+
+/** Why a pattern would be refused when written, or undefined when it compiles. */
+export function regexProblem(pattern: string, caseInsensitive = false): RegexSyntaxError | undefined {
+  try {
+    parseRegex(pattern, caseInsensitive);
+    return undefined;
+  } catch (e) {
+    // Anything but a problem index is the engine's own stack running out on deep nesting.
+    return new RegexSyntaxError(typeof e === 'number' ? e : -1);
   }
 }

@@ -1,0 +1,320 @@
+/**
+ * The REGEX engine: the same answers as JavaScript's RegExp where Rust's and JavaScript's syntax
+ * mean the same thing (fast-check), Rust's own syntax, refusal of what Rust refuses and of what is
+ * over the limits, and linear work (counted, not timed) on the classic catastrophic patterns and on
+ * generated patterns with adversarial inputs as long as the API accepts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compile, evaluate } from '../../shared';
+import { compileRegex, REGEX_WORK_BUDGET, regexProblem } from '../../shared/evaluation/regex';
+import { MAX_PROGRAM, MAX_REPEAT, parseRegex } from '../../shared/evaluation/regex-parse';
+import { regexWork } from '../../shared/evaluation/regex-search';
+
+/** The request body limit (OMNILAB_MAX_BODY_BYTES default): no context value is longer. */
+const LONGEST_CONTEXT_VALUE = 256 * 1024;
+
+const matches = (pattern: string, input: string, caseInsensitive = false): boolean | null => {
+  const re = compileRegex(pattern, caseInsensitive);
+  return re ? re(input) : null;
+};
+
+// Patterns in the part of the syntax where Rust and JavaScript (with the `u` flag) agree, on ASCII
+// inputs without `\r` (JavaScript's `.`, `^` and `$` also treat `\r` as a line end).
+const ALPHABET = ['a', 'b', 'A', 'B', '1', ' ', '-', '_', '\n', '.'];
+const atom = fc.constantFrom(
+  'a',
+  'b',
+  'A',
+  '1',
+  ' ',
+  '-',
+  '\\.',
+  '.',
+  '[ab]',
+  '[^a]',
+  '[a-c]',
+  '[0-9A]',
+  '[^\\n]',
+  '\\d',
+  '\\w',
+  '\\s',
+  '\\D',
+  '\\W',
+  '\\S',
+);
+const assertion = fc.constantFrom('^', '$', '\\b', '\\B');
+const quantifier = fc.constantFrom(
+  '*',
+  '+',
+  '?',
+  '{2}',
+  '{1,}',
+  '{0,2}',
+  '{1,3}',
+  '*?',
+  '+?',
+  '??',
+  '{1,2}?',
+);
+const { pattern } = fc.letrec<{ pattern: string; term: string }>((tie) => ({
+  term: fc.oneof(
+    { weight: 4, arbitrary: atom },
+    { weight: 1, arbitrary: assertion },
+    { weight: 2, arbitrary: fc.tuple(atom, quantifier).map(([a, q]) => a + q) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom('(', '(?:'), tie('pattern'), fc.constantFrom('', ...['*', '+', '?', '{1,2}']))
+        .map(([open, p, q]) => `${open}${p})${q}`),
+    },
+  ),
+  pattern: fc.oneof(
+    { weight: 3, arbitrary: fc.array(tie('term'), { minLength: 1, maxLength: 4 }).map((t) => t.join('')) },
+    { weight: 1, arbitrary: fc.tuple(tie('term'), tie('term')).map(([x, y]) => `${x}|${y}`) },
+  ),
+}));
+const input = fc.array(fc.constantFrom(...ALPHABET), { maxLength: 12 }).map((c) => c.join(''));
+const flags = fc.constantFrom('', 'i', 's', 'm', 'is');
+
+describe('the REGEX engine against JavaScript RegExp', () => {
+  it('gives the same answer where the two syntaxes mean the same', () => {
+    fc.assert(
+      fc.property(pattern, flags, fc.array(input, { minLength: 1, maxLength: 6 }), (p, f, inputs) => {
+        const rust = compileRegex(f ? `(?${f})${p}` : p, false);
+        expect(rust, p).not.toBeNull();
+        const js = new RegExp(p, `${f}u`);
+        for (const s of inputs) expect(rust?.(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(js.test(s));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('applies the constraint caseInsensitive flag as (?i) does', () => {
+    fc.assert(
+      fc.property(pattern, input, (p, s) => {
+        expect(matches(p, s, true)).toBe(new RegExp(p, 'iu').test(s));
+        expect(matches(p, s, true)).toBe(matches(`(?i)${p}`, s));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Rust regex syntax', () => {
+  const cases: [string, string, boolean][] = [
+    // POSIX classes, negated too, inside brackets only
+    ['^[[:alpha:]]+$', 'AlphaBeta', true],
+    ['^[[:alpha:]]+$', 'Alpha1', false],
+    ['^[[:^digit:]x]+$', 'abx', true],
+    ['^[[:^digit:]]+$', 'ab1', false],
+    ['^[[:xdigit:][:space:]]+$', 'dead BEEF', true],
+    ['[[:foo:]]', 'o', true], // not a POSIX name: a nested class of ':', 'f', 'o'
+    // inline and scoped flags
+    ['(?i)^vip-[[:digit:]]+$', 'VIP-007', true],
+    ['^(?i:a)b$', 'Ab', true],
+    ['^(?i:a)b$', 'AB', false],
+    ['^a(?i)b|c$', 'C', true], // a flag lasts to the end of its group, across `|`
+    ['(?i-i)a', 'A', false],
+    ['(?m)^foo$', 'x\nfoo\ny', true],
+    ['^foo$', 'x\nfoo\ny', false],
+    ['^foo$', 'foo\n', false], // `$` is the end of the text only, as \z
+    ['(?s)^a.b$', 'a\nb', true],
+    ['^a.b$', 'a\nb', false],
+    ['^a.b$', 'a\rb', true], // only \n ends a line
+    ['(?x) ^ a b # a comment\n c $', 'abc', true],
+    ['(?x)a\\ b', 'a b', true],
+    ['(?x)[a b]', ' ', false],
+    ['(?U)a+', 'aa', true],
+    // groups
+    ['^(?P<year>\\d{4})-(?<month>\\d{2})$', '2026-12', true],
+    ['^(?:ab)+$', 'abab', true],
+    ['^()$', '', true],
+    // escapes and anchors
+    ['^\\x41\\x{1F600}\\u0042$', 'A😀B', true],
+    ['\\Aab\\z', 'ab', true],
+    ['\\Aab\\z', 'ab\n', false],
+    ['^\\t\\n\\f\\v\\a$', '\t\n\f\v\x07', true],
+    ['^\\-\\~\\#\\&\\ $', '-~#& ', true],
+    ['\\bcat\\b', 'a cat b', true],
+    ['\\bcat\\b', 'concatenate', false],
+    ['\\Bcat\\B', 'concatenate', true],
+    ['\\<cat\\>', 'a cat', true],
+    ['\\b{start}cat', 'concat', false],
+    ['cat\\b{end}', 'cat!', true],
+    ['\\b{start-half}a', '-a', true],
+    ['a\\b{end-half}', 'ab', false],
+    // Unicode-aware \d \w \s \b, as Rust's defaults
+    ['^\\d+$', '٣٤', true],
+    ['^\\w+$', 'café_ü1', true],
+    ['^\\s$', '\u00a0', true],
+    ['\\bcafé\\b', 'un café noir', true],
+    ['^\\p{Greek}+$', 'αβγ', true],
+    ['^\\pL+$', 'Ωmega', true],
+    ['^\\P{L}+$', '123', true],
+    ['^\\p{sc:Han}$', '中', true],
+    ['^.$', '😀', true],
+    ['^[😀-😂]$', '😁', true],
+    // class set operations
+    ['^[a-z&&[^aeiou]]+$', 'bcd', true],
+    ['^[a-z&&[^aeiou]]+$', 'bad', false],
+    ['^[a-z--aeiou]+$', 'xyz', true],
+    ['^[a-c~~b-d]+$', 'ad', true],
+    ['^[a-c~~b-d]+$', 'b', false],
+    ['^[]a]+$', ']a', true],
+    ['^[^]]$', 'x', true],
+    ['^[a-]+$', 'a-', true],
+    // case-insensitive classes and literals use Unicode simple case folding
+    ['(?i)^[a-z]+$', 'ABC', true],
+    ['(?i)^k$', '\u212a', true],
+    ['(?i)^straße$', 'STRAßE', true],
+    // repetition, lazy or not: a boolean answer does not change
+    ['^a{2,4}$', 'aaaa', true],
+    ['^a{2,4}$', 'aaaaa', false],
+    ['^a{2,}$', 'aaaaaaa', true],
+    ['^a.*?b$', 'a___b___b', true],
+    ['^(foo|fo)$', 'fo', true],
+    ['a**', '', true],
+    // an unanchored search
+    ['b', 'abc', true],
+    ['', 'x', true],
+  ];
+  it.each(cases)('%s on %j is %s', (p, s, expected) => {
+    expect(matches(p, s)).toBe(expected);
+  });
+});
+
+describe('refused patterns', () => {
+  const refused: [string, 'REGEX_UNSUPPORTED' | 'REGEX_TOO_BIG'][] = [
+    ['a(?=b)', 'REGEX_UNSUPPORTED'],
+    ['a(?!b)', 'REGEX_UNSUPPORTED'],
+    ['(?<=a)b', 'REGEX_UNSUPPORTED'],
+    ['(?<!a)b', 'REGEX_UNSUPPORTED'],
+    ['(a)\\1', 'REGEX_UNSUPPORTED'],
+    ['(?<n>a)\\k<n>', 'REGEX_UNSUPPORTED'],
+    ['(regex', 'REGEX_UNSUPPORTED'],
+    ['regex)', 'REGEX_UNSUPPORTED'],
+    ['[a-', 'REGEX_UNSUPPORTED'],
+    ['[z-a]', 'REGEX_UNSUPPORTED'],
+    ['*a', 'REGEX_UNSUPPORTED'],
+    ['a{', 'REGEX_UNSUPPORTED'],
+    ['a{3,2}', 'REGEX_UNSUPPORTED'],
+    ['\\q', 'REGEX_UNSUPPORTED'],
+    ['\\p{NotAClass}', 'REGEX_UNSUPPORTED'],
+    ['\\x{110000}', 'REGEX_UNSUPPORTED'],
+    ['(?R)a', 'REGEX_UNSUPPORTED'],
+    ['(?-u)a', 'REGEX_UNSUPPORTED'],
+    ['(?)a', 'REGEX_UNSUPPORTED'],
+    ['(?#comment)', 'REGEX_UNSUPPORTED'],
+    ['a\\', 'REGEX_UNSUPPORTED'],
+    [`a{${MAX_REPEAT + 1}}`, 'REGEX_TOO_BIG'],
+    ['(a{100}){100}', 'REGEX_TOO_BIG'],
+    ['((){1000}){1000}', 'REGEX_TOO_BIG'],
+    [`${'('.repeat(20_000)}a${')'.repeat(20_000)}`, 'REGEX_TOO_BIG'],
+  ];
+  it.each(refused)('refuses %s as %s, and it never matches', (p, code) => {
+    expect(regexProblem(p)?.code).toBe(code);
+    expect(regexProblem(p)?.message).toBeTruthy();
+    expect(compileRegex(p, false)).toBeNull();
+  });
+
+  it('accepts the largest counts and programs within the limits', () => {
+    expect(regexProblem(`a{${MAX_REPEAT}}`)).toBeUndefined();
+    expect(matches(`^a{${MAX_REPEAT}}$`, 'a'.repeat(MAX_REPEAT))).toBe(true);
+    expect(matches(`^a{${MAX_REPEAT}}$`, 'a'.repeat(MAX_REPEAT - 1))).toBe(false);
+    expect(parseRegex('(?:ab){1000}', false).op.length).toBeLessThanOrEqual(MAX_PROGRAM);
+  });
+
+  it('never throws, and refuses exactly what cannot compile, whatever the text', () => {
+    const piece = fc.constantFrom(
+      ...['(', ')', '[', ']', '{', '}', '?', '*', '+', '|', '^', '$', '\\', ':', '<', '>', '=', '!', '-'],
+      ...['P', 'p', 'd', 'b', 'x', 'u', 'k', '1', '2', 'a', '&', '~', ',', 'i', 's', 'm', '#', ' '],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), fc.boolean(), (pieces, ci) => {
+        const p = pieces.join('');
+        const re = compileRegex(p, ci);
+        expect(re === null).toBe(regexProblem(p, ci) !== undefined);
+        if (re) expect(typeof re('a(b)c[1]x{2}\n')).toBe('boolean');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('makes a refused pattern in a served document a constraint that never matches', () => {
+    const config = compile({
+      version: 2,
+      features: [
+        {
+          name: 'f',
+          enabled: true,
+          strategies: [
+            { name: 'default', constraints: [{ contextName: 'userId', operator: 'REGEX', value: '(?=a)a' }] },
+          ],
+        },
+      ],
+    });
+    expect(evaluate(config, 'f', { userId: 'a' }).enabled).toBe(false);
+  });
+});
+
+/** The work a search does, in instruction visits, and its answer. */
+function work(p: string, s: string): { steps: number; matched: boolean | null; size: number } {
+  const size = parseRegex(p, false).op.length;
+  const re = compileRegex(p, false);
+  regexWork.steps = 0;
+  const matched = re ? re(s) : null;
+  return { steps: regexWork.steps, matched, size };
+}
+
+describe('linear time', () => {
+  const evil = (n: number) => `${'a'.repeat(n - 1)}!`;
+  const classic: [string, string][] = [
+    ['^(a+)+$', evil(LONGEST_CONTEXT_VALUE)],
+    ['(a|aa)+$', evil(LONGEST_CONTEXT_VALUE)],
+    ['(a*)*b', 'a'.repeat(LONGEST_CONTEXT_VALUE)],
+    ['(.*a){20}', 'a'.repeat(LONGEST_CONTEXT_VALUE)],
+    ['^(\\w+\\s?)+$', evil(LONGEST_CONTEXT_VALUE)],
+    ['^((a+)+)+(b+)+$', evil(LONGEST_CONTEXT_VALUE)],
+    ['(x+x+)+y', 'x'.repeat(LONGEST_CONTEXT_VALUE)],
+    [`^(${Array.from({ length: 200 }, (_, i) => `a{${i % 7}}b?`).join('|')})+$`, evil(LONGEST_CONTEXT_VALUE)],
+  ];
+
+  it.each(classic)('answers %s on the longest context value within twice its size per character', (p, s) => {
+    const r = work(p, s);
+    expect(typeof r.matched).toBe('boolean');
+    expect(r.steps).toBeLessThanOrEqual(2 * r.size * (Math.min(s.length, REGEX_WORK_BUDGET / r.size) + 1));
+  });
+
+  it('runs the classic catastrophic patterns on a 256 KiB value in a few thousand steps (the DFA caches)', () => {
+    for (const [p, s] of classic.slice(0, 5)) expect(work(p, s).steps, p).toBeLessThan(5_000);
+  });
+
+  it('bounds the work by the budget, however long the value: a longer one does not match', () => {
+    const p = `^[ab]*a[ab]{${MAX_REPEAT - 5}}$`;
+    const size = parseRegex(p, false).op.length;
+    const longest = Math.floor(REGEX_WORK_BUDGET / size);
+    expect(matches(p, `a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(true);
+    expect(matches(p, `${'b'.repeat(longest - MAX_REPEAT + 4)}a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(true);
+    expect(matches(p, `${'b'.repeat(longest - MAX_REPEAT + 5)}a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(false);
+    const r = work(p, 'ab'.repeat(LONGEST_CONTEXT_VALUE / 2));
+    expect(r.steps).toBe(0);
+  });
+
+  it('keeps generated patterns on adversarial inputs within twice the program size per character', () => {
+    const adversarial = fc
+      .tuple(
+        fc.constantFrom('a', 'ab', 'a1', 'aA ', 'é'),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.constantFrom('', '!', '\n'),
+      )
+      .map(([unit, n, end]) => unit.repeat(n) + end);
+    fc.assert(
+      fc.property(pattern, adversarial, (p, s) => {
+        const r = work(p, s);
+        expect(r.steps).toBeLessThanOrEqual(2 * r.size * (s.length + 1));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
