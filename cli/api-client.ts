@@ -62,7 +62,7 @@ export function createApiClient(options: {
     const message = typeof json.message === 'string' ? json.message : res.statusText;
     const hint =
       res.status === 401
-        ? ' (pass an admin token with --token or OMNILAB_TOKEN; `npm start` prints the local one)'
+        ? ' (pass an admin token with --token, OMNILAB_TOKEN or OMNILAB_ADMIN_TOKEN; `npm start` prints the local one)'
         : res.status === 403
           ? ' (this token lacks the right: use a platform-admin token or the owning squad’s)'
           : '';

@@ -23,7 +23,7 @@ Commands:
 
 Options (every command):
   --url <url>     The platform (default: $OMNILAB_URL or http://localhost:4242)
-  --token <token> An admin token (default: $OMNILAB_TOKEN); \`npm start\` prints the local one
+  --token <token> An admin token (default: $OMNILAB_TOKEN, else $OMNILAB_ADMIN_TOKEN); \`npm start\` prints the local one
   -h, --help      Show help for a command: npx omnilab plan --help`,
   plan: `Usage: npx omnilab plan [--dir experiments] [--url <url>] [--token <token>]
 
@@ -156,7 +156,8 @@ function parse(argv: string[]): { command: string | undefined; rest: string[]; o
     rest: positionals.slice(1),
     options: {
       url: values.url ?? process.env.OMNILAB_URL ?? 'http://localhost:4242',
-      token: values.token ?? process.env.OMNILAB_TOKEN ?? '',
+      // The README exports OMNILAB_ADMIN_TOKEN, deploy docs OMNILAB_TOKEN: both are honoured.
+      token: values.token ?? process.env.OMNILAB_TOKEN ?? process.env.OMNILAB_ADMIN_TOKEN ?? '',
       dir: resolve(values.dir ?? 'experiments'),
       channel: values.channel,
       json: values.json ?? false,
@@ -187,7 +188,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return 0;
   }
   if (!options.token) {
-    err.write('No token: pass --token or set OMNILAB_TOKEN (`npm start` prints the local admin token).\n');
+    err.write(
+      'No token: pass --token or set OMNILAB_TOKEN or OMNILAB_ADMIN_TOKEN (`npm start` prints the local admin token).\n',
+    );
     return 1;
   }
   const api = createApiClient({ url: options.url, token: options.token });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,37 @@ describe('npx omnilab', () => {
     });
     expect(bin.status).toBe(0);
     expect(bin.stdout).toContain('Commands:');
+  });
+
+  it('takes the token the README exports, OMNILAB_ADMIN_TOKEN, as well as OMNILAB_TOKEN', async () => {
+    // The platform serves from this process, so the CLI runs as a child without blocking it.
+    const plan = (env: Record<string, string>) => {
+      const { OMNILAB_TOKEN: _t, OMNILAB_ADMIN_TOKEN: _a, ...rest } = process.env;
+      const child = spawn('npx', ['omnilab', 'plan', '--dir', dir], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        env: { ...rest, OMNILAB_URL: p.url, ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d;
+      });
+      return new Promise<{ status: number | null; stdout: string; stderr: string }>((done) =>
+        child.on('close', (status) => done({ status, stdout, stderr })),
+      );
+    };
+    const none = await plan({});
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('OMNILAB_ADMIN_TOKEN');
+    for (const name of ['OMNILAB_ADMIN_TOKEN', 'OMNILAB_TOKEN']) {
+      const withToken = await plan({ [name]: p.tokens.admin });
+      // 2: the plan has changes to apply; it read the platform with that token.
+      expect(withToken.status, withToken.stderr).toBe(2);
+      expect(withToken.stdout).toContain('+ create experiment branch-queue-sms');
+    }
   });
 
   it('plans creates, applies them idempotently, then plans nothing', async () => {
