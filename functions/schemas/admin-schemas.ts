@@ -12,7 +12,7 @@ import {
 } from '../../shared/model/client-features-schema';
 import { NAME_PATTERN } from '../../shared/model/environment';
 import { FLAG_TYPES } from '../../shared/model/flag';
-import { ADMIN_ROLES, TOKEN_KINDS } from '../../shared/model/token';
+import { ADMIN_ROLES, TOKEN_AUDIENCES, TOKEN_KINDS } from '../../shared/model/token';
 
 const name = z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, - or _ (at most 63)');
 /** Flag names travel in URLs and Unleash documents; whitespace and URL delimiters would break both. */
@@ -127,8 +127,11 @@ export const tokenCreateSchema = z
     environment: name.optional(),
     role: z.enum(ADMIN_ROLES).optional(),
     squad: name.optional(),
+    audience: z.enum(TOKEN_AUDIENCES).optional(),
   })
   .superRefine((t, ctx) => {
+    if (t.audience !== undefined && t.kind !== 'client')
+      ctx.addIssue({ code: 'custom', path: ['audience'], message: 'is only for client tokens' });
     if (t.kind !== 'admin' && t.environment === undefined)
       ctx.addIssue({ code: 'custom', path: ['environment'], message: `is required for ${t.kind} tokens` });
     if (t.kind === 'admin' && t.role === undefined)

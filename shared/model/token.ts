@@ -10,6 +10,15 @@ export const TOKEN_KINDS = ['client', 'frontend', 'admin'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
+ * Where a client token is used. `server` (the default, and every token made before this field):
+ * back ends and official Unleash SDKs, served plain targeting values. `app`: a key that ships in a
+ * browser, mobile app or mini program, served sensitive targeting values as salted hashes
+ * (shared/model/hide-targeting.ts), whatever the request asks.
+ */
+export const TOKEN_AUDIENCES = ['server', 'app'] as const;
+export type TokenAudience = (typeof TOKEN_AUDIENCES)[number];
+
+/**
  * `auditor` is risk and audit: reads everything, verifies and exports the audit chain, approves
  * or rejects change requests, and changes nothing itself.
  */
@@ -34,6 +43,8 @@ export interface TokenRecord {
   kind: TokenKind;
   /** For client and frontend tokens: the one environment they read. */
   environment?: string;
+  /** For client tokens: absent is `server`. */
+  audience?: TokenAudience;
   /** For admin tokens. */
   role?: AdminRole;
   /** For squad admin tokens: the squad whose flags it may change. */
