@@ -22,6 +22,7 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
 import { STATUS_BY_CODE } from './errors';
+import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import { hashToken, tokenFromAuthorization } from './tokens';
 
 export interface HttpHandlerDeps {
@@ -60,11 +61,15 @@ export function parseBody(raw: string | undefined, isBase64: boolean | undefined
   if (raw === undefined || raw === null || raw === '') return undefined;
   const text = isBase64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > limit) throw new PayloadTooLargeError(limit);
+  checkJsonDepth(text);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new ValidationError(`is not valid JSON (${(e as Error).message})`, 'body');
   }
+  checkStorableNumbers(parsed);
+  return parsed;
 }
 
 function allowed(access: Access, p: Principal): boolean {
@@ -189,6 +194,7 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
       if (!access || !routes[key]) throw new NotFoundError(`no route ${key}`);
       const operation = OPERATIONS[key] ?? { summary: '' };
       const headers = lowerCased(event.headers);
+      checkHeaderLengths(headers);
       // Authentication comes before the body: an anonymous caller learns nothing about the schema.
       const principal = access === 'public' ? ANONYMOUS : await authenticate(headers);
       if (!allowed(access, principal)) {

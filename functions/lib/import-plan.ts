@@ -3,10 +3,15 @@
  * state (on every channel, since a plain Unleash document has no channels) replaces the flag's
  * state there; flags the document does not name lose their state there; segments are upserted by id.
  * Variant weights are kept as given, so the environment evaluates exactly as the document did.
+ *
+ * The plan is checked whole before anything is written: a flag or segment too large to store, or
+ * an import whose record would be, is refused naming the document's field, so an import either
+ * writes everything or nothing (never segments without the flags, nor some flags of it).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Feature, Segment, Strategy } from '../../shared/model/client-features';
 import { NAME_PATTERN } from '../../shared/model/environment';
+import { ValidationError } from '../../shared/model/errors';
 import { FLAG_TYPES, type Flag, type FlagType, type SegmentDefinition } from '../../shared/model/flag';
 import type { FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentWrite } from '../../shared/store/segment-store';
@@ -15,6 +20,39 @@ export interface ImportPlan {
   flags: FlagWrite[];
   segments: SegmentWrite[];
   summary: { created: string[]; updated: string[]; removed: string[]; unchanged: number; segments: number[] };
+}
+
+/**
+ * The most an imported flag or segment may take, as JSON: DynamoDB stores an item in less than its
+ * JSON (names and values, without quotes or separators), and keeps headroom up to its 400 KB for
+ * the item's keys and later small edits. Its audit entry keeps only a diff past a few kilobytes.
+ */
+export const MAX_IMPORTED_ITEM_BYTES = 300 * 1024;
+
+const jsonBytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');
+
+function checkSize(value: unknown, field: string, what: string): void {
+  const size = jsonBytes(value);
+  if (size > MAX_IMPORTED_ITEM_BYTES)
+    throw new ValidationError(
+      `${what} would take ${size} bytes stored, over the ${MAX_IMPORTED_ITEM_BYTES} bytes an item may: make it smaller (fewer or shorter constraint values, strategies, variants or payloads), nothing was imported`,
+      field,
+    );
+}
+
+/** Refuses, before anything is written, a plan holding an item too large to store. */
+function checkPlan(plan: ImportPlan, document: { features: Feature[]; segments?: Segment[] }): void {
+  const featureAt = new Map(document.features.map((f, i) => [f.name, i]));
+  const segmentAt = new Map((document.segments ?? []).map((s, i) => [s.id, i]));
+  for (const w of plan.flags) {
+    const i = featureAt.get(w.flag.name);
+    checkSize(w.flag, i === undefined ? 'features' : `features[${i}]`, `flag ${w.flag.name}`);
+  }
+  for (const w of plan.segments) {
+    checkSize(w.segment, `segments[${segmentAt.get(w.segment.id) ?? 0}]`, `segment ${w.segment.id}`);
+  }
+  // The import's own audit record lists every flag it created, updated or removed.
+  checkSize(plan.summary, 'features', 'the record of this import (the names of the flags it changes)');
 }
 
 function flagType(type: string | undefined): FlagType {
@@ -40,7 +78,10 @@ export function planImport(
   };
   const allChannels = Object.fromEntries(channels.map((c) => [c, true]));
   const named = new Set<string>();
-  for (const feature of document.features) {
+  for (const [i, feature] of document.features.entries()) {
+    // Two features of one name would be two writes of one flag: refused before anything is written.
+    if (named.has(feature.name))
+      throw new ValidationError('is named twice in the document', `features[${i}].name`);
     named.add(feature.name);
     const current = byName.get(feature.name);
     const state = { enabled: feature.enabled, channels: allChannels, strategies: strategiesOf(feature) };
@@ -96,7 +137,10 @@ export function planImport(
     plan.summary.removed.push(flag.name);
   }
   const segmentsById = new Map(existing.segments.map((s) => [s.id, s]));
-  for (const s of document.segments ?? []) {
+  const ids = new Set<number>();
+  for (const [i, s] of (document.segments ?? []).entries()) {
+    if (ids.has(s.id)) throw new ValidationError('is used twice in the document', `segments[${i}].id`);
+    ids.add(s.id);
     const current = segmentsById.get(s.id);
     const next: SegmentDefinition = {
       ...(current ?? {}),
@@ -114,5 +158,6 @@ export function planImport(
     );
     plan.summary.segments.push(s.id);
   }
+  checkPlan(plan, document);
   return plan;
 }
