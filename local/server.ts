@@ -9,6 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { loadConfig } from '../functions/lib/config';
+import {
+  apiResponseHeaders,
+  consoleContentSecurityPolicy,
+  corsPolicyOfPath,
+  type ResponseHeaderSettings,
+} from '../functions/lib/response-headers';
 import { ROUTES, type Route, routeKey } from '../infra/routes';
 
 type LambdaHandler = (
@@ -38,17 +45,6 @@ function compileRoute(route: Route): CompiledRoute {
     })
     .join('/');
   return { route, pattern: new RegExp(`^${source}$`), names };
-}
-
-function corsHeaders(req: IncomingMessage): Record<string, string> {
-  return {
-    'access-control-allow-origin': '*',
-    'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-    'access-control-allow-headers': String(
-      req.headers['access-control-request-headers'] ?? 'authorization, content-type',
-    ),
-    'access-control-expose-headers': 'etag',
-  };
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
@@ -148,6 +144,14 @@ const CONSOLE_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** As CloudFront sends them on AWS, the API being on this same origin (no HSTS over http). */
+const CONSOLE_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': consoleContentSecurityPolicy(),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};
+
 /** Answers GET/HEAD from the console build, `/` being index.html; false when there is no such file. */
 async function serveConsole(req: IncomingMessage, res: ServerResponse, pathname: string, dir: string) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -166,7 +170,7 @@ async function serveConsole(req: IncomingMessage, res: ServerResponse, pathname:
     'content-type': CONSOLE_TYPES[extname(file)] ?? 'application/octet-stream',
     // Hashed asset names never change content; index.html and config.json must be fetched afresh.
     'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
+    ...CONSOLE_SECURITY_HEADERS,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
@@ -177,14 +181,24 @@ async function serveConsole(req: IncomingMessage, res: ServerResponse, pathname:
 export interface LocalServer {
   url: string;
   port: number;
+  /** The address the socket listens on, as the operating system reports it. */
+  address: string;
   close(): Promise<void>;
 }
 
 /** Loads every handler in the route list (so a broken one fails the start, not a request) and listens. */
 export async function startServer(
-  options: { port?: number; host?: string; consoleDir?: string } = {},
+  options: {
+    port?: number;
+    /** 127.0.0.1 unless given: `npm start` passes HOST, default 127.0.0.1 too. */
+    host?: string;
+    consoleDir?: string;
+    /** As the handlers read them (OMNILAB_CONSOLE_ORIGINS), unless given. */
+    responseHeaders?: ResponseHeaderSettings;
+  } = {},
 ): Promise<LocalServer> {
   const routes = ROUTES.map(compileRoute);
+  const settings = options.responseHeaders ?? loadConfig();
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const handlers = new Map<string, LambdaHandler>();
   for (const entry of new Set(ROUTES.map((r) => r.entry))) {
@@ -194,10 +208,18 @@ export async function startServer(
   }
 
   const server: Server = createServer(async (req, res) => {
-    const cors = corsHeaders(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // What the handlers add to their answers, for the answers this server gives itself.
+    const cors = apiResponseHeaders(corsPolicyOfPath(url.pathname), req.headers, settings);
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (req.method === 'OPTIONS') return send(res, 204, cors, '');
+      if (req.method === 'OPTIONS') {
+        return send(
+          res,
+          204,
+          apiResponseHeaders(corsPolicyOfPath(url.pathname), req.headers, settings, true),
+          '',
+        );
+      }
       const json = { ...cors, 'content-type': 'application/json; charset=utf-8' };
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
       const match = onPath.find((r) => r.route.method === req.method);
@@ -235,7 +257,8 @@ export async function startServer(
       }
       const handler = handlers.get(match.route.entry)!;
       const result = await handler(toEvent(req, match.route, url, params, body), lambdaContext(match.route));
-      const headers: Record<string, string> = { ...cors };
+      // The handler's answer carries its own CORS and security headers (functions/lib/http-handler.ts).
+      const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       send(res, result.statusCode ?? 200, headers, result.body ?? '');
     } catch (e) {
@@ -248,12 +271,13 @@ export async function startServer(
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4242, options.host ?? '0.0.0.0', () => resolveListen());
+    server.listen(options.port ?? 4242, options.host ?? '127.0.0.1', () => resolveListen());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
     port,
+    address,
     close: () =>
       new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

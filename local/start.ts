@@ -22,7 +22,9 @@ and every HTTP function on http://localhost:$PORT (default 4242).
   --in-memory   keep nothing: a throwaway run
   --help        this text
 
-Environment: PORT, OMNILAB_STATE_DIR (default .omnilab), OMNILAB_ADMIN_TOKEN and OMNILAB_CLIENT_TOKEN (the platform-admin and the
+Environment: PORT, HOST (default 127.0.0.1: only this machine may connect; HOST=0.0.0.0 lets others in),
+OMNILAB_CONSOLE_ORIGINS (default http://localhost:$PORT,http://127.0.0.1:$PORT: the browser origins that may call
+admin routes; client, frontend and OFREP routes answer any origin), OMNILAB_STATE_DIR (default .omnilab), OMNILAB_ADMIN_TOKEN and OMNILAB_CLIENT_TOKEN (the platform-admin and the
 development client token to accept), OMNILAB_CHANNELS (default mobile,web,branch,call_center,wechat,atm),
 OMNILAB_SCHEDULE_MS (default 60000: how often the scheduled function checks guardrails and applies
 due changes, as EventBridge does every minute on AWS).`;
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
   try {
     setConfigEnv({
       OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      OMNILAB_CONSOLE_ORIGINS: local.consoleOrigins.join(','),
       OMNILAB_TOKEN_PEPPER: localPepper(local.stateDir, !inMemory),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     await createTables(clients.client, config.tablePrefix);
     const tokens = localTokens(local, !inMemory);
     await seedLocal(createRuntime(config, clients), tokens);
-    server = await startServer({ port: local.port });
+    server = await startServer({ port: local.port, host: local.host });
     // The scheduled function, as EventBridge runs it on AWS; alerts go to the log and the console.
     const scheduled = createGuardrailCheckHandler(createRuntime(config, clients), createLogNotifier());
     let running = false;
@@ -132,6 +135,9 @@ async function main(): Promise<void> {
   OFREP          ${url}/ofrep/v1/evaluate/flags
   OpenAPI        ${url}/api/openapi.json
   DynamoDB Local ${dynamo.endpoint}
+
+  listening on   ${server.address}:${server.port}${server.address === '127.0.0.1' ? ' only (HOST=0.0.0.0 to let other machines in)' : ''}; DynamoDB Local on ${dynamo.host}
+  admin routes   answer browsers from ${local.consoleOrigins.join(', ')} only (OMNILAB_CONSOLE_ORIGINS)
 
   admin token (platform admin)     ${tokens.admin}
   client token (development)       ${tokens.client}

@@ -11,6 +11,7 @@ export function httpDeps(runtime: Runtime): HttpHandlerDeps {
     tokens: runtime.tokens,
     maxBodyBytes: runtime.config.maxBodyBytes,
     tokenCacheMs: runtime.config.tokenCacheMs,
+    responseHeaders: runtime.config,
   };
 }
 

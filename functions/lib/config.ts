@@ -20,6 +20,13 @@ export interface OmnilabConfig {
   metricsRetentionDays: number;
   /** The SNS topic guardrail roll-backs are published to; unset locally (the log and the console). */
   alertTopicArn: string | undefined;
+  /**
+   * Origins of the web console: the only ones whose browser pages may call admin routes (CORS).
+   * Client, frontend and OFREP routes answer every origin.
+   */
+  consoleOrigins: string[];
+  /** Strict-Transport-Security max-age of API answers, in seconds; 0 (locally, over http) sends none. */
+  hstsMaxAgeSeconds: number;
   /** The secret tokens are keyed with (functions/lib/tokens.ts); locally in .omnilab/token-pepper. */
   tokenPepper: string | undefined;
   /** On AWS: the Secrets Manager secret holding the token pepper. */
@@ -28,6 +35,10 @@ export interface OmnilabConfig {
 
 export interface LocalConfig {
   port: number;
+  /** The address `npm start` listens on: 127.0.0.1 unless HOST widens it (HOST=0.0.0.0). */
+  host: string;
+  /** OMNILAB_CONSOLE_ORIGINS when set; else the console `npm start` serves, on its port. */
+  consoleOrigins: string[];
   /** Where `npm start` keeps DynamoDB Local's data and the local tokens. */
   stateDir: string;
   adminToken: string | undefined;
@@ -61,14 +72,45 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     maxBodyBytes: integer(env, 'OMNILAB_MAX_BODY_BYTES', 256 * 1024),
     metricsRetentionDays: integer(env, 'OMNILAB_METRICS_RETENTION_DAYS', 30),
     alertTopicArn: env.OMNILAB_ALERT_TOPIC_ARN || undefined,
+    consoleOrigins: origins(env) ?? localConsoleOrigins(4242),
+    hstsMaxAgeSeconds: integer(env, 'OMNILAB_HSTS_MAX_AGE_SECONDS', 0),
     tokenPepper: env.OMNILAB_TOKEN_PEPPER || undefined,
     tokenPepperSecretArn: env.OMNILAB_TOKEN_PEPPER_SECRET_ARN || undefined,
   };
 }
 
+/** OMNILAB_CONSOLE_ORIGINS: comma-separated origins (`https://console.example.com`), no paths. */
+function origins(env: Env): string[] | undefined {
+  const list = env.OMNILAB_CONSOLE_ORIGINS?.split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  if (!list || list.length === 0) return undefined;
+  for (const o of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== o)
+      throw new Error(
+        `OMNILAB_CONSOLE_ORIGINS must list origins like https://console.example.com, got "${o}"`,
+      );
+  }
+  return list;
+}
+
+/** The console `npm start` serves, by both names a browser may use for this machine. */
+export function localConsoleOrigins(port: number): string[] {
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}
+
 export function loadLocalConfig(env: Env = process.env): LocalConfig {
+  const port = integer(env, 'PORT', 4242);
   return {
-    port: integer(env, 'PORT', 4242),
+    port,
+    host: env.HOST || '127.0.0.1',
+    consoleOrigins: origins(env) ?? localConsoleOrigins(port),
     stateDir: env.OMNILAB_STATE_DIR || '.omnilab',
     adminToken: env.OMNILAB_ADMIN_TOKEN || undefined,
     clientToken: env.OMNILAB_CLIENT_TOKEN || undefined,
@@ -82,6 +124,8 @@ export type ConfigVariable =
   | 'OMNILAB_DYNAMODB_ENDPOINT'
   | 'OMNILAB_CONFIG_CACHE_MS'
   | 'OMNILAB_TOKEN_CACHE_MS'
+  | 'OMNILAB_CONSOLE_ORIGINS'
+  | 'OMNILAB_HSTS_MAX_AGE_SECONDS'
   | 'OMNILAB_TOKEN_PEPPER'
   // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
   | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';

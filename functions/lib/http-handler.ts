@@ -22,6 +22,12 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
 import { STATUS_BY_CODE } from './errors';
+import {
+  apiResponseHeaders,
+  corsPolicyOfAccess,
+  corsPolicyOfPath,
+  type ResponseHeaderSettings,
+} from './response-headers';
 import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import { hashToken, tokenFromAuthorization } from './tokens';
 
@@ -29,6 +35,8 @@ export interface HttpHandlerDeps {
   tokens: TokenStore;
   maxBodyBytes: number;
   tokenCacheMs: number;
+  /** Who may read answers from a browser page (CORS) and whether HSTS is sent. */
+  responseHeaders: ResponseHeaderSettings;
   log?: (line: string) => void;
 }
 
@@ -269,7 +277,38 @@ export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, 
     },
   };
 
+  // First in, last out: it answers preflights before anything else, and gives every answer,
+  // errors included, its security and CORS headers.
+  const responseHeaders: middy.MiddlewareObj<Event, Result> = {
+    before: async (request) => {
+      const event = request.event;
+      if (event.requestContext?.http?.method !== 'OPTIONS') return undefined;
+      return {
+        statusCode: 204,
+        headers: apiResponseHeaders(
+          corsPolicyOfPath(event.rawPath ?? ''),
+          event.headers,
+          deps.responseHeaders,
+          true,
+        ),
+        body: '',
+      };
+    },
+    after: async (request) => addResponseHeaders(request.event, request.response),
+    onError: async (request) => addResponseHeaders(request.event, request.response),
+  };
+  function addResponseHeaders(event: Event, response: Result | null | undefined): void {
+    if (!response) return;
+    const access = ACCESS_BY_ROUTE.get(event.routeKey);
+    const policy = access ? corsPolicyOfAccess(access) : corsPolicyOfPath(event.rawPath ?? '');
+    response.headers = {
+      ...response.headers,
+      ...apiResponseHeaders(policy, event.headers, deps.responseHeaders),
+    };
+  }
+
   return middy<Event, Result>()
+    .use(responseHeaders)
     .use(mapErrors)
     .use(prepare)
     .handler(async (event) => {

@@ -1,8 +1,17 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';
 import type { FlagStore, FlagWrite } from '../../shared/store/flag-store';
-import { auditItems, queryAll, stripKeys, type TransactItem, transactGroups } from './dynamo-support';
+import {
+  allowHeadroom,
+  auditItems,
+  queryAll,
+  stripKeys,
+  type TransactItem,
+  transactGroups,
+} from './dynamo-support';
+import { itemSize, MAX_ITEM_BYTES } from './item-size';
 
 const PK = 'flag';
 
@@ -19,15 +28,34 @@ export function flagPutItem(table: string, w: FlagWrite): TransactItem {
   };
 }
 
+/** Bookkeeping a write always changes. */
+const BOOKKEEPING = new Set(['version', 'updatedAt', 'updatedBy']);
+
+/**
+ * True when `after` only switches `before` off: environments or channels going from on to off,
+ * nothing else but bookkeeping. Such a write may use the headroom above MAX_ITEM_BYTES, so the
+ * kill switch works on any flag, even one stored before the limit existed.
+ */
+export function isSwitchOff(before: Flag, after: Flag): boolean {
+  return auditDiff(before, after).every((c) => {
+    const [top, , field] = c.path;
+    if (c.path.length === 1 && BOOKKEEPING.has(String(top))) return true;
+    const goesOff = c.before === true && (c.after === false || !('after' in c));
+    if (top !== 'environments' || !goesOff) return false;
+    return (c.path.length === 3 && field === 'enabled') || (c.path.length === 4 && field === 'channels');
+  });
+}
+
 export function createDynamoFlagStore(
   doc: DynamoDBDocumentClient,
   tables: { config: string; audit: string },
 ): FlagStore {
+  const get = async (name: string) => {
+    const out = await doc.send(new GetCommand({ TableName: tables.config, Key: { pk: PK, sk: name } }));
+    return out.Item ? stripKeys<Flag>(out.Item) : null;
+  };
   return {
-    async get(name) {
-      const out = await doc.send(new GetCommand({ TableName: tables.config, Key: { pk: PK, sk: name } }));
-      return out.Item ? stripKeys<Flag>(out.Item) : null;
-    },
+    get,
     async list() {
       const items = await queryAll<Record<string, unknown>>(doc, {
         TableName: tables.config,
@@ -44,14 +72,19 @@ export function createDynamoFlagStore(
           byFlag.set(a.target.id, [...(byFlag.get(a.target.id) ?? []), a]);
         } else other.push(a);
       }
-      const groups = writes.map((w, i) => {
-        const put = flagPutItem(tables.config, w);
+      const groups = [];
+      for (const [i, w] of writes.entries()) {
+        let put = flagPutItem(tables.config, w);
+        if (w.expectedVersion !== null && itemSize(put.Put!.Item!) > MAX_ITEM_BYTES) {
+          const stored = await get(w.flag.name);
+          if (stored && isSwitchOff(stored, w.flag)) put = allowHeadroom(put);
+        }
         const entries = [...(byFlag.get(w.flag.name) ?? []), ...(i === 0 ? other : [])];
-        return {
+        groups.push({
           items: [put, ...entries.flatMap((e) => auditItems(tables.audit, e))],
           describe: `flag ${w.flag.name}`,
-        };
-      });
+        });
+      }
       await transactGroups(doc, groups);
     },
   };

@@ -10,8 +10,10 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../shared/governance/audit-chain';
+import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import { ConflictError, ServiceUnavailableError } from '../../shared/model/errors';
+import { checkItemSize, DYNAMODB_ITEM_LIMIT, MAX_ITEM_BYTES, valueSize } from './item-size';
 
 export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
@@ -71,6 +73,46 @@ export function auditStreams(entry: AuditEntry): string[] {
   return [`${entry.target.type}#${entry.target.id}`, ...entry.environments.map((e) => `env#${e}`)];
 }
 
+/**
+ * Below this (before and after together), an audit entry keeps both whole states beside its diff,
+ * for readers that show them; above it, only the diff, so an entry never grows with the size of
+ * what it describes, only with what changed.
+ */
+export const AUDIT_STATES_BYTES = 32 * 1024;
+
+/** The entry as stored: its diff always, its two states only while they are small. */
+export function compactAuditEntry(entry: AuditEntry): AuditEntry {
+  if (entry.diff !== undefined) return entry;
+  const diff = auditDiff(entry.before ?? null, entry.after ?? null);
+  if (valueSize(entry.before) + valueSize(entry.after) <= AUDIT_STATES_BYTES) return { ...entry, diff };
+  const { before: _before, after: _after, ...rest } = entry;
+  return { ...rest, before: undefined, after: undefined, diff, statesOmitted: true };
+}
+
+/**
+ * Puts that may use the headroom between MAX_ITEM_BYTES and DynamoDB's limit: a flag switched off
+ * (dynamo-flag-store.ts decides), which must work whatever the flag's size.
+ */
+const HEADROOM = new WeakSet<object>();
+
+export function allowHeadroom(item: TransactItem): TransactItem {
+  HEADROOM.add(item);
+  return item;
+}
+
+/** Refuses, before anything is written, a group holding a put over the item limit. */
+function checkSizes(items: TransactItem[], names: string[]): void {
+  items.forEach((item, i) => {
+    const put = item.Put?.Item as Record<string, unknown> | undefined;
+    if (!put) return;
+    checkItemSize(
+      put,
+      names[i] ?? 'the item',
+      HEADROOM.has(item) ? DYNAMODB_ITEM_LIMIT - 1024 : MAX_ITEM_BYTES,
+    );
+  });
+}
+
 /** Items a group takes in a transaction: each audit entry once per stream plus its chain item. */
 function itemCount(items: GroupItem[]): number {
   return items.reduce((n, i) => n + (isAuditWrite(i) ? auditStreams(i.audit).length + 1 : 1), 0);
@@ -96,7 +138,10 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
   const commit = async (current: TransactGroup[]) => {
     const plain = current.flatMap((g) => g.items.filter((i): i is TransactItem => !isAuditWrite(i)));
     const names = current.flatMap((g) => g.items.filter((i) => !isAuditWrite(i)).map(() => g.describe));
-    const audits = current.flatMap((g) => g.items.filter(isAuditWrite));
+    const audits = current
+      .flatMap((g) => g.items.filter(isAuditWrite))
+      .map((a) => ({ ...a, audit: compactAuditEntry(a.audit) }));
+    checkSizes(plain, names);
     for (let attempt = 0; ; attempt++) {
       const items = [...plain];
       let headIndex = -1;
@@ -119,6 +164,10 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
             },
           });
         }
+        checkSizes(
+          items.slice(plain.length),
+          items.slice(plain.length).map(() => `the audit entry of ${names[0] ?? 'this change'}`),
+        );
         const last = chained[chained.length - 1];
         headIndex = items.length;
         items.push({

@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { consoleContentSecurityPolicy } from '../../functions/lib/response-headers';
 
 /**
  * The wildcard grants of CDK's upload function, each acknowledged by name (cdk-nag 3 wants every
@@ -92,7 +93,7 @@ export class ConsoleHosting extends Construct {
       responseHeadersPolicyName: `${props.prefix}console-security`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' ${props.apiUrl}; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+          contentSecurityPolicy: consoleContentSecurityPolicy(props.apiUrl),
           override: true,
         },
         contentTypeOptions: { override: true },

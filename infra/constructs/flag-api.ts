@@ -1,11 +1,12 @@
 /**
  * The HTTP API: one route per entry of ROUTES, one function per distinct `function`, and the token
- * authorizer in front of every route that is not public.
+ * authorizer in front of every route that is not public. CORS is answered by the functions, as the
+ * local server's are (functions/lib/response-headers.ts), not by API Gateway: its CORS setting is
+ * one for the whole API and would let every origin read admin answers.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -35,22 +36,11 @@ export interface FlagApiProps {
  */
 export const AUTHORIZER_CACHE = Duration.minutes(5);
 
-/** Headers the Unleash, OFREP and omnilab SDKs send from a browser. */
-const CORS_HEADERS = [
-  'authorization',
-  'content-type',
-  'if-none-match',
-  'omnilab-channel',
-  'unleash-appname',
-  'unleash-client-spec',
-  'unleash-connection-id',
-  'unleash-instanceid',
-  'unleash-interval',
-  'unleash-sdk',
-  'x-unleash-appname',
-  'x-unleash-connection-id',
-  'x-unleash-sdk',
-];
+/**
+ * Browsers' CORS preflights, on every path, without a token (browsers send none on a preflight):
+ * the function answers them with the path's CORS policy, admin paths for the console's origins only.
+ */
+export const PREFLIGHT_ROUTE = { method: 'OPTIONS', path: '/{proxy+}' } as const;
 
 export class FlagApi extends Construct {
   readonly api: HttpApi;
@@ -65,20 +55,6 @@ export class FlagApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       apiName: `${props.prefix}api`,
       createDefaultStage: false,
-      // As the local server answers: tokens travel in a header, never in cookies, so any origin may call.
-      corsPreflight: {
-        allowOrigins: ['*'],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PUT,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: CORS_HEADERS,
-        exposeHeaders: ['etag'],
-        maxAge: Duration.hours(1),
-      },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       logGroupName: `/omnilab/${props.prefix}api/access`,
@@ -153,6 +129,25 @@ export class FlagApi extends Construct {
         }
       }
       this.routes.push(...routes);
+    }
+    // Preflights go to the function of the public route (the OpenAPI document), else the first one.
+    const preflightTarget = props.routes.find((r) => r.access === 'public') ?? props.routes[0];
+    const preflightIntegration = preflightTarget && integrations.get(preflightTarget.function);
+    if (preflightIntegration) {
+      const preflight = this.api.addRoutes({
+        path: PREFLIGHT_ROUTE.path,
+        methods: [HttpMethod.OPTIONS],
+        integration: preflightIntegration,
+        authorizer: none,
+      });
+      for (const r of preflight) {
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Browsers send CORS preflights (OPTIONS) without the Authorization header; the function answers them with CORS headers only, reading no data.',
+        });
+      }
+      this.routes.push(...preflight);
     }
   }
 }

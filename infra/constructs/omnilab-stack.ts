@@ -1,7 +1,7 @@
 /** One stage of omnilab: the capability constructs, composed, with the outputs an operator needs. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_ACCESS, type TableAccess } from '../function-access';
 import { REPO_ROOT } from '../repo-root';
@@ -33,7 +33,15 @@ export interface OmnilabStackProps extends StackProps {
   streamConsumers?: readonly StreamConsumer[];
   access?: Readonly<Record<string, TableAccess>>;
   consoleDist?: string;
+  /**
+   * Browser origins allowed to call admin routes (CORS); default: the console's CloudFront URL.
+   * A bank serving the console on its own domain lists that origin (`-c consoleOrigins=https://…`).
+   */
+  consoleOrigins?: readonly string[];
 }
+
+/** HSTS of API answers on AWS, where the API is HTTPS only: a year, as the console's CloudFront sends. */
+export const API_HSTS_MAX_AGE = Duration.days(365);
 
 export class OmnilabStack extends Stack {
   readonly tables: OmnilabTables;
@@ -90,6 +98,15 @@ export class OmnilabStack extends Stack {
       apiUrl: this.api.url,
       logRetentionDays: stage.logRetention,
     });
+    // The HTTP functions answer CORS themselves: admin routes for the console's origins only.
+    const consoleOrigins =
+      props.consoleOrigins && props.consoleOrigins.length > 0
+        ? props.consoleOrigins.join(',')
+        : `https://${this.console.distribution.distributionDomainName}`;
+    for (const fn of this.api.functions.values()) {
+      fn.fn.addEnvironment('OMNILAB_CONSOLE_ORIGINS', consoleOrigins);
+      fn.fn.addEnvironment('OMNILAB_HSTS_MAX_AGE_SECONDS', String(API_HSTS_MAX_AGE.toSeconds()));
+    }
     this.monitoring = new Monitoring(this, 'Monitoring', {
       prefix,
       stage,

@@ -1,8 +1,10 @@
 /**
- * One audit entry per change: who, when, what, before and after. `sequence`, `previousHash` and
+ * One audit entry per change: who, when, what, and what changed (a diff; the two whole states too
+ * while they are small, functions/stores/dynamo-support.ts). `sequence`, `previousHash` and
  * `hash` chain every entry to the one before (shared/governance/audit-chain.ts), so a removed or
  * edited entry shows; the store sets them when the entry commits.
  */
+import type { AuditChange } from '../governance/audit-diff';
 
 export type AuditTargetType =
   | 'flag'
@@ -24,8 +26,13 @@ export interface AuditEntry {
   target: { type: AuditTargetType; id: string };
   /** The environments the change affects; the log is listed per environment by these. */
   environments: string[];
+  /** Whole states: kept beside `diff` while small, left out (`statesOmitted`) once large. */
   before: unknown;
   after: unknown;
+  /** What changed, path by path (shared/governance/audit-diff.ts); set by the store on write. */
+  diff?: AuditChange[];
+  /** True when the entry was too large to keep both whole states: `diff` alone says what changed. */
+  statesOmitted?: true;
   /** For a change made through an approved change request: its id (the approvers are on it). */
   changeRequest?: string;
   sequence?: number;

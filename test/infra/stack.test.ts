@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORIZER_CACHE } from '../../infra/constructs/flag-api';
+import { AUTHORIZER_CACHE, PREFLIGHT_ROUTE } from '../../infra/constructs/flag-api';
 import { CONSOLE_DIST, type OmnilabStack } from '../../infra/constructs/omnilab-stack';
 import { FUNCTION_ACCESS } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
@@ -114,9 +114,11 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
         return `${p.RouteKey} -> ${functionOfIntegration(p.Target)} (${p.AuthorizationType})`;
       })
       .sort();
-    const expected = ROUTES.map(
-      (r) => `${routeKey(r)} -> ${r.function} (${r.access === 'public' ? 'NONE' : 'CUSTOM'})`,
-    ).sort();
+    const expected = [
+      ...ROUTES.map((r) => `${routeKey(r)} -> ${r.function} (${r.access === 'public' ? 'NONE' : 'CUSTOM'})`),
+      // Browsers' CORS preflights carry no token: the functions answer them (functions/lib/response-headers.ts).
+      `${PREFLIGHT_ROUTE.method} ${PREFLIGHT_ROUTE.path} -> openapi (NONE)`,
+    ].sort();
     expect(actual).toEqual(expected);
   });
 

@@ -1,5 +1,6 @@
 /**
- * One DynamoDB Local (in memory) for the whole run; every test file gets its own table prefix.
+ * One DynamoDB Local (in memory, listening on 127.0.0.1 only) for the whole run; every test file
+ * gets its own table prefix.
  * Test files reach it through inject('dynamodbEndpoint') and OMNILAB_DYNAMODB_ENDPOINT.
  */
 import type { TestProject } from 'vitest/node';
