@@ -1,4 +1,5 @@
 /** What the results page shows, computed from the results document (pure, so it is unit-tested). */
+import { csvCell } from '../../shared/model/csv-cell';
 import type { ExperimentResults, MetricComparison, MetricResult, ScopeResults } from './types';
 
 export type Tone = 'better' | 'worse' | 'neutral';
@@ -43,11 +44,6 @@ export function forestRows(scope: ScopeResults): ForestRow[] {
   );
 }
 
-function csvCell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const CSV_COLUMNS = [
   'scope',
   'metric',
@@ -68,7 +64,10 @@ const CSV_COLUMNS = [
   'decision',
 ];
 
-/** Every scope (all channels, then each channel), metric and variant; the control's row has no lift. */
+/**
+ * Every scope (all channels, then each channel), metric and variant; the control's row has no lift.
+ * Names and keys that look like formulas open as text (shared/model/csv-cell.ts).
+ */
 export function resultsCsv(results: ExperimentResults): string {
   const rows: (string | number | boolean | null)[][] = [CSV_COLUMNS];
   const scopes: [string, ScopeResults][] = [

@@ -22,13 +22,13 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
 import { STATUS_BY_CODE } from './errors';
+import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import {
   apiResponseHeaders,
   corsPolicyOfAccess,
   corsPolicyOfPath,
   type ResponseHeaderSettings,
 } from './response-headers';
-import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import { hashToken, tokenFromAuthorization } from './tokens';
 
 export interface HttpHandlerDeps {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../model/audit';
+import { csvCell } from '../model/csv-cell';
 
 /** The hash the first entry chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -106,7 +107,10 @@ export function verifyChain(entries: readonly AuditEntry[], head: ChainHead | nu
   return { ok: true, checked };
 }
 
-/** The CSV auditors asked for: one row per entry, before/after as JSON, RFC 4180 quoting. */
+/**
+ * The CSV auditors asked for: one row per entry, before/after as JSON, RFC 4180 quoting, and no cell
+ * a spreadsheet would run as a formula (shared/model/csv-cell.ts).
+ */
 export function auditCsv(entries: readonly AuditEntry[]): string {
   const header = [
     'sequence',
@@ -121,10 +125,8 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
     'previousHash',
     'hash',
   ];
-  const cell = (v: unknown) => {
-    const s = typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  // Every value is text or JSON: csvCell quotes it and neutralizes formula-like text (=HYPERLINK…).
+  const cell = (v: unknown) => csvCell(typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
   const rows = entries.map((e) =>
     [
       e.sequence,
