@@ -7,6 +7,7 @@ import {
   clientFeaturesDocumentSchema,
   constraintSchema,
   dependencySchema,
+  regexRefusal,
   strategySchema,
   variantSchema,
 } from '../../shared/model/client-features-schema';
@@ -23,10 +24,19 @@ export const flagName = z
   .regex(/^[^\s/?#%\\]+$/u, 'must not contain whitespace or / ? # % \\');
 const version = z.number().int().min(1);
 
+/** Written through the admin API, a REGEX pattern must also be one Rust accepts (see regexRefusal). */
+const writtenConstraintSchema = constraintSchema.superRefine((c, ctx) => {
+  const refusal = regexRefusal(c, 'REGEX_UNSUPPORTED');
+  if (refusal) ctx.addIssue({ code: 'custom', path: ['value'], message: refusal });
+});
+const writtenStrategySchema = strategySchema.extend({
+  constraints: z.array(writtenConstraintSchema).max(100).optional(),
+});
+
 export const environmentStateSchema = z.strictObject({
   enabled: z.boolean(),
   channels: z.record(z.string(), z.boolean()),
-  strategies: z.array(strategySchema).max(100),
+  strategies: z.array(writtenStrategySchema).max(100),
 });
 
 const flagFields = {
@@ -56,7 +66,7 @@ export const environmentStateUpdateSchema = z.strictObject({
   version,
   enabled: z.boolean().optional(),
   channels: z.record(z.string(), z.boolean()).optional(),
-  strategies: z.array(strategySchema).max(100).optional(),
+  strategies: z.array(writtenStrategySchema).max(100).optional(),
 });
 
 export const channelToggleSchema = z.strictObject({ version, enabled: z.boolean() });
@@ -110,14 +120,14 @@ export const segmentCreateSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   squad: name.optional(),
-  constraints: z.array(constraintSchema).max(100),
+  constraints: z.array(writtenConstraintSchema).max(100),
 });
 
 export const segmentUpdateSchema = z.strictObject({
   version,
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  constraints: z.array(constraintSchema).max(100).optional(),
+  constraints: z.array(writtenConstraintSchema).max(100).optional(),
 });
 
 export const tokenCreateSchema = z
