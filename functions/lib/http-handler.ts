@@ -50,6 +50,7 @@ function pathOf(path: PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
+    else if (p === '') out += '[""]';
     else out += out === '' ? String(p) : `.${String(p)}`;
   }
   return out;

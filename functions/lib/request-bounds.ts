@@ -39,7 +39,8 @@ export function checkJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
 
 function pathOf(path: (string | number)[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  for (const p of path)
+    out += typeof p === 'number' ? `[${p}]` : p === '' ? '[""]' : out === '' ? p : `.${p}`;
   return out || 'body';
 }
 
