@@ -8,7 +8,14 @@ import { build, type Plugin } from 'esbuild';
 const sdkDir = dirname(fileURLToPath(import.meta.url));
 
 /** The package's entry points: the main one stays small; providers and adapters load it, never copy it. */
-export const SDK_ENTRIES = ['index', 'browser', 'wechat', 'openfeature-server', 'openfeature-web'] as const;
+export const SDK_ENTRIES = [
+  'index',
+  'browser',
+  'wechat',
+  'openfeature-server',
+  'openfeature-web',
+  'hidden-targeting',
+] as const;
 
 /**
  * ES2020 (`?.`, `??`) runs natively in Node 18+, Hermes and every browser since 2020; the WeChat

@@ -20,7 +20,9 @@ export function createClientApiHandler(runtime: Runtime) {
     'GET /api/client/features': async (req) => {
       const environment = req.principal.environment!;
       const inlineSegments = !supportsGlobalSegments(req.headers['unleash-client-spec']);
-      const served = await runtime.served.document(environment, { inlineSegments });
+      // A key that ships in apps is always served hashed sensitive values: its holder cannot opt out.
+      const hideTargeting = req.principal.audience === 'app';
+      const served = await runtime.served.document(environment, { inlineSegments, hideTargeting });
       let { body, etag } = served;
       const { namePrefix, project } = req.query;
       if (namePrefix || project) {

@@ -94,7 +94,13 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     events: createDynamoEventStore(client, { table: tables.events }),
     changeRequests: createDynamoChangeRequestStore(doc, tables),
     notifications: createDynamoNotificationStore(doc, tables),
-    served: createServedConfig({ flags, segments, channels: config.channels, cacheMs: config.configCacheMs }),
+    served: createServedConfig({
+      flags,
+      segments,
+      channels: config.channels,
+      cacheMs: config.configCacheMs,
+      sensitiveFields: config.sensitiveFields,
+    }),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

@@ -3,6 +3,7 @@
  * omnilab through these variables.
  */
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
+import { DEFAULT_SENSITIVE_FIELDS } from '../../shared/model/hide-targeting';
 
 export interface OmnilabConfig {
   /** Prefix of every table name: one deployment (or one test file) per prefix. */
@@ -31,6 +32,11 @@ export interface OmnilabConfig {
   tokenPepper: string | undefined;
   /** On AWS: the Secrets Manager secret holding the token pepper. */
   tokenPepperSecretArn: string | undefined;
+  /**
+   * The context fields whose targeting values app keys are served hashed (OMNILAB_SENSITIVE_FIELDS,
+   * comma-separated; default userId, customerId, accountNumber).
+   */
+  sensitiveFields: string[];
 }
 
 export interface LocalConfig {
@@ -58,6 +64,15 @@ function integer(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** A comma-separated list, trimmed; undefined when it names nothing. */
+function list(raw: string | undefined): string[] | undefined {
+  const items = raw
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  return items && items.length > 0 ? items : undefined;
+}
+
 export function loadConfig(env: Env = process.env): OmnilabConfig {
   const channels = env.OMNILAB_CHANNELS?.split(',')
     .map((c) => c.trim())
@@ -76,6 +91,7 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     hstsMaxAgeSeconds: integer(env, 'OMNILAB_HSTS_MAX_AGE_SECONDS', 0),
     tokenPepper: env.OMNILAB_TOKEN_PEPPER || undefined,
     tokenPepperSecretArn: env.OMNILAB_TOKEN_PEPPER_SECRET_ARN || undefined,
+    sensitiveFields: list(env.OMNILAB_SENSITIVE_FIELDS) ?? [...DEFAULT_SENSITIVE_FIELDS],
   };
 }
 
@@ -124,6 +140,7 @@ export type ConfigVariable =
   | 'OMNILAB_DYNAMODB_ENDPOINT'
   | 'OMNILAB_CONFIG_CACHE_MS'
   | 'OMNILAB_TOKEN_CACHE_MS'
+  | 'OMNILAB_SENSITIVE_FIELDS'
   | 'OMNILAB_CONSOLE_ORIGINS'
   | 'OMNILAB_HSTS_MAX_AGE_SECONDS'
   | 'OMNILAB_TOKEN_PEPPER'

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { type CompiledConfig, compile } from '../../shared/evaluation/compile';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
+import { DEFAULT_SENSITIVE_FIELDS, hideTargeting } from '../../shared/model/hide-targeting';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
 import type { FlagStore } from '../../shared/store/flag-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
@@ -18,8 +19,14 @@ export interface ServedDocument {
   body: string;
 }
 
+export interface DocumentOptions {
+  inlineSegments?: boolean;
+  /** For keys that ship in apps: sensitive targeting values as salted hashes (shared/model/hide-targeting.ts). */
+  hideTargeting?: boolean;
+}
+
 export interface ServedConfig {
-  document(environment: string, options?: { inlineSegments?: boolean }): Promise<ServedDocument>;
+  document(environment: string, options?: DocumentOptions): Promise<ServedDocument>;
   compiled(environment: string): Promise<{ config: CompiledConfig; etag: string }>;
 }
 
@@ -35,14 +42,31 @@ interface Snapshot {
   compiled: Map<string, { config: CompiledConfig; etag: string }>;
 }
 
+/**
+ * The salt of an app key's document: derived from the plain document, so every Lambda instance
+ * serves the same bytes (and ETag) for the same flags, and a new salt comes with every change.
+ */
+function saltOf(environment: string, plainBody: string): string {
+  return createHash('sha256')
+    .update(`omnilab hidden targeting\n${environment}\n${plainBody}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 export function createServedConfig(deps: {
   flags: FlagStore;
   segments: SegmentStore;
   channels: readonly string[];
   cacheMs: number;
+  /** The context fields an app key's document hides; default DEFAULT_SENSITIVE_FIELDS. */
+  sensitiveFields?: readonly string[];
 }): ServedConfig {
   let snapshot: Snapshot | null = null;
   let loading: Promise<Snapshot> | null = null;
+  const sensitiveFields = deps.sensitiveFields ?? DEFAULT_SENSITIVE_FIELDS;
+  // Hashing every customer id again on each reload would cost more than the reload: the hidden
+  // form is kept by the plain document's ETag, across snapshots.
+  const hiddenByPlainEtag = new Map<string, ServedDocument>();
 
   async function load(): Promise<Snapshot> {
     if (snapshot && Date.now() - snapshot.at < deps.cacheMs) return snapshot;
@@ -61,7 +85,22 @@ export function createServedConfig(deps: {
     }
   }
 
-  async function document(environment: string, options: { inlineSegments?: boolean } = {}) {
+  async function document(environment: string, options: DocumentOptions = {}): Promise<ServedDocument> {
+    if (options.hideTargeting) {
+      const plain = await document(environment, { inlineSegments: options.inlineSegments });
+      const memoKey = `${environment}|${plain.etag}`;
+      const known = hiddenByPlainEtag.get(memoKey);
+      if (known) return known;
+      const doc = hideTargeting(plain.document, {
+        salt: saltOf(environment, plain.body),
+        fields: sensitiveFields,
+      });
+      const body = JSON.stringify(doc);
+      const hidden = { document: doc, body, etag: etagOf(body) };
+      if (hiddenByPlainEtag.size >= 64) hiddenByPlainEtag.clear();
+      hiddenByPlainEtag.set(memoKey, hidden);
+      return hidden;
+    }
     const s = await load();
     const key = `${environment}|${options.inlineSegments === true}`;
     const cached = s.documents.get(key);

@@ -197,7 +197,8 @@ class Client implements OmnilabClientInternals {
 
   private compileReported_(document: ClientFeaturesDocument, source: ConfigSource): CompiledConfig | null {
     try {
-      return compile(document);
+      // The client's options carry the compile options it takes (hiddenTargeting).
+      return compile(document, this.options_);
     } catch (cause) {
       this.report_({
         code: 'INVALID_DOCUMENT',

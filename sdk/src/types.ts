@@ -1,3 +1,4 @@
+import type { CompileOptions } from '../../shared/evaluation/compile';
 import type { ClientFeaturesDocument, Payload } from '../../shared/model/client-features';
 
 export type { ClientFeaturesDocument, Payload };
@@ -84,6 +85,12 @@ export interface ClientOptions {
   url?: string;
   /** A client key: reads one environment's flags and sends its events. */
   clientKey?: string;
+  /**
+   * Needed with an app key (a client key made with `audience: 'app'`), whose documents carry
+   * customer ids as salted hashes: `import { hiddenTargeting } from '@omnilab/sdk/hidden-targeting'`.
+   * Without it such a document is refused (INVALID_DOCUMENT) and the client keeps what it had.
+   */
+  hiddenTargeting?: CompileOptions['hiddenTargeting'];
   appName: string;
   /** The channel this client runs on (`mobile`, `web`, `branch`, `wechat`…), the default for every context. */
   channel?: string;

@@ -7,6 +7,7 @@ import type {
   Dependency,
   EvaluationResult,
   Feature,
+  HiddenTargeting,
   Segment,
   Strategy,
   StrategyVariant,
@@ -15,6 +16,7 @@ import type {
 import { allOf, compileConstraint, type Predicate } from './constraints';
 import { type ContextReader, contextReader } from './context-value';
 import { DocumentError } from './document-error';
+import type { HiddenFieldReaders } from './hidden-readers';
 import { parseCidr, parseIp, rangeContains } from './ip';
 import { type HashPrefix, hashPrefix, hashWithPrefix } from './murmur3';
 import { type EnabledReason, type ResultsByReason, resultsFor } from './results';
@@ -29,6 +31,11 @@ export interface CompileOptions {
   random?: () => number;
   /** This host's name, for the applicationHostname strategy (or `properties.hostname` in the context). */
   hostname?: string;
+  /**
+   * Reads a document served to an app key (`hiddenTargeting`: hashed targeting values): pass
+   * `hiddenReaders` (shared/evaluation/hidden-readers.ts). Without it such a document is refused.
+   */
+  hiddenTargeting?: (hidden: HiddenTargeting) => HiddenFieldReaders;
 }
 
 interface CompiledVariant {
@@ -80,6 +87,7 @@ interface Env {
   random: () => number;
   hostname: string | undefined;
   segments: Map<number, Segment>;
+  hidden: HiddenFieldReaders | undefined;
 }
 
 const ALWAYS: Predicate = () => true;
@@ -271,9 +279,10 @@ function strategyPredicate(
       return { test: ALWAYS, kind: 'static' };
     case 'userWithId': {
       const ids = splitList(param(s, 'userIds'));
+      const read = (env.hidden ?? contextReader)('userId');
       return {
         test: (ctx) => {
-          const id = userIdOf(ctx);
+          const id = read(ctx);
           return id !== undefined && ids.includes(id);
         },
         kind: 'targeting',
@@ -382,7 +391,11 @@ function compileVariants(
     totalWeight += d.weight;
     if (d.weight > 0) weighted++;
     for (const o of (d as VariantDefinition).overrides ?? []) {
-      overrides.push({ read: contextReader(o.contextName), values: o.values ?? [], variant: v });
+      overrides.push({
+        read: (env.hidden ?? contextReader)(o.contextName),
+        values: o.values ?? [],
+        variant: v,
+      });
     }
   }
   return {
@@ -470,11 +483,15 @@ export function compile(
   options: CompileOptions = {},
 ): CompiledConfig {
   const doc = normalize(document);
+  const hidden = doc.hiddenTargeting;
   const env: Env = {
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     hostname: options.hostname,
     segments: new Map((doc.segments ?? []).map((s) => [s.id, s])),
+    hidden:
+      hidden &&
+      (options.hiddenTargeting ?? fail('hiddenTargeting', 'needs the hiddenTargeting option'))(hidden),
   };
   const features = new Map<string, CompiledFeature>();
   doc.features.forEach((f) => {

@@ -1,5 +1,5 @@
 import type { Constraint, Context } from '../model/client-features';
-import { contextReader } from './context-value';
+import { type ContextReader, contextReader } from './context-value';
 import { type IpRange, parseCidr, parseIp, rangeContains } from './ip';
 import { compileRegex } from './regex';
 import { compareSemver, parseSemver, type SemVer } from './semver';
@@ -8,6 +8,8 @@ export type Predicate = (ctx: Context) => boolean;
 
 export interface ConstraintOptions {
   now: () => number;
+  /** For a document with hidden targeting: a field's reader, of its hashed value if it is hidden. */
+  hidden?: (field: string) => ContextReader;
 }
 
 const NEVER: Predicate = () => false;
@@ -19,8 +21,9 @@ function cleanValues(values: readonly string[] | undefined): string[] {
   return out;
 }
 
-function compileIn(c: Constraint): Predicate {
-  const read = contextReader(c.contextName);
+function compileIn(c: Constraint, options: ConstraintOptions): Predicate {
+  // A hidden field's values are hashes: the context's value is hashed to compare.
+  const read = (options.hidden ?? contextReader)(c.contextName);
   const values = cleanValues(c.values);
   const negate = c.operator === 'NOT_IN';
   // A Set only pays off past a handful of values; a short array scan is faster.
@@ -156,7 +159,7 @@ function compileOperator(c: Constraint, options: ConstraintOptions): Predicate |
   switch (c.operator) {
     case 'IN':
     case 'NOT_IN':
-      return compileIn(c);
+      return compileIn(c, options);
     case 'STR_STARTS_WITH':
     case 'STR_ENDS_WITH':
     case 'STR_CONTAINS':

@@ -67,6 +67,12 @@ function encodeInto(s: string, offset: number): number {
   return p;
 }
 
+/** The UTF-8 bytes of `s`, in the shared scratch buffer: valid until the next call into this module. */
+export function utf8(s: string): Uint8Array {
+  const end = encodeInto(s, 0);
+  return scratch.subarray(0, end);
+}
+
 function mixBlocks(h: number, buf: Uint8Array, end: number): number {
   const blocks = end - (end & 3);
   for (let i = 0; i < blocks; i += 4) {

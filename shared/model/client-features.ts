@@ -130,10 +130,21 @@ export interface Segment {
   constraints: Constraint[];
 }
 
+/**
+ * Set on a document served to an app key (shared/model/hide-targeting.ts): every `IN` / `NOT_IN`
+ * value and variant override on these context fields, and `userWithId`'s `userIds` when `userId`
+ * is one of them, is `hideValue(salt, value)`, so the evaluator compares the hashed context value.
+ */
+export interface HiddenTargeting {
+  salt: string;
+  fields: string[];
+}
+
 export interface ClientFeaturesDocument {
   version: number;
   features: Feature[];
   segments?: Segment[];
+  hiddenTargeting?: HiddenTargeting;
   query?: Record<string, unknown>;
   meta?: Record<string, unknown>;
 }
