@@ -84,10 +84,15 @@ const POSIX: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
-const fromRegExp =
-  (re: RegExp): Matcher =>
-  (c) =>
-    re.test(String.fromCodePoint(c));
+const fromRegExp = (re: RegExp): Matcher => {
+  // Remembers the answers for ASCII (1 yes, 2 no): most inputs are mostly ASCII.
+  const ascii = new Uint8Array(128);
+  return (c) => {
+    if (c > 127) return re.test(String.fromCodePoint(c));
+    ascii[c] ||= re.test(String.fromCharCode(c)) ? 1 : 2;
+    return ascii[c] === 1;
+  };
+};
 
 /** The JS class `[src]` (negated with `neg`) as a matcher; throws (caught by the caller) if JS refuses it. */
 const classOf = (src: string, neg: unknown, ci: number): Matcher =>

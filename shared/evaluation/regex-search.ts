@@ -26,8 +26,11 @@ const CACHE_BUDGET = 50_000;
 /** Counts NFA thread steps, for tests and benchmarks that bound the work done. */
 export const regexWork = { steps: 0 };
 
-/** A predicate telling whether `program` matches anywhere in its argument. */
-export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
+/**
+ * A predicate telling whether `program` matches anywhere in its argument. Once `patience` states
+ * were built for one text and most characters needed one, the rest runs on the NFA (0: from the start).
+ */
+export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) => boolean {
   const seen = new Int32Array(op.length);
   let gen = 0;
   let cache = new Map<string, State>();
@@ -74,27 +77,31 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
     return false;
   };
 
-  const step = (s: State, c: number): State => {
-    const n = kindOf(c);
+  /** The threads after `c` (of kind `n`), or null when the program matches before it. */
+  const advance = (k: number[], p: number, c: number, n: number): number[] | null => {
     const ready: number[] = [];
-    if (close(s.k, s.p, n, ready)) return MATCHED;
-    const k: number[] = [];
+    if (close(k, p, n, ready)) return null;
+    const next: number[] = [];
     gen++;
     for (const pc of ready) {
       regexWork.steps++;
       if (m[pc](c) && seen[pc + 1] !== gen) {
         seen[pc + 1] = gen;
-        k.push(pc + 1);
+        next.push(pc + 1);
       }
     }
     // Unanchored: a match may start at every position.
-    if (seen[0] !== gen) k.push(0);
-    return intern(k, n);
+    if (seen[0] !== gen) next.push(0);
+    return next;
   };
 
   return (text) => {
     start ??= intern([0], 0);
     let s = start;
+    // Set once the DFA is dropped for the rest of this text: the NFA's threads and the previous kind.
+    let threads: number[] | null = null;
+    let p = 0;
+    let misses = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= 0xd800 && c < 0xdc00) {
@@ -104,18 +111,33 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
           i++;
         }
       }
-      let next = c < 128 ? s.t[c] : s.u?.get(c);
-      if (!next) {
-        next = step(s, c);
-        if (c < 128) s.t[c] = next;
-        else {
-          s.u ??= new Map();
-          s.u.set(c, next);
+      const n = kindOf(c);
+      if (!threads) {
+        let next = c < 128 ? s.t[c] : s.u?.get(c);
+        // When most characters need a new state (a DFA can have exponentially many), building them
+        // costs more than it saves: the rest of the text runs on the NFA's threads directly.
+        if (next || ++misses < patience || misses * 4 < i) {
+          if (!next) {
+            const k = advance(s.k, s.p, c, n);
+            next = k ? intern(k, n) : MATCHED;
+            if (c < 128) s.t[c] = next;
+            else {
+              s.u ??= new Map();
+              s.u.set(c, next);
+            }
+          }
+          if (next === MATCHED) return true;
+          s = next;
+          continue;
         }
+        threads = s.k;
+        p = s.p;
       }
-      if (next === MATCHED) return true;
-      s = next;
+      threads = advance(threads, p, c, n);
+      if (!threads) return true;
+      p = n;
     }
+    if (threads) return close(threads, p, 0, []);
     s.e ??= close(s.k, s.p, 0, []);
     return s.e;
   };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, evaluate } from '../../shared';
 import { compileRegex, REGEX_WORK_BUDGET, regexProblem } from '../../shared/evaluation/regex';
 import { MAX_PROGRAM, MAX_REPEAT, parseRegex } from '../../shared/evaluation/regex-parse';
-import { regexWork } from '../../shared/evaluation/regex-search';
+import { regexWork, searcher } from '../../shared/evaluation/regex-search';
 
 /** The request body limit (OMNILAB_MAX_BODY_BYTES default): no context value is longer. */
 const LONGEST_CONTEXT_VALUE = 256 * 1024;
@@ -87,6 +87,28 @@ describe('the REGEX engine against JavaScript RegExp', () => {
         for (const s of inputs) expect(rust?.(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(js.test(s));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('gives the same answer on the NFA alone as with the DFA, on short inputs and long ones', () => {
+    const long = fc
+      .array(fc.constantFrom(...ALPHABET), { minLength: 300, maxLength: 3000 })
+      .map((c) => c.join(''));
+    fc.assert(
+      fc.property(
+        pattern,
+        flags,
+        fc.array(fc.oneof(input, long), { minLength: 1, maxLength: 4 }),
+        (p, f, inputs) => {
+          const program = parseRegex(f ? `(?${f})${p}` : p, false);
+          const nfa = searcher(program, 0);
+          const dfa = searcher(program);
+          for (const s of inputs) expect(nfa(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(dfa(s));
+          for (const s of inputs.filter((x) => x.length <= 12))
+            expect(nfa(s)).toBe(new RegExp(p, `${f}u`).test(s));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
