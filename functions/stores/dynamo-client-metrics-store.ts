@@ -61,13 +61,16 @@ export function createDynamoClientMetricsStore(
     hour: string,
     batch: string,
     c: ClientMetricsCount,
-    before?: Counted,
+    before: Counted | undefined,
+    withVariants: boolean,
   ) {
     const over = (now: number, then = 0) => Math.max(0, now - then);
     // Maps, not objects: variant names are the SDK's (`__proto__` included).
     const seen = new Map(Object.entries(before?.variants ?? {}));
     const addVariants = new Map<string, number>();
-    const markVariants = new Map(seen);
+    // The mark keeps the names this send carries (a resent bucket carries all it carried before), so
+    // it stays as small as one batch however often a batch is sent.
+    const markVariants = new Map<string, number>();
     for (const [variant, n] of Object.entries(c.variants)) {
       const d = over(n, seen.get(variant));
       if (d > 0) addVariants.set(variant, d);
@@ -88,7 +91,7 @@ export function createDynamoClientMetricsStore(
       ':exp': expiresAt(hour),
     };
     const adds = ['#y :y', '#n :n'];
-    [...addVariants].forEach(([variant, n], i) => {
+    [...(withVariants ? addVariants : [])].forEach(([variant, n], i) => {
       names[`#v${i}`] = `${VARIANT_PREFIX}${variant}`;
       values[`:v${i}`] = n;
       adds.push(`#v${i} :v${i}`);
@@ -131,31 +134,43 @@ export function createDynamoClientMetricsStore(
 
   return {
     async record(environment, hour, batch, counts) {
+      // Rows too full to take more variant names (a flood of made-up names): counted without them.
+      const full = new Set<string>();
       for (let attempt = 0; ; attempt++) {
         const counted = await countedSoFar(environment, batch);
         const pairs = counts
-          .map((c) => itemsFor(environment, hour, batch, c, counted.get(c.flag)))
-          .filter((p) => p.length > 0);
+          .map((c) => ({
+            flag: c.flag,
+            items: itemsFor(environment, hour, batch, c, counted.get(c.flag), !full.has(c.flag)),
+          }))
+          .filter((p) => p.items.length > 0);
+        let chunk: typeof pairs = [];
         try {
           // Each flag's count commits with its batch marker, so whatever part of a batch is stored,
           // a retry of it adds only the rest. Most batches fit one transaction: all or nothing.
           for (let i = 0; i < pairs.length; i += PAIRS_PER_TRANSACTION) {
-            await doc.send(
-              new TransactWriteCommand({ TransactItems: pairs.slice(i, i + PAIRS_PER_TRANSACTION).flat() }),
-            );
+            chunk = pairs.slice(i, i + PAIRS_PER_TRANSACTION);
+            await doc.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => p.items) }));
           }
           return;
         } catch (e) {
           if (!(e instanceof TransactionCanceledException)) throw e;
-          const raced = (e.CancellationReasons ?? []).some(
+          const reasons = e.CancellationReasons ?? [];
+          const raced = reasons.some(
             (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
           );
-          if (!raced) throw e;
+          // A row refused (over DynamoDB's item size): its yes/no still count, its new variant names not.
+          const refused = reasons.flatMap((r, k) =>
+            r.Code === 'ValidationError' ? [chunk[Math.floor(k / 2)]?.flag] : [],
+          );
+          const newlyFull = refused.filter((f): f is string => f !== undefined && !full.has(f));
+          if (!raced && newlyFull.length === 0) throw e;
+          for (const f of newlyFull) full.add(f);
           if (attempt + 1 >= ATTEMPTS)
             throw new ServiceUnavailableError(
               'the same metrics batch is being counted concurrently: send it again',
             );
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+          if (raced) await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
         }
       }
     },

@@ -303,3 +303,23 @@ describe('channels', () => {
     expect(await reported('count-a', 'bad-channel')).toEqual({ yes: 0, no: 0, variants: {} });
   });
 });
+
+describe('a flood of variant names', () => {
+  it('batches naming thousands of distinct variants for one flag never answer 5xx, and yes/no stay exact', async () => {
+    const appName = 'variant-flood';
+    const name = (b: number, i: number) => `${'v'.repeat(90)}-${b}-${i}`;
+    let statuses = new Set<number>();
+    for (let b = 0; b < 24; b++) {
+      const variants = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [name(b, i), 1]));
+      const res = await p.call('POST', '/api/client/metrics', {
+        token: p.tokens.client,
+        headers: { 'omnilab-channel': 'atm' },
+        body: { appName, bucket: { start: `b${b}`, toggles: { 'count-a': { yes: 2, no: 1, variants } } } },
+      });
+      statuses = statuses.add(res.status);
+    }
+    expect([...statuses]).toEqual([202]);
+    const got = await reported('count-a', appName);
+    expect({ yes: got.yes, no: got.no }).toEqual({ yes: 48, no: 24 });
+  }, 60_000);
+});
