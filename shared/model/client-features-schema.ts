@@ -129,6 +129,13 @@ export const clientFeaturesDocumentSchema = z
     segments: z.array(segmentSchema).max(10_000).optional(),
     query: z.record(z.string(), z.unknown()).optional(),
     meta: z.record(z.string(), z.unknown()).optional(),
+    // An app key's document (shared/model/hide-targeting.ts): its values are hashes, and importing
+    // them would store hashes as targeting.
+    hiddenTargeting: z
+      .never({
+        error: 'is in documents served to app keys, whose values are hashes: import the plain export',
+      })
+      .optional(),
   })
   .passthrough();
 

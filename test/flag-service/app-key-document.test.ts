@@ -255,6 +255,27 @@ describe('GET /api/client/features with an app key', () => {
   });
 });
 
+describe('POST /api/admin/environments/{env}/import', () => {
+  it("refuses an app key's document, naming hiddenTargeting, and stores nothing", async () => {
+    const before = await (
+      await p.call('GET', '/api/admin/environments/development/export', { token: p.tokens.admin })
+    ).text();
+    const served = await bodyOf<ClientFeaturesDocument>(await features(appKey));
+    // Without the withheld constraint (an operator no import accepts), only the hashes are left.
+    served.features = served.features.filter((f) => f.name !== 'staff-preview');
+    const res = await p.call('POST', '/api/admin/environments/development/import', {
+      token: p.tokens.admin,
+      body: served,
+    });
+    expect(res.status).toBe(400);
+    expect((await bodyOf<{ field: string }>(res)).field).toBe('hiddenTargeting');
+    const after = await (
+      await p.call('GET', '/api/admin/environments/development/export', { token: p.tokens.admin })
+    ).text();
+    expect(after).toBe(before);
+  });
+});
+
 describe('GET /api/client/features with a normal client key', () => {
   it('still carries plain values', async () => {
     const body = await (await features(p.tokens.client, { 'unleash-client-spec': '5.1.0' })).text();
