@@ -114,9 +114,19 @@ export async function simulate(argv: string[], log: (line: string) => void = con
     (await admin.get<{ metrics: MetricDefinition[] }>('/api/admin/metrics')).metrics.map((m) => m.key),
   );
   for (const m of CATALOGUE) if (!known.has(m.key)) await admin.put(`/api/admin/metrics/${m.key}`, m);
-  const stored = await admin.find<{ version: number }>(`/api/admin/experiments/${EXPERIMENT.key}`);
+  const start = Date.now() - 28 * 86_400_000;
+  const stored = await admin.find<{ version: number; startedAt?: string }>(
+    `/api/admin/experiments/${EXPERIMENT.key}`,
+  );
+  // The simulated customers were exposed over the past weeks: the experiment started before the
+  // first of them, or ingestion would refuse their exposures as predating it.
+  const startedAt =
+    stored?.startedAt && Date.parse(stored.startedAt) <= start
+      ? stored.startedAt
+      : new Date(start).toISOString();
   await admin.put(`/api/admin/experiments/${EXPERIMENT.key}`, {
     ...EXPERIMENT,
+    startedAt,
     ...(stored ? { version: stored.version } : {}),
   });
 
@@ -135,7 +145,7 @@ export async function simulate(argv: string[], log: (line: string) => void = con
     ],
     channelMix: { mobile: 4, web: 2, wechat: 2, branch: 1, call_center: 1 },
     ...(values.srm ? { srm: { variant: 'banner', lossRate: 0.15 } } : {}),
-    start: Date.now() - 28 * 86_400_000,
+    start,
     days: 13,
     idPrefix: `sim${seed}-`,
   };

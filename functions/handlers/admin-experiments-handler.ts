@@ -163,11 +163,15 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
           'channel',
         );
       }
-      const [catalogue, cells] = await Promise.all([
+      const [catalogue, cells, assignmentMismatch] = await Promise.all([
         runtime.metrics.list(),
         runtime.events.readCells(experiment.key),
+        runtime.events.readAssignmentMismatches(experiment.key),
       ]);
-      return json(200, buildResults({ experiment, catalogue, cells, ...(channel ? { channel } : {}) }));
+      return json(
+        200,
+        buildResults({ experiment, catalogue, cells, assignmentMismatch, ...(channel ? { channel } : {}) }),
+      );
     },
 
     'GET /api/admin/metrics': async () => json(200, { metrics: await runtime.metrics.list() }),

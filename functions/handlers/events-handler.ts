@@ -1,12 +1,15 @@
 /**
  * `POST /api/events`: a batch of exposure and metric events from any channel. Each event gets its
  * own outcome (accepted, duplicate, or rejected with the reason); a bad one never blocks the rest
- * and never writes. Accepted events change the statistics exactly once.
+ * and never writes a statistic. Accepted events change the statistics exactly once; an exposure
+ * whose variant is not the platform's own assignment is refused and counted, once, as a mismatch.
  */
+import { type Assign, servedAssignment } from '../../shared/experiments/assignment';
 import { planIngestion } from '../../shared/experiments/ingest-plan';
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type { EventBatchResponse, EventOutcome } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';
+import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import type { MetricDefinition } from '../../shared/model/metric';
 import { httpDeps } from '../lib/admin-support';
 import { json } from '../lib/api-types';
@@ -17,26 +20,46 @@ import { IngestionUnavailableError } from '../stores/dynamo-event-store';
 interface Catalogues {
   experiments: Experiment[];
   metrics: MetricDefinition[];
+  flags: Flag[];
+  segments: SegmentDefinition[];
+  /** The platform's assignment per environment, compiled on first use. */
+  assignments: Map<string, Assign>;
   at: number;
 }
 
 export function createEventsHandler(runtime: Runtime) {
   let cached: Catalogues | undefined;
 
-  // Experiments and metrics change rarely: read them at most once per cache period per instance.
+  // Experiments, metrics and flags change rarely: read them at most once per cache period per
+  // instance (the same period as the documents the SDKs are served).
   async function catalogues(): Promise<Catalogues> {
     const now = Date.now();
     if (cached && now - cached.at < runtime.config.configCacheMs) return cached;
-    const [experiments, metrics] = await Promise.all([runtime.experiments.list(), runtime.metrics.list()]);
-    cached = { experiments, metrics, at: now };
+    const [experiments, metrics, flags, segments] = await Promise.all([
+      runtime.experiments.list(),
+      runtime.metrics.list(),
+      runtime.flags.list(),
+      runtime.segments.list(),
+    ]);
+    cached = { experiments, metrics, flags, segments, assignments: new Map(), at: now };
     return cached;
+  }
+
+  function assignmentFor(c: Catalogues, environment: string): Assign {
+    let assign = c.assignments.get(environment);
+    if (!assign) {
+      assign = servedAssignment(c.flags, c.segments, { environment, channels: runtime.config.channels });
+      c.assignments.set(environment, assign);
+    }
+    return assign;
   }
 
   return createHttpHandler(httpDeps(runtime), {
     'POST /api/events': async (req) => {
       const { events } = req.body as { events: unknown[] };
       const environment = req.principal.environment ?? '';
-      const { experiments, metrics } = await catalogues();
+      const c = await catalogues();
+      const { experiments, metrics } = c;
       const plan = planIngestion(events, {
         // A client token sends events for its own environment's experiments only.
         experiments: new Map(experiments.filter((e) => e.environment === environment).map((e) => [e.key, e])),
@@ -44,10 +67,16 @@ export function createEventsHandler(runtime: Runtime) {
         channels: runtime.config.channels,
         now: runtime.now().getTime(),
         environment,
+        // The server decides assignment: from the configuration it serves this environment's SDKs.
+        assign: assignmentFor(c, environment),
       });
       let stored: Map<string, 'accepted' | 'duplicate'>;
       try {
-        stored = plan.accepted.length > 0 ? await runtime.events.ingest(plan.accepted, metrics) : new Map();
+        const [ingested] = await Promise.all([
+          plan.accepted.length > 0 ? runtime.events.ingest(plan.accepted, metrics) : new Map(),
+          plan.mismatches.length > 0 ? runtime.events.recordMismatches(plan.mismatches) : undefined,
+        ]);
+        stored = ingested;
       } catch (e) {
         if (e instanceof IngestionUnavailableError) throw new ServiceUnavailableError(e.message, 1);
         throw e;

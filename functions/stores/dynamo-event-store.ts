@@ -21,7 +21,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { PreparedEvent } from '../../shared/experiments/ingest-plan';
+import type { MismatchedExposure, PreparedEvent } from '../../shared/experiments/ingest-plan';
 import {
   addVectors,
   applyUnitEvents,
@@ -91,6 +91,9 @@ interface Transaction {
 
 const unitPk = (unit: string) => `UNIT#${unit}`;
 const statsPk = (experiment: string) => `STATS#${experiment}`;
+const healthPk = (experiment: string) => `HEALTH#${experiment}`;
+// Refused exposures per transaction: each writes its event item and at most one counter item.
+const MISMATCHES_PER_TRANSACTION = 45;
 
 function chunk<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -499,7 +502,108 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return new Map([...days].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
+  /**
+   * Refused exposures are counted like accepted events, exactly once: the event's item (keyed by
+   * its id under its unit, written only if new, so a resent one is not counted again) and the
+   * channel's sharded counter (ADD) commit in one transaction.
+   */
+  async function recordMismatches(mismatches: readonly MismatchedExposure[]): Promise<void> {
+    let pending = [...new Map(mismatches.map((m) => [`${m.unit}\u0000${m.id}`, m])).values()];
+    let stalled = 0;
+    while (pending.length > 0) {
+      if (stalled >= maxAttempts) {
+        throw new IngestionUnavailableError(
+          `${pending.length} refused exposures could not be recorded after ${maxAttempts} attempts: send the batch again, unchanged`,
+        );
+      }
+      if (stalled > 0) await sleep(Math.min(2000, 25 * 2 ** stalled) * (0.5 + random()));
+      const retry: MismatchedExposure[] = [];
+      let progressed = false;
+      await runAll(
+        chunk(pending, MISMATCHES_PER_TRANSACTION).map((part) => async () => {
+          const shard = Math.floor(random() * shards);
+          const counts = new Map<string, { experiment: string; channel: string; n: number }>();
+          for (const m of part) {
+            const key = `${m.experiment}\u0000${m.channel}`;
+            const c = counts.get(key) ?? { experiment: m.experiment, channel: m.channel, n: 0 };
+            c.n++;
+            counts.set(key, c);
+          }
+          const items: TransactItem[] = [
+            ...part.map(
+              (m): TransactItem => ({
+                Put: {
+                  TableName: table,
+                  Item: toItem({
+                    pk: unitPk(m.unit),
+                    sk: `EVT#${m.id}`,
+                    t: 'r',
+                    experiment: m.experiment,
+                    channel: m.channel,
+                    at: m.at,
+                  }),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              }),
+            ),
+            ...[...counts.values()].map(
+              (c): TransactItem => ({
+                Update: {
+                  TableName: table,
+                  Key: toItem({ pk: healthPk(c.experiment), sk: `MISMATCH#${c.channel}#${shard}` }),
+                  UpdateExpression: 'ADD #n :n',
+                  ExpressionAttributeNames: { '#n': 'n' },
+                  ExpressionAttributeValues: toItem({ ':n': c.n }),
+                },
+              }),
+            ),
+          ];
+          try {
+            await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+            progressed = true;
+          } catch (e) {
+            if (!isRetryable(e)) throw e;
+            const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+            // An event whose item exists is counted already (or its id is another event's): drop it.
+            part.forEach((m, i) => {
+              if (reasons[i]?.Code === 'ConditionalCheckFailed') progressed = true;
+              else retry.push(m);
+            });
+          }
+        }),
+      );
+      pending = retry;
+      stalled = progressed ? 0 : stalled + 1;
+    }
+  }
+
+  async function readMismatches(experiment: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let start: Item | undefined;
+    do {
+      const res: QueryCommandOutput = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+          ExpressionAttributeValues: toItem({ ':pk': healthPk(experiment), ':m': 'MISMATCH#' }),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of res.Items ?? []) {
+        const item = fromItem(raw);
+        const channel = String(item.sk).split('#')[1];
+        out.set(channel, (out.get(channel) ?? 0) + num(item.n));
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   return {
+    recordMismatches,
+    readAssignmentMismatches: readMismatches,
+
     async ingest(events, catalogue) {
       const outcomes = new Map<string, StoredOutcome>();
       const ambiguous = new Set<string>();

@@ -1,13 +1,16 @@
 /**
  * The pure half of ingestion: each raw event is checked against the schema, the experiments and
  * the metric catalogue, and mapped to the randomisation units whose statistics it changes. A bad
- * event is rejected with its reason and never blocks the good ones.
+ * event is rejected with its reason and never blocks the good ones. The server decides
+ * assignment: an exposure must name the variant the platform itself assigns its unit, must not
+ * predate the experiment's start, and a metric value must be one its metric can take.
  */
 import type { z } from 'zod';
 import type { EventOutcome } from '../model/event';
 import { eventSchema } from '../model/event-schema';
 import { type Experiment, type RandomisationUnit, unitIdOf } from '../model/experiment';
-import type { MetricDefinition } from '../model/metric';
+import { type MetricDefinition, metricValueProblem } from '../model/metric';
+import type { Assign } from './assignment';
 import { toScaled } from './exact';
 import type { ExposureObservation, MetricObservation } from './unit-state';
 
@@ -24,8 +27,22 @@ export interface PreparedEvent {
   metric?: MetricObservation;
 }
 
+/**
+ * An exposure refused because its variant is not the platform's assignment: counted once (by its
+ * id) in the experiment's assignment-mismatch health check for its channel, and in no variant.
+ */
+export interface MismatchedExposure {
+  id: string;
+  unit: string;
+  experiment: string;
+  channel: string;
+  at: number;
+}
+
 export interface IngestPlan {
   accepted: PreparedEvent[];
+  /** Refused exposures whose mismatch the store records (they answer `rejected` all the same). */
+  mismatches: MismatchedExposure[];
   /** Outcomes decided without storage: rejections, and repeats of an id within the batch. */
   decided: EventOutcome[];
   /**
@@ -39,13 +56,23 @@ export interface PlanContext {
   experiments: ReadonlyMap<string, Experiment>;
   catalogue: ReadonlyMap<string, MetricDefinition>;
   channels: readonly string[];
-  /** Milliseconds since the epoch: events from further ahead than a day are refused. */
+  /**
+   * Milliseconds since the epoch, by the server's clock: metric events from further ahead than a
+   * day are refused, exposures from further ahead than the clock skew.
+   */
   now: number;
   /** Units are kept apart per environment, so test traffic never mixes with production's. */
   environment: string;
+  /**
+   * The platform's assignment (see assignment.ts). Absent, exposures are taken at their word:
+   * only benchmarks comparing the cost of the check leave it out.
+   */
+  assign?: Assign;
 }
 
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+/** The clock skew tolerated between a device and the server, either side of an exposure's window. */
+export const EXPOSURE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -65,12 +92,12 @@ function clusterUnits(ctx: PlanContext): RandomisationUnit[] {
   return [...units];
 }
 
-/** One event checked and mapped to its units, or the reason it is refused. */
+/** One event checked and mapped to its units, or the reason it is refused (with its mismatch, if that is why). */
 function prepare(
   input: unknown,
   ctx: PlanContext,
   clusters: readonly RandomisationUnit[],
-): PreparedEvent | string {
+): PreparedEvent | string | { reason: string; mismatch: MismatchedExposure } {
   const parsed = eventSchema.safeParse(input);
   if (!parsed.success) return describe(parsed.error);
   const e = parsed.data;
@@ -90,16 +117,43 @@ function prepare(
     const unitId = unitIdOf(experiment.unit, e);
     if (!unitId)
       return `properties.${experiment.unit}: is required, "${e.experiment}" is randomised by ${experiment.unit}`;
+    if (at > ctx.now + EXPOSURE_CLOCK_SKEW_MS)
+      return 'timestamp: an exposure may not be more than 5 minutes ahead of the server clock';
+    const started = experiment.startedAt === undefined ? Number.NaN : Date.parse(experiment.startedAt);
+    if (at < started - EXPOSURE_CLOCK_SKEW_MS)
+      return `timestamp: is before "${e.experiment}" started (${experiment.startedAt})`;
+    const unit = unitKey(ctx.environment, experiment.unit, unitId);
+    if (ctx.assign) {
+      const assigned = ctx.assign(e.experiment, {
+        userId: e.userId,
+        channel: e.channel,
+        ...(e.appName !== undefined && { appName: e.appName }),
+        ...(e.properties !== undefined && { properties: e.properties }),
+      });
+      if (assigned !== e.variant) {
+        const reason =
+          assigned === null
+            ? `variant: the platform does not assign this ${experiment.unit} to "${e.experiment}" at all`
+            : `variant: the platform assigns this ${experiment.unit} to "${assigned}", not "${e.variant}"`;
+        return {
+          reason,
+          mismatch: { id: e.id, unit, experiment: e.experiment, channel: e.channel, at },
+        };
+      }
+    }
     return {
       id: e.id,
-      units: [unitKey(ctx.environment, experiment.unit, unitId)],
+      units: [unit],
       exposure: { id: e.id, experiment: e.experiment, variant: e.variant, channel: e.channel, at },
     };
   }
 
-  if (!ctx.catalogue.has(e.metric)) return `metric: no metric "${e.metric}" in the catalogue`;
+  const metric = ctx.catalogue.get(e.metric);
+  if (!metric) return `metric: no metric "${e.metric}" in the catalogue`;
   const value = toScaled(e.value);
   if (typeof value === 'string') return `value: ${value}`;
+  const outOfRange = metricValueProblem(metric, e.value);
+  if (outOfRange) return outOfRange;
   const units = [unitKey(ctx.environment, 'customer', e.userId)];
   for (const unit of clusters) {
     const unitId = unitIdOf(unit, e);
@@ -110,6 +164,7 @@ function prepare(
 
 export function planIngestion(raw: readonly unknown[], ctx: PlanContext): IngestPlan {
   const accepted: PreparedEvent[] = [];
+  const mismatches: MismatchedExposure[] = [];
   const decided: EventOutcome[] = [];
   const slots: IngestPlan['slots'] = [];
   const seen = new Set<string>();
@@ -125,6 +180,13 @@ export function planIngestion(raw: readonly unknown[], ctx: PlanContext): Ingest
       decide({ id, status: 'rejected', reason: prepared });
       continue;
     }
+    if ('mismatch' in prepared) {
+      // A repeat of the id within the batch is the same event: it is counted once, answered the same.
+      if (!seen.has(prepared.mismatch.id)) mismatches.push(prepared.mismatch);
+      seen.add(prepared.mismatch.id);
+      decide({ id, status: 'rejected', reason: prepared.reason });
+      continue;
+    }
     if (seen.has(prepared.id)) {
       decide({ id, status: 'duplicate' });
       continue;
@@ -133,5 +195,5 @@ export function planIngestion(raw: readonly unknown[], ctx: PlanContext): Ingest
     accepted.push(prepared);
     slots.push({ id, outcome: null });
   }
-  return { accepted, decided, slots };
+  return { accepted, mismatches, decided, slots };
 }

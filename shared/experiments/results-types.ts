@@ -136,6 +136,18 @@ export interface ChannelVerdict extends Verdict {
   channel: string;
 }
 
+/**
+ * Exposures the platform refused because their variant is not the one it assigns the unit (a
+ * forged or tampered event, or an SDK reading another configuration), per channel: they count in
+ * no variant, and a channel with many is worth a look beside the sample-ratio check.
+ */
+export interface AssignmentMismatchCheck {
+  /** Refused exposures, each counted once by its event id. */
+  total: number;
+  /** Per channel in the experiment's order (only channels with any). */
+  channels: { channel: string; exposures: number }[];
+}
+
 export interface ExperimentResults extends ScopeResults {
   experiment: string;
   /** The channel the top-level results are restricted to, or null for all channels. */
@@ -155,4 +167,6 @@ export interface ExperimentResults extends ScopeResults {
   missingMetrics: string[];
   breakdown: ChannelResults[];
   channelVerdicts: ChannelVerdict[];
+  /** Health checks on what reached the platform, beside `srm`. */
+  health: { assignmentMismatch: AssignmentMismatchCheck };
 }

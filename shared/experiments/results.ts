@@ -23,6 +23,7 @@ import {
   testKind,
 } from './results-compare';
 import type {
+  AssignmentMismatchCheck,
   ExperimentResults,
   GuardrailCheck,
   MetricResult,
@@ -43,6 +44,20 @@ export interface ResultsInput {
   cells: ReadonlyMap<string, StatsVector>;
   /** Restrict the top-level results (and the breakdown) to this channel. */
   channel?: string;
+  /** Exposures refused for naming a variant the platform does not assign, per channel. */
+  assignmentMismatch?: ReadonlyMap<string, number>;
+}
+
+function mismatchCheck(experiment: Experiment, input: ResultsInput): AssignmentMismatchCheck {
+  const counts = input.assignmentMismatch ?? new Map<string, number>();
+  const order = [
+    ...experiment.channels,
+    ...[...counts.keys()].filter((c) => !experiment.channels.includes(c)),
+  ];
+  const channels = order
+    .filter((c) => (input.channel === undefined || c === input.channel) && (counts.get(c) ?? 0) > 0)
+    .map((channel) => ({ channel, exposures: counts.get(channel) ?? 0 }));
+  return { total: channels.reduce((n, c) => n + c.exposures, 0), channels };
 }
 
 interface Context {
@@ -238,5 +253,6 @@ export function buildResults(input: ResultsInput): ExperimentResults {
     missingMetrics: missing,
     breakdown,
     channelVerdicts: breakdown.map((b) => ({ channel: b.channel, ...b.verdict })),
+    health: { assignmentMismatch: mismatchCheck(experiment, input) },
   };
 }

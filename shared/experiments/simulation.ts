@@ -4,12 +4,15 @@
  * sample-ratio mismatch), and generates exposure and metric events with true effects planted per
  * variant and channel, plus pre-exposure behaviour correlated with the outcome (what CUPED uses).
  * Pure: randomness comes from the generator passed in, time from the configuration, so the same
- * seed gives the same events. `npm run simulate` sends these events through the public API;
+ * seed gives the same events. Each unit's id is chosen so that the platform's own assignment (the
+ * experiment's flags, evaluated as the SDKs do) puts it in the variant drawn for it: ingestion
+ * refuses an exposure naming any other. `npm run simulate` sends these events through the public API;
  * tests turn them into cell totals with `simulationCells`, the same path ingestion takes.
  */
 import type { OmnilabEvent } from '../model/event';
 import { type Experiment, unitIdOf } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
+import { type Assign, experimentAssignment } from './assignment';
 import { MAX_VALUE, SCALE, toScaled } from './exact';
 import {
   addVectors,
@@ -320,6 +323,32 @@ function unitEvents(
   });
 }
 
+// Ids tried per unit before giving up (a variant the configuration never assigns).
+const MAX_ID_TRIES = 10_000;
+
+/**
+ * The unit's ids (customer, and cluster when the experiment has one): the plain ones, or the first
+ * numbered variation of them the platform assigns to `variant`. Consumes no randomness, so the
+ * rest of the simulation is the same as if variants were drawn without ids.
+ */
+function unitFor(
+  assign: Assign,
+  experiment: Experiment,
+  channel: string,
+  base: { userId: string; cluster: string },
+  variant: string,
+): { userId: string; properties?: Record<string, string> } {
+  const make = (suffix: string) =>
+    experiment.unit === 'customer'
+      ? { userId: `${base.userId}${suffix}` }
+      : { userId: base.userId, properties: { [experiment.unit]: `${base.cluster}${suffix}` } };
+  for (let k = 0; k < MAX_ID_TRIES; k++) {
+    const unit = make(k === 0 ? '' : `.${k}`);
+    if (assign(experiment.key, { ...unit, channel }) === variant) return unit;
+  }
+  return make('');
+}
+
 export function simulateExperiment(config: SimulationConfig, random: Random): Simulation {
   const p = plan(config);
   const { experiment } = config;
@@ -334,6 +363,8 @@ export function simulateExperiment(config: SimulationConfig, random: Random): Si
   );
   const drafts: Draft[] = [];
   let lostToSrm = 0;
+  // The configuration as it runs, whatever status the caller's copy has.
+  const assign = experimentAssignment({ ...experiment, status: 'running' });
 
   for (let i = 0; i < config.units; i++) {
     const channelIndex = pick(random, p.mix);
@@ -346,11 +377,13 @@ export function simulateExperiment(config: SimulationConfig, random: Random): Si
     }
     exposed[variant]++;
     exposedByChannel[p.channels[channelIndex]][variant]++;
-    const userId = `${prefix}u${i}`;
-    const unit =
-      experiment.unit === 'customer'
-        ? { userId }
-        : { userId, properties: { [experiment.unit]: `${prefix}${experiment.unit}${i}` } };
+    const unit = unitFor(
+      assign,
+      experiment,
+      p.channels[channelIndex],
+      { userId: `${prefix}u${i}`, cluster: `${prefix}${experiment.unit}${i}` },
+      variant,
+    );
     unitEvents(p, random, drafts, unit, variantIndex, channelIndex, start + Math.floor(random() * p.period));
   }
 

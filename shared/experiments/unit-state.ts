@@ -160,7 +160,8 @@ function add(v: StatsVector, field: string, amount: bigint): void {
 
 function unitValue(totals: MetricTotals | undefined, metric: MetricDefinition): bigint {
   if (!totals) return 0n;
-  if (metric.kind === 'conversion') return totals.events > 0 ? SCALE : 0n;
+  // A conversion event is 0 or 1 (ingestion refuses anything else): the unit converted if any was 1.
+  if (metric.kind === 'conversion') return totals.sum > 0n ? SCALE : 0n;
   return totals.sum;
 }
 

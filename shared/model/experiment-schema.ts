@@ -23,15 +23,24 @@ const metricFields = {
   unit: z.string().min(1).max(50),
   numerator: keySchema.optional(),
   denominator: keySchema.optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
 };
 
 /** The version a write read; absent when creating. */
 const writeVersion = { version: z.number().int().min(1).optional() };
 
 function checkMetric(
-  m: { kind: string; numerator?: string; denominator?: string },
+  m: { kind: string; numerator?: string; denominator?: string; min?: number; max?: number },
   ctx: z.RefinementCtx,
 ): void {
+  if (m.kind === 'conversion' || m.kind === 'ratio') {
+    for (const bound of ['min', 'max'] as const)
+      if (m[bound] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [bound], message: 'is only for mean and count metrics' });
+  }
+  if (m.min !== undefined && m.max !== undefined && m.min > m.max)
+    ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
   if (m.kind === 'ratio') {
     if (!m.numerator)
       ctx.addIssue({ code: 'custom', path: ['numerator'], message: 'is required for a ratio metric' });

@@ -25,6 +25,21 @@ export interface MetricDefinition {
   /** For ratio metrics: the keys of the numerator and denominator metrics (each a conversion, mean or count). */
   numerator?: string;
   denominator?: string;
+  /**
+   * For mean and count metrics: the smallest and largest value one event may carry (CSAT 1 to 5);
+   * ingestion rejects an event outside them. A conversion event is always 0 or 1.
+   */
+  min?: number;
+  max?: number;
+}
+
+/** Why an event's value is not one the metric can take, naming the field, or null when it is. */
+export function metricValueProblem(metric: MetricDefinition, value: number): string | null {
+  if (metric.kind === 'conversion')
+    return value === 0 || value === 1 ? null : `value: a conversion (${metric.key}) is 0 or 1`;
+  if (metric.min !== undefined && value < metric.min) return `value: ${metric.key} is at least ${metric.min}`;
+  if (metric.max !== undefined && value > metric.max) return `value: ${metric.key} is at most ${metric.max}`;
+  return null;
 }
 
 /** The statistics engine's metric type for a catalogue kind. */

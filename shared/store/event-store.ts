@@ -1,4 +1,4 @@
-import type { PreparedEvent } from '../experiments/ingest-plan';
+import type { MismatchedExposure, PreparedEvent } from '../experiments/ingest-plan';
 import type { StatsVector } from '../experiments/unit-state';
 import type { MetricDefinition } from '../model/metric';
 
@@ -22,4 +22,11 @@ export interface EventStore {
    * running sum is the experiment as it stood at the end of each day (the last one is readCells).
    */
   readDailyCells(experiment: string): Promise<Map<string, Map<string, StatsVector>>>;
+  /**
+   * Counts refused exposures (variant not the platform's assignment) exactly once per event id,
+   * per experiment and channel; they change no statistic.
+   */
+  recordMismatches(mismatches: readonly MismatchedExposure[]): Promise<void>;
+  /** The experiment's refused exposures per channel, summed over shards. */
+  readAssignmentMismatches(experiment: string): Promise<Map<string, number>>;
 }

@@ -63,6 +63,8 @@ const EXPERIMENT: Experiment = {
   secondaryMetrics: ['advisor_minutes'],
   guardrails: [{ metric: 'complaint', tolerance: 0.1 }],
   status: 'running',
+  // Before the simulated customers' exposures, which ingestion refuses when they predate the start.
+  startedAt: new Date(Date.now() - 31 * 86_400_000).toISOString(),
   analysis: { sequential: true, alpha: 0.05, cuped: true },
 };
 

@@ -243,10 +243,11 @@ describe('events', () => {
 
   it('answers each event: accepted, duplicate, or rejected with its reason, in order', async () => {
     const res = await send([
-      exposure('x1', 'c1', 'banner'),
+      // c3 is one the platform assigns to the banner, c2 one it keeps in control.
+      exposure('x1', 'c3', 'banner'),
       exposure('x2', 'c2', 'control'),
-      conversion('m1', 'c1'),
-      conversion('m1', 'c1'),
+      conversion('m1', 'c3'),
+      conversion('m1', 'c3'),
       { ...conversion('m2', 'c2'), metric: 'nps' },
       { id: 'm3', type: 'metric' },
     ]);
@@ -262,7 +263,7 @@ describe('events', () => {
     ]);
     expect(results[4]).toMatchObject({ id: 'm2', reason: expect.stringContaining('metric') });
     const again = await bodyOf<EventBatchResponse>(
-      await send([exposure('x1', 'c1', 'banner'), conversion('m1', 'c1')]),
+      await send([exposure('x1', 'c3', 'banner'), conversion('m1', 'c3')]),
     );
     expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
   });

@@ -35,6 +35,8 @@ function experiment(key: string): Experiment {
     secondaryMetrics: [],
     guardrails: [{ metric: 'complaint_filed', tolerance: 0.05 }],
     status: 'running',
+    // Before the simulated waves (the simulator's default start): ingestion refuses earlier exposures.
+    startedAt: '2025-03-01T00:00:00.000Z',
     analysis: { sequential: true, alpha: 0.05, cuped: false },
   };
 }

@@ -11,6 +11,7 @@ import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessPlatform, startPlatform } from '../../bench/local-platform';
 import { freePort } from '../../local/dynamodb-local';
+import { experimentAssignment } from '../../shared/experiments/assignment';
 import { planIngestion } from '../../shared/experiments/ingest-plan';
 import {
   addVectors,
@@ -50,7 +51,16 @@ const EXPERIMENT = {
   secondaryMetrics: ['wait_minutes'],
   guardrails: [{ metric: 'complaint', tolerance: 0.1 }],
   status: 'draft',
+  // Before the workload's exposures: ingestion refuses an exposure that predates the start.
+  startedAt: '2026-01-01T00:00:00.000Z',
 };
+// The platform's own assignment: ingestion refuses an exposure naming another variant.
+const assign = experimentAssignment({
+  ...EXPERIMENT,
+  unit: 'customer',
+  status: 'running',
+  analysis: { sequential: true, alpha: 0.05, cuped: false },
+});
 const EDITED_FLAGS = ['fault-flag-a', 'fault-flag-b'];
 
 let dir: string;
@@ -114,7 +124,8 @@ function workload(customers: number): OmnilabEvent[] {
       userId,
       channel: CHANNELS[c % 6],
       experiment: EXPERIMENT.key,
-      variant: rnd() < 0.5 ? 'control' : 'banner',
+      // One draw as before, so the rest of the workload is unchanged; the variant is the platform's.
+      variant: rnd() < 2 ? (assign(EXPERIMENT.key, { userId, channel: CHANNELS[c % 6] }) ?? 'control') : '',
     });
     const more = Math.floor(rnd() * 4);
     for (let i = 0; i < more; i++) {
