@@ -1,11 +1,15 @@
+/**
+ * Environments: create, protect, import, export. Routes run staged; an import is held when what a
+ * protected environment serves changes, lifting protection always (a change of rights).
+ */
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
-import { auditEntry, httpDeps, requireEnvironment, requireVersion } from '../lib/admin-support';
+import { auditEntry, requireEnvironment, requireVersion } from '../lib/admin-support';
 import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { gate } from '../lib/governance';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { createGovernedHttpHandler } from '../lib/governed-handler';
+import { lazyHandler } from '../lib/http-handler';
 import { planImport } from '../lib/import-plan';
 import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
 
@@ -38,17 +42,8 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
       const body = req.body as EnvironmentUpdate;
       const env = await requireEnvironment(runtime, req.params.env);
       requireVersion(env.version, body.version, `environment ${env.name}`);
-      // Protecting applies at once (it only tightens); lifting protection is itself a protected
-      // change, approved by another platform admin or an auditor whatever the environment.
-      if (env.protected && !body.protected) {
-        const held = await gate(runtime, req, {
-          title: `lift the protection of environment ${env.name}`,
-          target: { type: 'environment', id: env.name },
-          environments: [env.name],
-          alwaysApprove: true,
-        });
-        if (held) return held;
-      }
+      // Protecting applies at once (it only tightens); lifting protection is a change of rights
+      // the effect names, approved by another platform admin or an auditor.
       const after: Environment = { ...env, protected: body.protected, version: env.version + 1 };
       await runtime.environments.update(after, env.version, [
         auditEntry(runtime, req.principal, {
@@ -76,12 +71,6 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
     'POST /api/admin/environments/{env}/import': async (req) => {
       const env = (await requireEnvironment(runtime, req.params.env)).name;
       const document = req.body as ClientFeaturesDocument;
-      const held = await gate(runtime, req, {
-        title: `import ${document.features.length} flags into ${env}`,
-        target: { type: 'environment', id: env },
-        environments: [env],
-      });
-      if (held) return held;
       const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
       const now = runtime.now().toISOString();
       const plan = planImport(document, env, { flags, segments }, runtime.config.channels, now);
@@ -136,7 +125,7 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
 }
 
 export function createAdminEnvironmentsHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), environmentRoutes(runtime));
+  return createGovernedHttpHandler(runtime, environmentRoutes);
 }
 
 export const handler = lazyHandler(() => createAdminEnvironmentsHandler(getRuntime()));

@@ -10,7 +10,6 @@ import type { ExperimentParsed, MetricInput } from '../../shared/model/experimen
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
 import {
   auditEntry,
-  httpDeps,
   requireChannels,
   requireEnvironment,
   requireOwner,
@@ -19,8 +18,9 @@ import {
 import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { writeExperiment } from '../lib/experiment-writes';
-import { gate, openChangeRequest, protectedEnvironments } from '../lib/governance';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { proposePlan } from '../lib/governance';
+import { createGovernedHttpHandler } from '../lib/governed-handler';
+import { lazyHandler } from '../lib/http-handler';
 import type { ExperimentResume, RolloutPlanInput } from '../schemas/admin-schemas';
 
 type ExperimentPut = ExperimentParsed & { version?: number };
@@ -78,13 +78,6 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
       await requireEnvironment(runtime, body.environment);
       requireChannels(runtime, Object.fromEntries(body.channels.map((c) => [c, true])), 'channels');
       await checkMetrics(body as Experiment);
-      const held = await gate(runtime, req, {
-        title: `${existing ? 'change' : 'create'} experiment ${body.key} (${body.status}) in ${body.environment}`,
-        target: { type: 'experiment', id: body.key },
-        environments: [...new Set([body.environment, ...(existing ? [existing.environment] : [])])],
-        squad: body.squad,
-      });
-      if (held) return held;
       const now = runtime.now().toISOString();
       const goesLive = body.status !== 'draft' && (!existing || existing.status === 'draft');
       const stops =
@@ -111,15 +104,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         if (!existing.haltedChannels.includes(c))
           throw new ValidationError(`${c} is not halted on experiment ${existing.key}`, `channels[${i}]`);
       }
-      // A guardrail tripped there: turning the treatment back on always takes a second person.
-      const held = await gate(runtime, req, {
-        title: `resume experiment ${existing.key} on ${channels.join(', ')}`,
-        target: { type: 'experiment', id: existing.key },
-        environments: [existing.environment],
-        squad: existing.squad,
-        alwaysApprove: true,
-      });
-      if (held) return held;
+      // A guardrail tripped there: the effect names the resumed channels, which always take a second person.
       const next: StoredExperiment = {
         ...existing,
         haltedChannels: existing.haltedChannels.filter((c) => !channels.includes(c)),
@@ -138,20 +123,28 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
       if (problem) throw new ValidationError(problem.message, problem.field);
       if (Date.parse(steps[0].at) <= runtime.now().getTime())
         throw new ValidationError('must be in the future', 'steps[0].at');
-      const guarded = await protectedEnvironments(runtime);
-      return openChangeRequest(
+      // The plan's effect is that of its last step; each step is governed again at its time.
+      const last = steps[steps.length - 1];
+      await writeExperiment(
         runtime,
-        req,
+        req.principal,
         {
-          kind: 'rollout-plan',
-          title: `roll experiment ${existing.key} out: ${steps.map((s) => `${s.percent}% at ${s.at}`).join(', ')}`,
-          target: { type: 'experiment', id: existing.key },
-          environments: [existing.environment],
-          squad: existing.squad,
-          steps: steps.map((s) => ({ percent: s.percent, at: new Date(s.at).toISOString() })),
+          ...existing,
+          trafficPercent: last.percent,
+          version: existing.version + 1,
+          updatedAt: runtime.now().toISOString(),
         },
-        guarded.has(existing.environment) ? 1 : 0,
+        existing,
+        { action: 'experiment.rollout-step' },
       );
+      proposePlan(runtime, {
+        title: `roll experiment ${existing.key} out: ${steps.map((s) => `${s.percent}% at ${s.at}`).join(', ')}`,
+        target: { type: 'experiment', id: existing.key },
+        environments: [],
+        squad: existing.squad,
+        steps: steps.map((s) => ({ percent: s.percent, at: new Date(s.at).toISOString() })),
+      });
+      return json(202, {});
     },
 
     'GET /api/admin/experiments/{key}/results': async (req) => {
@@ -217,7 +210,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
 }
 
 export function createAdminExperimentsHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), experimentRoutes(runtime));
+  return createGovernedHttpHandler(runtime, experimentRoutes);
 }
 
 export const handler = lazyHandler(() => createAdminExperimentsHandler(getRuntime()));

@@ -1,3 +1,8 @@
+/**
+ * Flags: create, edit, and per environment and channel state. Routes run staged: they only propose
+ * writes, and the governed commit decides from their effect whether they apply now (the kill
+ * switch when it only reduces what protected environments serve) or wait for approval.
+ */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
@@ -11,8 +16,8 @@ import {
 } from '../lib/admin-support';
 import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { gate, recordKillSwitch } from '../lib/governance';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { createGovernedHttpHandler } from '../lib/governed-handler';
+import { lazyHandler } from '../lib/http-handler';
 import type { ChannelToggle, EnvironmentStateUpdate, FlagCreate, FlagUpdate } from '../schemas/admin-schemas';
 
 /** A new flag is on in every environment but on no channel: it reaches nobody until a channel is turned on. */
@@ -25,13 +30,6 @@ export function liveEnvironments(flag: Pick<Flag, 'environments'>): string[] {
   return Object.entries(flag.environments)
     .filter(([, s]) => s.enabled && Object.values(s.channels).some(Boolean))
     .map(([env]) => env);
-}
-
-/** Only switching off, nothing else: the kill switch, which never waits for approval. */
-function isKillSwitch(body: EnvironmentStateUpdate | ChannelToggle, channelRoute: boolean): boolean {
-  if (channelRoute) return body.enabled === false;
-  const { version: _v, ...rest } = body as EnvironmentStateUpdate;
-  return rest.enabled === false && Object.keys(rest).length === 1;
 }
 
 export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
@@ -94,16 +92,6 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
           throw new ValidationError('is not an environment', `environments.${env}`);
         requireChannels(runtime, state.channels, `environments.${env}.channels`);
       }
-      const reaching = Object.entries(body.environments ?? {})
-        .filter(([, state]) => state.enabled && Object.values(state.channels).some(Boolean))
-        .map(([env]) => env);
-      const held = await gate(runtime, req, {
-        title: `create flag ${body.name}, on in ${reaching.join(', ') || 'no environment'}`,
-        target: { type: 'flag', id: body.name },
-        environments: reaching,
-        squad: body.squad,
-      });
-      if (held) return held;
       const now = runtime.now().toISOString();
       const flag: Flag = {
         name: body.name,
@@ -153,15 +141,6 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
       }
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
       const { version: _v, variants, ...fields } = body;
-      const held = await gate(runtime, req, {
-        title: `change flag ${flag.name} (${Object.keys(fields)
-          .concat(variants ? ['variants'] : [])
-          .join(', ')})`,
-        target: { type: 'flag', id: flag.name },
-        environments: liveEnvironments(flag),
-        squad: flag.squad,
-      });
-      if (held) return held;
       const after = bump(flag, {
         ...fields,
         ...(variants ? { variants: normalizeVariantWeights(variants) } : {}),
@@ -179,24 +158,8 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
         channels: body.channels ? { ...state.channels, ...body.channels } : state.channels,
         strategies: body.strategies ?? state.strategies,
       };
-      const change = {
-        target: { type: 'flag' as const, id: flag.name },
-        environments: [env],
-        squad: flag.squad,
-      };
-      const kill = isKillSwitch(body, false);
-      if (!kill) {
-        const held = await gate(runtime, req, { ...change, title: `change flag ${flag.name} in ${env}` });
-        if (held) return held;
-      }
       const after = bump(flag, { environments: { ...flag.environments, [env]: next } });
-      const out = await save(req.principal, flag, after, 'flag.environment-updated', [env]);
-      if (kill)
-        await recordKillSwitch(runtime, req, {
-          ...change,
-          title: `kill switch: flag ${flag.name} off in ${env}`,
-        });
-      return out;
+      return save(req.principal, flag, after, 'flag.environment-updated', [env]);
     },
 
     'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}': async (req) => {
@@ -205,34 +168,9 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
       const channel = req.params.channel;
       requireChannels(runtime, { [channel]: body.enabled }, 'channels');
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
-      const change = {
-        target: { type: 'flag' as const, id: flag.name },
-        environments: [env],
-        squad: flag.squad,
-      };
-      const kill = isKillSwitch(body, true);
-      if (!kill) {
-        const held = await gate(runtime, req, {
-          ...change,
-          title: `turn flag ${flag.name} on for ${channel} in ${env}`,
-        });
-        if (held) return held;
-      }
       const next = { ...state, channels: { ...state.channels, [channel]: body.enabled } };
       const after = bump(flag, { environments: { ...flag.environments, [env]: next } });
-      const out = await save(
-        req.principal,
-        flag,
-        after,
-        body.enabled ? 'flag.channel-on' : 'flag.channel-off',
-        [env],
-      );
-      if (kill)
-        await recordKillSwitch(runtime, req, {
-          ...change,
-          title: `kill switch: flag ${flag.name} off for ${channel} in ${env}`,
-        });
-      return out;
+      return save(req.principal, flag, after, body.enabled ? 'flag.channel-on' : 'flag.channel-off', [env]);
     },
 
     'GET /api/admin/flags/{name}/audit': async (req) => {
@@ -250,7 +188,7 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
 }
 
 export function createAdminFlagsHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), flagRoutes(runtime));
+  return createGovernedHttpHandler(runtime, flagRoutes);
 }
 
 export const handler = lazyHandler(() => createAdminFlagsHandler(getRuntime()));

@@ -10,15 +10,18 @@ import {
   isApproved,
   mayApprove,
 } from '../../shared/governance/change-request';
+import { isProtectedEffect } from '../../shared/governance/effect';
+import { changeDigest, normalizeChange } from '../../shared/governance/proposed-change';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import { httpDeps, requireVersion } from '../lib/admin-support';
 import { json, type RouteHandler } from '../lib/api-types';
-import { applyChangeRequest } from '../lib/change-requests';
+import { applyChangeRequest, declaredReasons, effectNow } from '../lib/change-requests';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { changeRequestAudit } from '../lib/governance';
 import { governedRoutes } from '../lib/governed-routes';
-import { createHttpHandler, lazyHandler, validationErrorFrom } from '../lib/http-handler';
+import { createHttpHandler, GOVERNED_WRITES, lazyHandler, validationErrorFrom } from '../lib/http-handler';
+import { stage } from '../lib/staging';
 import type { AuditExportQuery, ChangeRequestDecision, ChangeRequestEdit } from '../schemas/admin-schemas';
 import { OPERATIONS } from '../schemas/operations';
 
@@ -83,7 +86,10 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
       if (cr.approvals.some((a) => a.by === req.principal.name && a.revision === cr.revision))
         throw new ConflictError(`${req.principal.name} approved this revision already`);
       const next = bump(cr, {
-        approvals: [...cr.approvals, { by: req.principal.name, at, revision: cr.revision }],
+        approvals: [
+          ...cr.approvals,
+          { by: req.principal.name, at, revision: cr.revision, ...(cr.digest ? { digest: cr.digest } : {}) },
+        ],
       });
       next.status = isApproved(next) ? 'approved' : 'open';
       return save(req.principal, 'change-request.approved', cr, next);
@@ -121,8 +127,35 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
         if (!result.success) throw validationErrorFrom(result.error, 'body');
         parsed = result.data;
       }
-      // What was approved is no longer what would apply: every approval so far stops counting.
-      const next = bump(cr, { body: parsed, revision: cr.revision + 1 });
+      // The edited request runs again, staged, as its author: a new exact change, a new effect.
+      const staged = stage(runtime);
+      const route = governedRoutes(staged)[cr.routeKey];
+      if (!route)
+        throw new ConflictError(`change request ${cr.id} cannot be edited: no route ${cr.routeKey}`);
+      const answer = await route({
+        routeKey: cr.routeKey,
+        params: cr.params,
+        query: {},
+        headers: {},
+        body: parsed,
+        principal: req.principal,
+        sourceIp: req.sourceIp,
+      });
+      if (answer.status >= 300)
+        throw new ConflictError(`the edited change answers ${answer.status}: nothing to hold`);
+      const change = normalizeChange({ ops: staged.staging.ops });
+      const declared = await declaredReasons(runtime, staged.staging.declarations);
+      const effect = await effectNow(runtime, change.ops, declared);
+      // What was approved is no longer what would apply: every approval so far stops counting,
+      // and the approvals required follow the new effect.
+      const next = bump(cr, {
+        body: parsed,
+        change,
+        digest: changeDigest(change),
+        effect,
+        requiredApprovals: isProtectedEffect(effect) ? 1 : 0,
+        revision: cr.revision + 1,
+      });
       next.status = isApproved(next) ? 'approved' : 'open';
       delete next.result;
       return save(req.principal, 'change-request.edited', cr, next);
@@ -140,7 +173,7 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
         );
       if (cr.applyAt && Date.parse(cr.applyAt) > runtime.now().getTime())
         throw new ConflictError(`change request ${cr.id} applies at ${cr.applyAt}, not before`);
-      const done = await applyChangeRequest(runtime, governedRoutes(runtime), cr, req.principal);
+      const done = await applyChangeRequest(runtime, cr, req.principal);
       return json(done.status === 'applied' ? 200 : 409, done);
     },
 
@@ -178,7 +211,8 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
 }
 
 export function createAdminGovernanceHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), governanceRoutes(runtime));
+  // The change requests' own routes are the governed path: they commit through change-requests.ts.
+  return createHttpHandler(httpDeps(runtime), governanceRoutes(runtime), GOVERNED_WRITES);
 }
 
 export const handler = lazyHandler(() => createAdminGovernanceHandler(getRuntime()));

@@ -31,7 +31,6 @@ export function auditEntry(
     at: runtime.now().toISOString(),
     actor: principal.name,
     ...change,
-    ...(principal.changeRequest ? { changeRequest: principal.changeRequest } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface OmnilabConfig {
   metricsRetentionDays: number;
   /** The SNS topic guardrail roll-backs are published to; unset locally (the log and the console). */
   alertTopicArn: string | undefined;
+  /** How long a declared emergency change may wait for its retrospective review (hours). */
+  emergencyReviewHours: number;
   /**
    * Origins of the web console: the only ones whose browser pages may call admin routes (CORS).
    * Client, frontend and OFREP routes answer every origin.
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     maxBodyBytes: integer(env, 'OMNILAB_MAX_BODY_BYTES', 256 * 1024),
     metricsRetentionDays: integer(env, 'OMNILAB_METRICS_RETENTION_DAYS', 30),
     alertTopicArn: env.OMNILAB_ALERT_TOPIC_ARN || undefined,
+    emergencyReviewHours: integer(env, 'OMNILAB_EMERGENCY_REVIEW_HOURS', 24),
     consoleOrigins: origins(env) ?? localConsoleOrigins(4242),
     hstsMaxAgeSeconds: integer(env, 'OMNILAB_HSTS_MAX_AGE_SECONDS', 0),
     tokenPepper: env.OMNILAB_TOKEN_PEPPER || undefined,

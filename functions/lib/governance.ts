@@ -1,36 +1,34 @@
 /**
- * The four-eyes gate every governed write passes through: a write that reaches a protected
- * environment (or asks for a time with the `omnilab-apply-at` header) is stored as a change
- * request and answered 202; the write itself runs later, replayed as its author once approved.
- * No route writes a flag, an experiment or a segment without asking the gate first, so import,
- * experiments-as-code and direct calls all meet the same rule.
+ * The vocabulary of governance that routes and the governed commit share: the headers that
+ * schedule a change or declare an emergency, what a route may declare about its change (`gate`,
+ * `proposePlan`, `heldExtras`), and the audit entry of a change request. Routes never decide
+ * whether their change is held: they run against a staged runtime (functions/lib/staging.ts) and
+ * the governed commit (functions/lib/governed-handler.ts) decides from the change's computed effect.
  */
-import {
-  type ChangeRequest,
-  type ChangeRequestKind,
-  currentApprovals,
-  type RolloutStep,
-} from '../../shared/governance/change-request';
+import type { ChangeRequest, RolloutStep } from '../../shared/governance/change-request';
+import { currentApprovals } from '../../shared/governance/change-request';
 import type { AuditTargetType } from '../../shared/model/audit';
 import { isProtected } from '../../shared/model/environment';
 import { ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import { auditEntry } from './admin-support';
-import { type ApiRequest, type ApiResponse, json } from './api-types';
+import type { ApiRequest, ApiResponse } from './api-types';
 import type { Runtime } from './composition-root';
+import { isStaged } from './staging';
 
 /** The header that schedules any governed write: an ISO time. */
 export const APPLY_AT_HEADER = 'omnilab-apply-at';
+/** Break-glass: the header that declares an emergency change, with its reason. */
+export const EMERGENCY_HEADER = 'omnilab-emergency';
 
 export interface GovernedChange {
   title: string;
   target: { type: AuditTargetType; id: string };
-  /** Every environment the write changes. */
+  /** Environments the route names; a protected one makes the change protected whatever it serves. */
   environments: string[];
   squad?: string;
-  /** True when the write must be approved whatever the environments (resuming a halted channel). */
+  /** True when the change must be approved whatever its computed effect. */
   alwaysApprove?: boolean;
-  kind?: ChangeRequestKind;
   steps?: RolloutStep[];
 }
 
@@ -38,7 +36,46 @@ export async function protectedEnvironments(runtime: Runtime): Promise<Set<strin
   return new Set((await runtime.environments.list()).filter(isProtected).map((e) => e.name));
 }
 
-function applyAtOf(req: ApiRequest, now: Date): string | undefined {
+function requireStaged(runtime: Runtime, what: string) {
+  if (!isStaged(runtime))
+    throw new Error(
+      `${what} is for routes, which run staged: build the handler with createGovernedHttpHandler`,
+    );
+  return runtime.staging;
+}
+
+/**
+ * Declares what the route's change is (title, target, owning squad) and, with `alwaysApprove` or a
+ * protected environment in `environments`, that it must be approved whatever it serves. Returns
+ * null: the route goes on and writes as usual; the governed commit holds the whole change when it
+ * must. (It returned the 202 itself before the effect model; callers that `return held` when it is
+ * not null keep working.)
+ */
+export async function gate(
+  runtime: Runtime,
+  _req: ApiRequest,
+  change: GovernedChange,
+): Promise<ApiResponse | null> {
+  requireStaged(runtime, 'gate').declarations.push({ ...change });
+  return null;
+}
+
+/** A rollout plan: the route stages its last step (for the effect) and declares the plan. */
+export function proposePlan(runtime: Runtime, change: GovernedChange & { steps: RolloutStep[] }): void {
+  const staging = requireStaged(runtime, 'proposePlan');
+  staging.plan = {
+    experiment: change.target.id,
+    steps: change.steps.map((s) => ({ percent: s.percent, at: s.at })),
+  };
+  staging.declarations.push({ ...change, environments: [] });
+}
+
+/** What the author gets back in the 202 when the change is held (e.g. a minted token's secret). */
+export function heldExtras(runtime: Runtime, extras: Record<string, unknown>): void {
+  Object.assign(requireStaged(runtime, 'heldExtras').heldExtras, extras);
+}
+
+export function applyAtOf(req: ApiRequest, now: Date): string | undefined {
   const raw = req.headers[APPLY_AT_HEADER];
   if (raw === undefined || raw === '') return undefined;
   const at = Date.parse(raw);
@@ -47,6 +84,31 @@ function applyAtOf(req: ApiRequest, now: Date): string | undefined {
   return new Date(at).toISOString();
 }
 
+const MAX_REASON = 500;
+
+/** The declared emergency's reason, or undefined when none is declared. A blank reason is refused. */
+export function emergencyOf(req: ApiRequest): string | undefined {
+  const raw = req.headers[EMERGENCY_HEADER];
+  if (raw === undefined) return undefined;
+  const reason = raw.trim();
+  const field = `headers.${EMERGENCY_HEADER}`;
+  if (reason === '') throw new ValidationError('must say why this is an emergency', field);
+  if (reason.length > MAX_REASON) throw new ValidationError(`is longer than ${MAX_REASON} characters`, field);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(reason)) throw new ValidationError('contains a control character', field);
+  return reason;
+}
+
+/** Only switching off, nothing else: the shape of a kill switch (it still has to be a pure reduction). */
+export function isKillSwitchRequest(req: ApiRequest): boolean {
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body?.enabled !== false) return false;
+  if (req.routeKey === 'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}') return true;
+  if (req.routeKey !== 'PUT /api/admin/flags/{name}/environments/{env}') return false;
+  return Object.keys(body).every((k) => k === 'version' || k === 'enabled');
+}
+
+/** The audit entry of a change request's step; it carries the digest, not the whole change. */
 export function changeRequestAudit(
   runtime: Runtime,
   principal: Principal,
@@ -54,118 +116,21 @@ export function changeRequestAudit(
   before: ChangeRequest | null,
   after: ChangeRequest,
 ) {
-  return auditEntry(runtime, principal, {
-    action,
-    target: { type: 'change-request', id: after.id },
-    environments: after.environments,
-    before,
-    after,
-  });
-}
-
-/** Stores the write as a change request, and answers what the caller sees: 202 with it. */
-export async function openChangeRequest(
-  runtime: Runtime,
-  req: ApiRequest,
-  change: GovernedChange,
-  requiredApprovals: number,
-  applyAt?: string,
-): Promise<ApiResponse> {
-  const now = runtime.now().toISOString();
-  const cr: ChangeRequest = {
-    id: runtime.newId(),
-    kind: change.kind ?? 'change',
-    title: change.title,
-    routeKey: req.routeKey,
-    params: req.params,
-    body: req.body ?? null,
-    target: change.target,
-    environments: change.environments,
-    ...(change.squad ? { squad: change.squad } : {}),
-    author: { ...req.principal },
-    status: requiredApprovals === 0 ? 'approved' : 'open',
-    requiredApprovals,
-    approvals: [],
-    revision: 1,
-    ...(applyAt ? { applyAt } : {}),
-    ...(change.steps ? { steps: change.steps } : {}),
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
+  const brief = (cr: ChangeRequest | null) => {
+    if (!cr) return null;
+    const { change: _change, ...rest } = cr;
+    return rest;
   };
-  await runtime.changeRequests.write(cr, null, [
-    changeRequestAudit(runtime, req.principal, 'change-request.opened', null, cr),
-  ]);
-  return json(202, {
-    changeRequest: cr,
-    message: `change request ${cr.id} opened: ${
-      requiredApprovals > 0 ? 'it applies once another principal approves it' : `it applies at ${applyAt}`
-    }`,
-  });
-}
-
-/**
- * Null when the write may go ahead now: it is the replay of an approved change request, or it
- * touches no protected environment and asks for no time. Otherwise the 202 of a new request.
- */
-export async function gate(
-  runtime: Runtime,
-  req: ApiRequest,
-  change: GovernedChange,
-): Promise<ApiResponse | null> {
-  if (req.principal.changeRequest) return null;
-  const applyAt = applyAtOf(req, runtime.now());
-  const guarded = await protectedEnvironments(runtime);
-  const needsApproval = change.alwaysApprove === true || change.environments.some((e) => guarded.has(e));
-  if (!needsApproval && !applyAt) return null;
-  return openChangeRequest(runtime, req, change, needsApproval ? 1 : 0, applyAt);
-}
-
-/**
- * A kill switch in a protected environment applies at once (stopping harm must never wait) and
- * leaves a request marked for review, so a second person still looks at it afterwards.
- */
-export async function recordKillSwitch(
-  runtime: Runtime,
-  req: ApiRequest,
-  change: GovernedChange,
-): Promise<void> {
-  if (req.principal.changeRequest) return;
-  const guarded = await protectedEnvironments(runtime);
-  if (!change.environments.some((e) => guarded.has(e))) return;
-  const now = runtime.now().toISOString();
-  const cr: ChangeRequest = {
-    id: runtime.newId(),
-    kind: 'kill-switch',
-    title: change.title,
-    routeKey: req.routeKey,
-    params: req.params,
-    body: req.body ?? null,
-    target: change.target,
-    environments: change.environments,
-    ...(change.squad ? { squad: change.squad } : {}),
-    author: { ...req.principal },
-    status: 'needs-review',
-    requiredApprovals: 1,
-    approvals: [],
-    revision: 1,
-    appliedAt: now,
-    result: { status: 200 },
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
+  return {
+    ...auditEntry(runtime, principal, {
+      action,
+      target: { type: 'change-request', id: after.id },
+      environments: after.environments,
+      before: brief(before),
+      after: brief(after),
+    }),
+    changeRequest: after.id,
   };
-  await runtime.changeRequests.write(cr, null, [
-    changeRequestAudit(runtime, req.principal, 'change-request.kill-switch-applied', null, cr),
-  ]);
-  await runtime.notifications.add({
-    id: runtime.newId(),
-    at: now,
-    kind: 'kill-switch',
-    subject: change.target.id,
-    message: `${req.principal.name} used the kill switch: ${change.title}; it waits for review (change request ${cr.id})`,
-    details: { changeRequest: cr.id },
-  });
 }
 
 export function approvalSummary(cr: ChangeRequest): string {

@@ -1,4 +1,8 @@
-/** Every route a change request can hold, by route key: what an approved request is replayed through. */
+/**
+ * Every route a change request can hold, by route key: what editing a request re-runs, against a
+ * staged runtime, to compute its new exact change. (Applying never re-runs a route: it commits the
+ * stored change.)
+ */
 import { environmentRoutes } from '../handlers/admin-environments-handler';
 import { experimentRoutes } from '../handlers/admin-experiments-handler';
 import { flagRoutes } from '../handlers/admin-flags-handler';

@@ -179,7 +179,26 @@ function lowerCased(headers: Record<string, string | undefined> | undefined): Re
   return out;
 }
 
-export function createHttpHandler(deps: HttpHandlerDeps, routes: Record<string, RouteHandler>) {
+/**
+ * The mark of a route table whose writes go through the governed commit
+ * (functions/lib/governed-handler.ts). A table without it may hold no configuration write route.
+ */
+export const GOVERNED_WRITES: unique symbol = Symbol('omnilab governed writes');
+
+const WRITE_ACCESS: ReadonlySet<Access> = new Set(['admin-write', 'platform-admin', 'approver']);
+
+export function createHttpHandler(
+  deps: HttpHandlerDeps,
+  routes: Record<string, RouteHandler>,
+  governed?: typeof GOVERNED_WRITES,
+) {
+  if (governed !== GOVERNED_WRITES) {
+    for (const key of Object.keys(routes)) {
+      const access = ACCESS_BY_ROUTE.get(key);
+      if (access && WRITE_ACCESS.has(access) && !key.startsWith('GET '))
+        throw new Error(`${key} changes configuration: build its handler with createGovernedHttpHandler`);
+    }
+  }
   const log = deps.log ?? ((line: string) => console.error(line));
   const verified = new Map<string, { token: TokenRecord; at: number }>();
 

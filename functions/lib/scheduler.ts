@@ -1,20 +1,24 @@
 /**
- * One run of the scheduled function (every minute): apply the approved changes that are due,
- * step rollout plans whose time came, and check every running experiment's guardrails, turning
- * the treatment off on each channel where one degraded beyond its tolerance.
+ * One run of the scheduled function (every minute): apply the approved changes that are due (each
+ * only while its digest matches and its effect now is no larger than the one approved), step
+ * rollout plans whose time came (each step's effect computed again at its time), remind of
+ * emergency changes whose retrospective review is overdue, and check every running experiment's
+ * guardrails, turning the treatment off on each channel where one degraded beyond its tolerance.
  */
 import { checkGuardrails } from '../../shared/experiments/guardrail';
 import type { GuardrailCheck } from '../../shared/experiments/results-types';
 import { type ChangeRequest, isApproved } from '../../shared/governance/change-request';
+import { effectGrew, NO_EFFECT } from '../../shared/governance/effect';
+import { changeDigest } from '../../shared/governance/proposed-change';
 import { OmnilabError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import type { StoredExperiment } from '../../shared/store/experiment-store';
-import { applyChangeRequest } from './change-requests';
+import { applyChangeRequest, commitOps, effectNow, reopen } from './change-requests';
 import type { Runtime } from './composition-root';
 import { writeExperiment } from './experiment-writes';
 import { changeRequestAudit } from './governance';
-import { governedRoutes } from './governed-routes';
 import type { Notifier } from './notifier';
+import { stage } from './staging';
 
 export const SCHEDULER: Principal = { name: 'omnilab-scheduler', kind: 'admin', role: 'platform-admin' };
 export const GUARDRAIL_MONITOR: Principal = {
@@ -27,6 +31,10 @@ export interface ScheduledRun {
   at: string;
   applied: string[];
   failed: string[];
+  /** Due changes and plan steps whose effect grew since approval: open again, not applied. */
+  reopened: string[];
+  /** Emergency changes whose retrospective review is overdue (a notification each run). */
+  overdueReviews: string[];
   rolloutSteps: { changeRequest: string; experiment: string; percent: number }[];
   checkedExperiments: number;
   halted: { experiment: string; channels: string[] }[];
@@ -65,6 +73,9 @@ async function stepRollout(
   if (experiment?.status !== 'running') return stop('the experiment is not running');
   if (experiment.haltedChannels.length > 0)
     return stop(`a guardrail halted it on ${experiment.haltedChannels.join(', ')}`);
+  const plan = cr.change?.plan;
+  if (!plan || changeDigest(cr.change!) !== cr.digest)
+    return stop('its content does not match the digest approved');
   // A run that missed several steps catches up to the latest one due; none is applied twice.
   const target = due[due.length - 1];
   const next: StoredExperiment = {
@@ -74,9 +85,19 @@ async function stepRollout(
     updatedAt: at,
   };
   try {
-    await writeExperiment(runtime, { ...SCHEDULER, changeRequest: cr.id }, next, experiment, {
-      action: 'experiment.rollout-step',
-    });
+    // The step is proposed like any write, and its effect computed now: a plan approved while the
+    // experiment ran in development does nothing in production without a new approval.
+    const staged = stage(runtime);
+    await writeExperiment(staged, SCHEDULER, next, experiment, { action: 'experiment.rollout-step' });
+    const effect = await effectNow(runtime, staged.staging.ops, cr.effect?.declared ?? []);
+    if (effectGrew(cr.effect ?? NO_EFFECT, effect)) {
+      const why = 'its next step reaches more than was approved: it needs approval again';
+      await reopen(runtime, SCHEDULER, cr, effect, why);
+      run.reopened.push(cr.id);
+      await notifyAgain(runtime, notifier, cr, why);
+      return;
+    }
+    await commitOps(runtime, staged.staging.ops, { changeRequest: cr.id });
   } catch (e) {
     if (e instanceof OmnilabError) return; // someone changed it meanwhile: the next run tries again
     throw e;
@@ -96,9 +117,36 @@ async function stepRollout(
   run.rolloutSteps.push({ changeRequest: cr.id, experiment: experiment.key, percent: target.percent });
 }
 
+async function notifyAgain(runtime: Runtime, notifier: Notifier, cr: ChangeRequest, why: string) {
+  await notifier.notify({
+    id: runtime.newId(),
+    at: runtime.now().toISOString(),
+    kind: 'approval-needed-again',
+    subject: cr.target.id,
+    message: `change request ${cr.id} (${cr.title}) did not apply: ${why}`,
+    details: { changeRequest: cr.id, effect: cr.effect },
+  });
+}
+
+async function remindOverdue(runtime: Runtime, notifier: Notifier, run: ScheduledRun): Promise<void> {
+  const now = runtime.now();
+  const waiting = await runtime.changeRequests.list({ statuses: ['needs-review'] });
+  for (const cr of waiting) {
+    if (cr.kind !== 'emergency' || !cr.reviewDueAt || Date.parse(cr.reviewDueAt) > now.getTime()) continue;
+    run.overdueReviews.push(cr.id);
+    await notifier.notify({
+      id: runtime.newId(),
+      at: now.toISOString(),
+      kind: 'emergency-review-overdue',
+      subject: cr.target.id,
+      message: `emergency change ${cr.id} by ${cr.author.name} (${cr.emergencyReason}) was due for review by a second person at ${cr.reviewDueAt} and still waits`,
+      details: { changeRequest: cr.id, reviewDueAt: cr.reviewDueAt },
+    });
+  }
+}
+
 async function applyDue(runtime: Runtime, notifier: Notifier, run: ScheduledRun): Promise<void> {
   const now = runtime.now().getTime();
-  const routes = governedRoutes(runtime);
   const waiting = await runtime.changeRequests.list({ statuses: ['approved', 'in-progress'] });
   // Oldest first: changes scheduled for the same minute apply in the order they were asked for.
   for (const cr of waiting.reverse()) {
@@ -108,9 +156,12 @@ async function applyDue(runtime: Runtime, notifier: Notifier, run: ScheduledRun)
       continue;
     }
     if (cr.kind !== 'change' || !cr.applyAt || Date.parse(cr.applyAt) > now) continue;
-    const done = await applyChangeRequest(runtime, routes, cr, SCHEDULER);
+    const done = await applyChangeRequest(runtime, cr, SCHEDULER);
     if (done.status === 'applied') run.applied.push(cr.id);
-    else {
+    else if (done.status === 'open') {
+      run.reopened.push(cr.id);
+      await notifyAgain(runtime, notifier, done, done.reason ?? 'its effect grew since it was approved');
+    } else {
       run.failed.push(cr.id);
       await notifyFailure(runtime, notifier, cr, done.result?.message ?? `status ${done.result?.status}`);
     }
@@ -200,6 +251,8 @@ export async function runScheduled(runtime: Runtime, notifier: Notifier): Promis
     at: runtime.now().toISOString(),
     applied: [],
     failed: [],
+    reopened: [],
+    overdueReviews: [],
     rolloutSteps: [],
     checkedExperiments: 0,
     halted: [],
@@ -207,5 +260,6 @@ export async function runScheduled(runtime: Runtime, notifier: Notifier): Promis
   // Guardrails first: a rollout step due in the same minute must not widen a harmful treatment.
   await checkExperiments(runtime, notifier, run);
   await applyDue(runtime, notifier, run);
+  await remindOverdue(runtime, notifier, run);
   return run;
 }

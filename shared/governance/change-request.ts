@@ -1,11 +1,15 @@
 /**
- * A change request: a write to a protected environment, held until another principal with the
- * right approves it (four eyes), then applied exactly as it was approved. The rules, in one place,
- * are in docs/governance.md; this module holds the pure ones.
+ * A change request: a proposed change whose computed effect reaches a protected environment, held
+ * until another person with the right approves it (four eyes), then applied exactly as it was
+ * approved: its content is the item writes against the versions they were computed from, and
+ * approvals bind to its digest. The rules, in one place, are in docs/governance.md; this module
+ * holds the pure ones.
  */
 import type { AuditTargetType } from '../model/audit';
 import { personOf, personOfName } from '../model/person';
 import type { Principal } from '../model/token';
+import type { Effect } from './effect';
+import type { ProposedChange } from './proposed-change';
 
 export const CHANGE_REQUEST_STATUSES = [
   /** waiting for approval */
@@ -22,7 +26,7 @@ export const CHANGE_REQUEST_STATUSES = [
   'failed',
   /** a rollout plan a guardrail stopped */
   'stopped',
-  /** a kill switch applied at once: it waits for a second look */
+  /** a kill switch or a declared emergency applied at once: it waits for a second look */
   'needs-review',
   'reviewed',
 ] as const;
@@ -36,13 +40,16 @@ export const PENDING_STATUSES: readonly ChangeRequestStatus[] = [
   'needs-review',
 ];
 
-export type ChangeRequestKind = 'change' | 'kill-switch' | 'rollout-plan';
+/** `emergency`: break-glass, applied at once with a reason, reviewed by a second person afterwards. */
+export type ChangeRequestKind = 'change' | 'kill-switch' | 'rollout-plan' | 'emergency';
 
 export interface Approval {
   by: string;
   at: string;
   /** The revision approved: an edit makes a new revision, and earlier approvals no longer count. */
   revision: number;
+  /** The digest of the change approved: an approval counts only while the content still has it. */
+  digest?: string;
 }
 
 export interface RolloutStep {
@@ -57,7 +64,7 @@ export interface ChangeRequest {
   kind: ChangeRequestKind;
   /** One line for lists: what would change. */
   title: string;
-  /** The write, as it will be replayed: the route, its path parameters and its validated body. */
+  /** The request that proposed it (route, path parameters, validated body): what an edit re-runs. */
   routeKey: string;
   params: Record<string, string>;
   body: unknown;
@@ -78,17 +85,32 @@ export interface ChangeRequest {
   decidedBy?: string;
   reason?: string;
   appliedAt?: string;
-  /** What the replayed write answered. */
+  /** What applying it answered. */
   result?: { status: number; message?: string };
+  /** The exact change: item writes against the versions they were computed from (or a plan). */
+  change?: ProposedChange;
+  /** SHA-256 of the canonical JSON of `change`: approvals name it. */
+  digest?: string;
+  /**
+   * For a change applied at once (kill switch, emergency): its item writes, one line each, instead
+   * of the whole change (the audit entries marked with this request's id hold it).
+   */
+  writes?: { type: string; id: string; expectedVersion: number | null }[];
+  /** What the change does to protected environments, as last computed (at opening, edit or apply). */
+  effect?: Effect;
+  /** For emergencies: the reason declared, and when the retrospective review is due. */
+  emergencyReason?: string;
+  reviewDueAt?: string;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Approvals of the current revision, by distinct principals other than the author. */
+/** Approvals of the current revision and digest, by distinct persons other than the author. */
 export function currentApprovals(cr: ChangeRequest): Approval[] {
   const seen = new Set<string>();
   return cr.approvals.filter((a) => {
+    if (a.digest !== cr.digest) return false;
     const approver = personOfName(a.by);
     if (a.revision !== cr.revision || approver === personOf(cr.author) || seen.has(approver)) return false;
     seen.add(approver);

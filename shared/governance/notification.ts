@@ -2,7 +2,16 @@
 export interface Notification {
   id: string;
   at: string;
-  kind: 'guardrail-halt' | 'rollout-stopped' | 'scheduled-change-failed' | 'kill-switch';
+  kind:
+    | 'guardrail-halt'
+    | 'rollout-stopped'
+    | 'scheduled-change-failed'
+    | 'kill-switch'
+    /** A declared emergency applied at once; and, every scheduler run, one whose review is overdue. */
+    | 'emergency-change'
+    | 'emergency-review-overdue'
+    /** A scheduled change or plan step reaches more than was approved: it wants approval again. */
+    | 'approval-needed-again';
   /** One sentence a person reads in the console or an e-mail subscribed to the SNS topic. */
   message: string;
   /** The experiment, flag or change request it is about. */

@@ -35,6 +35,8 @@ export interface AuditEntry {
   statesOmitted?: true;
   /** For a change made through an approved change request: its id (the approvers are on it). */
   changeRequest?: string;
+  /** For a declared emergency (break-glass): its reason; the change request waits for review. */
+  emergency?: string;
   sequence?: number;
   previousHash?: string;
   hash?: string;

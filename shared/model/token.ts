@@ -52,8 +52,5 @@ export interface TokenRecord {
   createdAt: string;
 }
 
-/** The authenticated caller of a request. */
-export type Principal = Omit<TokenRecord, 'hash' | 'id' | 'createdAt' | 'createdBy'> & {
-  /** Set when an approved change request is replayed as its author: audit entries name it. */
-  changeRequest?: string;
-};
+/** The authenticated caller of a request; an approved change is never replayed as one. */
+export type Principal = Omit<TokenRecord, 'hash' | 'id' | 'createdAt' | 'createdBy'>;

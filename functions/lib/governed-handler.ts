@@ -1,0 +1,290 @@
+/**
+ * The one write path. Every admin route runs against a staged runtime (functions/lib/staging.ts)
+ * and so only proposes item writes; `governCommit` then computes their effect on every protected
+ * environment (shared/governance/effect.ts) and decides: nothing protected → commit; a kill
+ * switch whose effect is a pure reduction → commit and leave it for review; a declared emergency
+ * → commit, notify, and leave it for a retrospective review; anything else (or a time asked for)
+ * → a change request holding the exact change, its digest and its effect. Only this module and
+ * the scheduler hold the real stores.
+ */
+import type { ChangeRequest, ChangeRequestKind } from '../../shared/governance/change-request';
+import { type Effect, isProtectedEffect, isPureReduction } from '../../shared/governance/effect';
+import {
+  changeDigest,
+  normalizeChange,
+  type ProposedChange,
+  writesOf,
+} from '../../shared/governance/proposed-change';
+import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
+import { ValidationError } from '../../shared/model/errors';
+import { httpDeps } from './admin-support';
+import { type ApiRequest, type ApiResponse, json, type RouteHandler } from './api-types';
+import { commitOps, declaredReasons, effectNow } from './change-requests';
+import type { Runtime } from './composition-root';
+import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
+import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
+import { type Staging, stage } from './staging';
+
+const HOUR_MS = 3_600_000;
+
+interface Described {
+  title: string;
+  target: { type: AuditTargetType; id: string };
+  squad?: string;
+  environments: string[];
+}
+
+function primaryAudit(audit: AuditEntry[]): AuditEntry | undefined {
+  return audit.find((a) => a.target.type === 'environment') ?? audit[0];
+}
+
+function environmentsOf(a: AuditEntry): string {
+  return a.environments.join(', ');
+}
+
+/** One line for lists, read off the change's main audit entry. */
+function titleOf(a: AuditEntry | undefined): string {
+  if (!a) return 'change';
+  const id = a.target.id;
+  const after = (a.after ?? {}) as Record<string, unknown>;
+  switch (a.action) {
+    case 'experiment.created':
+    case 'experiment.updated':
+      return `${a.action === 'experiment.created' ? 'create' : 'change'} experiment ${id} (${String(after.status)}) in ${environmentsOf(a)}`;
+    case 'experiment.resumed':
+      return `resume experiment ${id} in ${environmentsOf(a)}`;
+    case 'flag.created':
+      return `create flag ${id}`;
+    case 'flag.updated':
+      return `change flag ${id}`;
+    case 'flag.environment-updated':
+      return `change flag ${id} in ${environmentsOf(a)}`;
+    case 'flag.channel-on':
+    case 'flag.channel-off':
+      return `turn flag ${id} ${a.action === 'flag.channel-on' ? 'on' : 'off'} for a channel in ${environmentsOf(a)}`;
+    case 'segment.created':
+    case 'segment.updated':
+      return `${a.action === 'segment.created' ? 'create' : 'change'} segment ${id}`;
+    case 'environment.imported':
+      return `import into ${id}`;
+    case 'environment.unprotected':
+      return `lift the protection of environment ${id}`;
+    default:
+      return `${a.action} ${a.target.type} ${id}`;
+  }
+}
+
+/** Title, target and owner: what the route declared, else read off the writes themselves. */
+function describe(staging: Staging, effect: Effect): Described {
+  const audit = staging.ops.flatMap((op) => op.audit);
+  const envs = new Set([...audit.flatMap((a) => a.environments), ...Object.keys(effect.served)]);
+  const declared = staging.declarations[0];
+  const first = primaryAudit(audit);
+  const target = declared?.target ?? first?.target ?? { type: 'flag', id: 'unknown' };
+  let squad = declared?.squad;
+  if (!declared) {
+    for (const op of staging.ops) {
+      if (op.type === 'flags') squad ??= op.writes.find((w) => w.flag.name === target.id)?.flag.squad;
+      if (op.type === 'experiment' && op.experiment.key === target.id) squad ??= op.experiment.squad;
+      if (op.type === 'segments')
+        squad ??= op.writes.find((w) => String(w.segment.id) === target.id)?.segment.squad;
+    }
+  }
+  const title = declared?.title ?? titleOf(first);
+  return { title, target, ...(squad ? { squad } : {}), environments: [...envs].sort() };
+}
+
+function newRequest(
+  runtime: Runtime,
+  req: ApiRequest,
+  d: Described,
+  fields: {
+    kind: ChangeRequestKind;
+    change: ProposedChange;
+    effect: Effect;
+    status: ChangeRequest['status'];
+    requiredApprovals: number;
+  } & Partial<ChangeRequest>,
+): ChangeRequest {
+  const now = runtime.now().toISOString();
+  const change = normalizeChange(fields.change);
+  return {
+    id: runtime.newId(),
+    title: d.title,
+    routeKey: req.routeKey,
+    params: req.params,
+    body: req.body ?? null,
+    target: d.target,
+    environments: d.environments,
+    ...(d.squad ? { squad: d.squad } : {}),
+    author: { ...req.principal },
+    approvals: [],
+    revision: 1,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+    change,
+    digest: changeDigest(change),
+  };
+}
+
+/** A request applied at once keeps its digest and one line per write, not the items themselves. */
+function brief(cr: ChangeRequest): ChangeRequest {
+  const { change, ...rest } = cr;
+  return { ...rest, writes: writesOf(change?.ops ?? []) };
+}
+
+async function record(runtime: Runtime, req: ApiRequest, cr: ChangeRequest, action: string): Promise<void> {
+  await runtime.changeRequests.write(cr, null, [
+    changeRequestAudit(runtime, req.principal, action, null, cr),
+  ]);
+}
+
+/** Decides what happens to the change a route proposed, and answers the caller. */
+export async function governCommit(
+  runtime: Runtime,
+  req: ApiRequest,
+  staging: Staging,
+  response: ApiResponse,
+): Promise<ApiResponse> {
+  const applyAt = applyAtOf(req, runtime.now());
+  const emergency = emergencyOf(req);
+  if (emergency !== undefined && applyAt !== undefined)
+    throw new ValidationError(
+      `an emergency applies now: leave out the apply-at header`,
+      'headers.omnilab-emergency',
+    );
+  if (response.status >= 300 || (staging.ops.length === 0 && !staging.plan)) return response;
+  const declared = await declaredReasons(runtime, staging.declarations);
+  const effect = await effectNow(runtime, staging.ops, declared);
+  const d = describe(staging, effect);
+  const now = runtime.now();
+
+  if (staging.plan) {
+    const required = isProtectedEffect(effect) ? 1 : 0;
+    const cr = newRequest(runtime, req, d, {
+      kind: 'rollout-plan',
+      change: { ops: [], plan: staging.plan },
+      effect,
+      status: required === 0 ? 'approved' : 'open',
+      requiredApprovals: required,
+      steps: staging.plan.steps.map((s) => ({ ...s })),
+    });
+    await record(runtime, req, cr, 'change-request.opened');
+    return held(cr, staging);
+  }
+
+  if (!isProtectedEffect(effect) && applyAt === undefined) {
+    await commitOps(runtime, staging.ops);
+    return response;
+  }
+
+  if (emergency !== undefined) {
+    const cr = brief(
+      newRequest(runtime, req, d, {
+        kind: 'emergency',
+        change: { ops: staging.ops },
+        effect,
+        status: 'needs-review',
+        requiredApprovals: 1,
+        emergencyReason: emergency,
+        reviewDueAt: new Date(now.getTime() + runtime.config.emergencyReviewHours * HOUR_MS).toISOString(),
+        appliedAt: now.toISOString(),
+        result: { status: response.status },
+      }),
+    );
+    await commitOps(runtime, staging.ops, { changeRequest: cr.id, emergency });
+    await record(runtime, req, cr, 'change-request.emergency-applied');
+    await runtime.notifications.add({
+      id: runtime.newId(),
+      at: now.toISOString(),
+      kind: 'emergency-change',
+      subject: d.target.id,
+      message: `${req.principal.name} declared an emergency and applied it at once (${emergency}): ${d.title}; a second person must review it by ${cr.reviewDueAt} (change request ${cr.id})`,
+      details: { changeRequest: cr.id, reason: emergency, effect },
+    });
+    return response;
+  }
+
+  if (applyAt === undefined && isKillSwitchRequest(req) && isPureReduction(effect)) {
+    const cr = brief(
+      newRequest(runtime, req, d, {
+        kind: 'kill-switch',
+        title: `kill switch: ${d.title}`,
+        change: { ops: staging.ops },
+        effect,
+        status: 'needs-review',
+        requiredApprovals: 1,
+        appliedAt: now.toISOString(),
+        result: { status: response.status },
+      }),
+    );
+    await commitOps(runtime, staging.ops, { changeRequest: cr.id });
+    await record(runtime, req, cr, 'change-request.kill-switch-applied');
+    await runtime.notifications.add({
+      id: runtime.newId(),
+      at: now.toISOString(),
+      kind: 'kill-switch',
+      subject: d.target.id,
+      message: `${req.principal.name} used the kill switch: ${d.title}; it waits for review (change request ${cr.id})`,
+      details: { changeRequest: cr.id },
+    });
+    return response;
+  }
+
+  const required = isProtectedEffect(effect) ? 1 : 0;
+  const cr = newRequest(runtime, req, d, {
+    kind: 'change',
+    change: { ops: staging.ops },
+    effect,
+    status: required === 0 ? 'approved' : 'open',
+    requiredApprovals: required,
+    ...(applyAt ? { applyAt } : {}),
+  });
+  await record(runtime, req, cr, 'change-request.opened');
+  return held(cr, staging);
+}
+
+function held(cr: ChangeRequest, staging: Staging): ApiResponse {
+  const when =
+    cr.requiredApprovals > 0
+      ? 'it applies once another person approves it'
+      : cr.applyAt
+        ? `it applies at ${cr.applyAt}`
+        : 'it applies at its times';
+  return json(202, {
+    ...staging.heldExtras,
+    changeRequest: cr,
+    message: `change request ${cr.id} opened: ${when}`,
+  });
+}
+
+/**
+ * An HTTP handler whose routes run staged and whose writes go through `governCommit`. Admin
+ * handlers are built with it; createHttpHandler refuses a write route that is not.
+ */
+export function createGovernedHttpHandler(
+  runtime: Runtime,
+  routes: (staged: Runtime) => Record<string, RouteHandler>,
+) {
+  return createHttpHandler(httpDeps(runtime), governedRouteTable(runtime, routes), GOVERNED_WRITES);
+}
+
+/** The route table, each route run against a fresh staged runtime and committed by `governCommit`. */
+export function governedRouteTable(
+  runtime: Runtime,
+  routes: (staged: Runtime) => Record<string, RouteHandler>,
+): Record<string, RouteHandler> {
+  const keys = Object.keys(routes(stage(runtime)));
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      async (req: ApiRequest) => {
+        const staged = stage(runtime);
+        const response = await routes(staged)[key](req);
+        return governCommit(runtime, req, staged.staging, response);
+      },
+    ]),
+  );
+}
