@@ -85,12 +85,20 @@ const POSIX: Record<string, string> = {
 };
 
 const fromRegExp = (re: RegExp): Matcher => {
-  // Remembers the answers for ASCII (1 yes, 2 no): most inputs are mostly ASCII.
+  // Remembers answers: for ASCII in a table (1 yes, 2 no), for up to 4096 others in a map.
   const ascii = new Uint8Array(128);
+  const others = new Map<number, boolean>();
   return (c) => {
-    if (c > 127) return re.test(String.fromCodePoint(c));
-    ascii[c] ||= re.test(String.fromCharCode(c)) ? 1 : 2;
-    return ascii[c] === 1;
+    if (c < 128) {
+      ascii[c] ||= re.test(String.fromCharCode(c)) ? 1 : 2;
+      return ascii[c] === 1;
+    }
+    let yes = others.get(c);
+    if (yes === undefined) {
+      yes = re.test(String.fromCodePoint(c));
+      if (others.size < 4096) others.set(c, yes);
+    }
+    return yes;
   };
 };
 
@@ -100,8 +108,17 @@ const classOf = (src: string, neg: unknown, ci: number): Matcher =>
 
 const isWordChar = classOf(WORD, 0, 0);
 
+// Whether each BMP character is a word character, once asked (1 yes, 2 no): 64 kB for all patterns.
+let bmpWords: Uint8Array | undefined;
+
 /** 0 start or end of text, 1 `\n`, 2 a word character (`\w`), 3 anything else. */
-export const kindOf = (c: number): number => (c === 10 ? 1 : isWordChar(c) ? 2 : 3);
+export const kindOf = (c: number): number => {
+  if (c === 10) return 1;
+  if (c < 128 || c > 0xffff) return isWordChar(c) ? 2 : 3;
+  bmpWords ??= new Uint8Array(0x10000);
+  bmpWords[c] ||= isWordChar(c) ? 2 : 3;
+  return bmpWords[c];
+};
 
 // An assertion is a 16-bit table: bit `4 * previous kind + next kind` (see kindOf) is set where it holds.
 const TEXT_START = 0x000f; // \A: previous is the start

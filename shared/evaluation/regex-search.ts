@@ -28,13 +28,14 @@ export const regexWork = { steps: 0 };
 
 /**
  * A predicate telling whether `program` matches anywhere in its argument. Once `patience` states
- * were built for one text and most characters needed one, the rest runs on the NFA (0: from the start).
+ * were built for one text, and one for most of its characters, the rest runs on the NFA (0: at once).
  */
 export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) => boolean {
   const seen = new Int32Array(op.length);
   let gen = 0;
   let cache = new Map<string, State>();
   let used = 0;
+  let built = 0;
   let start: State | undefined;
 
   const intern = (k: number[], p: number): State => {
@@ -43,6 +44,7 @@ export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) 
     let s = cache.get(key);
     if (!s) {
       used += k.length + 8;
+      built++;
       if (used > CACHE_BUDGET) {
         cache = new Map();
         used = k.length + 8;
@@ -101,7 +103,7 @@ export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) 
     // Set once the DFA is dropped for the rest of this text: the NFA's threads and the previous kind.
     let threads: number[] | null = null;
     let p = 0;
-    let misses = 0;
+    const builtBefore = built;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= 0xd800 && c < 0xdc00) {
@@ -111,13 +113,13 @@ export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) 
           i++;
         }
       }
-      const n = kindOf(c);
       if (!threads) {
         let next = c < 128 ? s.t[c] : s.u?.get(c);
         // When most characters need a new state (a DFA can have exponentially many), building them
         // costs more than it saves: the rest of the text runs on the NFA's threads directly.
-        if (next || ++misses < patience || misses * 4 < i) {
+        if (next || built - builtBefore < patience || (built - builtBefore) * 4 < i) {
           if (!next) {
+            const n = kindOf(c);
             const k = advance(s.k, s.p, c, n);
             next = k ? intern(k, n) : MATCHED;
             if (c < 128) s.t[c] = next;
@@ -133,6 +135,7 @@ export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) 
         threads = s.k;
         p = s.p;
       }
+      const n = kindOf(c);
       threads = advance(threads, p, c, n);
       if (!threads) return true;
       p = n;
