@@ -2,6 +2,7 @@
  * Client metrics in DynamoDB: one row per flag, hour, app and channel with ADDed counts, and per
  * batch a marker per flag of what was counted, written in the same transaction as the count.
  */
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../../shared/model/errors';
@@ -27,6 +28,17 @@ interface Counted {
 }
 
 const batchKey = (environment: string, batch: string) => `batch#${environment}#${batch}`;
+
+/**
+ * A registration's sort key: app and instance, or their digest when that is longer than the
+ * 1,024 bytes DynamoDB takes in a sort key (200 characters of Chinese each are 1,201 bytes).
+ */
+function registrationKey(appName: string, instanceId: string): string {
+  const key = `${appName}#${instanceId}`;
+  return Buffer.byteLength(key, 'utf8') <= 1000
+    ? key
+    : `sha256#${createHash('sha256').update(key).digest('hex')}`;
+}
 
 export function createDynamoClientMetricsStore(
   doc: DynamoDBDocumentClient,
@@ -203,7 +215,7 @@ export function createDynamoClientMetricsStore(
           TableName: tables.metrics,
           Item: {
             pk: `app#${environment}`,
-            sk: `${registration.appName}#${registration.instanceId}`,
+            sk: registrationKey(registration.appName, registration.instanceId),
             ...registration,
             environment,
             seenAt,

@@ -599,7 +599,7 @@ describe('no input answers 5xx', () => {
     );
   }, 600_000);
 
-  it('the three named ones: a 2,000-character channel header, hundreds of variants, a deep import', async () => {
+  it('the named ones: a 2,000-character channel header, hundreds of variants, a deep import, the longest names', async () => {
     const routes = (k: string) => ROUTES.find((r) => `${r.method} ${r.path}` === k)!;
     const common = { values: { env: 'development' }, headers: {}, query: [] as [string, string][] };
     await send(routes('POST /api/client/metrics'), {
@@ -615,6 +615,24 @@ describe('no input answers 5xx', () => {
       body: JSON.stringify({
         appName: 'v',
         bucket: { toggles: { 'target-flag': { yes: 1, no: 1, variants } } },
+      }),
+    });
+    // The longest names the schemas take, in three-byte characters: keys DynamoDB must still hold.
+    const cjk = (n: number) => '客'.repeat(n);
+    for (const route of ['POST /api/client/register', 'POST /api/frontend/client/register']) {
+      await send(routes(route), {
+        ...common,
+        token: route.includes('frontend') ? p.tokens.frontend : p.tokens.client,
+        body: JSON.stringify({ appName: cjk(200), instanceId: cjk(200), sdkVersion: cjk(100) }),
+      });
+    }
+    await send(routes('POST /api/client/metrics'), {
+      ...common,
+      token: p.tokens.client,
+      body: JSON.stringify({
+        appName: cjk(200),
+        instanceId: cjk(200),
+        bucket: { start: cjk(300), toggles: { [cjk(200)]: { yes: 1, no: 1, variants: { [cjk(100)]: 1 } } } },
       }),
     });
     const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
