@@ -221,6 +221,8 @@ const PARAMS: Record<string, string[]> = {
 /** Values that hurt: sizes, encodings, ranges and types no route expects. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(200, 1000, 2000, 5000, 70_000).map((n) => 'x'.repeat(n)),
+  // Three bytes each: as long as a schema allows, and three times the bytes a key may hold.
+  fc.constantFrom(50, 63, 100, 200, 400).map((n) => '客'.repeat(n)),
   fc.constantFrom(
     '',
     ' ',
