@@ -189,6 +189,8 @@ export async function governCommit(
         status: 'needs-review',
         requiredApprovals: 1,
         emergencyReason: emergency,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
         reviewDueAt: new Date(now.getTime() + runtime.config.emergencyReviewHours * HOUR_MS).toISOString(),
         appliedAt: now.toISOString(),
         result: { status: response.status },
