@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServedConfig } from '../../functions/lib/served-config';
 import { generateToken, hashToken } from '../../functions/lib/tokens';
 import { createClient, type OmnilabClientInternals, type SdkError } from '../../sdk/src';
 import { hiddenTargeting } from '../../sdk/src/hidden-targeting';
@@ -13,7 +14,7 @@ import { compile, evaluate } from '../../shared';
 import type { ClientFeaturesDocument, Context } from '../../shared/model/client-features';
 import { WITHHELD_OPERATOR } from '../../shared/model/hide-targeting';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
-import { createScenario } from '../support/scenario';
+import { createScenario, toggleChannel } from '../support/scenario';
 
 // Capitals and digits: a hex digest can never contain one by accident.
 const GOLD = ['CUST-100234', 'CUST-100235', 'CUST-100236'];
@@ -182,6 +183,26 @@ describe('GET /api/client/features with an app key', () => {
     expect((await features(appKey, { 'if-none-match': etag })).status).toBe(304);
     // The same bytes every time for the same flags: the salt is not random per request.
     expect(await (await features(appKey)).text()).toBe(await app.text());
+  });
+
+  it('is the same bytes from every server instance, with a new salt after every change', async () => {
+    const instance = () =>
+      createServedConfig({
+        flags: p.runtime.flags,
+        segments: p.runtime.segments,
+        channels: p.runtime.config.channels,
+        cacheMs: 0,
+      });
+    const [a, b] = [instance(), instance()];
+    const first = await a.document('development', { hideTargeting: true });
+    expect((await b.document('development', { hideTargeting: true })).body).toBe(first.body);
+    expect(await (await features(appKey, { 'unleash-client-spec': '5.1.0' })).text()).toBe(first.body);
+    await toggleChannel(p, 'gold-desk', 'atm', false);
+    const changed = await a.document('development', { hideTargeting: true });
+    expect(changed.document.hiddenTargeting?.salt).not.toBe(first.document.hiddenTargeting?.salt);
+    expect((await b.document('development', { hideTargeting: true })).body).toBe(changed.body);
+    await toggleChannel(p, 'gold-desk', 'atm', true);
+    expect((await a.document('development', { hideTargeting: true })).body).toBe(first.body);
   });
 
   it('cannot be asked for the plain document', async () => {
