@@ -6,7 +6,11 @@ import type { SrmResult } from './types';
 
 /** Flag a mismatch below this p-value, as GrowthBook does. */
 export const SRM_THRESHOLD = 0.001;
-/** Below this many units in an arm the chi-square approximation is too rough to alarm anyone. */
+/**
+ * Below this many units *expected* in an arm the chi-square approximation is too rough to alarm
+ * anyone. The rule is on expected counts, as the approximation's validity is: a rule on observed
+ * counts would hide the worst mismatch of all, an arm that receives nobody.
+ */
 export const SRM_MIN_UNITS_PER_ARM = 8;
 
 const NO_SRM: SrmResult = { pValue: 1, detected: false };
@@ -22,9 +26,9 @@ export function srmTest(users: number[], weights: number[]): SrmResult {
     return NO_SRM;
   const arms = users.map((observed, i) => ({ observed, weight: weights[i] })).filter((arm) => arm.weight > 0);
   if (arms.length < 2) return NO_SRM;
-  if (arms.some((arm) => arm.observed < SRM_MIN_UNITS_PER_ARM)) return NO_SRM;
   const totalObserved = arms.reduce((total, arm) => total + arm.observed, 0);
   const totalWeight = arms.reduce((total, arm) => total + arm.weight, 0);
+  if (arms.some((arm) => (arm.weight / totalWeight) * totalObserved < SRM_MIN_UNITS_PER_ARM)) return NO_SRM;
   let statistic = 0;
   for (const arm of arms) {
     const expected = (arm.weight / totalWeight) * totalObserved;

@@ -523,13 +523,22 @@ describe('sample-ratio mismatch', () => {
     expect(flagged).toBeLessThanOrEqual(2);
   });
 
-  it('needs at least 8 units per arm and well-formed input', () => {
-    expect(srmTest([7, 30], [0.5, 0.5])).toEqual({ pValue: 1, detected: false });
-    expect(srmTest([8, 30], [0.5, 0.5]).pValue).toBeLessThan(1);
+  it('needs at least 8 units expected per arm and well-formed input', () => {
+    expect(srmTest([3, 12], [0.5, 0.5])).toEqual({ pValue: 1, detected: false });
+    expect(srmTest([4, 12], [0.5, 0.5]).pValue).toBeLessThan(1);
+    expect(srmTest([7, 30], [0.5, 0.5]).pValue).toBeLessThan(1);
     expect(srmTest([0, 0], [0.5, 0.5])).toEqual({ pValue: 1, detected: false });
     expect(srmTest([100, 100], [1])).toEqual({ pValue: 1, detected: false });
     expect(srmTest([100], [1])).toEqual({ pValue: 1, detected: false });
     expect(srmTest([Number.NaN, 100], [1, 1])).toEqual({ pValue: 1, detected: false });
+  });
+
+  it('flags an arm that receives nobody, the worst mismatch of all', () => {
+    expect(srmTest([0, 100], [0.5, 0.5]).detected).toBe(true);
+    expect(srmTest([200, 200, 0], [1, 1, 1]).detected).toBe(true);
+    expect(srmTest([0, 20], [0.5, 0.5]).detected).toBe(true);
+    // Too few expected in the starved arm to say anything yet.
+    expect(srmTest([0, 10], [0.1, 0.9]).detected).toBe(false);
   });
 
   it('ignores arms with zero weight, as gbstats does', () => {
