@@ -44,12 +44,22 @@ function pathOf(path: (string | number)[]): string {
   return out || 'body';
 }
 
-/** Refuses a parsed body holding a number DynamoDB cannot store, naming where it is. */
+/** A UTF-16 surrogate without its pair: not a character, so no UTF-8 encoder, strict JSON parser or URL can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a parsed body holding a number DynamoDB cannot store, or a string (value or key) that is
+ * not well-formed Unicode, naming where it is. A flag named with a lone surrogate could be stored
+ * but never addressed by its path again, and it would break strict JSON parsers in SDKs.
+ */
 export function checkStorableNumbers(value: unknown): void {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
   while (stack.length > 0) {
     const { v, path } = stack.pop()!;
-    if (typeof v === 'number') {
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v))
+        throw new ValidationError('is not well-formed Unicode (a lone UTF-16 surrogate)', pathOf(path));
+    } else if (typeof v === 'number') {
       const m = Math.abs(v);
       if (!Number.isFinite(v) || m >= MAX_MAGNITUDE || (m !== 0 && m < MIN_MAGNITUDE))
         throw new ValidationError('is a number out of range (magnitudes from 1e-130 to 1e126)', pathOf(path));
@@ -58,7 +68,11 @@ export function checkStorableNumbers(value: unknown): void {
         stack.push({ v: x, path: [...path, i] });
       });
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+      for (const [k, x] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k))
+          throw new ValidationError('is a field name that is not well-formed Unicode', pathOf(path));
+        stack.push({ v: x, path: [...path, k] });
+      }
     }
   }
 }
