@@ -31,16 +31,18 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // Flags are read, listed and written (conditional put, in a transaction with their audit entries);
     // environments are listed to apply a new flag to each.
     config: ['GetItem', 'Query', 'PutItem'],
-    // Every audit write reads the hash chain's head first.
-    audit: ['GetItem', 'Query', 'PutItem'],
+    // Every audit write reads the hash chain's head first; a flag's audit copies are checked
+    // against their chain entries (BatchGetItem).
+    audit: ['GetItem', 'Query', 'PutItem', 'BatchGetItem'],
     metrics: ['Query'],
   },
   'admin-environments': {
     tokens: AUTHENTICATES,
     // An import writes flags and segments, as well as the environment itself.
     config: ['GetItem', 'Query', 'PutItem'],
-    // Every audit write reads the hash chain's head first.
-    audit: ['GetItem', 'Query', 'PutItem'],
+    // Every audit write reads the hash chain's head first; an environment's audit copies are
+    // checked against their chain entries (BatchGetItem).
+    audit: ['GetItem', 'Query', 'PutItem', 'BatchGetItem'],
     metrics: ['Query'],
   },
   'admin-segments': {
@@ -110,7 +112,23 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
   },
   // Public and static: it never reaches a table.
   openapi: {},
+  // Reads the audit table's stream only (granted by the stream mapping) and puts heads in S3.
+  'audit-anchor': {},
   'token-authorizer': {
     tokens: ['GetItem'],
   },
+};
+
+/** Functions that check tokens read the token pepper: Secrets Manager GetSecretValue on its secret. */
+export function readsTokenPepper(access: TableAccess | undefined): boolean {
+  return access?.tokens?.includes('GetItem') ?? false;
+}
+
+/**
+ * The audit anchor bucket (Object Lock): the stream consumer puts chain heads, verification lists
+ * them. No other function has any right on it.
+ */
+export const AUDIT_ANCHOR_ACCESS: Readonly<Record<string, 'read' | 'write'>> = {
+  'admin-governance': 'read',
+  'audit-anchor': 'write',
 };

@@ -14,4 +14,12 @@ export interface StreamConsumer {
   batchSize: number;
 }
 
-export const STREAM_CONSUMERS: readonly StreamConsumer[] = [];
+export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
+  {
+    // Anchors each new audit chain head in the Object Lock bucket (tamper evidence).
+    function: 'audit-anchor',
+    entry: 'functions/handlers/audit-anchor-handler.ts',
+    table: 'audit',
+    batchSize: 100,
+  },
+];

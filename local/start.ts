@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
@@ -105,6 +106,10 @@ async function main(): Promise<void> {
       OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
       OMNILAB_CONSOLE_ORIGINS: local.consoleOrigins.join(','),
       OMNILAB_TOKEN_PEPPER: localPepper(local.stateDir, !inMemory),
+      // The audit chain's head is anchored outside DynamoDB, so a rolled-back table shows.
+      OMNILAB_AUDIT_ANCHOR_FILE: inMemory
+        ? join(tmpdir(), `omnilab-audit-anchor-${process.pid}-${Date.now()}.jsonl`)
+        : join(local.stateDir, 'audit-anchor.jsonl'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     const config = loadConfig();

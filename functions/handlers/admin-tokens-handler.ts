@@ -7,12 +7,13 @@
 import { ValidationError } from '../../shared/model/errors';
 import { personKey, personOf, refusedCharacter } from '../../shared/model/person';
 import type { AdminRole, Principal, TokenRecord } from '../../shared/model/token';
-import { auditEntry, httpDeps, requireEnvironment } from '../lib/admin-support';
+import { auditEntry, requireEnvironment } from '../lib/admin-support';
 import type { RouteHandler } from '../lib/api-types';
 import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { gate } from '../lib/governance';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { gate, heldExtras } from '../lib/governance';
+import { createGovernedHttpHandler } from '../lib/governed-handler';
+import { lazyHandler } from '../lib/http-handler';
 import { generateToken, generateTokenId, hashToken } from '../lib/tokens';
 import type { TokenCreate } from '../schemas/admin-schemas';
 
@@ -73,6 +74,8 @@ export function tokenRoutes(runtime: Runtime) {
           alwaysApprove: true,
         });
         if (held) return held;
+        // Held: the author still gets the secret once; it authenticates only once approved.
+        heldExtras(runtime, { ...publicView(token), secret });
       }
       await runtime.tokens.create(token, [
         auditEntry(runtime, req.principal, {
@@ -102,8 +105,9 @@ export function tokenRoutes(runtime: Runtime) {
   } satisfies Record<string, RouteHandler>;
 }
 
+/** Routes run staged: a mint or revocation is proposed, and the governed commit applies or holds it. */
 export function createAdminTokensHandler(runtime: Runtime) {
-  return createHttpHandler(httpDeps(runtime), tokenRoutes(runtime));
+  return createGovernedHttpHandler(runtime, tokenRoutes);
 }
 
 export const handler = lazyHandler(() => createAdminTokensHandler(getRuntime()));

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type TableNames, tableNames } from '../../infra/tables';
+import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import type { AuditStore } from '../../shared/store/audit-store';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
 import type { ClientMetricsStore } from '../../shared/store/client-metrics-store';
@@ -26,7 +27,10 @@ import { createDynamoEventStore } from '../stores/dynamo-event-store';
 import { createDynamoExperimentStore, createDynamoMetricStore } from '../stores/dynamo-experiment-store';
 import { createDynamoFlagStore } from '../stores/dynamo-flag-store';
 import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
+import { anchorChain } from '../stores/dynamo-support';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
+import { createFileAuditAnchor } from '../stores/file-audit-anchor';
+import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
 import { loadConfig, type OmnilabConfig } from './config';
 import { createServedConfig, type ServedConfig } from './served-config';
 import { createPepperSource } from './tokens';
@@ -75,9 +79,29 @@ export function createDynamoClients(
   return { client, doc };
 }
 
+/**
+ * Where the audit chain's head is anchored: a file locally, where this process also writes it
+ * after each commit; on AWS the Object Lock bucket, written by the audit table's stream consumer
+ * (functions/handlers/audit-anchor-handler.ts), so the functions only read it.
+ */
+export function createAuditAnchor(
+  config: OmnilabConfig,
+  doc: DynamoDBDocumentClient,
+): AuditAnchor | undefined {
+  if (config.auditAnchorFile) {
+    const anchor = createFileAuditAnchor(config.auditAnchorFile);
+    anchorChain(doc, anchor);
+    return anchor;
+  }
+  if (config.auditAnchorBucket)
+    return createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region });
+  return undefined;
+}
+
 export function createRuntime(config: OmnilabConfig, clients = createDynamoClients(config)): Runtime {
   const tables = tableNames(config.tablePrefix);
   const { client, doc } = clients;
+  const auditAnchor = createAuditAnchor(config, doc);
   const flags = createDynamoFlagStore(doc, tables);
   const segments = createDynamoSegmentStore(doc, tables);
   return {
@@ -87,7 +111,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     segments,
     environments: createDynamoEnvironmentStore(doc, tables),
     tokens: createDynamoTokenStore(doc, tables, createPepperSource(config)),
-    audit: createDynamoAuditStore(doc, tables),
+    audit: createDynamoAuditStore(doc, tables, auditAnchor),
     clientMetrics: createDynamoClientMetricsStore(doc, tables, config.metricsRetentionDays),
     experiments: createDynamoExperimentStore(doc, tables),
     metrics: createDynamoMetricStore(doc, tables),

@@ -34,6 +34,10 @@ export interface OmnilabConfig {
   tokenPepper: string | undefined;
   /** On AWS: the Secrets Manager secret holding the token pepper. */
   tokenPepperSecretArn: string | undefined;
+  /** Locally: the file the audit chain's heads are anchored in (`npm start`: .omnilab/audit-anchor.jsonl). */
+  auditAnchorFile: string | undefined;
+  /** On AWS: the Object Lock bucket the audit chain's heads are anchored in. */
+  auditAnchorBucket: string | undefined;
   /**
    * The context fields whose targeting values app keys are served hashed (OMNILAB_SENSITIVE_FIELDS,
    * comma-separated; default userId, customerId, accountNumber).
@@ -94,6 +98,8 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     hstsMaxAgeSeconds: integer(env, 'OMNILAB_HSTS_MAX_AGE_SECONDS', 0),
     tokenPepper: env.OMNILAB_TOKEN_PEPPER || undefined,
     tokenPepperSecretArn: env.OMNILAB_TOKEN_PEPPER_SECRET_ARN || undefined,
+    auditAnchorFile: env.OMNILAB_AUDIT_ANCHOR_FILE || undefined,
+    auditAnchorBucket: env.OMNILAB_AUDIT_ANCHOR_BUCKET || undefined,
     sensitiveFields: list(env.OMNILAB_SENSITIVE_FIELDS) ?? [...DEFAULT_SENSITIVE_FIELDS],
   };
 }
@@ -147,6 +153,7 @@ export type ConfigVariable =
   | 'OMNILAB_CONSOLE_ORIGINS'
   | 'OMNILAB_HSTS_MAX_AGE_SECONDS'
   | 'OMNILAB_TOKEN_PEPPER'
+  | 'OMNILAB_AUDIT_ANCHOR_FILE'
   // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
   | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 

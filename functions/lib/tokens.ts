@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TokenKind } from '../../shared/model/token';
+import { awsRequest } from './aws-request';
 import type { OmnilabConfig } from './config';
 
 /** SHA-256 of the secret: what stores are asked by, and the key of legacy records. Never stored. */
@@ -40,6 +41,32 @@ export function tokenFromAuthorization(header: string | undefined): string | und
 
 export type PepperSource = () => Promise<string>;
 
+/** Secrets Manager's GetSecretValue, signed with the function role's credentials. */
+export async function readSecret(
+  secretId: string,
+  region: string,
+  host = `secretsmanager.${region}.amazonaws.com`,
+  protocol: 'https:' | 'http:' = 'https:',
+): Promise<string> {
+  const res = await awsRequest({
+    service: 'secretsmanager',
+    region,
+    method: 'POST',
+    host,
+    protocol,
+    path: '/',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'secretsmanager.GetSecretValue',
+    },
+    body: JSON.stringify({ SecretId: secretId }),
+  });
+  if (!res.ok) throw new Error(`reading the token pepper secret answered ${res.status}`);
+  const out = (await res.json()) as { SecretString?: string };
+  if (!out.SecretString) throw new Error('the token pepper secret holds no string');
+  return out.SecretString;
+}
+
 /**
  * Where the pepper comes from: OMNILAB_TOKEN_PEPPER when set (`npm start` generates one into
  * .omnilab/token-pepper); on AWS the Secrets Manager secret OMNILAB_TOKEN_PEPPER_SECRET_ARN, read
@@ -56,13 +83,7 @@ export function createPepperSource(
   let pending: Promise<string> | undefined;
   const load = async (): Promise<string> => {
     if (config.tokenPepper) return config.tokenPepper;
-    if (config.tokenPepperSecretArn) {
-      const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-      const client = new SecretsManagerClient({ region: config.region });
-      const out = await client.send(new GetSecretValueCommand({ SecretId: config.tokenPepperSecretArn }));
-      if (!out.SecretString) throw new Error('the token pepper secret holds no string');
-      return out.SecretString;
-    }
+    if (config.tokenPepperSecretArn) return readSecret(config.tokenPepperSecretArn, config.region);
     if (config.dynamodbEndpoint) return `local:${hashToken(`omnilab-local-pepper:${config.tablePrefix}`)}`;
     throw new Error('set OMNILAB_TOKEN_PEPPER or OMNILAB_TOKEN_PEPPER_SECRET_ARN: no token can be checked');
   };

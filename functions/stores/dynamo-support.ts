@@ -13,6 +13,7 @@ import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../s
 import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import { ConflictError, ServiceUnavailableError } from '../../shared/model/errors';
+import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import { checkItemSize, DYNAMODB_ITEM_LIMIT, MAX_ITEM_BYTES, valueSize } from './item-size';
 
 export type TransactItem = NonNullable<
@@ -113,6 +114,28 @@ function checkSizes(items: TransactItem[], names: string[]): void {
   });
 }
 
+/** The anchor each client's chain heads go to, set by the composition root. */
+const ANCHORS = new WeakMap<DynamoDBDocumentClient, AuditAnchor>();
+
+/** Every commit through `doc` that moves the audit chain then records the new head in `anchor`. */
+export function anchorChain(doc: DynamoDBDocumentClient, anchor: AuditAnchor): void {
+  ANCHORS.set(doc, anchor);
+}
+
+/**
+ * After the commit: a failed anchoring is logged, not thrown (the change did commit, and the next
+ * commit anchors a later head); verification then simply has an older anchor to hold against.
+ */
+async function recordAnchor(doc: DynamoDBDocumentClient, head: ChainHead): Promise<void> {
+  const anchor = ANCHORS.get(doc);
+  if (!anchor) return;
+  try {
+    await anchor.record(head);
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'warn', where: 'audit-anchor', error: (e as Error).name }));
+  }
+}
+
 /** Items a group takes in a transaction: each audit entry once per stream plus its chain item. */
 function itemCount(items: GroupItem[]): number {
   return items.reduce((n, i) => n + (isAuditWrite(i) ? auditStreams(i.audit).length + 1 : 1), 0);
@@ -145,6 +168,7 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
     for (let attempt = 0; ; attempt++) {
       const items = [...plain];
       let headIndex = -1;
+      let newHead: ChainHead | undefined;
       if (audits.length > 0) {
         const table = audits[0].table;
         const head = await readChainHead(doc, table);
@@ -169,6 +193,7 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
           items.slice(plain.length).map(() => `the audit entry of ${names[0] ?? 'this change'}`),
         );
         const last = chained[chained.length - 1];
+        newHead = { sequence: last.sequence!, hash: last.hash! };
         headIndex = items.length;
         items.push({
           Put: {
@@ -186,6 +211,7 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
       }
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        if (newHead) await recordAnchor(doc, newHead);
         return;
       } catch (e) {
         if (!(e instanceof TransactionCanceledException)) throw e;

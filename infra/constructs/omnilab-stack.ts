@@ -1,15 +1,19 @@
 /** One stage of omnilab: the capability constructs, composed, with the outputs an operator needs. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { FUNCTION_ACCESS, type TableAccess } from '../function-access';
+import { AUDIT_ANCHOR_ACCESS, FUNCTION_ACCESS, readsTokenPepper, type TableAccess } from '../function-access';
 import { REPO_ROOT } from '../repo-root';
 import { ROUTES, type Route } from '../routes';
 import { SCHEDULES, type ScheduledJob } from '../schedules';
 import { type StageConfig, stagePrefix } from '../stages';
 import { STREAM_CONSUMERS, type StreamConsumer } from '../stream-consumers';
 import { TABLES, type TableDefinition } from '../tables';
+import { AuditAnchorBucket } from './audit-anchor-bucket';
 import { ConsoleHosting } from './console-hosting';
 import { EventPipeline } from './event-pipeline';
 import { FlagApi } from './flag-api';
@@ -51,6 +55,9 @@ export class OmnilabStack extends Stack {
   readonly console: ConsoleHosting;
   readonly monitoring: Monitoring;
   readonly functions: OmnilabFunction[] = [];
+  /** The secret tokens are keyed with (functions/lib/tokens.ts). */
+  readonly tokenPepper: Secret;
+  readonly auditAnchor: AuditAnchorBucket;
 
   constructor(scope: Construct, id: string, props: OmnilabStackProps) {
     super(scope, id, props);
@@ -116,6 +123,56 @@ export class OmnilabStack extends Stack {
       failureQueues: this.pipeline.failures,
       alertEmails: props.alertEmails ?? [],
     });
+    // Tokens are keyed with an HMAC under this secret: a leaked tokens table confirms no token.
+    this.tokenPepper = new Secret(this, 'TokenPepper', {
+      secretName: `${prefix}token-pepper`,
+      description: `omnilab ${stage.name}: the pepper API tokens are keyed with`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: stage.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.tokenPepper).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The pepper keys every stored token: rotating it would revoke every token at once. It is never sent anywhere and only the functions that check tokens may read it.',
+    });
+    this.auditAnchor = new AuditAnchorBucket(this, 'AuditAnchor', {
+      retentionDays: stage.retain ? 7 * 365 : 1,
+      logBucket: this.console.logBucket,
+    });
+    const access = props.access ?? FUNCTION_ACCESS;
+    for (const f of this.functions) {
+      if (readsTokenPepper(access[f.spec.name])) {
+        f.fn.addEnvironment('OMNILAB_TOKEN_PEPPER_SECRET_ARN', this.tokenPepper.secretArn);
+        f.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [this.tokenPepper.secretArn],
+          }),
+        );
+      }
+      const anchor = AUDIT_ANCHOR_ACCESS[f.spec.name];
+      if (!anchor) continue;
+      f.fn.addEnvironment('OMNILAB_AUDIT_ANCHOR_BUCKET', this.auditAnchor.bucket.bucketName);
+      f.role.addToPrincipalPolicy(
+        anchor === 'read'
+          ? new PolicyStatement({
+              actions: ['s3:ListBucket'],
+              resources: [this.auditAnchor.bucket.bucketArn],
+            })
+          : new PolicyStatement({
+              actions: ['s3:PutObject'],
+              resources: [this.auditAnchor.bucket.arnForObjects('heads/*')],
+            }),
+      );
+      if (anchor === 'write') {
+        Validations.of(f.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.auditAnchor.bucket.node.defaultChild as CfnBucket)}.Arn>/heads/*]`,
+          reason:
+            'Each chain head is a new object under heads/ (its key names its sequence), so the put right covers that prefix; Object Lock keeps every object written from deletion or overwrite.',
+        });
+      }
+    }
+
     // Scheduled jobs (the guardrail check) notify through the alerts topic: publish on it only.
     for (const job of this.schedules.functions.values()) {
       job.fn.addEnvironment('OMNILAB_ALERT_TOPIC_ARN', this.monitoring.topic.topicArn);
@@ -144,5 +201,6 @@ export class OmnilabStack extends Stack {
     new CfnOutput(this, 'TokensTable', { value: this.tables.table('tokens').tableName });
     new CfnOutput(this, 'AlertsTopic', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'Dashboard', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AuditAnchorBucket', { value: this.auditAnchor.bucket.bucketName });
   }
 }

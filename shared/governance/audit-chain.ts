@@ -44,6 +44,11 @@ export function entryHash(entry: AuditEntry): string {
 export interface ChainHead {
   sequence: number;
   hash: string;
+  /**
+   * The latest head recorded outside the table (shared/store/audit-anchor.ts), when there is an
+   * anchor: the chain must reach it and hold the same hash there, or it was truncated or rewritten.
+   */
+  anchored?: { sequence: number; hash: string };
 }
 
 /** Links entries after `head`, in order: sequence, previous hash, own hash. */
@@ -69,7 +74,8 @@ export interface ChainVerification {
 /**
  * Checks entries in sequence order against each other and against the head: each hash is the
  * hash of its entry, each previousHash the hash before it, no sequence missing, none after the
- * head, none missing at the end.
+ * head, none missing at the end; and, when the head carries an anchored head, that the chain
+ * reaches it with the same hash there (a truncated or rewritten chain shows).
  */
 export function verifyChain(entries: readonly AuditEntry[], head: ChainHead | null): ChainVerification {
   let previous: ChainHead = { sequence: 0, hash: GENESIS_HASH };
@@ -95,7 +101,20 @@ export function verifyChain(entries: readonly AuditEntry[], head: ChainHead | nu
     if (e.hash !== entryHash(e)) {
       return broken(expected, `entry ${expected} was changed after it was written (its hash does not match)`);
     }
+    if (head?.anchored && head.anchored.sequence === expected && head.anchored.hash !== e.hash) {
+      return broken(
+        expected,
+        `entry ${expected} differs from the anchored head: the chain was rewritten up to there`,
+      );
+    }
     previous = { sequence: expected, hash: e.hash };
+  }
+  const anchored = head?.anchored;
+  if (anchored && anchored.sequence > previous.sequence) {
+    return broken(
+      previous.sequence + 1,
+      `entries ${previous.sequence + 1}–${anchored.sequence} are missing: the chain was truncated at its head (the anchor holds ${anchored.sequence})`,
+    );
   }
   const last = head ?? { sequence: 0, hash: GENESIS_HASH };
   if (last.sequence > previous.sequence) {

@@ -40,4 +40,6 @@ export interface AuditEntry {
   sequence?: number;
   previousHash?: string;
   hash?: string;
+  /** Set on entries read per target or environment: true when the copy is the chain's entry, unaltered. */
+  verified?: boolean;
 }

@@ -1,3 +1,4 @@
+export type { AuditAnchor } from './audit-anchor';
 export type { AuditQuery, AuditStore } from './audit-store';
 export type { ChangeRequestStore, NotificationStore } from './change-request-store';
 export type {

@@ -4,15 +4,17 @@
  * alarms, the console hosting, and no unacknowledged cdk-nag finding.
  */
 import { existsSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_CACHE, PREFLIGHT_ROUTE } from '../../infra/constructs/flag-api';
 import { CONSOLE_DIST, type OmnilabStack } from '../../infra/constructs/omnilab-stack';
-import { FUNCTION_ACCESS } from '../../infra/function-access';
+import { AUDIT_ANCHOR_ACCESS, FUNCTION_ACCESS, readsTokenPepper } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
 import { ROUTES, routeKey } from '../../infra/routes';
 import { SCHEDULES } from '../../infra/schedules';
 import { STAGES, type StageName, stagePrefix } from '../../infra/stages';
+import { STREAM_CONSUMERS } from '../../infra/stream-consumers';
 import { TABLES, type TableId, tableName } from '../../infra/tables';
 import { nagFindings, synthApp } from './synth-app';
 import { omnilabFunctions, rolePermissions } from './template-facts';
@@ -169,6 +171,30 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
           }
         }
       }
+      // Functions that check tokens read the token pepper; the anchor bucket's reader lists it and
+      // its writer (the audit stream consumer) puts heads, each on that resource only.
+      const stack = stacks.get(stage)!;
+      const idOf = (c: { node: { defaultChild?: unknown } }) =>
+        stack.getLogicalId(c.node.defaultChild as CfnElement);
+      if (readsTokenPepper(FUNCTION_ACCESS[name]))
+        expected.push(`secretsmanager:GetSecretValue on {"Ref":"${idOf(stack.tokenPepper)}"}`);
+      const bucket = idOf(stack.auditAnchor.bucket);
+      if (AUDIT_ANCHOR_ACCESS[name] === 'read') expected.push(`s3:ListBucket on ${bucket}.Arn`);
+      if (AUDIT_ANCHOR_ACCESS[name] === 'write') expected.push(`s3:PutObject on ${bucket}.Arn/heads/*`);
+      const consumer = STREAM_CONSUMERS.find((c) => c.function === name);
+      if (consumer) {
+        const stream = `stream of table ${tableName(prefix, consumer.table)}`;
+        const queue = `${idOf(stack.pipeline.failures.get(name)!)}.Arn`;
+        expected.push(
+          `dynamodb:DescribeStream on ${stream}`,
+          `dynamodb:GetRecords on ${stream}`,
+          `dynamodb:GetShardIterator on ${stream}`,
+          'dynamodb:ListStreams on *',
+          `sqs:GetQueueAttributes on ${queue}`,
+          `sqs:GetQueueUrl on ${queue}`,
+          `sqs:SendMessage on ${queue}`,
+        );
+      }
       expect(rolePermissions(template(), logicalId), name).toEqual(expected.sort());
     }
   });
@@ -194,6 +220,7 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
         `${f.name}-throttles`,
         `${f.name}-p99-duration`,
       ]),
+      ...STREAM_CONSUMERS.map((c) => `${c.function}-stream-failures`),
       'api-5xx',
       'api-p99-latency',
       ...TABLES.map((t) => `table-${t.id}-throttles`),
@@ -216,6 +243,29 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
     });
     template().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template().hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `${prefix}overview` });
+  });
+
+  it('anchors the audit chain in a private, encrypted bucket under Object Lock in compliance mode', () => {
+    template().hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: retain ? 7 * 365 : 1 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: Match.anyValue(),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.anyValue(),
+    });
+    template().hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: `${prefix}token-pepper`,
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
   });
 
   it('hosts the console privately behind CloudFront, HTTPS only, with security headers', () => {
