@@ -278,12 +278,13 @@ function strategyPredicate(
     case 'default':
       return { test: ALWAYS, kind: 'static' };
     case 'userWithId': {
-      const ids = splitList(param(s, 'userIds'));
+      // A Set: a user list can hold thousands of customers (or their hashes).
+      const ids = new Set(splitList(param(s, 'userIds')));
       const read = (env.hidden ?? contextReader)('userId');
       return {
         test: (ctx) => {
           const id = read(ctx);
-          return id !== undefined && ids.includes(id);
+          return id !== undefined && ids.has(id);
         },
         kind: 'targeting',
       };
