@@ -25,32 +25,44 @@ const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 export function sha256(s: string): number[] {
   const bytes = utf8(s);
   const length = bytes.length;
+  // The message, a 1 bit, zeros, and its length in bits: a whole number of 64-byte blocks.
   const words = new Int32Array((((length + 8) >> 6) + 1) * 16);
   for (let i = 0; i < length; i++) words[i >> 2] |= bytes[i] << (24 - (i & 3) * 8);
   words[length >> 2] |= 0x80 << (24 - (length & 3) * 8);
   words[words.length - 1] = length * 8;
-  let h = H;
+  const h = H.slice();
   const w = new Int32Array(64);
   for (let j = 0; j < words.length; j += 16) {
-    // The working variables a…h, newest first: each round puts a new `a` in front and adds to `e`.
-    const v = h.slice();
+    let [a, b, c, d, e, f, g, k] = h;
     for (let i = 0; i < 64; i++) {
-      const x = w[i - 15];
-      const y = w[i - 2];
-      w[i] =
-        i < 16
-          ? words[j + i]
-          : w[i - 16] +
-            (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) +
-            w[i - 7] +
-            (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
-      const [a, b, c, , e, f, g, k] = v;
+      if (i < 16) w[i] = words[j + i];
+      else {
+        const x = w[i - 15];
+        const y = w[i - 2];
+        w[i] =
+          w[i - 16] +
+          (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) +
+          w[i - 7] +
+          (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
+      }
       const t = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-      v.pop();
-      v.unshift((t + (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0);
-      v[4] = (v[4] + t) | 0;
+      k = g;
+      g = f;
+      f = e;
+      e = (d + t) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t + (rotr(b, 2) ^ rotr(b, 13) ^ rotr(b, 22)) + ((b & c) ^ (b & d) ^ (c & d))) | 0;
     }
-    h = h.map((x, i) => (x + v[i]) | 0);
+    h[0] = (h[0] + a) | 0;
+    h[1] = (h[1] + b) | 0;
+    h[2] = (h[2] + c) | 0;
+    h[3] = (h[3] + d) | 0;
+    h[4] = (h[4] + e) | 0;
+    h[5] = (h[5] + f) | 0;
+    h[6] = (h[6] + g) | 0;
+    h[7] = (h[7] + k) | 0;
   }
   return h;
 }
