@@ -162,6 +162,9 @@ const en = {
   'results.srmTitle': 'Sample ratio mismatch',
   'results.srm':
     'The variants did not get the traffic they were configured for (p-value {p}). Expected {expected}, observed {observed}. Find the cause before reading the results.',
+  'results.mismatchTitle': 'Exposures refused: not the assigned variant',
+  'results.mismatch':
+    '{total} exposures named a variant the platform does not assign their customer ({channels}). They count in no variant; many on one channel point to forged events or an app reading another configuration.',
   'results.forest': 'Relative lift per metric and variant',
   'results.forestHelp':
     'Bars are {level} intervals of the relative lift against the control; dots are the estimates.',
@@ -358,6 +361,9 @@ const zhCN: Record<MessageKey, string> = {
   'results.srmTitle': '样本比例失衡',
   'results.srm':
     '各变体获得的流量与配置不符（p 值 {p}）。预期 {expected}，实际 {observed}。请先查明原因再解读结果。',
+  'results.mismatchTitle': '已拒绝的曝光：与分配的变体不符',
+  'results.mismatch':
+    '{total} 条曝光报告的变体与平台为该客户分配的不符（{channels}）。它们不计入任何变体；某一渠道大量出现，可能是伪造的事件或应用读取了其他配置。',
   'results.forest': '各指标与变体的相对提升',
   'results.forestHelp': '横条为相对对照组提升的 {level} 区间；圆点为估计值。',
   'results.forestSummary': '森林图。{rows}',

@@ -217,6 +217,19 @@ function ResultsBody({ results, level }: { results: ExperimentResults; level: st
           </p>
         </div>
       )}
+      {(results.health?.assignmentMismatch.total ?? 0) > 0 && (
+        <div class="alert alert-warning mismatch-banner" role="status">
+          <strong>{t('results.mismatchTitle')}</strong>
+          <p>
+            {t('results.mismatch', {
+              total: fmt.number(results.health.assignmentMismatch.total),
+              channels: results.health.assignmentMismatch.channels
+                .map((c) => `${c.channel}: ${fmt.number(c.exposures)}`)
+                .join(', '),
+            })}
+          </p>
+        </div>
+      )}
       <VerdictBox verdict={results.verdict} />
       {results.units === 0 ? (
         <p>{t('results.none')}</p>
