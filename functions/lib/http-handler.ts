@@ -35,8 +35,11 @@ export interface HttpHandlerDeps {
   tokens: TokenStore;
   maxBodyBytes: number;
   tokenCacheMs: number;
-  /** Who may read answers from a browser page (CORS) and whether HSTS is sent. */
-  responseHeaders: ResponseHeaderSettings;
+  /**
+   * Who may read answers from a browser page (CORS) and whether HSTS is sent; absent: no console
+   * origin (admin routes answer no browser page of another origin) and no HSTS.
+   */
+  responseHeaders?: ResponseHeaderSettings;
   log?: (line: string) => void;
 }
 
@@ -299,6 +302,7 @@ export function createHttpHandler(
 
   // First in, last out: it answers preflights before anything else, and gives every answer,
   // errors included, its security and CORS headers.
+  const headerSettings = deps.responseHeaders ?? { consoleOrigins: [], hstsMaxAgeSeconds: 0 };
   const responseHeaders: middy.MiddlewareObj<Event, Result> = {
     before: async (request) => {
       const event = request.event;
@@ -308,7 +312,7 @@ export function createHttpHandler(
         headers: apiResponseHeaders(
           corsPolicyOfPath(event.rawPath ?? ''),
           event.headers,
-          deps.responseHeaders,
+          headerSettings,
           true,
         ),
         body: '',
@@ -323,7 +327,7 @@ export function createHttpHandler(
     const policy = access ? corsPolicyOfAccess(access) : corsPolicyOfPath(event.rawPath ?? '');
     response.headers = {
       ...response.headers,
-      ...apiResponseHeaders(policy, event.headers, deps.responseHeaders),
+      ...apiResponseHeaders(policy, event.headers, headerSettings),
     };
   }
 
