@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { httpDeps } from '../../functions/lib/admin-support';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createHttpHandler } from '../../functions/lib/http-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
@@ -211,7 +212,8 @@ describe('a rollout plan does nothing in production without an approval for prod
     });
     await approveAndApply(p, (await heldRequest(move)).id);
     const rollout = async () =>
-      ((await served('plan-attack'))?.strategies[0]?.parameters as { rollout?: string } | undefined)?.rollout;
+      ((await served('plan-attack'))?.strategies?.[0]?.parameters as { rollout?: string } | undefined)
+        ?.rollout;
     expect(await rollout()).toBe('5');
 
     const run = await runScheduler('2099-05-01T09:00:30Z');
@@ -403,9 +405,10 @@ describe('approvals bind to the digest of the exact change', () => {
   });
 
   it('a route table that writes without the governed commit cannot even be built', () => {
-    const deps = { tokens: p.runtime.tokens, maxBodyBytes: 1024, tokenCacheMs: 0 };
     expect(() =>
-      createHttpHandler(deps, { 'PUT /api/admin/flags/{name}': async () => ({ status: 200 }) }),
+      createHttpHandler(httpDeps(p.runtime), {
+        'PUT /api/admin/flags/{name}': async () => ({ status: 200 }),
+      }),
     ).toThrow(/createGovernedHttpHandler/);
   });
 });
