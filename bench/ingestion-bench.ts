@@ -2,6 +2,8 @@
  * Exactly-once ingestion into DynamoDB Local, next to the raw BatchWriteItem item rate of the same
  * DynamoDB Local in the same run (the engine's ceiling on this machine), the DynamoDB item writes
  * per event (the bill on AWS), and the time to read one experiment's statistics as events grow.
+ * Then the cost of checking each exposure against the platform's own assignment: the ingestion
+ * plan, and plan plus store, with the check on and off, alternating batches in the same run.
  */
 
 import { pathToFileURL } from 'node:url';
@@ -13,7 +15,15 @@ import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { tableName } from '../infra/tables';
 import { createTables } from '../local/create-tables';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { type PreparedEvent, unitKey } from '../shared/experiments/ingest-plan';
+import { experimentAssignment } from '../shared/experiments/assignment';
+import {
+  type PlanContext,
+  type PreparedEvent,
+  planIngestion,
+  unitKey,
+} from '../shared/experiments/ingest-plan';
+import type { OmnilabEvent } from '../shared/model/event';
+import type { Experiment } from '../shared/model/experiment';
 import type { MetricDefinition } from '../shared/model/metric';
 import { seededRandom } from './workload';
 
@@ -24,6 +34,19 @@ export interface IngestionBenchResult {
   itemWritesPerEvent: number;
   events: number;
   reads: { events: number; ms: number; cells: number }[];
+  /** Exposure verification on and off, measured in the same run. */
+  verification: VerificationBenchResult;
+}
+
+export interface VerificationBenchResult {
+  /** Raw events per mode through plan and store; the plan alone runs over them `planRounds` times. */
+  events: number;
+  exposureShare: number;
+  planRounds: number;
+  planOffEventsPerSecond: number;
+  planOnEventsPerSecond: number;
+  ingestOffEventsPerSecond: number;
+  ingestOnEventsPerSecond: number;
 }
 
 export const CATALOGUE: MetricDefinition[] = [
@@ -70,6 +93,128 @@ export function* benchEvents(total: number, seed: number): Generator<PreparedEve
       };
     }
   }
+}
+
+const VERIFY_START = 1_700_000_000_000;
+const VERIFY_EXPERIMENT: Experiment = {
+  key: 'bench-verify',
+  name: 'Verification benchmark',
+  hypothesis: 'Checking assignment costs little',
+  squad: 'bench',
+  environment: 'production',
+  trafficPercent: 100,
+  channels: CHANNELS,
+  unit: 'customer',
+  variants: [
+    { name: 'control', weight: 1 },
+    { name: 'treatment', weight: 1 },
+  ],
+  primaryMetric: 'loan_application_submitted',
+  secondaryMetrics: [],
+  guardrails: [],
+  status: 'running',
+  startedAt: new Date(VERIFY_START - 1000).toISOString(),
+  analysis: { sequential: true, alpha: 0.05, cuped: false },
+};
+
+/** Raw events as channels send them: each customer exposed once (with the platform's variant), then acting. */
+export function rawBenchEvents(total: number, prefix: string, seed: number): OmnilabEvent[] {
+  const rnd = seededRandom(seed);
+  const assign = experimentAssignment(VERIFY_EXPERIMENT);
+  const out: OmnilabEvent[] = [];
+  for (let c = 0; out.length < total; c++) {
+    const userId = `${prefix}-customer-${c}`;
+    const channel = CHANNELS[c % 6];
+    const at = VERIFY_START + c * 1000;
+    out.push({
+      id: `${prefix}-x-${c}`,
+      type: 'exposure',
+      timestamp: new Date(at).toISOString(),
+      userId,
+      channel,
+      experiment: VERIFY_EXPERIMENT.key,
+      variant: assign(VERIFY_EXPERIMENT.key, { userId, channel }) ?? 'control',
+    });
+    const more = Math.floor(rnd() * 4);
+    for (let i = 0; i < more && out.length < total; i++) {
+      const metric = CATALOGUE[Math.floor(rnd() * CATALOGUE.length)];
+      out.push({
+        id: `${prefix}-m-${c}-${i}`,
+        type: 'metric',
+        timestamp: new Date(at + 10 + i).toISOString(),
+        userId,
+        channel: CHANNELS[Math.floor(rnd() * 6)],
+        metric: metric.key,
+        value: metric.kind === 'mean' ? 1 + Math.floor(rnd() * 5) : 1,
+      });
+    }
+  }
+  return out;
+}
+
+async function verificationBench(
+  store: ReturnType<typeof createDynamoEventStore>,
+  total: number,
+  concurrency: number,
+): Promise<VerificationBenchResult> {
+  const base: PlanContext = {
+    experiments: new Map([[VERIFY_EXPERIMENT.key, VERIFY_EXPERIMENT]]),
+    catalogue: new Map(CATALOGUE.map((m) => [m.key, m])),
+    channels: CHANNELS,
+    now: VERIFY_START + total * 1000,
+    environment: 'production',
+  };
+  const modes = {
+    off: base,
+    // As the events handler builds it: the served flags compiled once per cache period.
+    on: { ...base, assign: experimentAssignment(VERIFY_EXPERIMENT) },
+  };
+  const events = { off: rawBenchEvents(total, 'off', 7), on: rawBenchEvents(total, 'on', 7) };
+  const exposureShare = events.on.filter((e) => e.type === 'exposure').length / total;
+
+  // The plan alone (pure CPU), alternating modes so that neither gets a warmer machine.
+  const planRounds = 5;
+  const planMs = { off: 0, on: 0 };
+  for (let r = 0; r < planRounds + 1; r++) {
+    for (const mode of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      const t = performance.now();
+      for (let i = 0; i < total; i += 500) {
+        const plan = planIngestion(events[mode].slice(i, i + 500), modes[mode]);
+        if (plan.decided.length > 0)
+          throw new Error(`benchmark events refused: ${JSON.stringify(plan.decided[0])}`);
+      }
+      // The first round warms the JIT up and is not counted.
+      if (r > 0) planMs[mode] += performance.now() - t;
+    }
+  }
+
+  // Plan and store, batch by batch, alternating modes, with the same concurrent senders.
+  const ingestMs = { off: 0, on: 0 };
+  const batches = Math.ceil(total / 500);
+  const step = concurrency;
+  for (let b = 0; b < batches; b += step) {
+    for (const mode of (b / step) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: Math.min(step, batches - b) }, async (_, k) => {
+          const start = (b + k) * 500;
+          const plan = planIngestion(events[mode].slice(start, start + 500), modes[mode]);
+          await store.ingest(plan.accepted, CATALOGUE);
+        }),
+      );
+      ingestMs[mode] += performance.now() - t;
+    }
+  }
+  const rate = (n: number, ms: number) => n / (ms / 1000);
+  return {
+    events: total,
+    exposureShare,
+    planRounds,
+    planOffEventsPerSecond: rate(total * planRounds, planMs.off),
+    planOnEventsPerSecond: rate(total * planRounds, planMs.on),
+    ingestOffEventsPerSecond: rate(total, ingestMs.off),
+    ingestOnEventsPerSecond: rate(total, ingestMs.on),
+  };
 }
 
 async function rawRate(
@@ -171,15 +316,18 @@ export async function runIngestionBench(
       await measureRead(done);
     }
     bar.done();
+    const mainWrites = itemWrites - writesBefore;
+    const verification = await verificationBench(store, Math.min(total, 10_000), concurrency);
     const restEvents = rest.length;
     const eventsPerSecond = restEvents / (ingestMs / 1000);
     return {
       rawItemsPerSecond,
       eventsPerSecond,
       ratioToRaw: eventsPerSecond / rawItemsPerSecond,
-      itemWritesPerEvent: (itemWrites - writesBefore) / restEvents,
+      itemWritesPerEvent: mainWrites / restEvents,
       events: done,
       reads,
+      verification,
     };
   } finally {
     client.destroy();
@@ -200,6 +348,19 @@ export function formatIngestionBench(r: IngestionBenchResult): string {
     formatTable(
       r.reads.map((x) => ({ events: x.events, 'read ms (median of 5)': x.ms.toFixed(1), cells: x.cells })),
     ),
+    `Exposure verification (${r.verification.events} raw events per mode, ${(r.verification.exposureShare * 100).toFixed(0)}% exposures), on and off in the same run:`,
+    formatTable([
+      {
+        measure: `ingestion plan alone, events/s (${r.verification.planRounds} rounds)`,
+        off: r.verification.planOffEventsPerSecond.toFixed(0),
+        on: r.verification.planOnEventsPerSecond.toFixed(0),
+      },
+      {
+        measure: 'plan + exactly-once store, events/s',
+        off: r.verification.ingestOffEventsPerSecond.toFixed(0),
+        on: r.verification.ingestOnEventsPerSecond.toFixed(0),
+      },
+    ]),
   ].join('\n');
 }
 
