@@ -23,6 +23,7 @@ import { commitOps, declaredReasons, effectNow } from './change-requests';
 import type { Runtime } from './composition-root';
 import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
 import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
+import { createLogNotifier, createStoringNotifier } from './notifier';
 import { type Staging, stage } from './staging';
 
 const HOUR_MS = 3_600_000;
@@ -189,8 +190,8 @@ export async function governCommit(
         status: 'needs-review',
         requiredApprovals: 1,
         emergencyReason: emergency,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
         reviewDueAt: new Date(now.getTime() + runtime.config.emergencyReviewHours * HOUR_MS).toISOString(),
         appliedAt: now.toISOString(),
         result: { status: response.status },
@@ -198,7 +199,8 @@ export async function governCommit(
     );
     await commitOps(runtime, staging.ops, { changeRequest: cr.id, emergency });
     await record(runtime, req, cr, 'change-request.emergency-applied');
-    await runtime.notifications.add({
+    // Stored for the console and logged at once; overdue reviews also go out through the scheduler's notifier.
+    await createStoringNotifier(runtime.notifications, createLogNotifier()).notify({
       id: runtime.newId(),
       at: now.toISOString(),
       kind: 'emergency-change',
