@@ -53,6 +53,14 @@ function saltOf(environment: string, plainBody: string): string {
     .slice(0, 22);
 }
 
+/** `hideValue` (shared/evaluation/sha256.ts) by node:crypto: the same 128 bits, several times faster. */
+export function nodeHideValue(salt: string, value: string): string {
+  return createHash('sha256')
+    .update(salt + value, 'utf8')
+    .digest('hex')
+    .slice(0, 32);
+}
+
 export function createServedConfig(deps: {
   flags: FlagStore;
   segments: SegmentStore;
@@ -94,6 +102,7 @@ export function createServedConfig(deps: {
       const doc = hideTargeting(plain.document, {
         salt: saltOf(environment, plain.body),
         fields: sensitiveFields,
+        hash: nodeHideValue,
       });
       const body = JSON.stringify(doc);
       const hidden = { document: doc, body, etag: etagOf(body) };

@@ -36,6 +36,15 @@ export interface HideTargetingOptions {
   salt: string;
   /** The sensitive context fields. */
   fields: readonly string[];
+  /**
+   * `hideValue` unless given: the server passes node:crypto's SHA-256, the same digest, faster on
+   * lists of thousands of customers.
+   */
+  hash?: (salt: string, value: string) => string;
+}
+
+function hide(o: HideTargetingOptions, value: string): string {
+  return (o.hash ?? hideValue)(o.salt, value);
 }
 
 const PLAIN_OPERATORS: readonly string[] = ['DATE_AFTER', 'DATE_BEFORE'];
@@ -47,7 +56,7 @@ function hideConstraint(c: Constraint, o: HideTargetingOptions): Constraint {
   if (c.operator === 'IN' || c.operator === 'NOT_IN') {
     // As the evaluator reads them: empty entries dropped, the others trimmed.
     const hidden: string[] = [];
-    for (const v of values ?? []) if (v) hidden.push(hideValue(o.salt, String(v).trim()));
+    for (const v of values ?? []) if (v) hidden.push(hide(o, String(v).trim()));
     return { ...rest, values: hidden };
   }
   return { contextName: c.contextName, operator: WITHHELD_OPERATOR, values: [] };
@@ -67,7 +76,7 @@ function hideStrategy(s: Strategy, o: HideTargetingOptions): Strategy {
       .split(',')
       .map((v) => v.trim())
       .filter((v) => v !== '')
-      .map((v) => hideValue(o.salt, v));
+      .map((v) => hide(o, v));
     out.parameters = { ...s.parameters, userIds: ids.join(',') };
   }
   return out;
@@ -82,7 +91,7 @@ function hideVariant(v: VariantDefinition, o: HideTargetingOptions): VariantDefi
         ? {
             contextName: ov.contextName,
             // A value that is not a string never equals a context value: it is dropped.
-            values: (ov.values ?? []).filter((x) => typeof x === 'string').map((x) => hideValue(o.salt, x)),
+            values: (ov.values ?? []).filter((x) => typeof x === 'string').map((x) => hide(o, x)),
           }
         : ov,
     ),
