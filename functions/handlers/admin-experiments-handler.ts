@@ -2,11 +2,15 @@
  * Experiments and the metric catalogue. Writing an experiment also writes the flags it drives
  * (its own and its layer slot), in the same transaction, so every Unleash SDK sees it at once.
  */
+
+import type { AnalysisPlan } from '../../shared/experiments/analysis-plan';
+import { nextPlanHistory, planReport } from '../../shared/experiments/analysis-plan';
 import { buildResults } from '../../shared/experiments/results';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Experiment } from '../../shared/model/experiment';
 import type { ExperimentParsed, MetricInput } from '../../shared/model/experiment-schema';
+import { personOf } from '../../shared/model/person';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
 import {
   auditEntry,
@@ -18,13 +22,18 @@ import {
 import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { writeExperiment } from '../lib/experiment-writes';
-import { proposePlan } from '../lib/governance';
+import { gate, proposePlan } from '../lib/governance';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import type { ExperimentResume, RolloutPlanInput } from '../schemas/admin-schemas';
 
 type ExperimentPut = ExperimentParsed & { version?: number };
 type MetricPut = MetricInput & { version?: number };
+
+function planHistoryField(existing: StoredExperiment | null, next: AnalysisPlan, by: string, at: string) {
+  const changes = nextPlanHistory(existing, next, by, at);
+  return changes.length > 0 ? { analysisPlanChanges: changes } : {};
+}
 
 function requireSameKey(path: string, body: string, field: string): void {
   if (path !== body) throw new ValidationError(`must equal the key in the path (${path})`, field);
@@ -87,6 +96,8 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         startedAt: body.startedAt ?? existing?.startedAt ?? (goesLive ? now : undefined),
         stoppedAt: body.stoppedAt ?? (stops ? now : existing?.stoppedAt),
         haltedChannels: existing?.haltedChannels ?? [],
+        // Only once the plan changed after the start: an untouched experiment reads as before.
+        ...planHistoryField(existing, body as Experiment, personOf(req.principal), now),
         version: (existing?.version ?? 0) + 1,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
@@ -161,10 +172,17 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         runtime.events.readCells(experiment.key),
         runtime.events.readAssignmentMismatches(experiment.key),
       ]);
-      return json(
-        200,
-        buildResults({ experiment, catalogue, cells, assignmentMismatch, ...(channel ? { channel } : {}) }),
-      );
+      return json(200, {
+        ...buildResults({
+          experiment,
+          catalogue,
+          cells,
+          assignmentMismatch,
+          ...(channel ? { channel } : {}),
+        }),
+        // Fixed at the start; any later change shows here, with when and by whom.
+        analysisPlan: planReport(experiment),
+      });
     },
 
     'GET /api/admin/metrics': async () => json(200, { metrics: await runtime.metrics.list() }),
@@ -174,6 +192,13 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
       requireSameKey(req.params.key, body.key, 'key');
       const existing = await runtime.metrics.get(body.key);
       checkVersion(existing, version, `metric ${body.key}`);
+      // Owned by a squad: only it, or a platform admin, changes it; only a platform admin moves it.
+      const squad =
+        body.squad ?? existing?.squad ?? (req.principal.role === 'squad' ? req.principal.squad : undefined);
+      if (existing) requireOwner(req.principal, existing.squad, `metric ${body.key}`);
+      else if (req.principal.role === 'squad') requireOwner(req.principal, squad, `metric ${body.key}`);
+      if (existing && squad !== existing.squad && req.principal.role !== 'platform-admin')
+        throw new ForbiddenError('only a platform admin moves a metric to another squad');
       if (existing && existing.kind !== body.kind) {
         // Stored statistics were kept for the old kind; a new kind would misread them.
         throw new ValidationError(
@@ -191,10 +216,19 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
       const now = runtime.now().toISOString();
       const next: StoredMetric = {
         ...(body as StoredMetric),
+        ...(squad ? { squad } : {}),
         version: (existing?.version ?? 0) + 1,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
+      // Its squad approves a held change (one a running experiment in a protected environment reads).
+      if (squad)
+        await gate(runtime, req, {
+          title: `${existing ? 'change' : 'create'} metric ${next.key}`,
+          target: { type: 'metric', id: next.key },
+          environments: [],
+          squad,
+        });
       await runtime.metrics.write(next, existing ? existing.version : null, [
         auditEntry(runtime, req.principal, {
           action: existing ? 'metric.updated' : 'metric.created',

@@ -3,6 +3,7 @@
  * writes, and the governed commit decides from their effect whether they apply now (the kill
  * switch when it only reduces what protected environments serve) or wait for approval.
  */
+import { GENERATED_FLAG_PREFIX, isGeneratedFlagName } from '../../shared/experiments/experiment-flags';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
@@ -81,6 +82,11 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
 
     'POST /api/admin/flags': async (req) => {
       const body = req.body as FlagCreate;
+      if (isGeneratedFlagName(body.name))
+        throw new ValidationError(
+          `starts with "${GENERATED_FLAG_PREFIX}", reserved for the flags experiments generate`,
+          'name',
+        );
       if (req.principal.role === 'squad' && req.principal.squad !== body.squad) {
         throw new ForbiddenError(
           `${req.principal.name} may only create flags of squad ${req.principal.squad}`,

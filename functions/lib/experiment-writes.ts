@@ -3,7 +3,7 @@
  * audit entries, in one transaction. The admin API, the guardrail job (halting a channel) and the
  * scheduler (rollout steps) all write experiments through here, so the flags can never disagree.
  */
-import { experimentFlags } from '../../shared/experiments/experiment-flags';
+import { experimentFlags, generatedFlagOwner } from '../../shared/experiments/experiment-flags';
 import type { AuditEntry } from '../../shared/model/audit';
 import { ConflictError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
@@ -28,11 +28,21 @@ async function flagWrites(
     now,
   });
   const writes: FlagWrite[] = [];
+  const others = all.filter((x) => x.key !== e.key);
   for (const flag of desired) {
     const stored = await runtime.flags.get(flag.name);
     if (stored && !stored.tags.some((t) => t === 'experiment' || t === 'experiment-layer')) {
       throw new ConflictError(
         `a flag named ${flag.name} exists and is not an experiment's: pick another key`,
+        'ALREADY_EXISTS',
+      );
+    }
+    // A generated flag belongs to the experiment it was generated for: no other key (of another
+    // squad or not) takes it over, however its layer and key spell the same name.
+    const owner = stored ? generatedFlagOwner(flag.name, others) : undefined;
+    if (owner) {
+      throw new ConflictError(
+        `flag ${flag.name} is generated for experiment ${owner.key} of squad ${owner.squad}: pick another key or layer`,
         'ALREADY_EXISTS',
       );
     }

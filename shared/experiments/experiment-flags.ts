@@ -13,8 +13,30 @@ export function stickinessFor(unit: RandomisationUnit): string {
   return unit === 'customer' ? 'userId' : unit;
 }
 
+/** Generated layer slot flags are named under this prefix; no other flag may be. */
+export const GENERATED_FLAG_PREFIX = 'layer.';
+
 export function slotFlagName(layer: string, experimentKey: string): string {
-  return `layer.${layer}.${experimentKey}`;
+  return `${GENERATED_FLAG_PREFIX}${layer}.${experimentKey}`;
+}
+
+/** True for a name in the generated namespace, which only experiments' layer slots may take. */
+export function isGeneratedFlagName(name: string): boolean {
+  return name.startsWith(GENERATED_FLAG_PREFIX);
+}
+
+/**
+ * The experiment a flag of this name is generated for, among `experiments`: the one whose own
+ * flag or whose layer slot bears the name. Two experiments can compute one slot name (layer
+ * `a.b` with key `c`, layer `a` with key `b.c`): the first one stored keeps it.
+ */
+export function generatedFlagOwner<E extends Pick<Experiment, 'key' | 'layer'>>(
+  name: string,
+  experiments: readonly E[],
+): E | undefined {
+  return experiments.find(
+    (x) => x.key === name || (x.layer !== undefined && slotFlagName(x.layer, x.key) === name),
+  );
 }
 
 /** Running experiments in a layer own consecutive bucket ranges in the order they started. */

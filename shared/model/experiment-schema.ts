@@ -14,9 +14,20 @@ export const keySchema = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dots, dashes or underscores');
 
+/**
+ * Generated flag names (layer slots, `layer.<layer>.<experiment>`) live under `layer.`: no
+ * experiment's own flag, and so no experiment key, may sit there (shared/experiments/experiment-flags.ts).
+ */
+export const experimentKeySchema = keySchema.regex(
+  /^(?!layer\.)/,
+  'must not start with "layer." (reserved for generated layer slot flags)',
+);
+
 const metricFields = {
   key: keySchema,
   name: z.string().min(1).max(200),
+  /** The owning squad: only it, or a platform admin, changes the metric. */
+  squad: keySchema.optional(),
   description: z.string().max(2000).optional(),
   kind: z.enum(METRIC_KINDS),
   direction: z.enum(['higher-is-better', 'lower-is-better']),
@@ -78,7 +89,7 @@ export const guardrailSchema = z.strictObject({
 });
 
 const experimentFields = {
-  key: keySchema,
+  key: experimentKeySchema,
   name: z.string().min(1).max(200),
   hypothesis: z.string().min(1).max(2000),
   squad: keySchema,

@@ -22,6 +22,11 @@ export interface MetricDefinition {
   direction: MetricDirection;
   /** Display unit: '%', 'minutes', 'points', 'calls'… */
   unit: string;
+  /**
+   * The owning squad: only it, or a platform admin, changes the metric (absent: platform admins
+   * only). A change to a metric a running experiment in a protected environment reads is held.
+   */
+  squad?: string;
   /** For ratio metrics: the keys of the numerator and denominator metrics (each a conversion, mean or count). */
   numerator?: string;
   denominator?: string;

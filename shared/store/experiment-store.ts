@@ -1,3 +1,4 @@
+import type { AnalysisPlanChange } from '../experiments/analysis-plan';
 import type { AuditEntry } from '../model/audit';
 import type { Experiment } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
@@ -10,6 +11,8 @@ export interface StoredExperiment extends Experiment {
   updatedAt: string;
   /** Channels where a guardrail turned the treatment off; only an approved change resumes them. */
   haltedChannels: string[];
+  /** Changes to the analysis plan after the start (shared/experiments/analysis-plan.ts). */
+  analysisPlanChanges?: AnalysisPlanChange[];
 }
 
 export interface StoredMetric extends MetricDefinition {
