@@ -34,6 +34,12 @@ export function formatResults(r: ExperimentResults): string {
       ? `SAMPLE RATIO MISMATCH (p = ${p(r.srm.pValue)}): assignment is broken, do not trust these numbers.`
       : `Sample ratio check: ok (p = ${p(r.srm.pValue)})`,
   );
+  const mismatch = r.health?.assignmentMismatch;
+  if (mismatch && mismatch.total > 0) {
+    lines.push(
+      `Refused exposures (variant not the one the platform assigns): ${mismatch.total} (${mismatch.channels.map((c) => `${c.channel} ${c.exposures}`).join(', ')})`,
+    );
+  }
   const rows: Record<string, string | number>[] = [];
   for (const m of r.metrics) {
     const control = m.variants[0];
