@@ -74,7 +74,8 @@ type Action =
   | { kind: 'approve' | 'reject' | 'apply' | 'approveApply'; actor: Actor; pick: number }
   | { kind: 'edit'; actor: Actor; pick: number; flip: boolean }
   | { kind: 'tick'; minutes: number }
-  | { kind: 'emergency'; actor: Actor; flag: number; channel: number };
+  | { kind: 'emergency'; actor: Actor; flag: number; channel: number }
+  | { kind: 'mint'; actor: Actor; other: boolean; role: 'platform-admin' | 'squad' | 'auditor' };
 
 const actor = fc.constantFrom(...ACTORS);
 const writer = fc.constantFrom<Actor>('squadPayments', 'squadPayments', 'admin', 'secondAdmin', 'squadCards');
@@ -145,6 +146,12 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   ),
   ...[0, 1, 2].map(() => fc.record({ kind: fc.constant('approveApply' as const), actor, pick: fc.nat(9) })),
+  fc.record({
+    kind: fc.constant('mint' as const),
+    actor: fc.constantFrom<Actor>('admin', 'secondAdmin'),
+    other: fc.boolean(),
+    role: fc.constantFrom('platform-admin' as const, 'squad' as const, 'auditor' as const),
+  }),
   fc.record({
     kind: fc.constant('emergency' as const),
     actor: writer,
@@ -351,6 +358,16 @@ async function perform(a: Action, open: ChangeRequest[]): Promise<void> {
       await call(a.actor, 'PUT', `/api/admin/change-requests/${cr.id}`, { version: cr.version, body });
       return;
     }
+    case 'mint': {
+      const name = a.other ? 'mallory' : PERSON[a.actor];
+      await call(a.actor, 'POST', '/api/admin/tokens', {
+        name,
+        kind: 'admin',
+        role: a.role,
+        ...(a.role === 'squad' ? { squad: 'payments' } : {}),
+      });
+      return;
+    }
     case 'tick':
       clock += a.minutes * 60_000;
       await createGuardrailCheckHandler(at(p.runtime, clock), quiet)();
@@ -378,6 +395,8 @@ interface Observation {
   outcomes: Map<string, string>;
   /** Production experiments and the metrics they read. */
   definitions: string;
+  /** Admin tokens: whose they are, their rights, who minted them. */
+  identities: { id: string; person?: string; role?: string; squad?: string; createdBy?: string }[];
 }
 
 async function observe(): Promise<Observation> {
@@ -403,9 +422,15 @@ async function observe(): Promise<Observation> {
   const metrics = (
     await bodyOf<{ metrics: Record<string, unknown>[] }>(await call('admin', 'GET', '/api/admin/metrics'))
   ).metrics.map(({ version: _v, updatedAt: _u, createdAt: _c, ...rest }) => rest);
+  const identities = (
+    await bodyOf<{ tokens: (Observation['identities'][number] & { kind: string })[] }>(
+      await call('admin', 'GET', '/api/admin/tokens'),
+    )
+  ).tokens.filter((t) => t.kind === 'admin');
   return {
     outcomes,
     definitions: canonicalJson({ experiments, metrics: experiments.length > 0 ? metrics : [] }),
+    identities,
   };
 }
 
@@ -439,10 +464,25 @@ function justifications(before: ChangeRequest[], after: ChangeRequest[]) {
   });
 }
 
+/** Each seeded person's role: a platform admin holds every right there is. */
+const ROLE_OF: Record<string, string> = {
+  'local-admin': 'platform-admin',
+  'admin-wang': 'platform-admin',
+  'payments-squad': 'squad',
+  'cards-squad': 'squad',
+  'risk-li': 'auditor',
+  'po-anna': 'product-owner',
+};
+
+function sameRights(t: Observation['identities'][number]): boolean {
+  const minter = ROLE_OF[t.createdBy ?? ''];
+  return minter === 'platform-admin' || minter === t.role;
+}
+
 let steps = 0;
 let violations: string[] = [];
 /** How often production changed, and what allowed it: so the property is seen not to hold vacuously. */
-const tally = { productionChanged: 0, approved: 0, killSwitch: 0, emergency: 0, held: 0 };
+const tally = { productionChanged: 0, approved: 0, killSwitch: 0, emergency: 0, held: 0, minted: 0 };
 
 async function check(
   before: Observation,
@@ -456,22 +496,29 @@ async function check(
   );
   const definitionsChanged = before.definitions !== after.definitions;
   tally.held += crsAfter.filter((c) => c.status === 'open' && !crsBefore.some((b) => b.id === c.id)).length;
-  if (changed.length === 0 && !definitionsChanged) return;
+  // A token for somebody else, or with rights its minter lacks, is a change of identities and rights.
+  const known = new Set(before.identities.map((t) => t.id));
+  const rightsChanged = after.identities.some(
+    (t) => !known.has(t.id) && t.createdBy !== undefined && (t.person !== t.createdBy || !sameRights(t)),
+  );
+  if (changed.length === 0 && !definitionsChanged && !rightsChanged) return;
   tally.productionChanged++;
+  if (rightsChanged) tally.minted++;
   const why = justifications(crsBefore, crsAfter);
   const approved = why.filter((c) => (c.kind === 'change' || c.kind === 'rollout-plan') && fourEyes(c));
   const emergency = why.filter(
     (c) => c.kind === 'emergency' && c.status === 'needs-review' && c.emergencyReason,
   );
   const kill = why.filter((c) => c.kind === 'kill-switch');
-  const onlyOff = !definitionsChanged && changed.every((k) => (after.outcomes.get(k) ?? 'off') === 'off');
+  const onlyOff =
+    !definitionsChanged && !rightsChanged && changed.every((k) => (after.outcomes.get(k) ?? 'off') === 'off');
   const ok = approved.length > 0 || emergency.length > 0 || (kill.length > 0 && onlyOff);
   if (approved.length > 0) tally.approved++;
   else if (emergency.length > 0) tally.emergency++;
   else if (kill.length > 0 && onlyOff) tally.killSwitch++;
   if (!ok)
     violations.push(
-      `${JSON.stringify(a)} changed ${changed.slice(0, 3).join(', ')}${definitionsChanged ? ' + definitions' : ''} with ${JSON.stringify(why.map((c) => ({ id: c.id, kind: c.kind, status: c.status, approvals: c.approvals })))}`,
+      `${JSON.stringify(a)} changed ${changed.slice(0, 3).join(', ')}${definitionsChanged ? ' + definitions' : ''}${rightsChanged ? ' + rights' : ''} with ${JSON.stringify(why.map((c) => ({ id: c.id, kind: c.kind, status: c.status, approvals: c.approvals })))}`,
     );
 }
 
