@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiBenchResult } from './api-bench';
 import type { EvaluationBenchResult } from './evaluation-bench';
 import type { IngestionBenchResult } from './ingestion-bench';
+import type { RegexBenchResult } from './regex-bench';
 import type { ResultsBenchResult } from './results-bench';
 import type { SdkBenchResult } from './sdk-bench';
 
@@ -22,6 +23,7 @@ export interface BenchReport {
     ingestion?: IngestionBenchResult;
     api?: ApiBenchResult;
     results?: ResultsBenchResult;
+    regex?: RegexBenchResult;
   };
 }
 

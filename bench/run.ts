@@ -11,6 +11,7 @@ import { type BenchReport, writeCharts } from './chart';
 import { type EvaluationBenchResult, formatEvaluationBench, runEvaluationBench } from './evaluation-bench';
 import { formatIngestionBench, type IngestionBenchResult, runIngestionBench } from './ingestion-bench';
 import { formatTable } from './measure';
+import { formatRegexBench, type RegexBenchResult, runRegexBench } from './regex-bench';
 import {
   formatResultsBench,
   type ResultsBenchResult,
@@ -43,6 +44,7 @@ const BENCHES: Bench[] = [
     run: () => runResultsBench({ sizes: resultsBenchSizes(process.env.BENCH_RESULTS_EVENTS) }),
     format: formatResultsBench,
   },
+  { name: 'regex', run: () => runRegexBench(), format: formatRegexBench },
 ];
 
 function usage(): string {
@@ -172,6 +174,18 @@ export function summary(r: BenchReport['results']): string {
         first === row ? '' : `at ${first.events.toLocaleString('en')}: ${first.totalMs.toFixed(1)}`,
         first === row ? '' : x(row.totalMs / first.totalMs),
       );
+  }
+  const rx = r.regex as RegexBenchResult | undefined;
+  if (rx) {
+    const last = rx.growth.filter((g) => g.previousMs !== null).at(-1);
+    if (last?.previousMs != null)
+      add(
+        `REGEX ^(a+)+$ on ${last.n} a's + "!", ms`,
+        last.serverMs.toFixed(3),
+        `previous engine ${last.previousMs.toFixed(0)}`,
+        x(last.previousMs / last.serverMs),
+      );
+    add('REGEX worst of generated × adversarial, ms', rx.fuzz.maxServerMs.toFixed(1), '', '');
   }
   return ['Summary: every comparison of this run', formatTable(rows)].join('\n');
 }

@@ -26,7 +26,7 @@ const version = z.number().int().min(1);
 
 /** Written through the admin API, a REGEX pattern must also be one Rust accepts (see regexRefusal). */
 const writtenConstraintSchema = constraintSchema.superRefine((c, ctx) => {
-  const refusal = regexRefusal(c, 'REGEX_UNSUPPORTED');
+  const refusal = regexRefusal(c, 'REGEX_INVALID');
   if (refusal) ctx.addIssue({ code: 'custom', path: ['value'], message: refusal });
 });
 const writtenStrategySchema = strategySchema.extend({

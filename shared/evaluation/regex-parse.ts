@@ -12,13 +12,15 @@ export const MAX_PROGRAM = 3000;
 
 /**
  * What is wrong with a refused pattern, thrown by parseRegex as its index here (a number, so that
- * the SDK, which only needs to know that a pattern cannot match, carries no messages). The first
- * three are omnilab's limits; Rust's `regex` refuses all the others too.
+ * the SDK, which only needs to know that a pattern cannot match, carries no messages). Rust's
+ * `regex` accepts the first four (omnilab's limits, and flags it does not support) and refuses all
+ * the others too.
  */
 export const REGEX_PROBLEMS = [
   `compiles to more than ${MAX_PROGRAM} instructions`,
   `repeats its parts more than ${4 * MAX_PROGRAM} times in all`,
   `has a repetition count over ${MAX_REPEAT}`,
+  'uses the flag u turned off or the flag R, which omnilab does not support',
   'has a counted repetition without a decimal number',
   'has an unclosed counted repetition',
   'has a repetition range whose maximum is below its minimum',
@@ -37,8 +39,8 @@ export const REGEX_PROBLEMS = [
   'has an unclosed group',
   'has an unopened group',
 ] as const;
-/** How many of REGEX_PROBLEMS are limits rather than syntax. */
-export const REGEX_LIMIT_PROBLEMS = 3;
+/** How many of REGEX_PROBLEMS are omnilab's own (Rust accepts the pattern). */
+export const REGEX_OMNILAB_PROBLEMS = 4;
 
 /** Whether one code point belongs to a character class. */
 export type Matcher = (c: number) => boolean;
@@ -108,17 +110,8 @@ const classOf = (src: string, neg: unknown, ci: number): Matcher =>
 
 const isWordChar = classOf(WORD, 0, 0);
 
-// Whether each BMP character is a word character, once asked (1 yes, 2 no): 64 kB for all patterns.
-let bmpWords: Uint8Array | undefined;
-
 /** 0 start or end of text, 1 `\n`, 2 a word character (`\w`), 3 anything else. */
-export const kindOf = (c: number): number => {
-  if (c === 10) return 1;
-  if (c < 128 || c > 0xffff) return isWordChar(c) ? 2 : 3;
-  bmpWords ??= new Uint8Array(0x10000);
-  bmpWords[c] ||= isWordChar(c) ? 2 : 3;
-  return bmpWords[c];
-};
+export const kindOf = (c: number): number => (c === 10 ? 1 : isWordChar(c) ? 2 : 3);
 
 // An assertion is a 16-bit table: bit `4 * previous kind + next kind` (see kindOf) is set where it holds.
 const TEXT_START = 0x000f; // \A: previous is the start
@@ -177,27 +170,27 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   const digits = (): number => {
     let s = '';
     while (cs[i] !== undefined && cs[i] >= '0' && cs[i] <= '9') s += cs[i++];
-    if (!s) fail(3);
+    if (!s) fail(4);
     return Number(s);
   };
   const codePoint = (n: number): number => {
     let s = '';
     if (cs[i] === '{') {
       while (cs[++i] !== '}') {
-        if (cs[i] === undefined) fail(7);
+        if (cs[i] === undefined) fail(8);
         s += cs[i];
       }
       i++;
     } else for (let k = 0; k < n; k++) s += cs[i++] ?? '';
     const c = /^[0-9a-fA-F]{1,8}$/.test(s) ? parseInt(s, 16) : -1;
-    if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) fail(7);
+    if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) fail(8);
     return c;
   };
 
   /** After a backslash: a code point, a class, or (outside classes) an assertion as `[mask]`. */
   const escaped = (inClass: boolean): number | Matcher | [number] => {
     const c = cs[i++];
-    if (c === undefined) fail(8);
+    if (c === undefined) fail(9);
     const simple = 'ntrfva'.indexOf(c);
     if (simple >= 0) return [10, 9, 13, 12, 11, 7][simple];
     if (c === 'x') return codePoint(2);
@@ -210,7 +203,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
       if (name === '{') {
         name = '';
         while (cs[i] !== '}') {
-          if (cs[i] === undefined) fail(9);
+          if (cs[i] === undefined) fail(10);
           name += cs[i++];
         }
         i++;
@@ -220,7 +213,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
         try {
           return classOf(`\\p{${src}}`, c === 'P', f & I);
         } catch {}
-      return fail(9);
+      return fail(10);
     }
     if (!inClass) {
       if (c === 'A') return [TEXT_START];
@@ -228,7 +221,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
       if (c === 'b' && cs[i] === '{') {
         const end = cs.indexOf('}', i);
         const kind = WORD_ASSERTIONS[cs.slice(i + 1, end).join('')];
-        if (end < 0 || !kind) fail(10);
+        if (end < 0 || !kind) fail(11);
         i = end + 1;
         return [kind];
       }
@@ -236,11 +229,11 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
       const w = WORD_ASSERTIONS[c];
       if (w) return [w];
     }
-    if (c >= '0' && c <= '9') fail(11);
-    if (c === 'k') fail(11);
+    if (c >= '0' && c <= '9') fail(12);
+    if (c === 'k') fail(12);
     const cp = c.codePointAt(0) ?? 0;
     if (cp < 128 && !/[0-9A-Za-z<>]/.test(c)) return cp;
-    return fail(12);
+    return fail(13);
   };
 
   /** One union of class items, up to `]` or a set operator (`&&`, `--`, `~~`). */
@@ -250,7 +243,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
     for (let first = true; ; first = false) {
       skipVerbose();
       const c = cs[i];
-      if (c === undefined) fail(13);
+      if (c === undefined) fail(14);
       if (!first && (c === ']' || ('&-~'.includes(c) && cs[i + 1] === c))) break;
       i++;
       if (c === '[') {
@@ -270,13 +263,13 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
         parts.push(lo);
         continue;
       }
-      if (typeof lo !== 'number') fail(12);
+      if (typeof lo !== 'number') fail(13);
       let hi = lo;
       if (cs[i] === '-' && cs[i + 1] !== ']' && cs[i + 1] !== '-' && cs[i + 1] !== undefined) {
         const d = cs[++i];
         i++;
         const e = d === '\\' ? escaped(true) : (d.codePointAt(0) ?? 0);
-        if (typeof e !== 'number' || e < lo) fail(14);
+        if (typeof e !== 'number' || e < lo) fail(15);
         hi = e;
       }
       src += hi > lo ? `${hex(lo)}-${hex(hi)}` : hex(lo);
@@ -315,11 +308,11 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
     if (cs[i] === '?') {
       i++;
       const c = cs[i];
-      if (c === '=' || c === '!' || (c === '<' && (cs[i + 1] === '=' || cs[i + 1] === '!'))) fail(15);
+      if (c === '=' || c === '!' || (c === '<' && (cs[i + 1] === '=' || cs[i + 1] === '!'))) fail(16);
       if (c === '<' || (c === 'P' && cs[i + 1] === '<')) {
         i += c === 'P' ? 2 : 1;
         const end = cs.indexOf('>', i);
-        if (end < 0 || !/^[A-Za-z_][\w.[\]]*$/.test(cs.slice(i, end).join(''))) fail(16);
+        if (end < 0 || !/^[A-Za-z_][\w.[\]]*$/.test(cs.slice(i, end).join(''))) fail(17);
         i = end + 1;
       } else {
         let on = true;
@@ -327,7 +320,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
         for (let any = false; ; any = true) {
           const k = cs[i++];
           if (k === ')' || k === ':') {
-            if (!any && k === ')') fail(17);
+            if (!any && k === ')') fail(18);
             f = set;
             if (k === ')') return null;
             break;
@@ -336,12 +329,13 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
           const bit = 1 << 'imsxU'.indexOf(k);
           if (k === '-' && on) on = false;
           else if (bit > 0 && bit < 32) set = on ? set | bit : set & ~bit;
-          else if (k !== 'u' || !on) fail(17);
+          else if (k === 'R' || (k === 'u' && !on)) fail(3);
+          else if (k !== 'u') fail(18);
         }
       }
     }
     const body = alternation();
-    if (cs[i++] !== ')') fail(18);
+    if (cs[i++] !== ')') fail(19);
     f = saved;
     return body;
   };
@@ -402,13 +396,13 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
           i++;
           max = cs[i] === '}' ? -1 : digits();
         }
-        if (cs[i++] !== '}') fail(4);
+        if (cs[i++] !== '}') fail(5);
         if (min > MAX_REPEAT || max > MAX_REPEAT) fail(2);
-        if (max >= 0 && max < min) fail(5);
+        if (max >= 0 && max < min) fail(6);
       }
       if (cs[i] === '?') i++;
       const body = items.pop();
-      if (!body) fail(6);
+      if (!body) fail(7);
       items.push(repeat(body, min, max));
     }
     return () => {
@@ -436,7 +430,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   };
 
   const root = alternation();
-  if (i < cs.length) fail(19);
+  if (i < cs.length) fail(20);
   root();
   emit(4);
   return { op, a, b, m };

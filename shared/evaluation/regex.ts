@@ -4,7 +4,7 @@
  * regex-search.ts), the same on the server and in the SDK (the console evaluates nothing itself).
  * A pattern Rust refuses, or one over the size limits, never matches here and is refused when written.
  */
-import { parseRegex, REGEX_LIMIT_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
+import { parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
 import { searcher } from './regex-search';
 
 /**
@@ -27,13 +27,16 @@ export function compileRegex(pattern: string, caseInsensitive: boolean): ((s: st
   }
 }
 
-/** A pattern refused when written: Rust's `regex` refuses it too, or it is over omnilab's limits. */
+/**
+ * A pattern refused when written: `REGEX_INVALID` when Rust's `regex` refuses it too,
+ * `REGEX_UNSUPPORTED` when Rust accepts it but omnilab does not (over the limits, or `(?-u)`, `(?R)`).
+ */
 export class RegexSyntaxError extends Error {
-  readonly code: 'REGEX_UNSUPPORTED' | 'REGEX_TOO_BIG';
+  readonly code: 'REGEX_INVALID' | 'REGEX_UNSUPPORTED';
   constructor(problem: number) {
     super(REGEX_PROBLEMS[problem] ?? 'nests groups too deeply');
     this.code =
-      problem < REGEX_LIMIT_PROBLEMS || !(problem in REGEX_PROBLEMS) ? 'REGEX_TOO_BIG' : 'REGEX_UNSUPPORTED';
+      problem in REGEX_PROBLEMS && problem >= REGEX_OMNILAB_PROBLEMS ? 'REGEX_INVALID' : 'REGEX_UNSUPPORTED';
     this.name = 'RegexSyntaxError';
   }
 }

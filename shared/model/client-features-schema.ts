@@ -8,8 +8,8 @@ import { OPERATORS } from './client-features';
 
 /**
  * Why a REGEX constraint's pattern is refused with `code`, or undefined. Every write refuses a pattern
- * over omnilab's limits (it would not do here what it does in Unleash). Only the admin API refuses one
- * Rust refuses too: an import keeps it, since it never matches in Unleash either, nor here.
+ * Rust accepts and omnilab does not (it would not do here what it does in Unleash). Only the admin API
+ * refuses one Rust refuses too: an import keeps it, since it never matches in Unleash either, nor here.
  */
 export function regexRefusal(
   c: { operator: string; value?: string; caseInsensitive?: boolean },
@@ -18,7 +18,7 @@ export function regexRefusal(
   if (c.operator !== 'REGEX' || c.value === undefined) return undefined;
   const problem = regexProblem(c.value, c.caseInsensitive === true);
   if (problem?.code !== code) return undefined;
-  return `${code === 'REGEX_TOO_BIG' ? "is over omnilab's REGEX limits" : 'is not a Rust regex pattern'}: it ${problem.message}`;
+  return `${code === 'REGEX_UNSUPPORTED' ? 'is not a REGEX pattern omnilab runs' : 'is not a Rust regex pattern'}: it ${problem.message}`;
 }
 
 export const payloadSchema = z.strictObject({
@@ -44,8 +44,8 @@ export const constraintSchema = z
       ctx.addIssue({ code: 'custom', path: ['value'], message: `is required for operator ${c.operator}` });
     if (!single && c.values === undefined)
       ctx.addIssue({ code: 'custom', path: ['values'], message: `is required for operator ${c.operator}` });
-    const tooBig = regexRefusal(c, 'REGEX_TOO_BIG');
-    if (tooBig) ctx.addIssue({ code: 'custom', path: ['value'], message: tooBig });
+    const unsupported = regexRefusal(c, 'REGEX_UNSUPPORTED');
+    if (unsupported) ctx.addIssue({ code: 'custom', path: ['value'], message: unsupported });
   });
 
 const weight = z.number().int().min(0).max(1000);
