@@ -7,6 +7,7 @@ import { environmentRoutes } from '../handlers/admin-environments-handler';
 import { experimentRoutes } from '../handlers/admin-experiments-handler';
 import { flagRoutes } from '../handlers/admin-flags-handler';
 import { segmentRoutes } from '../handlers/admin-segments-handler';
+import { tokenRoutes } from '../handlers/admin-tokens-handler';
 import type { RouteHandler } from './api-types';
 import type { Runtime } from './composition-root';
 
@@ -16,5 +17,6 @@ export function governedRoutes(runtime: Runtime): Record<string, RouteHandler> {
     ...segmentRoutes(runtime),
     ...experimentRoutes(runtime),
     ...environmentRoutes(runtime),
+    ...tokenRoutes(runtime),
   };
 }
