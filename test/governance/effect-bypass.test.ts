@@ -5,6 +5,8 @@
  * switch that turns a dependent on) and break-glass. Every test checks what a production Unleash
  * client, OFREP caller or the store gets, not only the status.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { httpDeps } from '../../functions/lib/admin-support';
@@ -19,6 +21,8 @@ import { approveAndApply, heldRequest } from '../support/governance';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
+/** A frontend token for production, minted as any squad would (no protected effect: applies at once). */
+let productionFrontend = '';
 const quiet = createLogNotifier(() => undefined);
 
 function at(runtime: Runtime, iso: string): Runtime {
@@ -101,7 +105,19 @@ beforeAll(async () => {
     body: { key: 'signups', name: 'Signups', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
   });
   expect(metric.status).toBe(201);
+  const minted = await p.call('POST', '/api/admin/tokens', {
+    token: p.tokens.admin,
+    body: { name: 'prod-web', kind: 'frontend', environment: 'production' },
+  });
+  expect(minted.status).toBe(201);
+  productionFrontend = (await bodyOf<{ secret: string }>(minted)).secret;
 });
+
+async function frontendToggles(query: string): Promise<string[]> {
+  const res = await p.call('GET', `/api/frontend?${query}`, { token: productionFrontend });
+  expect(res.status).toBe(200);
+  return (await bodyOf<{ toggles: { name: string }[] }>(res)).toggles.map((t) => t.name);
+}
 afterAll(() => p.close());
 
 describe('a request approved for development cannot become a production change', () => {
@@ -341,6 +357,7 @@ describe('the kill switch applies at once only as a pure reduction', () => {
     expect(cr.effect?.served.production).toEqual({ 'legacy-login': 'reduced', 'new-login': 'changed' });
     expect((await served('legacy-login'))?.enabled).toBe(true);
     expect((await ofrep('new-login', customer)).value).toBe(false);
+    expect(await frontendToggles('userId=c-5&channel=mobile')).not.toContain('new-login');
   });
 
   it('killing a flag whose dependents need it on applies at once, off for its dependents too, and waits for review', async () => {
@@ -348,6 +365,9 @@ describe('the kill switch applies at once only as a pure reduction', () => {
     await liveInProduction('card-freeze-v2', { dependencies: [{ feature: 'card-controls' }] });
     const customer = { targetingKey: 'c-6', channel: 'web' };
     expect((await ofrep('card-freeze-v2', customer)).value).toBe(true);
+    expect(await frontendToggles('userId=c-6&channel=web')).toEqual(
+      expect.arrayContaining(['card-controls', 'card-freeze-v2']),
+    );
     const kill = await p.call('PUT', '/api/admin/flags/card-controls/environments/production/channels/web', {
       token: p.tokens.squadPayments,
       body: { version: parent.version, enabled: false },
@@ -356,6 +376,10 @@ describe('the kill switch applies at once only as a pure reduction', () => {
     expect((await ofrep('card-controls', customer)).value).toBe(false);
     expect((await ofrep('card-freeze-v2', customer)).value).toBe(false);
     expect((await ofrep('card-controls', { ...customer, channel: 'mobile' })).value).toBe(true);
+    const web = await frontendToggles('userId=c-6&channel=web');
+    expect(web).not.toContain('card-controls');
+    expect(web).not.toContain('card-freeze-v2');
+    expect(await frontendToggles('userId=c-6&channel=mobile')).toContain('card-freeze-v2');
     const { changeRequests } = await bodyOf<{ changeRequests: ChangeRequest[] }>(
       await p.call('GET', '/api/admin/change-requests?status=needs-review', { token: p.tokens.auditor }),
     );
@@ -402,6 +426,20 @@ describe('approvals bind to the digest of the exact change', () => {
     const channels = (await flag('fx-rates')).environments.production.channels;
     expect(channels).toMatchObject({ atm: false, branch: false });
     expect(JSON.stringify((await served('fx-rates'))?.strategies)).not.toContain('atm');
+  });
+
+  it('admin handler modules reach the real runtime only to build their governed handler', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'functions', 'handlers');
+    const admin = readdirSync(dir).filter((f) => f.startsWith('admin-') && f.endsWith('.ts'));
+    expect(admin.length).toBeGreaterThan(5);
+    for (const file of admin) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const uses = text.split('\n').filter((l) => l.includes('getRuntime()'));
+      expect(uses, file).toEqual([
+        expect.stringMatching(/^export const handler = lazyHandler\(\(\) => create\w+\(getRuntime\(\)\)\);$/),
+      ]);
+      if (file !== 'admin-governance-handler.ts') expect(text, file).not.toMatch(/createHttpHandler\(/);
+    }
   });
 
   it('a route table that writes without the governed commit cannot even be built', () => {
