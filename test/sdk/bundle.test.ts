@@ -17,8 +17,10 @@ describe('the published bundle', () => {
     built = await buildSdk(join(process.cwd(), 'test-artifacts', 'sdk-bundle-dist'));
   });
 
-  it('keeps the main entry within 10 kB gzipped, with no imports at all', () => {
-    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(10_000);
+  // 10 kB until the linear-time REGEX engine (a Thompson NFA with a lazy DFA, +2.7 kB gzipped)
+  // replaced JavaScript's backtracking RegExp, which one hostile pattern could stall for minutes.
+  it('keeps the main entry within 13 kB gzipped, with no imports at all', () => {
+    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(13_000);
     expect(importsOf(read('index'))).toEqual([]);
     // The zod schema stays out: the SDK validates documents with the evaluator's own checks.
     expect(read('index')).not.toMatch(/zod|ZodError/);
