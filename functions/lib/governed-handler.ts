@@ -149,6 +149,8 @@ export async function governCommit(
   staging: Staging,
   response: ApiResponse,
 ): Promise<ApiResponse> {
+  // Reads, and writes that propose nothing, answer as they are.
+  if (response.status >= 300 || (staging.ops.length === 0 && !staging.plan)) return response;
   const applyAt = applyAtOf(req, runtime.now());
   const emergency = emergencyOf(req);
   if (emergency !== undefined && applyAt !== undefined)
@@ -156,7 +158,6 @@ export async function governCommit(
       `an emergency applies now: leave out the apply-at header`,
       'headers.omnilab-emergency',
     );
-  if (response.status >= 300 || (staging.ops.length === 0 && !staging.plan)) return response;
   const declared = await declaredReasons(runtime, staging.declarations);
   const effect = await effectNow(runtime, staging.ops, declared);
   const d = describe(staging, effect);

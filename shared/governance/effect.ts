@@ -269,14 +269,3 @@ export function effectGrew(approved: Effect, now: Effect): boolean {
       !(k.endsWith(':reduced') && covered.has(`${k.slice(0, -':reduced'.length)}:changed`)),
   );
 }
-
-/** One line for a change request: what production customers would get differently. */
-export function describeEffect(effect: Effect): string {
-  const parts = Object.entries(effect.served).map(
-    ([env, f]) =>
-      `${env}: ${Object.entries(f)
-        .map(([name, c]) => (c === 'reduced' ? `${name} (off or narrowed)` : name))
-        .join(', ')}`,
-  );
-  return [...parts, ...effect.definitions, ...effect.declared].join('; ') || 'no protected environment';
-}
