@@ -92,6 +92,9 @@ async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
     OMNILAB_TABLE_PREFIX: stagePrefix(stage),
+    // The stack's pepper secret, by its name: tokens are keyed with it (functions/lib/tokens.ts).
+    OMNILAB_TOKEN_PEPPER_SECRET_ARN:
+      process.env.OMNILAB_TOKEN_PEPPER_SECRET_ARN ?? `${stagePrefix(stage)}token-pepper`,
     ...(values.region ? { AWS_REGION: values.region } : {}),
   });
   const { secret } = await createFirstAdminToken(createRuntime(config), {

@@ -3,7 +3,7 @@
  * request paths: reading the token pepper from Secrets Manager and the audit anchor's latest head
  * from S3. Their SDK clients would add 29 kB and 141 kB to every function bundle (measured with
  * esbuild beside the DynamoDB client); SigV4 signing is already in the bundle (@smithy/signature-v4,
- * which the DynamoDB client uses). Credentials are the function role's, from the environment.
+ * which the DynamoDB client uses). Credentials come from the DynamoDB client's own provider chain.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -42,23 +42,40 @@ export interface AwsCall {
   s3?: boolean;
 }
 
-type Env = Record<string, string | undefined>;
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
-export async function awsRequest(call: AwsCall, env: Env = process.env): Promise<Response> {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) throw new Error(`no AWS credentials to call ${call.service}`);
+/** Where credentials come from: the DynamoDB client's own chain (role, profile, SSO) in the runtime. */
+export type CredentialSource = () => Promise<AwsCredentials>;
+
+/** The function role's credentials, as Lambda puts them in the environment. */
+export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): CredentialSource {
+  return async () => {
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment');
+    return {
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  };
+}
+
+export async function awsRequest(
+  call: AwsCall,
+  credentials: CredentialSource = credentialsFromEnv(),
+): Promise<Response> {
   const signer = new SignatureV4({
     service: call.service,
     region: call.region,
     sha256: NodeSha256,
     uriEscapePath: call.s3 !== true,
     applyChecksum: true,
-    credentials: {
-      accessKeyId,
-      secretAccessKey,
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    },
+    credentials,
   });
   const hostName = call.host.replace(/:\d+$/, '');
   const port = /:(\d+)$/.exec(call.host)?.[1];

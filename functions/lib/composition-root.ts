@@ -31,6 +31,7 @@ import { anchorChain } from '../stores/dynamo-support';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
 import { createFileAuditAnchor } from '../stores/file-audit-anchor';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
+import type { CredentialSource } from './aws-request';
 import { loadConfig, type OmnilabConfig } from './config';
 import { createServedConfig, type ServedConfig } from './served-config';
 import { createPepperSource } from './tokens';
@@ -86,7 +87,7 @@ export function createDynamoClients(
  */
 export function createAuditAnchor(
   config: OmnilabConfig,
-  doc: DynamoDBDocumentClient,
+  { client, doc }: DynamoClients,
 ): AuditAnchor | undefined {
   if (config.auditAnchorFile) {
     const anchor = createFileAuditAnchor(config.auditAnchorFile);
@@ -94,14 +95,30 @@ export function createAuditAnchor(
     return anchor;
   }
   if (config.auditAnchorBucket)
-    return createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region });
+    return createS3AuditAnchor({
+      bucket: config.auditAnchorBucket,
+      region: config.region,
+      credentials: awsCredentials(client),
+    });
   return undefined;
+}
+
+/** The DynamoDB client's credentials (the Lambda role, or the operator's profile), for signed calls. */
+export function awsCredentials(client: DynamoDBClient): CredentialSource {
+  return async () => {
+    const c = await client.config.credentials();
+    return {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+    };
+  };
 }
 
 export function createRuntime(config: OmnilabConfig, clients = createDynamoClients(config)): Runtime {
   const tables = tableNames(config.tablePrefix);
   const { client, doc } = clients;
-  const auditAnchor = createAuditAnchor(config, doc);
+  const auditAnchor = createAuditAnchor(config, clients);
   const flags = createDynamoFlagStore(doc, tables);
   const segments = createDynamoSegmentStore(doc, tables);
   return {
@@ -110,7 +127,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     flags,
     segments,
     environments: createDynamoEnvironmentStore(doc, tables),
-    tokens: createDynamoTokenStore(doc, tables, createPepperSource(config)),
+    tokens: createDynamoTokenStore(doc, tables, createPepperSource(config, awsCredentials(client))),
     audit: createDynamoAuditStore(doc, tables, auditAnchor),
     clientMetrics: createDynamoClientMetricsStore(doc, tables, config.metricsRetentionDays),
     experiments: createDynamoExperimentStore(doc, tables),

@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TokenKind } from '../../shared/model/token';
-import { awsRequest } from './aws-request';
+import { awsRequest, type CredentialSource, credentialsFromEnv } from './aws-request';
 import type { OmnilabConfig } from './config';
 
 /** SHA-256 of the secret: what stores are asked by, and the key of legacy records. Never stored. */
@@ -45,22 +45,26 @@ export type PepperSource = () => Promise<string>;
 export async function readSecret(
   secretId: string,
   region: string,
+  credentials: CredentialSource = credentialsFromEnv(),
   host = `secretsmanager.${region}.amazonaws.com`,
   protocol: 'https:' | 'http:' = 'https:',
 ): Promise<string> {
-  const res = await awsRequest({
-    service: 'secretsmanager',
-    region,
-    method: 'POST',
-    host,
-    protocol,
-    path: '/',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'secretsmanager.GetSecretValue',
+  const res = await awsRequest(
+    {
+      service: 'secretsmanager',
+      region,
+      method: 'POST',
+      host,
+      protocol,
+      path: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'secretsmanager.GetSecretValue',
+      },
+      body: JSON.stringify({ SecretId: secretId }),
     },
-    body: JSON.stringify({ SecretId: secretId }),
-  });
+    credentials,
+  );
   if (!res.ok) throw new Error(`reading the token pepper secret answered ${res.status}`);
   const out = (await res.json()) as { SecretString?: string };
   if (!out.SecretString) throw new Error('the token pepper secret holds no string');
@@ -79,11 +83,13 @@ export function createPepperSource(
     OmnilabConfig,
     'tokenPepper' | 'tokenPepperSecretArn' | 'dynamodbEndpoint' | 'tablePrefix' | 'region'
   >,
+  credentials: CredentialSource = credentialsFromEnv(),
 ): PepperSource {
   let pending: Promise<string> | undefined;
   const load = async (): Promise<string> => {
     if (config.tokenPepper) return config.tokenPepper;
-    if (config.tokenPepperSecretArn) return readSecret(config.tokenPepperSecretArn, config.region);
+    if (config.tokenPepperSecretArn)
+      return readSecret(config.tokenPepperSecretArn, config.region, credentials);
     if (config.dynamodbEndpoint) return `local:${hashToken(`omnilab-local-pepper:${config.tablePrefix}`)}`;
     throw new Error('set OMNILAB_TOKEN_PEPPER or OMNILAB_TOKEN_PEPPER_SECRET_ARN: no token can be checked');
   };

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { SEQUENCE_DIGITS } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
-import { awsRequest } from '../lib/aws-request';
+import { awsRequest, type CredentialSource, credentialsFromEnv } from '../lib/aws-request';
 
 const PREFIX = 'heads/';
 const CEILING = 10 ** SEQUENCE_DIGITS;
@@ -31,6 +31,7 @@ export interface S3Location {
   region: string;
   /** Tests: a local stand-in for S3 (path-style, http). */
   endpoint?: string;
+  credentials?: CredentialSource;
 }
 
 export function createS3AuditAnchor(where: S3Location): AuditAnchor {
@@ -42,16 +43,19 @@ export function createS3AuditAnchor(where: S3Location): AuditAnchor {
     path: string,
     extra: { query?: Record<string, string>; headers?: Record<string, string>; body?: string },
   ) =>
-    awsRequest({
-      service: 's3',
-      region: where.region,
-      method,
-      host,
-      path: `${base}${path}`,
-      s3: true,
-      ...(local ? { protocol: local.protocol as 'http:' | 'https:' } : {}),
-      ...extra,
-    });
+    awsRequest(
+      {
+        service: 's3',
+        region: where.region,
+        method,
+        host,
+        path: `${base}${path}`,
+        s3: true,
+        ...(local ? { protocol: local.protocol as 'http:' | 'https:' } : {}),
+        ...extra,
+      },
+      where.credentials ?? credentialsFromEnv(),
+    );
   return {
     async record(head) {
       const body = JSON.stringify({ sequence: head.sequence, hash: head.hash });

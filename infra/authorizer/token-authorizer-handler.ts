@@ -1,5 +1,5 @@
 /** The Lambda entry of the token authorizer (infra/lambda-functions.ts), wired to the tokens table. */
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { awsCredentials, createDynamoClients } from '../../functions/lib/composition-root';
 import { loadConfig } from '../../functions/lib/config';
 import { createPepperSource } from '../../functions/lib/tokens';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
@@ -8,9 +8,13 @@ import { createTokenAuthorizer } from './token-authorizer';
 
 function fromEnvironment() {
   const config = loadConfig();
-  const { doc } = createDynamoClients(config);
+  const { client, doc } = createDynamoClients(config);
   return createTokenAuthorizer(
-    createDynamoTokenStore(doc, tableNames(config.tablePrefix), createPepperSource(config)),
+    createDynamoTokenStore(
+      doc,
+      tableNames(config.tablePrefix),
+      createPepperSource(config, awsCredentials(client)),
+    ),
   );
 }
 

@@ -16,13 +16,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** An own property's value: never one inherited from Object.prototype (`valueOf`, `__proto__`). */
+function own(o: Record<string, unknown>, k: string): unknown {
+  return Object.hasOwn(o, k) ? o[k] : undefined;
+}
+
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined);
     const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => same(a[k], b[k]));
+    return ka.length === kb.length && ka.every((k) => own(b, k) !== undefined && same(a[k], own(b, k)));
   }
   return false;
 }
@@ -64,9 +69,16 @@ export function applyDiff(before: unknown, changes: readonly AuditChange[]): unk
       continue;
     }
     let node = root as Record<string | number, unknown>;
-    for (const key of c.path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+    for (const key of c.path.slice(0, -1))
+      node = own(node as Record<string, unknown>, String(key)) as Record<string | number, unknown>;
     const last = c.path[c.path.length - 1];
-    if ('after' in c) node[last] = clone(c.after);
+    if ('after' in c)
+      Object.defineProperty(node, last, {
+        value: clone(c.after),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else if (Array.isArray(node)) removals.push({ parent: node, index: Number(last) });
     else delete node[last];
   }

@@ -157,7 +157,9 @@ describe('the audit anchor', () => {
 
   it('reads the token pepper from Secrets Manager with a signed GetSecretValue', async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:omnilab-dev-token-pepper';
-    expect(await readSecret(arn, 'eu-west-1', new URL(endpoint).host, 'http:')).toBe(`pepper-for-${arn}`);
+    expect(await readSecret(arn, 'eu-west-1', undefined, new URL(endpoint).host, 'http:')).toBe(
+      `pepper-for-${arn}`,
+    );
     const call = seen.find((s) => s.headers['x-amz-target'] === 'secretsmanager.GetSecretValue')!;
     expect(call.headers.authorization).toMatch(
       /Credential=AKIDTEST\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/,

@@ -1,0 +1,37 @@
+/**
+ * Re-keys the tokens of a deployed stage stored before the token pepper (keyed by the bare SHA-256
+ * of their secret, with no id) under the pepper, with the operator's own AWS credentials; their
+ * secrets are not needed and keep working. Until it runs they authenticate through the legacy path.
+ *
+ *   npm run tokens:migrate:aws -- --stage dev [--region eu-west-1]
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRuntime } from '../functions/lib/composition-root';
+import { loadConfig } from '../functions/lib/config';
+import { STAGES, type StageName, stagePrefix } from './stages';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { stage: { type: 'string', default: 'dev' }, region: { type: 'string' } },
+  });
+  const stage = values.stage as StageName;
+  if (!(stage in STAGES)) throw new Error(`--stage must be one of ${Object.keys(STAGES).join(', ')}`);
+  const config = loadConfig({
+    ...process.env,
+    OMNILAB_TABLE_PREFIX: stagePrefix(stage),
+    // The stack's secret, by its name: the operator's credentials read it.
+    OMNILAB_TOKEN_PEPPER_SECRET_ARN:
+      process.env.OMNILAB_TOKEN_PEPPER_SECRET_ARN ?? `${stagePrefix(stage)}token-pepper`,
+    ...(values.region ? { AWS_REGION: values.region } : {}),
+  });
+  const moved = await createRuntime(config).tokens.migrateLegacy();
+  process.stdout.write(`Re-keyed ${moved} token(s) of ${config.tablePrefix}tokens under the pepper.\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: Error) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  });
+}
