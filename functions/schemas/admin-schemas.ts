@@ -7,12 +7,22 @@ import {
   clientFeaturesDocumentSchema,
   constraintSchema,
   dependencySchema,
+  payloadSchema,
   regexRefusal,
   strategySchema,
+  strategyVariantSchema,
   variantSchema,
 } from '../../shared/model/client-features-schema';
 import { NAME_PATTERN } from '../../shared/model/environment';
 import { FLAG_TYPES } from '../../shared/model/flag';
+import {
+  constraintValueProblems,
+  flagVariantProblems,
+  payloadProblems,
+  strategyParameterProblems,
+  strategyVariantProblems,
+  type TargetingProblem,
+} from '../../shared/model/targeting-rules';
 import { ADMIN_ROLES, TOKEN_AUDIENCES, TOKEN_KINDS } from '../../shared/model/token';
 
 const name = z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, - or _ (at most 63)');
@@ -29,9 +39,32 @@ const writtenConstraintSchema = constraintSchema.superRefine((c, ctx) => {
   const refusal = regexRefusal(c, 'REGEX_INVALID');
   if (refusal) ctx.addIssue({ code: 'custom', path: ['value'], message: refusal });
 });
-const writtenStrategySchema = strategySchema.extend({
-  constraints: z.array(writtenConstraintSchema).max(100).optional(),
-});
+
+/** Adds targeting-rules problems as issues, so the 400 names the exact field. */
+function report(ctx: z.RefinementCtx, problems: TargetingProblem[]): void {
+  for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+}
+
+/** Written through the admin API, targeting must be servable as written (shared/model/targeting-rules.ts). */
+const targetedConstraintSchema = writtenConstraintSchema.superRefine((c, ctx) =>
+  report(ctx, constraintValueProblems(c)),
+);
+const writtenPayloadSchema = payloadSchema.superRefine((p, ctx) => report(ctx, payloadProblems(p)));
+const writtenVariantsSchema = z
+  .array(variantSchema.extend({ payload: writtenPayloadSchema.optional() }))
+  .max(100)
+  .superRefine((vs, ctx) => report(ctx, flagVariantProblems(vs)));
+const writtenStrategyVariantsSchema = z
+  .array(strategyVariantSchema.extend({ payload: writtenPayloadSchema.optional() }))
+  .max(100)
+  .superRefine((vs, ctx) => report(ctx, strategyVariantProblems(vs)));
+
+const writtenStrategySchema = strategySchema
+  .extend({
+    constraints: z.array(targetedConstraintSchema).max(100).optional(),
+    variants: writtenStrategyVariantsSchema.optional(),
+  })
+  .superRefine((s, ctx) => report(ctx, strategyParameterProblems(s)));
 
 export const environmentStateSchema = z.strictObject({
   enabled: z.boolean(),
@@ -45,7 +78,7 @@ const flagFields = {
   tags: z.array(z.string().max(100)).max(50).optional(),
   impressionData: z.boolean().optional(),
   dependencies: z.array(dependencySchema).max(20).optional(),
-  variants: z.array(variantSchema).max(100).optional(),
+  variants: writtenVariantsSchema.optional(),
 };
 
 export const flagCreateSchema = z.strictObject({
@@ -120,14 +153,14 @@ export const segmentCreateSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   squad: name.optional(),
-  constraints: z.array(writtenConstraintSchema).max(100),
+  constraints: z.array(targetedConstraintSchema).max(100),
 });
 
 export const segmentUpdateSchema = z.strictObject({
   version,
   name: z.string().min(1).max(200).optional(),
   description: z.string().max(2000).optional(),
-  constraints: z.array(writtenConstraintSchema).max(100).optional(),
+  constraints: z.array(targetedConstraintSchema).max(100).optional(),
 });
 
 export const tokenCreateSchema = z
