@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import type { ClientMetrics, ClientRegister } from '../schemas/client-schemas';
-import type { ApiRequest, ApiResponse } from './api-types';
+import { type ApiRequest, type ApiResponse, json } from './api-types';
 import type { Runtime } from './composition-root';
 
 /** Unleash SDKs cannot add a field to their metrics, but all of them can send a custom header. */
@@ -51,11 +51,23 @@ function environmentOf(p: Principal): string {
   return p.environment ?? 'unknown';
 }
 
+/** Unknown toggle names the answer lists (their number is always given). */
+export const MAX_UNKNOWN_LISTED = 100;
+
+/**
+ * Stores the batch's counts of the flags the token's environment serves. Names it does not serve
+ * (typos, flags since archived, made-up names) are dropped and listed in the 202's body, which
+ * Unleash SDKs do not read: their batches are never refused for them.
+ */
 export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<ApiResponse> {
   const body = req.body as ClientMetrics;
   const channel = channelOf(runtime, req, body.channel);
   const hour = new Date(Math.floor(runtime.now().getTime() / 3_600_000) * 3_600_000).toISOString();
-  const counts = Object.entries(body.bucket.toggles)
+  const environment = environmentOf(req.principal);
+  const served = new Set((await runtime.served.document(environment)).document.features.map((f) => f.name));
+  const known = Object.entries(body.bucket.toggles).filter(([flag]) => served.has(flag));
+  const unknown = Object.keys(body.bucket.toggles).filter((flag) => !served.has(flag));
+  const counts = known
     .map(([flag, t]) => ({
       flag,
       appName: body.appName,
@@ -65,8 +77,13 @@ export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<
       variants: t.variants ?? {},
     }))
     .filter((c) => c.yes > 0 || c.no > 0 || Object.keys(c.variants).length > 0);
-  await runtime.clientMetrics.record(environmentOf(req.principal), hour, batchOf(req, body, channel), counts);
-  return { status: 202 };
+  if (counts.length > 0)
+    await runtime.clientMetrics.record(environment, hour, batchOf(req, body, channel), counts);
+  return json(202, {
+    counted: counts.length,
+    unknownToggles: unknown.length,
+    ...(unknown.length > 0 ? { unknownToggleNames: unknown.slice(0, MAX_UNKNOWN_LISTED) } : {}),
+  });
 }
 
 export async function register(runtime: Runtime, req: ApiRequest): Promise<ApiResponse> {
