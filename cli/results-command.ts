@@ -1,10 +1,27 @@
 /** `npx omnilab results <experiment>`: the results API, as a table a product owner can read. */
 
-import type { ExperimentResults, MetricResult } from '../shared/experiments/results-types';
+import type { ExperimentResults, MetricResult, TestKind } from '../shared/experiments/results-types';
+import {
+  channelView,
+  daysRunning,
+  decidingFigure,
+  explainVerdict,
+  formatP,
+  goalComparisons,
+  guardrailSummaries,
+  harms,
+  type Projection,
+  pLabel,
+  projectDecision,
+  quoteP,
+  type ReasonPart,
+} from '../shared/presentation/results-presentation';
 import type { ApiClient } from './api-client';
 import { formatTable } from './format-table';
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const share = (x: number) => `${Number((x * 100).toFixed(1))}%`;
+/** The sample-ratio check's p stays in its own precision: it is a health check, not a decision. */
 const p = (x: number) => (x < 0.0001 ? '<0.0001' : x.toFixed(4));
 
 function display(metric: MetricResult, mean: number): string {
@@ -12,12 +29,84 @@ function display(metric: MetricResult, mean: number): string {
   return `${mean.toFixed(3)} ${metric.unit}`;
 }
 
-export function formatResults(r: ExperimentResults): string {
+function where(channel: string | null): string {
+  return channel === null ? '' : ` on ${channel}`;
+}
+
+function testName(test: TestKind): string {
+  return test === 'sequential' ? 'sequential test (always-valid p)' : 'fixed-horizon test';
+}
+
+/** One sentence of the verdict's explanation, in English. */
+export function reasonSentence(part: ReasonPart): string {
+  switch (part.code) {
+    case 'srm':
+      return `Sample ratio mismatch${where(part.channel)} (p ${quoteP(part.p)}): assignment is broken, do not trust these numbers.`;
+    case 'primary-missing':
+      return 'The primary metric is not in the metric catalogue, so the experiment cannot be judged.';
+    case 'no-units':
+      return `No units exposed${where(part.channel)} yet.`;
+    case 'lift':
+      return (
+        `${part.variant}: ${part.metric} ${pct(part.lift)}${where(part.channel)} ` +
+        `(${share(part.confidence)} CI ${pct(part.lower)} to ${pct(part.upper)}, ${part.label} ${quoteP(part.p)}), ` +
+        `${part.significant ? 'significant' : 'not significant'}.`
+      );
+    case 'not-enough-data':
+      return `${part.variant}: not enough data on ${part.metric} yet.`;
+    case 'guardrail-harm':
+      return (
+        `${part.variant}: ${part.metric} ${part.change >= 0 ? 'rose' : 'fell'} by ${share(Math.abs(part.change))}` +
+        `${part.channel === null ? ' on all channels together' : where(part.channel)} ` +
+        `(always-valid p ${quoteP(part.p)}, below its level ${part.level.toPrecision(2)}), beyond its ${share(part.tolerance)} tolerance.`
+      );
+    case 'guardrails-clean':
+      return part.pending.length > 0
+        ? `No guardrail degraded (not enough data yet on ${part.pending.join(', ')}).`
+        : `No guardrail degraded${part.acrossChannels ? ', on any channel' : ''}.`;
+    case 'decided-by':
+      return (
+        `Decided by the ${testName(part.test)} at alpha ${part.alpha}` +
+        `${part.comparisons > 1 ? `, Holm-adjusted over ${part.comparisons} goal comparisons` : ''}` +
+        `${part.guardrailLevel === null ? '' : `; guardrails by the sequential test (always-valid p) at ${part.guardrailLevel.toPrecision(2)} each`}.`
+      );
+  }
+}
+
+/** "keep running: about N more days at the rate so far to detect a X% lift". */
+export function projectionSentence(x: Projection): string {
+  switch (x.kind) {
+    case 'days':
+      return x.moreDays === 0
+        ? `${x.variant}: enough units for a ${share(x.lift)} lift already; the estimate may still move.`
+        : `${x.variant}: keep running, about ${x.moreDays} more days at the rate so far (${Math.round(x.dailyPerArm)} units per arm a day) to detect a ${share(x.lift)} lift (power 80%).`;
+    case 'too-small':
+      return `${x.variant}: the ${share(x.lift)} lift seen so far is too small to confirm within ${x.horizonDays} days at the rate so far; by then a lift of ${share(x.detectable)} or more would be detected (power 80%).`;
+    case 'no-traffic':
+      return `${x.variant}: no units arrive, so no decision is in sight.`;
+  }
+}
+
+export function formatResults(r: ExperimentResults, options: { daysSoFar?: number | null } = {}): string {
   const lines: string[] = [];
   lines.push(`Experiment ${r.experiment}${r.channel ? ` (channel ${r.channel})` : ''}: ${r.units} units`);
+  const k = goalComparisons(r);
   lines.push(
-    `Test: ${r.analysis.test}, alpha ${r.analysis.alpha}${r.analysis.cuped ? ', CUPED' : ''}, Holm correction over goal metrics`,
+    `Decided by: ${testName(r.analysis.test)}, alpha ${r.analysis.alpha}${r.analysis.cuped ? ', CUPED' : ''}` +
+      `${k > 1 ? `, Holm correction over ${k} goal comparisons` : ''}; ` +
+      `guardrails: sequential test (always-valid p) at ${r.analysis.guardrailAlpha.toPrecision(2)} each. ` +
+      'Chance to win (Bayesian) and unadjusted p are secondary: they do not decide.',
   );
+  const harmful = harms(r);
+  if (harmful.length > 0) {
+    lines.push('');
+    for (const h of harmful) {
+      lines.push(
+        `HARM${h.channel === null ? ' ON ALL CHANNELS' : ` ON ${h.channel.toUpperCase()}`}: ${h.metricName} ` +
+          `${pct(h.change)} for ${h.variant}${where(h.channel)} (always-valid p ${quoteP(h.p)}, tolerance ${share(h.tolerance)}).`,
+      );
+    }
+  }
   lines.push('');
   lines.push(
     formatTable(
@@ -45,6 +134,7 @@ export function formatResults(r: ExperimentResults): string {
     const control = m.variants[0];
     for (const c of m.comparisons) {
       const treated = m.variants.find((v) => v.variant === c.variant);
+      const figure = decidingFigure(r, r, r.channel, m, c);
       rows.push({
         metric: `${m.name} (${m.role})`,
         variant: c.variant,
@@ -52,33 +142,79 @@ export function formatResults(r: ExperimentResults): string {
         treatment: treated ? display(m, treated.mean) : '-',
         lift: c.error ? c.error : pct(c.relative.estimate),
         interval: c.error ? '-' : `${pct(c.relative.ciLower)} to ${pct(c.relative.ciUpper)}`,
-        'p-value': c.error ? '-' : p(c.relative.pValue),
-        adjusted: c.adjustedPValue ? p(c.adjustedPValue.holm) : '-',
-        'chance to win': `${(c.chanceToWin * 100).toFixed(0)}%`,
-        significant: c.significant ? (c.improved ? 'yes, better' : 'yes, worse') : 'no',
+        'deciding p': figure ? `${figure.label} ${formatP(figure.p)}` : '-',
+        significant: figure
+          ? figure.by === 'guardrail-check'
+            ? (figure.status ?? '-')
+            : figure.significant
+              ? c.improved
+                ? 'yes, better'
+                : 'yes, worse'
+              : 'no'
+          : '-',
+        'secondary: p (unadjusted)': c.error ? '-' : `${pLabel(c.test, false)} ${formatP(c.relative.pValue)}`,
+        'secondary: chance to win': `${(c.chanceToWin * 100).toFixed(0)}%`,
       });
     }
   }
   lines.push('');
   lines.push(rows.length > 0 ? formatTable(rows) : 'No metric results yet.');
-  if (r.guardrails.length > 0) {
+  const summaries = guardrailSummaries(r);
+  if (summaries.length > 0) {
+    const guardrailRows: Record<string, string | number>[] = [];
+    const perChannel = r.breakdown.flatMap((b) => b.guardrails);
+    for (const s of summaries) {
+      const g = s.check;
+      guardrailRows.push({
+        guardrail: s.metricName,
+        variant: g.variant,
+        channel: g.channel ?? 'all',
+        status: g.status,
+        channels:
+          s.degradedOn.length > 0
+            ? `DEGRADED on ${s.degradedOn.join(', ')}`
+            : perChannel.length > 0
+              ? `no channel degraded${s.pendingOn.length > 0 ? ` (not enough data on ${s.pendingOn.join(', ')})` : ''}`
+              : '-',
+        change: g.status === 'insufficient-data' ? '-' : pct(g.evidence.relativeChange),
+        'always-valid p': g.status === 'insufficient-data' ? '-' : formatP(g.evidence.pValue),
+        tolerance: share(g.evidence.tolerance),
+      });
+      // A row per channel where the guardrail degraded, so the harm is on screen by default.
+      for (const c of perChannel.filter(
+        (x) => x.metric === g.metric && x.variant === g.variant && x.status === 'degraded',
+      )) {
+        guardrailRows.push({
+          guardrail: s.metricName,
+          variant: c.variant,
+          channel: c.channel ?? 'all',
+          status: c.status,
+          channels: '-',
+          change: pct(c.evidence.relativeChange),
+          'always-valid p': formatP(c.evidence.pValue),
+          tolerance: share(c.evidence.tolerance),
+        });
+      }
+    }
     lines.push('');
-    lines.push(
-      formatTable(
-        r.guardrails.map((g) => ({
-          guardrail: g.metric,
-          variant: g.variant,
-          channel: g.channel ?? 'all',
-          status: g.status,
-          harm: pct(g.evidence.harm),
-          tolerance: pct(g.evidence.tolerance),
-        })),
-      ),
-    );
+    lines.push(formatTable(guardrailRows));
+  }
+  const projections = projectDecision(r, options.daysSoFar ?? null);
+  if (projections.length > 0) {
+    lines.push('');
+    for (const x of projections) lines.push(projectionSentence(x));
   }
   lines.push('');
-  lines.push(`Verdict: ${r.verdict.decision.toUpperCase()}. ${r.verdict.reason}`);
-  for (const v of r.channelVerdicts) lines.push(`  ${v.channel}: ${v.decision}. ${v.reason}`);
+  lines.push(
+    `Verdict: ${r.verdict.decision.toUpperCase()}${r.verdict.variant ? ` ${r.verdict.variant}` : ''}.`,
+  );
+  for (const part of explainVerdict(r)) lines.push(`  ${reasonSentence(part)}`);
+  for (const v of r.channelVerdicts) {
+    const view = channelView(r, v.channel);
+    const parts = view ? explainVerdict(view).filter((x) => x.code !== 'decided-by') : [];
+    const text = parts.length > 0 ? parts.map(reasonSentence).join(' ') : v.reason;
+    lines.push(`  ${v.channel}: ${v.decision}${v.variant ? ` ${v.variant}` : ''}. ${text}`);
+  }
   return lines.join('\n');
 }
 
@@ -97,6 +233,14 @@ export async function runResults(
   const results = await api.get<ExperimentResults>(
     `/api/admin/experiments/${encodeURIComponent(experiment)}/results${query}`,
   );
-  out.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
+  if (options.json) {
+    out.write(`${JSON.stringify(results, null, 2)}\n`);
+    return 0;
+  }
+  // The start date sizes "keep running" in days; without it the estimate is left out.
+  const experimentDoc = await api
+    .get<{ startedAt?: string | null }>(`/api/admin/experiments/${encodeURIComponent(experiment)}`)
+    .catch(() => null);
+  out.write(`${formatResults(results, { daysSoFar: daysRunning(experimentDoc?.startedAt, Date.now()) })}\n`);
   return 0;
 }
