@@ -241,6 +241,26 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
     size = 0;
     await commit(current);
   };
+  // Every item of every group is sized before the first commit: a change that splits across
+  // transactions (an import) is refused whole, not after its first part was written.
+  for (const g of groups) {
+    checkSizes(
+      g.items.filter((i): i is TransactItem => !isAuditWrite(i)),
+      g.items.filter((i) => !isAuditWrite(i)).map(() => g.describe),
+    );
+    for (const a of g.items.filter(isAuditWrite)) {
+      // The chain's fields and the longest stream key are added at commit: count them generously.
+      const stored = {
+        pk: auditStreams(a.audit).reduce((x, y) => (y.length > x.length ? y : x), ''),
+        sk: `${a.audit.at}#${a.audit.id}`,
+        ...compactAuditEntry(a.audit),
+        sequence: 10 ** 12,
+        previousHash: GENESIS_HASH,
+        hash: GENESIS_HASH,
+      };
+      checkItemSize(stored, `the audit entry of ${g.describe}`);
+    }
+  }
   for (const g of groups) {
     const count = itemCount(g.items);
     // One item more for the chain head.

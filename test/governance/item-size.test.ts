@@ -147,6 +147,20 @@ describe('item sizes', () => {
     expect((await p.runtime.audit.listByTarget('flag', 'grows')).length).toBe(1);
   });
 
+  it('refuse a many-flag write (an import) whole when one of its flags is oversized, writing none of them', async () => {
+    // More flags than one transaction holds, so the write commits in parts: none may commit.
+    const many = Array.from({ length: 40 }, (_, i) => flagOf(`part-${i}`, 1));
+    many.splice(30, 0, flagOf('part-huge', 10_000));
+    const refused = await p.runtime.flags
+      .write(
+        many.map((flag) => ({ flag, expectedVersion: null })),
+        many.map((f) => entry(f, null)),
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ItemTooLargeError);
+    expect((await p.runtime.flags.list()).filter((f) => f.name.startsWith('part-'))).toEqual([]);
+  });
+
   it('store audit entries of large flags as diffs that rebuild the state, and the chain still verifies', async () => {
     const big = flagOf('big', 7000);
     expect(itemSize({ ...big })).toBeLessThan(MAX_ITEM_BYTES);
