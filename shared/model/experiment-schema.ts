@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { DEFAULT_CHANNELS } from './channels';
 import { EXPERIMENT_STATUSES, RANDOMISATION_UNITS } from './experiment';
 import { METRIC_KINDS } from './metric';
+import { payloadProblems } from './targeting-rules';
 
 /** Keys are safe in URLs, DynamoDB keys and YAML without quoting. */
 export const keySchema = z
@@ -80,6 +81,10 @@ export const experimentVariantSchema = z.strictObject({
   description: z.string().max(500).optional(),
   payload: z
     .strictObject({ type: z.enum(['string', 'json', 'number', 'csv']), value: z.string().max(10_000) })
+    // A json payload must parse, a number payload be a finite number (shared/model/targeting-rules.ts).
+    .superRefine((p, ctx) => {
+      for (const problem of payloadProblems(p)) ctx.addIssue({ code: 'custom', ...problem });
+    })
     .optional(),
 });
 

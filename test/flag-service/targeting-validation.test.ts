@@ -429,6 +429,51 @@ describe('bad targeting: a 400 naming the field, and nothing changes', () => {
   });
 });
 
+describe('experiments', () => {
+  it('refuse a variant payload its type cannot carry, and generate no flag', async () => {
+    const metric = await p.call('PUT', '/api/admin/metrics/loan_submitted', {
+      token: p.tokens.admin,
+      body: {
+        key: 'loan_submitted',
+        name: 'Loan submitted',
+        kind: 'conversion',
+        direction: 'higher-is-better',
+        unit: '%',
+      },
+    });
+    expect(metric.status).toBe(201);
+    const before = await served();
+    const experiment = (payload: { type: string; value: string }) => ({
+      key: 'rate-banner',
+      name: 'Rate banner',
+      hypothesis: 'Showing the rate raises applications',
+      squad: 'payments',
+      environment: 'development',
+      variants: [
+        { name: 'control', weight: 1 },
+        { name: 'rate', weight: 1, payload },
+      ],
+      primaryMetric: 'loan_submitted',
+    });
+    for (const payload of [
+      { type: 'json', value: '{not json' },
+      { type: 'number', value: 'abc' },
+    ]) {
+      await expect400(
+        await p.call('PUT', '/api/admin/experiments/rate-banner', {
+          token: p.tokens.admin,
+          body: experiment(payload),
+        }),
+        'variants[1].payload.value',
+      );
+    }
+    expect(
+      (await p.call('GET', '/api/admin/experiments/rate-banner', { token: p.tokens.admin })).status,
+    ).toBe(404);
+    expect(await served()).toEqual(before);
+  });
+});
+
 describe('what stays legal', () => {
   it('variable weights are shared out as Unleash does: 0/0 becomes 500/500', async () => {
     const before = await storedFlag();
