@@ -9,6 +9,7 @@
  */
 import type { ChangeRequest, ChangeRequestKind } from '../../shared/governance/change-request';
 import { type Effect, isProtectedEffect, isPureReduction } from '../../shared/governance/effect';
+import type { Notification } from '../../shared/governance/notification';
 import {
   changeDigest,
   normalizeChange,
@@ -23,7 +24,6 @@ import { commitOps, declaredReasons, effectNow } from './change-requests';
 import type { Runtime } from './composition-root';
 import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
 import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
-import { createLogNotifier, createStoringNotifier } from './notifier';
 import { type Staging, stage } from './staging';
 
 const HOUR_MS = 3_600_000;
@@ -200,15 +200,20 @@ export async function governCommit(
     );
     await commitOps(runtime, staging.ops, { changeRequest: cr.id, emergency });
     await record(runtime, req, cr, 'change-request.emergency-applied');
-    // Stored for the console and logged at once; overdue reviews also go out through the scheduler's notifier.
-    await createStoringNotifier(runtime.notifications, createLogNotifier()).notify({
+    // Stored for the console and logged at once (the SNS client stays out of the admin bundles);
+    // overdue reviews go out through the scheduler's notifier.
+    const note: Notification = {
       id: runtime.newId(),
       at: now.toISOString(),
       kind: 'emergency-change',
       subject: d.target.id,
       message: `${req.principal.name} declared an emergency and applied it at once (${emergency}): ${d.title}; a second person must review it by ${cr.reviewDueAt} (change request ${cr.id})`,
       details: { changeRequest: cr.id, reason: emergency, effect },
-    });
+    };
+    await runtime.notifications.add(note);
+    console.log(
+      JSON.stringify({ level: 'warn', notification: note.kind, changeRequest: cr.id, message: note.message }),
+    );
     return response;
   }
 
