@@ -3,11 +3,22 @@
  * plain words first, then the evidence (forest plot, lift over time, channels, guardrails).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  channelView,
+  daysRunning,
+  decidingFigure,
+  explainVerdict,
+  formatP,
+  guardrailSummaries,
+  harms,
+  projectDecision,
+} from '../../../shared/presentation/results-presentation';
 import { ApiError, path } from '../api';
 import { useApp } from '../app-context';
 import { ForestPlot } from '../components/forest-plot';
 import { LiftHistoryChart } from '../components/lift-history-chart';
-import { channelLabel, type MessageKey, type Translate } from '../i18n';
+import { channelLabel, type Formatters, type MessageKey, type Translate } from '../i18n';
+import { harmText, levelText, pLabelText, projectionText, reasonText } from '../results-text';
 import { forestRows, resultsCsv } from '../results-view';
 import { href } from '../router';
 import type { ExperimentResults, HistoryPoint, ScopeResults, StoredExperiment, Verdict } from '../types';
@@ -181,7 +192,9 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
           <p class="alert alert-error">{t('results.unavailable', { message: resultsError })}</p>
         )}
         {!results && !resultsError && <p>{t('app.loading')}</p>}
-        {results && <ResultsBody results={results} level={level} />}
+        {results && (
+          <ResultsBody results={results} level={level} daysSoFar={daysRunning(e.startedAt, Date.now())} />
+        )}
       </section>
 
       <HistorySection points={history} primary={e.primaryMetric} />
@@ -191,8 +204,17 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
   );
 }
 
-function ResultsBody({ results, level }: { results: ExperimentResults; level: string }) {
+function ResultsBody({
+  results,
+  level,
+  daysSoFar,
+}: {
+  results: ExperimentResults;
+  level: string;
+  daysSoFar: number | null;
+}) {
   const { t, fmt } = useApp();
+  const harmful = useMemo(() => harms(results), [results]);
   const rows = useMemo(() => forestRows(results), [results]);
   const summary = t('results.forestSummary', {
     rows: rows
@@ -230,7 +252,23 @@ function ResultsBody({ results, level }: { results: ExperimentResults; level: st
           </p>
         </div>
       )}
-      <VerdictBox verdict={results.verdict} />
+      {harmful.length > 0 && (
+        <div class="alert alert-error harm-banner" role="alert">
+          <strong>{t('results.harmTitle')}</strong>
+          {harmful.map((h) => (
+            <p key={`${h.metric}-${h.variant}-${h.channel}`}>{harmText(t, fmt, h)}</p>
+          ))}
+        </div>
+      )}
+      <VerdictBox results={results} daysSoFar={daysSoFar} />
+      <p class="muted decided-by">
+        {t('results.decidedBy', {
+          test: t(`results.test.${results.analysis.test}` as MessageKey),
+          alpha: levelText(results.analysis.alpha),
+          holm: goalCount(results) > 1 ? t('results.decidedHolm', { comparisons: goalCount(results) }) : '',
+          guardrailAlpha: levelText(results.analysis.guardrailAlpha),
+        })}
+      </p>
       {results.units === 0 ? (
         <p>{t('results.none')}</p>
       ) : (
@@ -240,126 +278,206 @@ function ResultsBody({ results, level }: { results: ExperimentResults; level: st
           {rows.length > 0 && (
             <ForestPlot rows={rows} fmt={fmt} summary={summary} estimateLabel={t('results.lift')} />
           )}
-          <LiftTable scope={results} />
-          <Guardrails scope={results} />
+          <LiftTable results={results} />
+          <Guardrails results={results} />
         </>
       )}
     </>
   );
 }
 
-function VerdictBox({ verdict }: { verdict: Verdict }) {
-  const { t } = useApp();
+function goalCount(scope: ScopeResults): number {
+  return scope.metrics.filter((m) => m.role !== 'guardrail').reduce((n, m) => n + m.comparisons.length, 0);
+}
+
+/** The headline, then why, in the reader's language, from the payload's structured parts. */
+function VerdictBox({ results, daysSoFar }: { results: ExperimentResults; daysSoFar: number | null }) {
+  const { t, fmt } = useApp();
+  const verdict = results.verdict;
+  const parts = explainVerdict(results).filter((p) => p.code !== 'decided-by');
+  const projections = projectDecision(results, daysSoFar);
   return (
     <section class={`verdict verdict-${verdict.decision}`} aria-labelledby="verdict-title">
       <h3 id="verdict-title">{t('results.verdict')}</h3>
       <p class="verdict-headline">{verdictHeadline(t, verdict)}</p>
-      <p class="verdict-reason">{verdict.reason}</p>
+      <p class="verdict-reason">
+        {parts.length > 0 ? parts.map((p) => reasonText(t, fmt, p)).join(' ') : verdict.reason}
+      </p>
+      {projections.map((x) => (
+        <p class="verdict-projection" key={x.variant}>
+          {projectionText(t, fmt, x)}
+        </p>
+      ))}
     </section>
   );
 }
 
-function LiftTable({ scope }: { scope: ScopeResults }) {
+/** A channel's verdict explained in the reader's language (its headline is beside it). */
+function channelReason(t: Translate, fmt: Formatters, results: ExperimentResults, channel: string): string {
+  const view = channelView(results, channel);
+  const parts = view ? explainVerdict(view).filter((p) => p.code !== 'decided-by') : [];
+  return parts.map((p) => reasonText(t, fmt, p)).join(' ');
+}
+
+/**
+ * One row per metric and variant: the deciding test's figure first (labelled), the others
+ * (unadjusted p, the Bayesian chance to win) behind a toggle, marked secondary.
+ */
+function LiftTable({ results }: { results: ExperimentResults }) {
   const { t, fmt } = useApp();
+  const [secondary, setSecondary] = useState(false);
   return (
-    <div class="table-wrap">
-      <table class="data">
-        <caption>{t('results.table')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('results.metric')}</th>
-            <th scope="col">{t('results.role')}</th>
-            <th scope="col">{t('results.variant')}</th>
-            <th scope="col" class="num">
-              {t('results.mean')}
-            </th>
-            <th scope="col" class="num">
-              {t('results.lift')}
-            </th>
-            <th scope="col" class="num">
-              {t('results.interval')}
-            </th>
-            <th scope="col" class="num">
-              {t('results.pValue')}
-            </th>
-            <th scope="col" class="num">
-              {t('results.chanceToWin')}
-            </th>
-            <th scope="col">{t('results.significant')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scope.metrics.flatMap((m) =>
-            m.variants.map((v, i) => {
-              const c = m.comparisons.find((x) => x.variant === v.variant);
-              const ok = c && c.error === null;
-              return (
-                <tr key={`${m.key}-${v.variant}`}>
-                  {i === 0 && (
-                    <th scope="rowgroup" rowSpan={m.variants.length}>
-                      {m.name}
-                      <div class="muted">{m.unit}</div>
-                    </th>
-                  )}
-                  {i === 0 && (
-                    <td rowSpan={m.variants.length}>{t(`results.role.${m.role}` as MessageKey)}</td>
-                  )}
-                  <td>{v.variant}</td>
-                  <td class="num">
-                    {m.kind === 'conversion' ? fmt.percent(v.mean) : fmt.number(Number(v.mean.toFixed(3)))}
-                  </td>
-                  <td
-                    class={`num ${c ? `tone-${c.significant ? (c.improved ? 'better' : 'worse') : 'neutral'}` : ''}`}
-                  >
-                    {ok ? fmt.percent(c.relative.estimate, { signed: true }) : c ? c.error : '—'}
-                  </td>
-                  <td class="num">
-                    {ok
-                      ? `[${fmt.percent(c.relative.ciLower, { signed: true })}, ${fmt.percent(c.relative.ciUpper, { signed: true })}]`
-                      : '—'}
-                  </td>
-                  <td class="num">{ok ? fmt.pValue(c.relative.pValue) : '—'}</td>
-                  <td class="num">{c ? fmt.percent(c.chanceToWin, { digits: 0 }) : '—'}</td>
-                  <td>{c ? (c.significant ? t('results.yes') : t('results.no')) : '—'}</td>
-                </tr>
-              );
-            }),
-          )}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <label class="secondary-toggle">
+        <input
+          type="checkbox"
+          checked={secondary}
+          onChange={(ev) => setSecondary(ev.currentTarget.checked)}
+        />{' '}
+        {t('results.secondaryToggle')}
+      </label>
+      <div class="table-wrap">
+        <table class="data lift-table">
+          <caption>{t('results.table')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('results.metric')}</th>
+              <th scope="col">{t('results.role')}</th>
+              <th scope="col">{t('results.variant')}</th>
+              <th scope="col" class="num">
+                {t('results.mean')}
+              </th>
+              <th scope="col" class="num">
+                {t('results.lift')}
+              </th>
+              <th scope="col" class="num">
+                {t('results.interval')}
+              </th>
+              <th scope="col" class="num">
+                {t('results.decidingP')}
+              </th>
+              <th scope="col">{t('results.decision')}</th>
+              {secondary && (
+                <th scope="col" class="num secondary">
+                  {t('results.secondaryP')}
+                </th>
+              )}
+              {secondary && (
+                <th scope="col" class="num secondary">
+                  {t('results.secondaryChance')}
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {results.metrics.flatMap((m) =>
+              m.variants.map((v, i) => {
+                const c = m.comparisons.find((x) => x.variant === v.variant);
+                const ok = c && c.error === null;
+                const figure = c ? decidingFigure(results, results, results.channel, m, c) : null;
+                const decides = !c
+                  ? '—'
+                  : !figure
+                    ? t('results.guardrail.insufficient-data')
+                    : figure.by === 'guardrail-check' && figure.status
+                      ? t(`results.guardrail.${figure.status}` as MessageKey)
+                      : figure.significant
+                        ? c.improved
+                          ? t('results.better')
+                          : t('results.worse')
+                        : t('results.no');
+                return (
+                  <tr key={`${m.key}-${v.variant}`}>
+                    {i === 0 && (
+                      <th scope="rowgroup" rowSpan={m.variants.length}>
+                        {m.name}
+                        <div class="muted">{m.unit}</div>
+                      </th>
+                    )}
+                    {i === 0 && (
+                      <td rowSpan={m.variants.length}>{t(`results.role.${m.role}` as MessageKey)}</td>
+                    )}
+                    <td>{v.variant}</td>
+                    <td class="num">
+                      {m.kind === 'conversion' ? fmt.percent(v.mean) : fmt.number(Number(v.mean.toFixed(3)))}
+                    </td>
+                    <td
+                      class={`num ${c ? `tone-${c.significant ? (c.improved ? 'better' : 'worse') : 'neutral'}` : ''}`}
+                    >
+                      {ok ? fmt.percent(c.relative.estimate, { signed: true }) : c ? c.error : '—'}
+                    </td>
+                    <td class="num">
+                      {ok
+                        ? `[${fmt.percent(c.relative.ciLower, { signed: true })}, ${fmt.percent(c.relative.ciUpper, { signed: true })}]`
+                        : '—'}
+                    </td>
+                    <td class="num deciding-p">
+                      {figure ? `${pLabelText(t, figure.label)} ${formatP(figure.p)}` : '—'}
+                    </td>
+                    <td class="decides">{decides}</td>
+                    {secondary && (
+                      <td class="num secondary">
+                        {ok
+                          ? `${pLabelText(t, c.test === 'sequential' ? 'always-valid p' : 'p')} ${formatP(c.relative.pValue)}`
+                          : '—'}
+                      </td>
+                    )}
+                    {secondary && (
+                      <td class="num secondary">{c ? fmt.percent(c.chanceToWin, { digits: 0 }) : '—'}</td>
+                    )}
+                  </tr>
+                );
+              }),
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
-function Guardrails({ scope }: { scope: ScopeResults }) {
+/** Each guardrail overall with what the channels say beside it, and a row per degraded channel. */
+function Guardrails({ results }: { results: ExperimentResults }) {
   const { t, fmt } = useApp();
+  const summaries = guardrailSummaries(results);
+  const perChannel = results.breakdown.flatMap((b) => b.guardrails);
+  const rows = summaries.flatMap((s) => [
+    { check: s.check, name: s.metricName, summary: s },
+    ...perChannel
+      .filter((g) => g.metric === s.check.metric && g.variant === s.check.variant && g.status === 'degraded')
+      .map((g) => ({ check: g, name: s.metricName, summary: null })),
+  ]);
   return (
     <>
       <h3>{t('results.guardrailChecks')}</h3>
-      {scope.guardrails.length === 0 ? (
+      {rows.length === 0 ? (
         <p>{t('results.noGuardrails')}</p>
       ) : (
         <div class="table-wrap">
-          <table class="data">
+          <table class="data guardrail-table">
             <thead>
               <tr>
                 <th scope="col">{t('results.metric')}</th>
                 <th scope="col">{t('results.variant')}</th>
                 <th scope="col">{t('results.channel')}</th>
                 <th scope="col">{t('experiments.status')}</th>
+                <th scope="col">{t('results.onChannels')}</th>
                 <th scope="col" class="num">
                   {t('results.harm')}
                 </th>
                 <th scope="col" class="num">
                   {t('results.interval')}
                 </th>
+                <th scope="col" class="num">
+                  {t('results.guardrailP')}
+                </th>
               </tr>
             </thead>
             <tbody>
-              {scope.guardrails.map((g) => (
-                <tr key={`${g.metric}-${g.variant}-${g.channel}`}>
+              {rows.map(({ check: g, name, summary }) => (
+                <tr key={`${g.metric}-${g.variant}-${g.channel}`} data-channel={g.channel ?? 'all'}>
                   <td>
-                    <code>{g.metric}</code>
+                    {name} <code>{g.metric}</code>
                   </td>
                   <td>{g.variant}</td>
                   <td>{g.channel ? channelLabel(t, g.channel) : t('results.allChannels')}</td>
@@ -368,11 +486,28 @@ function Guardrails({ scope }: { scope: ScopeResults }) {
                       {t(`results.guardrail.${g.status}` as MessageKey)}
                     </span>
                   </td>
-                  <td class="num">{fmt.percent(g.evidence.harm, { signed: true })}</td>
-                  <td class="num">
-                    [{fmt.percent(g.evidence.ciLower, { signed: true })},{' '}
-                    {fmt.percent(g.evidence.ciUpper, { signed: true })}]
+                  <td class="on-channels">
+                    {!summary || perChannel.length === 0 ? (
+                      '—'
+                    ) : summary.degradedOn.length > 0 ? (
+                      <span class="badge badge-guardrail-degraded">
+                        {t('results.degradedOn', {
+                          channels: summary.degradedOn.map((c) => channelLabel(t, c)).join(', '),
+                        })}
+                      </span>
+                    ) : (
+                      t('results.noChannelDegraded')
+                    )}
                   </td>
+                  <td class="num">
+                    {g.status === 'insufficient-data' ? '—' : fmt.percent(g.evidence.harm, { signed: true })}
+                  </td>
+                  <td class="num">
+                    {g.status === 'insufficient-data'
+                      ? '—'
+                      : `[${fmt.percent(g.evidence.ciLower, { signed: true })}, ${fmt.percent(g.evidence.ciUpper, { signed: true })}]`}
+                  </td>
+                  <td class="num">{g.status === 'insufficient-data' ? '—' : formatP(g.evidence.pValue)}</td>
                 </tr>
               ))}
             </tbody>
@@ -413,6 +548,8 @@ function HistorySection({ points, primary }: { points: HistoryPoint[] | null; pr
         <LiftHistoryChart
           points={shown}
           fmt={fmt}
+          clippedNote={(min, max) => t('results.historyClipped', { min, max })}
+          axisLabel={(min, max) => t('results.historyAxis', { min, max })}
           summary={t('results.historySummary', {
             metric: shownMetric,
             variant: [...new Set(shown.map((p) => p.variant))].join(', '),
@@ -473,7 +610,10 @@ function Breakdown({ results }: { results: ExperimentResults }) {
                       t('results.no')
                     )}
                   </td>
-                  <td>{verdictHeadline(t, b.verdict)}</td>
+                  <td>
+                    {verdictHeadline(t, b.verdict)}
+                    <div class="muted channel-reason">{channelReason(t, fmt, results, b.channel)}</div>
+                  </td>
                 </tr>
               );
             })}

@@ -1,0 +1,120 @@
+/**
+ * The results page's sentences in the chosen language, built from the structured parts of
+ * shared/presentation/results-presentation.ts (the payload's own reasons are English text).
+ */
+import {
+  type Harm,
+  type PLabel,
+  type Projection,
+  quoteP,
+  type ReasonPart,
+} from '../../shared/presentation/results-presentation';
+import { channelLabel, type Formatters, type MessageKey, type Translate } from './i18n';
+
+export function pLabelText(t: Translate, label: PLabel): string {
+  return t(`results.pLabel.${label}` as MessageKey);
+}
+
+/** A guardrail's level or the experiment's alpha: two significant digits. */
+export function levelText(level: number): string {
+  return String(Number(level.toPrecision(2)));
+}
+
+function where(t: Translate, channel: string | null, all = false): string {
+  if (channel === null) return all ? t('results.whereAll') : '';
+  return t('results.whereChannel', { channel: channelLabel(t, channel) });
+}
+
+/** The scope inside a sentence (" on Branch", "在网点渠道"), or nothing for all channels. */
+function inline(t: Translate, channel: string | null): string {
+  return channel === null ? '' : t('results.whereInline', { channel: channelLabel(t, channel) });
+}
+
+/** One sentence of the verdict's explanation. */
+export function reasonText(t: Translate, fmt: Formatters, part: ReasonPart): string {
+  const signed = (x: number) => fmt.percent(x, { signed: true });
+  switch (part.code) {
+    case 'srm':
+      return t('reason.srm', { where: inline(t, part.channel), p: quoteP(part.p) });
+    case 'primary-missing':
+      return t('reason.primary-missing');
+    case 'no-units':
+      return t('reason.no-units', { where: inline(t, part.channel) });
+    case 'lift':
+      return t('reason.lift', {
+        variant: part.variant,
+        metric: part.metric,
+        lift: signed(part.lift),
+        where: inline(t, part.channel),
+        confidence: fmt.percent(part.confidence, { digits: 0 }),
+        lower: signed(part.lower),
+        upper: signed(part.upper),
+        label: pLabelText(t, part.label),
+        p: quoteP(part.p),
+        significance: part.significant ? t('reason.significant') : t('reason.notSignificant'),
+      });
+    case 'not-enough-data':
+      return t('reason.not-enough-data', { variant: part.variant, metric: part.metric });
+    case 'guardrail-harm':
+      return t('reason.guardrail-harm', {
+        variant: part.variant,
+        metric: part.metric,
+        direction: part.change >= 0 ? t('reason.rose') : t('reason.fell'),
+        change: fmt.percent(Math.abs(part.change)),
+        where: where(t, part.channel, true),
+        p: quoteP(part.p),
+        level: levelText(part.level),
+        tolerance: fmt.percent(part.tolerance, { digits: 0 }),
+      });
+    case 'guardrails-clean':
+      return part.pending.length > 0
+        ? t('reason.guardrails-clean-pending', { metrics: part.pending.join(', ') })
+        : t('reason.guardrails-clean', { across: part.acrossChannels ? t('reason.acrossChannels') : '' });
+    case 'decided-by':
+      return t('reason.decided-by', {
+        test: t(`results.test.${part.test}` as MessageKey),
+        alpha: levelText(part.alpha),
+        holm: part.comparisons > 1 ? t('results.decidedHolm', { comparisons: part.comparisons }) : '',
+        guardrails:
+          part.guardrailLevel === null
+            ? ''
+            : t('reason.decidedGuardrails', { level: levelText(part.guardrailLevel) }),
+      });
+  }
+}
+
+/** The harm banner's line for one degraded guardrail. */
+export function harmText(t: Translate, fmt: Formatters, h: Harm): string {
+  return t('results.harmLine', {
+    metric: h.metricName,
+    change: fmt.percent(h.change, { signed: true }),
+    variant: h.variant,
+    where: where(t, h.channel, true),
+    p: quoteP(h.p),
+    tolerance: fmt.percent(h.tolerance, { digits: 0 }),
+  });
+}
+
+/** "keep running: about N more days at the rate so far to detect a X% lift". */
+export function projectionText(t: Translate, fmt: Formatters, x: Projection): string {
+  switch (x.kind) {
+    case 'days':
+      return x.moreDays === 0
+        ? t('projection.enough', { variant: x.variant, lift: fmt.percent(x.lift) })
+        : t('projection.days', {
+            variant: x.variant,
+            days: fmt.number(x.moreDays),
+            daily: fmt.number(Math.round(x.dailyPerArm)),
+            lift: fmt.percent(x.lift),
+          });
+    case 'too-small':
+      return t('projection.too-small', {
+        variant: x.variant,
+        lift: fmt.percent(x.lift),
+        horizon: x.horizonDays,
+        detectable: fmt.percent(x.detectable),
+      });
+    case 'no-traffic':
+      return t('projection.no-traffic', { variant: x.variant });
+  }
+}
