@@ -451,7 +451,7 @@ const zhCN: Record<MessageKey, string> = {
   'results.haltedChannels': '已暂停的渠道：{channels}',
   'results.harmTitle': '某渠道出现损害',
   'results.harmLine':
-    '{metric} 在 {variant} 中{where}变化 {change}（始终有效 p {p}，容忍度 {tolerance}）：该护栏指标在此变差。',
+    '{metric}（{variant}）{where}变化 {change}（始终有效 p {p}，容忍度 {tolerance}）：该护栏指标在此变差。',
   'results.whereAll': '在全部渠道合计',
   'results.whereInline': '在{channel}渠道',
   'results.whereChannel': '在{channel}渠道',
@@ -479,12 +479,12 @@ const zhCN: Record<MessageKey, string> = {
   'reason.primary-missing': '主要指标不在指标目录中，无法判定该实验。',
   'reason.no-units': '{where}尚无单位进入实验。',
   'reason.lift':
-    '{variant}：{metric}{where}变化 {lift}（{confidence} 区间 {lower} 至 {upper}，{label} {p}），{significance}。',
+    '{variant}：{metric} {where}变化 {lift}（{confidence} 区间 {lower} 至 {upper}，{label} {p}），{significance}。',
   'reason.significant': '显著',
   'reason.notSignificant': '不显著',
   'reason.not-enough-data': '{variant}：{metric} 的数据尚不足。',
   'reason.guardrail-harm':
-    '{variant}：{metric}{where}{direction} {change}（始终有效 p {p}，低于其水平 {level}），超出 {tolerance} 的容忍度。',
+    '{variant}：{metric} {where}{direction} {change}（始终有效 p {p}，低于其水平 {level}），超出 {tolerance} 的容忍度。',
   'reason.rose': '上升',
   'reason.fell': '下降',
   'reason.guardrails-clean': '没有护栏指标变差{across}。',

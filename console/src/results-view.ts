@@ -23,24 +23,50 @@ export function toneOf(c: MetricComparison): Tone {
   return c.improved ? 'better' : 'worse';
 }
 
+/**
+ * A guardrail metric's row is decided by its guardrail check (always-valid interval and p, at the
+ * guardrail level), so it shows that check's figures and tone rather than the row's own test.
+ */
+function guardrailRow(scope: ScopeResults, m: MetricResult, c: MetricComparison): ForestRow | null {
+  if (m.role !== 'guardrail') return null;
+  const g = scope.guardrails.find((x) => x.metric === m.key && x.variant === c.variant);
+  if (!g || g.status === 'insufficient-data') return null;
+  return {
+    metric: m.key,
+    metricName: m.name,
+    role: m.role,
+    variant: c.variant,
+    estimate: g.evidence.relativeChange,
+    lower: g.evidence.ciLower,
+    upper: g.evidence.ciUpper,
+    pValue: g.evidence.pValue,
+    chanceToWin: c.chanceToWin,
+    significant: g.status === 'degraded',
+    tone: g.status === 'degraded' ? 'worse' : 'neutral',
+  };
+}
+
 /** One row per metric and treatment variant; comparisons the engine could not make are left out. */
 export function forestRows(scope: ScopeResults): ForestRow[] {
   return scope.metrics.flatMap((m) =>
     m.comparisons
       .filter((c) => c.error === null)
-      .map((c) => ({
-        metric: m.key,
-        metricName: m.name,
-        role: m.role,
-        variant: c.variant,
-        estimate: c.relative.estimate,
-        lower: c.relative.ciLower,
-        upper: c.relative.ciUpper,
-        pValue: c.relative.pValue,
-        chanceToWin: c.chanceToWin,
-        significant: c.significant,
-        tone: toneOf(c),
-      })),
+      .map(
+        (c) =>
+          guardrailRow(scope, m, c) ?? {
+            metric: m.key,
+            metricName: m.name,
+            role: m.role,
+            variant: c.variant,
+            estimate: c.relative.estimate,
+            lower: c.relative.ciLower,
+            upper: c.relative.ciUpper,
+            pValue: c.relative.pValue,
+            chanceToWin: c.chanceToWin,
+            significant: c.significant,
+            tone: toneOf(c),
+          },
+      ),
   );
 }
 

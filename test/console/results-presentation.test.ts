@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatters, translator } from '../../console/src/i18n';
 import { clipToAxis, liftAxis } from '../../console/src/lift-axis';
 import { reasonText } from '../../console/src/results-text';
+import { forestRows } from '../../console/src/results-view';
 import { buildResults } from '../../shared/experiments/results';
 import {
   decidingFigure,
@@ -78,6 +79,22 @@ describe('one story per row', () => {
     expect(f?.label).toBe('adjusted p');
     expect(f?.p).toBe(m.comparisons[0].adjustedPValue?.holm);
     expect(f?.significant).toBe(m.comparisons[0].significant);
+  });
+});
+
+describe('the forest plot', () => {
+  it("draws a guardrail metric with its check's always-valid interval and tone, not the row's own test", () => {
+    for (const seed of [1, 2, 3]) {
+      const r = branchHarm(seed);
+      const row = forestRows(r).find((x) => x.role === 'guardrail');
+      const check = r.guardrails[0];
+      expect(row).toMatchObject({
+        lower: check.evidence.ciLower,
+        upper: check.evidence.ciUpper,
+        pValue: check.evidence.pValue,
+        tone: check.status === 'degraded' ? 'worse' : 'neutral',
+      });
+    }
   });
 });
 

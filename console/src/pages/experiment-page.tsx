@@ -375,6 +375,25 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                 const c = m.comparisons.find((x) => x.variant === v.variant);
                 const ok = c && c.error === null;
                 const figure = c ? decidingFigure(results, results, results.channel, m, c) : null;
+                // A guardrail row shows its check's always-valid interval and tone, as its p.
+                const check =
+                  m.role === 'guardrail' && c
+                    ? results.guardrails.find(
+                        (g) =>
+                          g.metric === m.key && g.variant === c.variant && g.status !== 'insufficient-data',
+                      )
+                    : undefined;
+                const tone = check
+                  ? check.status === 'degraded'
+                    ? 'worse'
+                    : 'neutral'
+                  : c?.significant
+                    ? c.improved
+                      ? 'better'
+                      : 'worse'
+                    : 'neutral';
+                const lower = check ? check.evidence.ciLower : c?.relative.ciLower;
+                const upper = check ? check.evidence.ciUpper : c?.relative.ciUpper;
                 const decides = !c
                   ? '—'
                   : !figure
@@ -401,14 +420,12 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                     <td class="num">
                       {m.kind === 'conversion' ? fmt.percent(v.mean) : fmt.number(Number(v.mean.toFixed(3)))}
                     </td>
-                    <td
-                      class={`num ${c ? `tone-${c.significant ? (c.improved ? 'better' : 'worse') : 'neutral'}` : ''}`}
-                    >
+                    <td class={`num ${c ? `tone-${tone}` : ''}`}>
                       {ok ? fmt.percent(c.relative.estimate, { signed: true }) : c ? c.error : '—'}
                     </td>
                     <td class="num">
-                      {ok
-                        ? `[${fmt.percent(c.relative.ciLower, { signed: true })}, ${fmt.percent(c.relative.ciUpper, { signed: true })}]`
+                      {ok && lower !== undefined && upper !== undefined
+                        ? `[${fmt.percent(lower, { signed: true })}, ${fmt.percent(upper, { signed: true })}]`
                         : '—'}
                     </td>
                     <td class="num deciding-p">
