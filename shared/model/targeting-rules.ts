@@ -172,7 +172,7 @@ function duplicateNames(variants: readonly WeightedVariant[]): TargetingProblem[
  * A flag's variants, whose weights are shared out when stored (as Unleash does): `fix` weights are
  * per mille and stay, `variable` ones share what is left of 1000 (their weight as sent does not
  * count, so all-zero variable weights are legal and become equal shares). Refused: fixed weights
- * over 1000; fixed weights that leave nothing to the variable variants; only fixed variants that do
+ * over 1000; fixed weights that leave less than one per mille to each variable variant; only fixed variants that do
  * not add up to 1000 (SDKs would scale them, so no variant would get its stated share).
  */
 export function flagVariantProblems(variants: readonly WeightedVariant[]): TargetingProblem[] {
@@ -183,10 +183,10 @@ export function flagVariantProblems(variants: readonly WeightedVariant[]): Targe
   const total = VARIANT_WEIGHT_TOTAL;
   if (fixed > total)
     problems.push({ path: [], message: `fixed weights add up to ${fixed}, more than ${total}` });
-  else if (variable > 0 && fixed === total)
+  else if (variable > total - fixed)
     problems.push({
       path: [],
-      message: `fixed weights add up to ${total}, leaving nothing for the ${variable} variable variant(s)`,
+      message: `fixed weights add up to ${fixed}, leaving ${total - fixed} of ${total} for ${variable} variable variant(s): some would get no share`,
     });
   else if (variable === 0 && fixed !== total)
     problems.push({
