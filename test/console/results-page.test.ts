@@ -40,9 +40,17 @@ function branchHarm(): ExperimentResults {
   return buildResults({ experiment: EXPERIMENT, catalogue, cells: s.cells });
 }
 
+/** The same experiment analysed with the sequential test, stored under its own key. */
+const SEQUENTIAL: Experiment = {
+  ...EXPERIMENT,
+  key: 'loan-banner-sequential',
+  name: 'Pre-approved loan banner, sequential',
+  analysis: { sequential: true, alpha: 0.05, cuped: false },
+};
+
 /** A sequential run with a +15% lift not yet decided. */
 function keepRunning(): ExperimentResults {
-  const e = { ...EXPERIMENT, analysis: { sequential: true, alpha: 0.05, cuped: false } };
+  const e = SEQUENTIAL;
   const s = simulate(2, {
     experiment: e,
     units: 6000,
@@ -82,12 +90,9 @@ beforeAll(async () => {
   const seed = async () => {
     for (const m of catalogue)
       await ok(await p.call('PUT', `/api/admin/metrics/${m.key}`, { token: p.tokens.admin, body: m }));
-    await ok(
-      await p.call('PUT', `/api/admin/experiments/${EXPERIMENT.key}`, {
-        token: p.tokens.admin,
-        body: EXPERIMENT,
-      }),
-    );
+    for (const e of [EXPERIMENT, SEQUENTIAL]) {
+      await ok(await p.call('PUT', `/api/admin/experiments/${e.key}`, { token: p.tokens.admin, body: e }));
+    }
   };
   [browser] = await Promise.all([
     chromium.launch({
@@ -108,17 +113,16 @@ async function resultsPage(results: ExperimentResults, locale: 'en' | 'zh-CN' = 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   await context.addInitScript((lang) => localStorage.setItem('omnilab.language', lang), locale);
   const page = await context.newPage();
-  await page.route(`**/api/admin/experiments/${EXPERIMENT.key}/results/history*`, (route) =>
+  const key = results.experiment;
+  await page.route(`**/api/admin/experiments/${key}/results/history*`, (route) =>
     route.fulfill({ json: { points: HISTORY } }),
   );
-  await page.route(`**/api/admin/experiments/${EXPERIMENT.key}/results`, (route) =>
-    route.fulfill({ json: results }),
-  );
+  await page.route(`**/api/admin/experiments/${key}/results`, (route) => route.fulfill({ json: results }));
   await page.goto(`${p.url}/`);
   await page.locator('input[type="password"], input').first().fill(p.tokens.productOwner);
   await page.locator('button[type="submit"], form button').first().click();
   await page.locator('nav a').first().waitFor();
-  await page.goto(`${p.url}/#/experiments/${EXPERIMENT.key}`);
+  await page.goto(`${p.url}/#/experiments/${key}`);
   await page.locator('.verdict-headline').waitFor();
   return page;
 }
