@@ -1,7 +1,9 @@
 /**
  * Bundles every Lambda function with the deployed esbuild options, once with the AWS SDK inside the
  * bundle and once with it left to the runtime, and measures each bundle's size and how long Node
- * takes to import it (the part of a cold start the code controls). Run: `npm run bench:bundles`.
+ * takes to import it (the part of a cold start the code controls), on the Node running the bench
+ * and on Node 22 (tools/node22, the major nodejs22.x runs), side by side; then lists each bundle's
+ * largest contributors from esbuild's metafile. Run: `npm run bench:bundles`.
  * Figures land in bench/results/bundles.json; docs/deploy.md quotes them.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,6 +36,8 @@ export interface BundleSize {
   gzipped: number;
   /** What the bundle still imports at run time, per esbuild's metafile. */
   externals: string[];
+  /** Every input file by the bytes it leaves in the minified output (esbuild's metafile), largest first. */
+  inputs: { path: string; bytes: number }[];
 }
 
 export async function bundleFunction(
@@ -44,15 +48,21 @@ export async function bundleFunction(
   const file = join(outdir, spec.name, functionBundling(bundleAwsSdk).outputFile);
   const result = await build(esbuildOptions(join(ROOT, spec.entry), file, bundleAwsSdk));
   const code = readFileSync(file);
-  const externals = Object.values(result.metafile?.outputs ?? {}).flatMap((o) =>
-    o.imports.filter((i) => i.external).map((i) => i.path),
-  );
+  const outputs = Object.entries(result.metafile?.outputs ?? {})
+    .filter(([name]) => !name.endsWith('.map'))
+    .map(([, o]) => o);
+  const externals = outputs.flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+  const inputs = outputs
+    .flatMap((o) => Object.entries(o.inputs).map(([path, i]) => ({ path, bytes: i.bytesInOutput })))
+    .filter((i) => i.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
   return {
     name: spec.name,
     file,
     bytes: code.length,
     gzipped: gzipSync(code).length,
     externals: [...new Set(externals)].sort(),
+    inputs,
   };
 }
 
@@ -73,9 +83,9 @@ const LOAD_ENV = {
 };
 
 /** One fresh process per sample, so nothing is cached in memory between them (the OS cache is warm). */
-export function importMs(file: string, nodeOptions: string[] = []): number {
+export function importMs(file: string, nodeOptions: string[] = [], node: string = process.execPath): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
-  const out = spawnSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
+  const out = spawnSync(node, [...nodeOptions, '--input-type=module', '-e', script], {
     cwd: ROOT,
     env: { ...process.env, ...LOAD_ENV },
     encoding: 'utf8',
@@ -95,54 +105,113 @@ export interface BundleMeasurement {
   external: { bytes: number; gzipped: number; importMs: number };
   /** The bundled variant with the NODE_OPTIONS the functions run with: source maps parsed at load. */
   deployedImportMs: number;
+  /** The bundled variant on Node 22 (the major nodejs22.x runs), plain and as deployed. */
+  node22: { importMs: number; deployedImportMs: number } | undefined;
+  /** The largest inputs by bytes in the minified bundle (SDK bundled), per esbuild's metafile. */
+  topInputs: { path: string; bytes: number }[];
+  /** The same bytes summed per package (node_modules) or per source folder (functions/schemas). */
+  topPackages: { path: string; bytes: number }[];
 }
 
 /** As in infra/constructs/omnilab-function.ts. */
 const DEPLOYED_NODE_OPTIONS = ['--enable-source-maps'];
 
+const TOP_INPUTS = 8;
+
+/** Inputs named from their package on: `node_modules/zod/v4/core/schemas.js` -> `zod/v4/core/schemas.js`. */
+function shortInput(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  return at >= 0 ? path.slice(at + 'node_modules/'.length) : path;
+}
+
+/** `zod/v4/core/schemas.js` -> `zod`, `@aws-sdk/client-dynamodb/dist-es/x.js` -> `@aws-sdk/client-dynamodb`, `functions/schemas/flag.ts` -> `functions/schemas`. */
+function packageOf(path: string): string {
+  const short = shortInput(path);
+  const parts = short.split('/');
+  if (path.includes('node_modules/')) return parts.slice(0, short.startsWith('@') ? 2 : 1).join('/');
+  return parts.slice(0, Math.min(2, parts.length - 1)).join('/') || short;
+}
+
+function byPackage(inputs: { path: string; bytes: number }[]): { path: string; bytes: number }[] {
+  const sums = new Map<string, number>();
+  for (const i of inputs) sums.set(packageOf(i.path), (sums.get(packageOf(i.path)) ?? 0) + i.bytes);
+  return [...sums].map(([path, bytes]) => ({ path, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+function nodeVersion(node: string): string {
+  return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
 async function main(): Promise<void> {
   const runs = Number(process.env.RUNS ?? 7);
   const outdir = join(ROOT, 'test-artifacts', 'bundle-bench');
   const specs = lambdaFunctions();
+  const node22 = node22Path();
   const bundled = await bundleFunctions(join(outdir, 'sdk-bundled'), true, specs);
   const external = await bundleFunctions(join(outdir, 'sdk-external'), false, specs);
   const rows: BundleMeasurement[] = [];
   for (const [i, spec] of specs.entries()) {
-    // Warm the OS file cache once (Lambda reads its code from a warm disk too), then alternate the two
-    // variants so that a busy machine slows both alike.
+    // Warm the OS file cache once (Lambda reads its code from a warm disk too), then alternate the
+    // variants so that a busy machine slows them all alike.
     importMs(bundled[i].file);
     importMs(external[i].file);
+    if (node22) importMs(bundled[i].file, [], node22);
     const withSdk: number[] = [];
     const withoutSdk: number[] = [];
     const deployed: number[] = [];
+    const on22: number[] = [];
+    const deployedOn22: number[] = [];
     for (let r = 0; r < runs; r++) {
       withSdk.push(importMs(bundled[i].file));
       withoutSdk.push(importMs(external[i].file));
       deployed.push(importMs(bundled[i].file, DEPLOYED_NODE_OPTIONS));
+      if (node22) {
+        on22.push(importMs(bundled[i].file, [], node22));
+        deployedOn22.push(importMs(bundled[i].file, DEPLOYED_NODE_OPTIONS, node22));
+      }
     }
     rows.push({
       name: spec.name,
       bundled: { bytes: bundled[i].bytes, gzipped: bundled[i].gzipped, importMs: median(withSdk) },
       external: { bytes: external[i].bytes, gzipped: external[i].gzipped, importMs: median(withoutSdk) },
       deployedImportMs: median(deployed),
+      node22: node22 ? { importMs: median(on22), deployedImportMs: median(deployedOn22) } : undefined,
+      topInputs: bundled[i].inputs
+        .slice(0, TOP_INPUTS)
+        .map((x) => ({ path: shortInput(x.path), bytes: x.bytes })),
+      topPackages: byPackage(bundled[i].inputs).slice(0, TOP_INPUTS),
     });
   }
   const kb = (n: number) => (n / 1024).toFixed(1);
-  console.log(`node ${process.version}, ${runs} runs each, median import time`);
+  const ms = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(1));
+  const v20 = process.version;
+  const v22 = node22 ? nodeVersion(node22) : 'no Node 22 (npm ci installs it in tools/node22)';
+  console.log(`${runs} runs each, median time to import the bundle in a fresh process; ${v20} and ${v22}`);
   console.log(
-    '| function | SDK bundled: kB (gzip) | import ms | + source maps ms | SDK external: kB (gzip) | import ms |',
+    `| function | SDK bundled: kB (gzip) | import ms ${v20} | ${v22.split(' ')[0]} | + source maps ${v20} | ${v22.split(' ')[0]} | SDK external: kB (gzip) | import ms ${v20} |`,
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${kb(r.bundled.bytes)} (${kb(r.bundled.gzipped)}) | ${r.bundled.importMs.toFixed(1)} | ${r.deployedImportMs.toFixed(1)} | ${kb(r.external.bytes)} (${kb(r.external.gzipped)}) | ${r.external.importMs.toFixed(1)} |`,
+      `| ${r.name} | ${kb(r.bundled.bytes)} (${kb(r.bundled.gzipped)}) | ${ms(r.bundled.importMs)} | ${ms(r.node22?.importMs)} | ${ms(r.deployedImportMs)} | ${ms(r.node22?.deployedImportMs)} | ${kb(r.external.bytes)} (${kb(r.external.gzipped)}) | ${ms(r.external.importMs)} |`,
     );
+  }
+  console.log(
+    `\nLargest contributors per bundle (SDK bundled): the top ${TOP_INPUTS} inputs by minified bytes in the output`,
+  );
+  for (const r of rows) {
+    console.log(`${r.name} (${kb(r.bundled.bytes)} kB):`);
+    const line = (x: { path: string; bytes: number }) =>
+      `  ${kb(x.bytes).padStart(6)} kB ${((100 * x.bytes) / r.bundled.bytes).toFixed(1).padStart(5)}%  ${x.path}`;
+    for (const x of r.topInputs) console.log(line(x));
+    console.log('  by package or folder:');
+    for (const x of r.topPackages) console.log(line(x));
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const file = join(ROOT, 'bench', 'results', 'bundles.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ node: process.version, runs, at: new Date().toISOString(), functions: rows }, null, 2)}\n`,
+    `${JSON.stringify({ node: v20, node22: node22 ? v22 : null, runs, at: new Date().toISOString(), functions: rows }, null, 2)}\n`,
   );
   console.log(`written to ${relative(ROOT, file)}`);
 }
