@@ -11,9 +11,9 @@ import fc from 'fast-check';
 import { buildSdk } from '../sdk/build';
 import type * as Sdk from '../sdk/src/index';
 import { compile, evaluate } from '../shared';
-import { REGEX_WORK_BUDGET } from '../shared/evaluation/regex';
+import { longestValue, REGEX_COST_NS, REGEX_SCANNED, regexProblem } from '../shared/evaluation/regex';
 import { parseRegex } from '../shared/evaluation/regex-parse';
-import { regexWork } from '../shared/evaluation/regex-search';
+import { regexWork, searcher, worstPerCharacter } from '../shared/evaluation/regex-search';
 import type { ClientFeaturesDocument } from '../shared/model/client-features';
 import { formatTable, measure } from './measure';
 
@@ -88,15 +88,26 @@ export interface RegexBenchResult {
   }[];
   fuzz: {
     patterns: number;
+    /** Generated patterns refused when written (over the limits or the 1 ms price on 512 characters). */
+    refused: number;
     inputs: number;
     evaluations: number;
     maxServerMs: number;
     maxSdkMs: number;
     p99ServerMs: number;
+    p99SdkMs: number;
     worst: { pattern: string; input: string; ms: number; steps: number };
+    worstSdk: { pattern: string; input: string; ms: number };
     /** The most instruction visits per character of any evaluation, over twice the program size. */
     maxStepsOverBound: number;
+    /** The previous engine on the same patterns, inputs cut to 24 characters (it is exponential). */
+    previousMaxMs: number;
+    previousP99Ms: number;
+    /** Ours on those same cut inputs. */
+    boundedMaxMs: number;
   };
+  /** Measured ns per unit of work, the worst of several shapes, beside REGEX_COST_NS. */
+  units: { shape: string; unit: 'character' | 'visit' | 'test'; ns: number; priced: number }[];
   bundle: { minified: number; gzipped: number };
 }
 
@@ -120,7 +131,7 @@ const CLASSIC = [
 ];
 
 /** Generated patterns: nested quantifiers, alternations, classes and counted repetitions. */
-function generatedPatterns(count: number): string[] {
+function generatedPatterns(count: number): { accepted: string[]; refused: number } {
   const atom = fc.constantFrom('a', 'b', '.', '[ab]', '[^b]', '\\w', '\\d', '\\s', 'a?', '\\b', '^', '$');
   const quant = fc.constantFrom('*', '+', '?', '{2,5}', '{0,30}', '{1,}', '*?', '{50}');
   const { p } = fc.letrec<{ p: string; t: string }>((tie) => ({
@@ -131,16 +142,23 @@ function generatedPatterns(count: number): string[] {
     ),
     p: fc.array(tie('t'), { minLength: 1, maxLength: 4 }).map((t) => t.join('')),
   }));
+  // The worst accepted shapes: the largest counts, DFA blow-up, many distinct classes, (?i).
   const big = [
     '(a|b)*a(a|b){20}',
     '[ab]*a[ab]{25}c',
-    'a{1000}',
-    '(a?){500}a{500}',
-    '[ab]{0,999}c',
-    '(?:a|b|ab|ba){300}c',
-    `^(${Array.from({ length: 100 }, (_, i) => `a{${i % 9}}b?`).join('|')})+$`,
+    '[ab]*a[ab]{40}$',
+    'a{100}',
+    '(a?){25}a{25}',
+    '[ab]{0,99}c',
+    '(?:a|b|ab|ba){12}c',
+    `^(${Array.from({ length: 8 }, (_, i) => `a{${i % 7}}b?`).join('|')})+$`,
+    '\\p{L}\\p{Lu}\\p{Ll}\\p{N}\\p{Han}\\p{Greek}\\p{Latin}\\p{P}\\p{S}\\w\\d\\s[^a][^b]',
+    '(?i)(\\w+\\s?)+[ä-ü]$',
+    '^(\\w+\\s?)+$',
+    '(.*a){10}$',
   ];
-  return [...big, ...fc.sample(p, { numRuns: count, seed: 14 })].filter((x) => parseRegexOk(x));
+  const all = [...big, ...fc.sample(p, { numRuns: count, seed: 14 })].filter((x) => parseRegexOk(x));
+  return { accepted: all.filter((x) => regexProblem(x) === undefined), refused: all.length };
 }
 
 function parseRegexOk(p: string): boolean {
@@ -161,8 +179,12 @@ function adversarialInputs(): string[] {
   const random = (n: number, alphabet: string[]) =>
     Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
   const cjk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(0x4e00 + i * 7));
+  // Every CJK ideograph and astral characters: code points no pattern has seen yet.
+  const wide = Array.from({ length: 0x9fff - 0x4e00 }, (_, i) => String.fromCharCode(0x4e00 + i));
+  const astral = Array.from({ length: 4000 }, (_, i) => String.fromCodePoint(0x20000 + i * 13));
   const out: string[] = [];
-  for (const n of [1_000, 10_000, LONGEST]) {
+  for (const n of [REGEX_SCANNED, 1_000, 10_000, LONGEST]) {
+    out.push(random(n, wide), random(n, astral), random(n, ['a', 'b', 'é', 'ß', 'Ω', 'K', 'k', 'ſ']));
     out.push(
       `${'a'.repeat(n - 1)}!`,
       'ab'.repeat(n / 2),
@@ -171,6 +193,60 @@ function adversarialInputs(): string[] {
     );
     out.push(random(n, cjk));
   }
+  return out;
+}
+
+/** ns per unit of work on shapes that cost the most of each kind (CPU time, best of 3 runs). */
+function measureUnits(): RegexBenchResult['units'] {
+  let seed = 11;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const random = (n: number, alphabet: string[]) =>
+    Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+  let fresh = 0x30000;
+  const out: RegexBenchResult['units'] = [];
+  const shape = (
+    label: string,
+    unit: 'character' | 'visit' | 'test',
+    pattern: string,
+    text: () => string,
+    warm = false,
+  ) => {
+    let best = Infinity;
+    for (let r = 0; r < 4; r++) {
+      const program = parseRegex(pattern, false);
+      const search = searcher(program);
+      const s = text();
+      if (warm) search(s);
+      regexWork.steps = 0;
+      const ns = msOnce(() => search(s)) * 1e6;
+      // Visits: those following threads (counted); tests: each class on each new code point.
+      const tests = [...s].length * worstPerCharacter(program).tests;
+      const units = unit === 'character' ? s.length : unit === 'visit' ? regexWork.steps : tests;
+      // The first run also compiles the engine's code: not counted.
+      if (r > 0) best = Math.min(best, ns / Math.max(1, units));
+    }
+    out.push({ shape: label, unit, ns: best, priced: REGEX_COST_NS[unit] });
+  };
+  shape('DFA, ASCII, known transitions', 'character', '^(a+)+$', () => `${'a'.repeat(LONGEST - 1)}!`, true);
+  const cjk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(0x4e00 + i * 7));
+  shape('DFA, CJK, known classes', 'character', '[ab]', () => random(LONGEST, cjk), true);
+  shape('a{100} on 590 a, cold', 'visit', 'a{100}', () => 'a'.repeat(590));
+  shape('(?:a|b|ab|ba){12}c on random a/b, cold', 'visit', '(?:a|b|ab|ba){12}c', () =>
+    random(1000, ['a', 'b']),
+  );
+  shape('[ab]*a[ab]{40}$: a new state every character', 'visit', '[ab]*a[ab]{40}$', () =>
+    random(1000, ['a', 'b']),
+  );
+  const classes = '\\p{L}|\\p{Lu}|\\p{Ll}|\\p{N}|\\p{Han}|\\p{Greek}|\\p{P}|\\p{S}|\\w|\\d';
+  // All of the evaluation's time, divided by its tests alone: an upper bound for a test.
+  shape('new code points, 10 classes (whole evaluation / tests)', 'test', classes, () => {
+    const s = Array.from({ length: 1000 }, (_, i) => String.fromCodePoint(fresh + i)).join('');
+    fresh += 1000;
+    return s;
+  });
   return out;
 }
 
@@ -221,8 +297,8 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
   }
 
   const classic = CLASSIC.map((pattern) => {
-    // As long as the work budget lets this pattern scan (a longer value does not match, at no cost).
-    const length = Math.min(LONGEST, Math.floor(REGEX_WORK_BUDGET / parseRegex(pattern, false).op.length));
+    // As long as the work budget lets this pattern search (a longer value does not match, at no cost).
+    const length = Math.min(LONGEST, longestValue(parseRegex(pattern, false)));
     const input = pattern.endsWith('y') ? 'x'.repeat(length) : `${'a'.repeat(length - 1)}!`;
     const server = serverFor(pattern);
     const onSdk = sdkFor(pattern);
@@ -237,14 +313,21 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
     return { pattern, length, coldMs, warmMs, sdkColdMs, steps };
   });
 
-  const patterns = generatedPatterns(generated);
+  const units = measureUnits();
+  const { accepted: patterns, refused: generatedCount } = generatedPatterns(generated);
   const inputs = adversarialInputs();
   const times: number[] = [];
-  let maxSdkMs = 0;
+  const sdkTimes: number[] = [];
+  const previousTimes: number[] = [];
+  let boundedMaxMs = 0;
   let maxStepsOverBound = 0;
   let worst = { pattern: '', input: '', ms: 0, steps: 0 };
+  let worstSdk = { pattern: '', input: '', ms: 0 };
+  const label = (input: string) => `${JSON.stringify(input.slice(0, 12))}… (${input.length})`;
   for (const pattern of patterns) {
-    const size = parseRegex(pattern, false).op.length;
+    const program = parseRegex(pattern, false);
+    const size = program.op.length;
+    const longest = longestValue(program);
     const server = serverFor(pattern);
     const onSdk = sdkFor(pattern);
     for (const input of inputs) {
@@ -252,31 +335,47 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
       const ms = msOnce(() => server(input));
       const steps = regexWork.steps;
       times.push(ms);
-      const scanned = Math.min(input.length, Math.floor(REGEX_WORK_BUDGET / size));
+      const scanned = input.length > longest ? 0 : input.length;
       maxStepsOverBound = Math.max(maxStepsOverBound, steps / (2 * size * (scanned + 1)));
-      if (ms > worst.ms)
-        worst = { pattern, input: `${JSON.stringify(input.slice(0, 12))}… (${input.length})`, ms, steps };
-      maxSdkMs = Math.max(
-        maxSdkMs,
-        msOnce(() => onSdk(input)),
+      if (ms > worst.ms) worst = { pattern, input: label(input), ms, steps };
+      const sdkMs = msOnce(() => onSdk(input));
+      sdkTimes.push(sdkMs);
+      if (sdkMs > worstSdk.ms) worstSdk = { pattern, input: label(input), ms: sdkMs };
+    }
+    const re = previousEngine(pattern);
+    for (const input of inputs.slice(0, 12)) {
+      const cut = input.slice(0, 24);
+      if (re) previousTimes.push(msOnce(() => re.test(cut)));
+      boundedMaxMs = Math.max(
+        boundedMaxMs,
+        msOnce(() => server(cut)),
       );
     }
   }
   times.sort((x, y) => x - y);
+  sdkTimes.sort((x, y) => x - y);
+  previousTimes.sort((x, y) => x - y);
   return {
     safe,
     growth,
     classic,
     fuzz: {
       patterns: patterns.length,
+      refused: generatedCount - patterns.length,
       inputs: inputs.length,
       evaluations: times.length,
       maxServerMs: times[times.length - 1],
-      maxSdkMs,
+      maxSdkMs: sdkTimes[sdkTimes.length - 1],
       p99ServerMs: times[Math.floor(times.length * 0.99)],
+      p99SdkMs: sdkTimes[Math.floor(sdkTimes.length * 0.99)],
       worst,
+      worstSdk,
       maxStepsOverBound,
+      previousMaxMs: previousTimes[previousTimes.length - 1] ?? 0,
+      previousP99Ms: previousTimes[Math.floor(previousTimes.length * 0.99)] ?? 0,
+      boundedMaxMs,
     },
+    units,
     bundle: sizes.index,
   };
 }
@@ -318,17 +417,30 @@ export function formatRegexBench(r: RegexBenchResult): string {
       })),
     ),
     '',
-    `REGEX: ${r.fuzz.patterns} generated patterns × ${r.fuzz.inputs} adversarial inputs (to ${LONGEST.toLocaleString('en')} characters), one cold evaluation each`,
+    'REGEX: ns per unit of work (CPU time, best of 3), against the price the budget counts',
+    formatTable(
+      r.units.map((u) => ({
+        shape: u.shape,
+        unit: u.unit,
+        'measured ns': u.ns.toFixed(2),
+        'priced ns': String(u.priced),
+      })),
+    ),
+    '',
+    `REGEX: ${r.fuzz.patterns} accepted generated patterns (${r.fuzz.refused} refused when written) × ${r.fuzz.inputs} adversarial inputs (${REGEX_SCANNED} to ${LONGEST.toLocaleString('en')} characters), one cold evaluation each`,
     formatTable([
       {
         evaluations: String(r.fuzz.evaluations),
         'max server ms': ms(r.fuzz.maxServerMs),
         'p99 server ms': ms(r.fuzz.p99ServerMs),
         'max SDK ms': ms(r.fuzz.maxSdkMs),
+        'p99 SDK ms': ms(r.fuzz.p99SdkMs),
         'max visits / bound': r.fuzz.maxStepsOverBound.toFixed(3),
       },
     ]),
-    `worst: ${r.fuzz.worst.pattern} on ${r.fuzz.worst.input}: ${ms(r.fuzz.worst.ms)} ms, ${r.fuzz.worst.steps} visits`,
+    `worst server: ${r.fuzz.worst.pattern} on ${r.fuzz.worst.input}: ${ms(r.fuzz.worst.ms)} ms, ${r.fuzz.worst.steps} visits`,
+    `worst SDK: ${r.fuzz.worstSdk.pattern} on ${r.fuzz.worstSdk.input}: ${ms(r.fuzz.worstSdk.ms)} ms`,
+    `previous engine on the same patterns, inputs cut to 24 characters: max ${ms(r.fuzz.previousMaxMs)} ms, p99 ${ms(r.fuzz.previousP99Ms)} ms (this engine on them: max ${ms(r.fuzz.boundedMaxMs)} ms)`,
     `SDK main entry: ${r.bundle.minified} B minified, ${r.bundle.gzipped} B gzipped`,
   ].join('\n');
 }

@@ -5,10 +5,10 @@
  * refused (see REGEX_PROBLEMS); the limits bound the time compiling takes too.
  */
 
-/** The largest count in `{n}`, `{n,}` and `{n,m}`, as in RE2. */
-export const MAX_REPEAT = 1000;
+/** The largest count in `{n}`, `{n,}` and `{n,m}` (Rust allows more): bounds the work per character. */
+export const MAX_REPEAT = 100;
 /** The most instructions a pattern may compile to; bounds compile time, memory and the work per character. */
-export const MAX_PROGRAM = 3000;
+export const MAX_PROGRAM = 500;
 
 /**
  * What is wrong with a refused pattern, thrown by parseRegex as its index here (a number, so that
@@ -86,27 +86,29 @@ const POSIX: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
-const fromRegExp = (re: RegExp): Matcher => {
-  // Remembers answers: for ASCII in a table (1 yes, 2 no), for up to 4096 others in a map.
-  const ascii = new Uint8Array(128);
-  const others = new Map<number, boolean>();
-  return (c) => {
-    if (c < 128) {
-      ascii[c] ||= re.test(String.fromCharCode(c)) ? 1 : 2;
-      return ascii[c] === 1;
-    }
-    let yes = others.get(c);
-    if (yes === undefined) {
-      yes = re.test(String.fromCodePoint(c));
-      if (others.size < 4096) others.set(c, yes);
-    }
-    return yes;
-  };
+/**
+ * The JS class `[src]` (negated with `neg`) as a matcher; throws (caught by the caller) if JS refuses it.
+ * The search remembers each code point's answers itself (regex-search.ts): no cache here.
+ */
+const classOf = (src: string, neg: unknown, ci: number): Matcher => {
+  const re = RegExp(`[${neg ? '^' : ''}${src}]`, ci ? 'iu' : 'u');
+  return (c) => re.test(String.fromCodePoint(c));
 };
 
-/** The JS class `[src]` (negated with `neg`) as a matcher; throws (caught by the caller) if JS refuses it. */
-const classOf = (src: string, neg: unknown, ci: number): Matcher =>
-  fromRegExp(RegExp(`[${neg ? '^' : ''}${src}]`, ci ? 'iu' : 'u'));
+/**
+ * A code point under (?i): an ASCII letter but k and s (Unicode simple case folding adds the
+ * Kelvin sign and the long s) is itself or its other case; any other, a class.
+ */
+const caseless = (e: number): Matcher => {
+  if (!/[a-jl-rt-z]/i.test(String.fromCharCode(e))) return classOf(hex(e), 0, 1);
+  return cheap((x) => x === e || x === (e ^ 32));
+};
+
+const ANY: Matcher = () => true;
+const NOT_NEWLINE: Matcher = (x) => x !== 10;
+/** Matchers that test a code point without a RegExp (a comparison): the search counts no cost for them. */
+export const CHEAP = new WeakSet<Matcher>([ANY, NOT_NEWLINE]);
+const cheap = (m: Matcher): Matcher => CHEAP.add(m) && m;
 
 const isWordChar = classOf(WORD, 0, 0);
 
@@ -150,6 +152,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   const a: number[] = [];
   const b: number[] = [];
   const m: Matcher[] = [];
+  const literals = new Map<number, Matcher>();
   function fail(problem: number): never {
     throw problem;
   }
@@ -343,13 +346,19 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   const atom = (c: string): Emitter | null => {
     if (c === '(') return group();
     if (c === '[') return consume(bracket());
-    if (c === '.') return consume(f & S ? () => true : (x) => x !== 10);
+    if (c === '.') return consume(f & S ? ANY : NOT_NEWLINE);
     if (c === '^') return assert(f & M ? LINE_START : TEXT_START);
     if (c === '$') return assert(f & M ? LINE_END : TEXT_END);
     const e = c === '\\' ? escaped(false) : (c.codePointAt(0) ?? 0);
     if (Array.isArray(e)) return assert(e[0]);
     if (typeof e !== 'number') return consume(e);
-    return consume(f & I ? classOf(hex(e), 0, 1) : (x) => x === e);
+    const key = f & I ? -1 - e : e;
+    let literal = literals.get(key);
+    if (!literal) {
+      literal = f & I ? caseless(e) : cheap((x) => x === e);
+      literals.set(key, literal);
+    }
+    return consume(literal);
   };
 
   // Repeating an empty body emits nothing: count the copies too, so that compiling stays bounded.

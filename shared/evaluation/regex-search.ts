@@ -1,109 +1,149 @@
 /**
  * Runs a regex-parse.ts program as an unanchored search in time linear in the input: a DFA built
- * lazily from the NFA (each DFA state is a set of NFA threads), so a character costs one lookup once
- * its transition is known and at most one pass over the program's threads the first time.
+ * lazily from the NFA (each DFA state is a set of NFA threads) over character classes (code points
+ * that every part of the pattern treats alike share one class, so a CJK text costs what an ASCII one
+ * does). Its work per character is bounded by the program: see `worstPerCharacter`.
  */
-import { kindOf, type Program } from './regex-parse';
+import { CHEAP, kindOf, type Program } from './regex-parse';
 
 interface State {
   /** NFA instructions waiting for the next character (before their forks and assertions are followed). */
-  k: number[];
+  k: Int32Array;
   /** Kind of the character before (kindOf), which assertions need. */
   p: number;
-  /** Next state by character: an array for ASCII, a map (made when first needed) above. */
-  t: State[];
-  u: Map<number, State> | undefined;
-  /** Whether the program matches if the input ends here, once known. */
-  e: boolean | undefined;
+  /** Next state by character class. */
+  t: (State | undefined)[];
 }
 
 /** Transitions lead here once the program has matched: the search is over. */
-const MATCHED: State = { k: [], p: 0, t: [], u: undefined, e: true };
+const MATCHED: State = { k: new Int32Array(0), p: 0, t: [] };
 
-/** Cached states hold at most this many thread entries in all; past it the cache starts afresh. */
-const CACHE_BUDGET = 50_000;
+/** At most this many DFA states are cached (each of at most MAX_PROGRAM threads); then afresh. */
+const MAX_STATES = 1000;
+/** At most this many non-ASCII code points' classes are remembered (past it, tested each time). */
+const MAX_OTHERS = 4096;
 
-/** Counts NFA thread steps, for tests and benchmarks that bound the work done. */
+/** Counts NFA instruction visits (following threads), for tests and benchmarks that bound the work done. */
 export const regexWork = { steps: 0 };
 
 /**
- * A predicate telling whether `program` matches anywhere in its argument. Once `patience` states
- * were built for one text, and one for most of its characters, the rest runs on the NFA (0: at once).
+ * The most work one character of a text can cost `program`: one table look-up, at most two visits
+ * of each instruction (following the threads, then stepping the consuming ones: `regexWork` counts
+ * the first), and, for a code
+ * point not seen before, one RegExp test by each distinct class of the pattern (and one of its kind).
  */
-export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) => boolean {
-  const seen = new Int32Array(op.length);
-  let gen = 0;
-  let cache = new Map<string, State>();
-  let used = 0;
-  let built = 0;
-  let start: State | undefined;
+export function worstPerCharacter(program: Program): { visits: number; tests: number } {
+  const classes = new Set(program.m.filter((m) => m && !CHEAP.has(m)));
+  return { visits: 2 * program.op.length, tests: classes.size + 1 };
+}
 
-  const intern = (k: number[], p: number): State => {
+/**
+ * A predicate telling whether `program` matches anywhere in its argument. Where the DFA would have
+ * exponentially many states, it builds one per character (each costs what an NFA step does, priced
+ * by worstPerCharacter) and the bounded cache starts afresh.
+ */
+export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
+  const size = op.length;
+  // Scratch: seen marks (of generation `gen`), the closure's stack, its consuming threads, the next.
+  const seen = new Int32Array(size + 1);
+  const stack = new Int32Array(3 * size + 4);
+  const ready = new Int32Array(size + 1);
+  const next = new Int32Array(size + 1);
+  let gen = 0;
+  // The distinct matchers, and each consuming instruction's index among them.
+  const matchers = [...new Set(m.filter(Boolean))];
+  const mi = op.map((o, pc) => (o ? 0 : matchers.indexOf(m[pc])));
+  let cache = new Map<string, State>();
+  let start: State | undefined;
+  // Classes: of ASCII (-1 until known) and of other code points; each one's answers and kind. There
+  // are at most as many as the combinations of the pattern's classes that Unicode has.
+  const ascii = new Int32Array(128).fill(-1);
+  const others = new Map<number, number>();
+  const accepts: Uint8Array[] = [];
+  const kinds: number[] = [];
+  const byKey = new Map<string, number>();
+
+  const intern = (k: Int32Array, p: number): State => {
     // Instruction indexes are below 2^16 (MAX_PROGRAM): one UTF-16 unit each.
     const key = String.fromCharCode(p, ...k);
     let s = cache.get(key);
     if (!s) {
-      used += k.length + 8;
-      built++;
-      if (used > CACHE_BUDGET) {
+      if (cache.size >= MAX_STATES) {
         cache = new Map();
-        used = k.length + 8;
         start = undefined;
       }
-      s = { k, p, t: [], u: undefined, e: undefined };
+      s = { k, p, t: [] };
       cache.set(key, s);
     }
     return s;
   };
 
-  /** Follows forks, jumps and assertions from `k`; pushes the consuming instructions; true on a match. */
-  const close = (k: number[], p: number, n: number, out: number[]): boolean => {
-    const stack = k.slice();
+  /** The class of a code point not yet known (remembered for MAX_OTHERS code points over ASCII). */
+  const classify = (c: number): number => {
+    const acc = Uint8Array.from(matchers, (f) => +f(c));
+    const n = kindOf(c);
+    const key = n + acc.join('');
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = accepts.push(acc) - 1;
+      kinds.push(n);
+      byKey.set(key, id);
+    }
+    if (c < 128) ascii[c] = id;
+    else if (others.size < MAX_OTHERS) others.set(c, id);
+    return id;
+  };
+
+  /**
+   * Follows forks, jumps and assertions from the threads `k`; leaves the consuming
+   * instructions reached in `ready` and returns how many, or -1 when the program matches.
+   */
+  const close = (k: Int32Array, p: number, n: number): number => {
+    stack.set(k);
+    let top = k.length;
     const bit = 1 << (p * 4 + n);
     gen++;
-    for (let top = stack.length; top > 0; ) {
+    let out = 0;
+    while (top > 0) {
       const pc = stack[--top];
       if (seen[pc] === gen) continue;
       seen[pc] = gen;
       regexWork.steps++;
       const o = op[pc];
-      if (o === 0) out.push(pc);
+      if (o === 0) ready[out++] = pc;
       else if (o === 1) {
         stack[top++] = b[pc];
         stack[top++] = a[pc];
       } else if (o === 2) stack[top++] = a[pc];
       else if (o === 3) {
         if (a[pc] & bit) stack[top++] = pc + 1;
-      } else return true;
+      } else return -1;
     }
-    return false;
+    return out;
   };
 
-  /** The threads after `c` (of kind `n`), or null when the program matches before it. */
-  const advance = (k: number[], p: number, c: number, n: number): number[] | null => {
-    const ready: number[] = [];
-    if (close(k, p, n, ready)) return null;
-    const next: number[] = [];
+  /** The state after `s` reads a character of class `id`. */
+  const advance = (s: State, id: number): State => {
+    const count = close(s.k, s.p, kinds[id]);
+    if (count < 0) return MATCHED;
+    const acc = accepts[id];
+    let n = 0;
     gen++;
-    for (const pc of ready) {
-      regexWork.steps++;
-      if (m[pc](c) && seen[pc + 1] !== gen) {
-        seen[pc + 1] = gen;
-        next.push(pc + 1);
+    for (let j = 0; j < count; j++) {
+      const pc = ready[j] + 1;
+      if (acc[mi[pc - 1]] && seen[pc] !== gen) {
+        seen[pc] = gen;
+        next[n++] = pc;
       }
     }
     // Unanchored: a match may start at every position.
-    if (seen[0] !== gen) next.push(0);
-    return next;
+    if (seen[0] !== gen) next[n++] = 0;
+    return intern(next.slice(0, n), kinds[id]);
   };
 
   return (text) => {
-    start ??= intern([0], 0);
+    start ??= intern(new Int32Array(1), 0);
     let s = start;
-    // Set once the DFA is dropped for the rest of this text: the NFA's threads and the previous kind.
-    let threads: number[] | null = null;
-    let p = 0;
-    const builtBefore = built;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= 0xd800 && c < 0xdc00) {
@@ -113,35 +153,11 @@ export function searcher({ op, a, b, m }: Program, patience = 256): (s: string) 
           i++;
         }
       }
-      if (!threads) {
-        let next = c < 128 ? s.t[c] : s.u?.get(c);
-        // When most characters need a new state (a DFA can have exponentially many), building them
-        // costs more than it saves: the rest of the text runs on the NFA's threads directly.
-        if (next || built - builtBefore < patience || (built - builtBefore) * 4 < i) {
-          if (!next) {
-            const n = kindOf(c);
-            const k = advance(s.k, s.p, c, n);
-            next = k ? intern(k, n) : MATCHED;
-            if (c < 128) s.t[c] = next;
-            else {
-              s.u ??= new Map();
-              s.u.set(c, next);
-            }
-          }
-          if (next === MATCHED) return true;
-          s = next;
-          continue;
-        }
-        threads = s.k;
-        p = s.p;
-      }
-      const n = kindOf(c);
-      threads = advance(threads, p, c, n);
-      if (!threads) return true;
-      p = n;
+      let id = c < 128 ? ascii[c] : (others.get(c) ?? -1);
+      if (id < 0) id = classify(c);
+      s = s.t[id] ??= advance(s, id);
+      if (s === MATCHED) return true;
     }
-    if (threads) return close(threads, p, 0, []);
-    s.e ??= close(s.k, s.p, 0, []);
-    return s.e;
+    return close(s.k, s.p, 0) < 0;
   };
 }

@@ -3,24 +3,46 @@
  * matches in time linear in the input whatever the pattern: omnilab's own engine (regex-parse.ts,
  * regex-search.ts), the same on the server and in the SDK (the console evaluates nothing itself).
  * A pattern Rust refuses, or one over the size limits, never matches here and is refused when written.
+ * One evaluation costs at most 1 ms (REGEX_WORK_BUDGET): a value too long for that does not match.
  */
-import { parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
-import { searcher } from './regex-search';
+import { type Program, parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
+import { searcher, worstPerCharacter } from './regex-search';
 
 /**
- * What one REGEX evaluation may cost at most, in instructions times characters: a value longer than
- * this divided by the pattern's compiled size (so at least 349 characters, and 10,000 or more for a
- * pattern of 100 instructions) does not match. A search visits each instruction at most twice per
- * character, so no context, however long, makes one REGEX constraint cost more than this.
+ * What the search's work costs at most, in ns, on the benchmark machine (2 cores, measured by
+ * `npm run bench -- regex` under a load average of 12 to 15, the quietest it got): reading one
+ * character, one visit of an NFA instruction (building a DFA state or running on the NFA), and one
+ * RegExp test of a class of the pattern on a code point the pattern has not seen yet.
  */
-export const REGEX_WORK_BUDGET = 1 << 20;
+export const REGEX_COST_NS = { character: 8, visit: 8, test: 64 };
+
+/**
+ * What one REGEX evaluation may cost at most, in ns by REGEX_COST_NS: 1 ms. A value longer than a
+ * pattern's `longestValue` does not match (and costs nothing), so no context, however long, makes
+ * one REGEX constraint cost more than this.
+ */
+export const REGEX_WORK_BUDGET = 1_000_000;
+
+/** Every accepted pattern searches values up to this long (a longer pattern is refused when written). */
+export const REGEX_SCANNED = 512;
+
+/** The longest value `program` searches within REGEX_WORK_BUDGET, whatever its characters. */
+export function longestValue(program: Program): number {
+  const { visits, tests } = worstPerCharacter(program);
+  const { character, visit, test } = REGEX_COST_NS;
+  // The end of the text costs one more following of the threads.
+  return Math.floor(
+    (REGEX_WORK_BUDGET - visit * program.op.length) / (character + visit * visits + test * tests),
+  );
+}
 
 /** Whether the pattern matches anywhere in a string; null when it cannot match (never throws). */
 export function compileRegex(pattern: string, caseInsensitive: boolean): ((s: string) => boolean) | null {
   try {
     const program = parseRegex(pattern, caseInsensitive);
+    const longest = longestValue(program);
+    if (longest < REGEX_SCANNED) return null;
     const search = searcher(program);
-    const longest = REGEX_WORK_BUDGET / program.op.length;
     return (s) => s.length <= longest && search(s);
   } catch {
     return null;
@@ -33,10 +55,13 @@ export function compileRegex(pattern: string, caseInsensitive: boolean): ((s: st
  */
 export class RegexSyntaxError extends Error {
   readonly code: 'REGEX_INVALID' | 'REGEX_UNSUPPORTED';
-  constructor(problem: number) {
-    super(REGEX_PROBLEMS[problem] ?? 'nests groups too deeply');
+  /** An index in REGEX_PROBLEMS, or the message of one of omnilab's own limits. */
+  constructor(problem: number | string) {
+    super(typeof problem === 'string' ? problem : (REGEX_PROBLEMS[problem] ?? 'nests groups too deeply'));
     this.code =
-      problem in REGEX_PROBLEMS && problem >= REGEX_OMNILAB_PROBLEMS ? 'REGEX_INVALID' : 'REGEX_UNSUPPORTED';
+      typeof problem === 'number' && problem in REGEX_PROBLEMS && problem >= REGEX_OMNILAB_PROBLEMS
+        ? 'REGEX_INVALID'
+        : 'REGEX_UNSUPPORTED';
     this.name = 'RegexSyntaxError';
   }
 }
@@ -44,8 +69,12 @@ export class RegexSyntaxError extends Error {
 /** Why a pattern would be refused when written, or undefined when it compiles. */
 export function regexProblem(pattern: string, caseInsensitive = false): RegexSyntaxError | undefined {
   try {
-    parseRegex(pattern, caseInsensitive);
-    return undefined;
+    const longest = longestValue(parseRegex(pattern, caseInsensitive));
+    if (longest >= REGEX_SCANNED) return undefined;
+    return new RegexSyntaxError(
+      `could take over 1 ms on a value of ${REGEX_SCANNED} characters (it searches up to ${longest}): ` +
+        'fewer instructions or fewer distinct classes',
+    );
   } catch (e) {
     // Anything but a problem index is the engine's own stack running out on deep nesting.
     return new RegexSyntaxError(typeof e === 'number' ? e : -1);

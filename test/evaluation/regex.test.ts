@@ -7,9 +7,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile, evaluate } from '../../shared';
-import { compileRegex, REGEX_WORK_BUDGET, regexProblem } from '../../shared/evaluation/regex';
+import {
+  compileRegex,
+  longestValue,
+  REGEX_COST_NS,
+  REGEX_SCANNED,
+  REGEX_WORK_BUDGET,
+  regexProblem,
+} from '../../shared/evaluation/regex';
 import { MAX_PROGRAM, MAX_REPEAT, parseRegex } from '../../shared/evaluation/regex-parse';
-import { regexWork, searcher } from '../../shared/evaluation/regex-search';
+import { regexWork, searcher, worstPerCharacter } from '../../shared/evaluation/regex-search';
 
 /** The request body limit (OMNILAB_MAX_BODY_BYTES default): no context value is longer. */
 const LONGEST_CONTEXT_VALUE = 256 * 1024;
@@ -17,6 +24,15 @@ const LONGEST_CONTEXT_VALUE = 256 * 1024;
 const matches = (pattern: string, input: string, caseInsensitive = false): boolean | null => {
   const re = compileRegex(pattern, caseInsensitive);
   return re ? re(input) : null;
+};
+
+/** The engine itself, without the limit on a pattern's cost (null where the pattern cannot compile). */
+const engine = (pattern: string, caseInsensitive = false): ((s: string) => boolean) | null => {
+  try {
+    return searcher(parseRegex(pattern, caseInsensitive));
+  } catch {
+    return null;
+  }
 };
 
 // Patterns in the part of the syntax where Rust and JavaScript (with the `u` flag) agree, on ASCII
@@ -81,7 +97,10 @@ describe('the REGEX engine against JavaScript RegExp', () => {
   it('gives the same answer where the two syntaxes mean the same', () => {
     fc.assert(
       fc.property(pattern, flags, fc.array(input, { minLength: 1, maxLength: 6 }), (p, f, inputs) => {
-        const rust = compileRegex(f ? `(?${f})${p}` : p, false);
+        const rust = engine(f ? `(?${f})${p}` : p);
+        // Where omnilab accepts the pattern (its cost fits the budget), it answers as the engine does.
+        const accepted = compileRegex(f ? `(?${f})${p}` : p, false);
+        if (accepted) for (const s of inputs) expect(accepted(s)).toBe(rust?.(s));
         expect(rust, p).not.toBeNull();
         const js = new RegExp(p, `${f}u`);
         for (const s of inputs) expect(rust?.(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(js.test(s));
@@ -90,9 +109,9 @@ describe('the REGEX engine against JavaScript RegExp', () => {
     );
   });
 
-  it('gives the same answer on the NFA alone as with the DFA, on short inputs and long ones', () => {
+  it('gives the same answer with the states of earlier texts cached as afresh, on short inputs and long ones', () => {
     const long = fc
-      .array(fc.constantFrom(...ALPHABET), { minLength: 300, maxLength: 3000 })
+      .array(fc.constantFrom(...ALPHABET, 'é', '中', '😀'), { minLength: 300, maxLength: 3000 })
       .map((c) => c.join(''));
     fc.assert(
       fc.property(
@@ -101,11 +120,11 @@ describe('the REGEX engine against JavaScript RegExp', () => {
         fc.array(fc.oneof(input, long), { minLength: 1, maxLength: 4 }),
         (p, f, inputs) => {
           const program = parseRegex(f ? `(?${f})${p}` : p, false);
-          const nfa = searcher(program, 0);
-          const dfa = searcher(program);
-          for (const s of inputs) expect(nfa(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(dfa(s));
+          const warm = searcher(program);
+          for (const s of inputs)
+            expect(warm(s), `${f} ${p} on ${JSON.stringify(s)}`).toBe(searcher(program)(s));
           for (const s of inputs.filter((x) => x.length <= 12))
-            expect(nfa(s)).toBe(new RegExp(p, `${f}u`).test(s));
+            expect(warm(s)).toBe(new RegExp(p, `${f}u`).test(s));
         },
       ),
       { numRuns: 500 },
@@ -115,7 +134,8 @@ describe('the REGEX engine against JavaScript RegExp', () => {
   it('applies the constraint caseInsensitive flag as (?i) does', () => {
     fc.assert(
       fc.property(pattern, input, (p, s) => {
-        expect(matches(p, s, true)).toBe(new RegExp(p, 'iu').test(s));
+        expect(engine(p, true)?.(s)).toBe(new RegExp(p, 'iu').test(s));
+        expect(engine(p, true)?.(s)).toBe(engine(`(?i)${p}`)?.(s));
         expect(matches(p, s, true)).toBe(matches(`(?i)${p}`, s));
       }),
       { numRuns: 500 },
@@ -233,6 +253,8 @@ describe('refused patterns', () => {
     [`a{${MAX_REPEAT + 1}}`, 'REGEX_UNSUPPORTED'],
     ['(a{100}){100}', 'REGEX_UNSUPPORTED'],
     ['((){1000}){1000}', 'REGEX_UNSUPPORTED'],
+    ['((){100}){100}', 'REGEX_UNSUPPORTED'],
+    ['(?:ab){100}', 'REGEX_UNSUPPORTED'],
     [`${'('.repeat(20_000)}a${')'.repeat(20_000)}`, 'REGEX_UNSUPPORTED'],
   ];
   it.each(refused)('refuses %s as %s, and it never matches', (p, code) => {
@@ -245,7 +267,40 @@ describe('refused patterns', () => {
     expect(regexProblem(`a{${MAX_REPEAT}}`)).toBeUndefined();
     expect(matches(`^a{${MAX_REPEAT}}$`, 'a'.repeat(MAX_REPEAT))).toBe(true);
     expect(matches(`^a{${MAX_REPEAT}}$`, 'a'.repeat(MAX_REPEAT - 1))).toBe(false);
-    expect(parseRegex('(?:ab){1000}', false).op.length).toBeLessThanOrEqual(MAX_PROGRAM);
+    expect(parseRegex('(?:ab){100}', false).op.length).toBeLessThanOrEqual(MAX_PROGRAM);
+  });
+
+  it('refuses a pattern that could take over 1 ms on a 512-character value, and accepts the rest', () => {
+    fc.assert(
+      fc.property(pattern, flags, (p, f) => {
+        const source = f ? `(?${f})${p}` : p;
+        const longest = longestValue(parseRegex(source, false));
+        const problem = regexProblem(source);
+        if (longest < REGEX_SCANNED) {
+          expect(problem?.code).toBe('REGEX_UNSUPPORTED');
+          expect(problem?.message).toContain('1 ms');
+          expect(compileRegex(source, false)).toBeNull();
+        } else expect(problem).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+    expect(regexProblem('(?:ab){100}')?.message).toContain(`${REGEX_SCANNED} characters`);
+  });
+
+  it('prices every accepted pattern within the budget on its longest value, by its worst case per character', () => {
+    fc.assert(
+      fc.property(pattern, flags, (p, f) => {
+        const program = parseRegex(f ? `(?${f})${p}` : p, false);
+        const longest = longestValue(program);
+        const { visits, tests } = worstPerCharacter(program);
+        const c = REGEX_COST_NS;
+        const perCharacter = c.character + c.visit * visits + c.test * tests;
+        expect(c.visit * program.op.length + longest * perCharacter).toBeLessThanOrEqual(REGEX_WORK_BUDGET);
+        expect(c.visit * program.op.length + (longest + 1) * perCharacter).toBeGreaterThan(REGEX_WORK_BUDGET);
+        expect(visits).toBe(2 * program.op.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws, and refuses exactly what cannot compile, whatever the text', () => {
@@ -300,13 +355,25 @@ describe('linear time', () => {
     ['^(\\w+\\s?)+$', evil(LONGEST_CONTEXT_VALUE)],
     ['^((a+)+)+(b+)+$', evil(LONGEST_CONTEXT_VALUE)],
     ['(x+x+)+y', 'x'.repeat(LONGEST_CONTEXT_VALUE)],
-    [`^(${Array.from({ length: 200 }, (_, i) => `a{${i % 7}}b?`).join('|')})+$`, evil(LONGEST_CONTEXT_VALUE)],
+    [`^(${Array.from({ length: 8 }, (_, i) => `a{${i % 7}}b?`).join('|')})+$`, evil(LONGEST_CONTEXT_VALUE)],
   ];
 
   it.each(classic)('answers %s on the longest context value within twice its size per character', (p, s) => {
     const r = work(p, s);
     expect(typeof r.matched).toBe('boolean');
-    expect(r.steps).toBeLessThanOrEqual(2 * r.size * (Math.min(s.length, REGEX_WORK_BUDGET / r.size) + 1));
+    const scanned = Math.min(s.length, longestValue(parseRegex(p, false)));
+    expect(r.steps).toBeLessThanOrEqual(2 * r.size * (scanned + 1));
+  });
+
+  it('answers the classic catastrophic patterns as Rust would on the longest value each searches', () => {
+    for (const [p] of classic) {
+      const longest = longestValue(parseRegex(p, false));
+      expect(longest, p).toBeGreaterThanOrEqual(REGEX_SCANNED);
+      const a = 'a'.repeat(longest);
+      expect(matches(p, `${a.slice(1)}!`), p).toBe(engine(p)?.(`${a.slice(1)}!`));
+    }
+    expect(matches('^(a+)+$', 'a'.repeat(longestValue(parseRegex('^(a+)+$', false))))).toBe(true);
+    expect(matches('^(a+)+$', 'a'.repeat(longestValue(parseRegex('^(a+)+$', false)) + 1))).toBe(false);
   });
 
   it('runs the classic catastrophic patterns on a 256 KiB value in a few thousand steps (the DFA caches)', () => {
@@ -316,7 +383,9 @@ describe('linear time', () => {
   it('bounds the work by the budget, however long the value: a longer one does not match', () => {
     const p = `^[ab]*a[ab]{${MAX_REPEAT - 5}}$`;
     const size = parseRegex(p, false).op.length;
-    const longest = Math.floor(REGEX_WORK_BUDGET / size);
+    const longest = longestValue(parseRegex(p, false));
+    expect(longest).toBeGreaterThanOrEqual(REGEX_SCANNED);
+    expect(size).toBeGreaterThan(MAX_REPEAT);
     expect(matches(p, `a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(true);
     expect(matches(p, `${'b'.repeat(longest - MAX_REPEAT + 4)}a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(true);
     expect(matches(p, `${'b'.repeat(longest - MAX_REPEAT + 5)}a${'b'.repeat(MAX_REPEAT - 5)}`)).toBe(false);
