@@ -8,7 +8,7 @@ import { CHEAP, kindOf, type Program } from './regex-parse';
 
 interface State {
   /** NFA instructions waiting for the next character (before their forks and assertions are followed). */
-  k: Int32Array;
+  k: number[];
   /** Kind of the character before (kindOf), which assertions need. */
   p: number;
   /** Next state by character class. */
@@ -16,7 +16,7 @@ interface State {
 }
 
 /** Transitions lead here once the program has matched: the search is over. */
-const MATCHED: State = { k: new Int32Array(0), p: 0, t: [] };
+const MATCHED: State = { k: [], p: 0, t: [] };
 
 /** At most this many DFA states are cached (each of at most MAX_PROGRAM threads); then afresh. */
 const MAX_STATES = 1000;
@@ -44,11 +44,10 @@ export function worstPerCharacter(program: Program): { visits: number; tests: nu
  */
 export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
   const size = op.length;
-  // Scratch: seen marks (of generation `gen`), the closure's stack, its consuming threads, the next.
+  // Scratch: seen marks (of generation `gen`), the closure's stack, its consuming threads.
   const seen = new Int32Array(size + 1);
   const stack = new Int32Array(3 * size + 4);
   const ready = new Int32Array(size + 1);
-  const next = new Int32Array(size + 1);
   let gen = 0;
   // The distinct matchers, and each consuming instruction's index among them.
   const matchers = [...new Set(m.filter(Boolean))];
@@ -63,7 +62,7 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
   const kinds: number[] = [];
   const byKey = new Map<string, number>();
 
-  const intern = (k: Int32Array, p: number): State => {
+  const intern = (k: number[], p: number): State => {
     // Instruction indexes are below 2^16 (MAX_PROGRAM): one UTF-16 unit each.
     const key = String.fromCharCode(p, ...k);
     let s = cache.get(key);
@@ -94,11 +93,15 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
     return id;
   };
 
+  // The RegExps compile at their first use (once for one-byte strings, once for others): here.
+  classify(0);
+  classify(256);
+
   /**
    * Follows forks, jumps and assertions from the threads `k`; leaves the consuming
    * instructions reached in `ready` and returns how many, or -1 when the program matches.
    */
-  const close = (k: Int32Array, p: number, n: number): number => {
+  const close = (k: number[], p: number, n: number): number => {
     stack.set(k);
     let top = k.length;
     const bit = 1 << (p * 4 + n);
@@ -127,22 +130,22 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
     const count = close(s.k, s.p, kinds[id]);
     if (count < 0) return MATCHED;
     const acc = accepts[id];
-    let n = 0;
+    const next: number[] = [];
     gen++;
     for (let j = 0; j < count; j++) {
       const pc = ready[j] + 1;
       if (acc[mi[pc - 1]] && seen[pc] !== gen) {
         seen[pc] = gen;
-        next[n++] = pc;
+        next.push(pc);
       }
     }
     // Unanchored: a match may start at every position.
-    if (seen[0] !== gen) next[n++] = 0;
-    return intern(next.slice(0, n), kinds[id]);
+    if (seen[0] !== gen) next.push(0);
+    return intern(next, kinds[id]);
   };
 
   return (text) => {
-    start ??= intern(new Int32Array(1), 0);
+    start ??= intern([0], 0);
     let s = start;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);

@@ -14,7 +14,7 @@ import { searcher, worstPerCharacter } from './regex-search';
  * character, one visit of an NFA instruction (building a DFA state or running on the NFA), and one
  * RegExp test of a class of the pattern on a code point the pattern has not seen yet.
  */
-export const REGEX_COST_NS = { character: 8, visit: 8, test: 64 };
+export const REGEX_COST_NS = { character: 32, visit: 8, test: 64 };
 
 /**
  * What one REGEX evaluation may cost at most, in ns by REGEX_COST_NS: 1 ms. A value longer than a
