@@ -149,10 +149,7 @@ export async function applyChangeRequest(
   if (!isApproved(cr) || currentApprovals(cr).length < cr.requiredApprovals)
     throw new ConflictError(`change request ${cr.id} is not approved`);
   const now = runtime.now().toISOString();
-  let result: ChangeRequest['result'];
-  if (!contentIntact(cr)) {
-    result = { status: 409, message: 'its content does not match the digest that was approved' };
-  } else {
+  if (contentIntact(cr)) {
     const effect = await effectNow(runtime, cr.change.ops, cr.effect?.declared ?? []);
     if (effectGrew(cr.effect ?? NO_EFFECT, effect))
       return reopen(
@@ -162,24 +159,52 @@ export async function applyChangeRequest(
         effect,
         'its effect grew since it was approved: it needs approval again',
       );
+    // Claim the request before writing anything: an edit, approval or apply racing this one read
+    // the version claimed and now conflicts, and one that reads the claim sees it applied and
+    // refuses, so no edit lands between the claim and the writes. A claim lost writes nothing.
+    const claim: ChangeRequest = {
+      ...cr,
+      status: 'applied',
+      result: { status: 200 },
+      appliedAt: now,
+      version: cr.version + 1,
+      updatedAt: now,
+    };
+    await runtime.changeRequests.write(claim, cr.version, []);
     try {
       await commitOps(runtime, cr.change.ops, { changeRequest: cr.id, at: now });
-      result = { status: 200 };
     } catch (e) {
+      const message = e instanceof OmnilabError ? `${e.code}: ${e.message}` : 'the write failed';
+      const failed = await settle(runtime, actor, cr, claim, { status: 409, message });
       if (!(e instanceof OmnilabError)) throw e;
-      result = { status: 409, message: `${e.code}: ${e.message}` };
+      return failed;
     }
+    return settle(runtime, actor, cr, claim, { status: 200 });
   }
+  return settle(runtime, actor, cr, cr, {
+    status: 409,
+    message: 'its content does not match the digest that was approved',
+  });
+}
+
+/** Writes what applying answered over `current` (the request as read, or its claim), audited against `cr`. */
+async function settle(
+  runtime: Runtime,
+  actor: Principal,
+  cr: ChangeRequest,
+  current: ChangeRequest,
+  result: NonNullable<ChangeRequest['result']>,
+): Promise<ChangeRequest> {
   const ok = result.status < 300;
   const next: ChangeRequest = {
-    ...cr,
+    ...current,
     status: ok ? 'applied' : 'failed',
     result,
-    ...(ok ? { appliedAt: now } : {}),
-    version: cr.version + 1,
-    updatedAt: now,
+    version: current.version + 1,
+    updatedAt: runtime.now().toISOString(),
   };
-  await runtime.changeRequests.write(next, cr.version, [
+  if (!ok) delete next.appliedAt;
+  await runtime.changeRequests.write(next, current.version, [
     changeRequestAudit(runtime, actor, ok ? 'change-request.applied' : 'change-request.failed', cr, next),
   ]);
   return next;

@@ -135,8 +135,16 @@ export function mayApprove(principal: Principal, cr: ChangeRequest): { ok: boole
     return { ok: false, why: 'nobody approves their own change' };
   if (principal.kind !== 'admin') return { ok: false, why: 'only admin tokens approve' };
   if (principal.role === 'platform-admin' || principal.role === 'auditor') return { ok: true };
-  if (principal.role === 'squad' && cr.squad !== undefined && principal.squad === cr.squad)
-    return { ok: true };
+  // A squad member speaks for their own squad only: a change that reaches another squad's
+  // production flags (a shared segment, a parent flag) wants someone who may approve for all.
+  const others = (cr.effect?.squads ?? []).filter((s) => s !== principal.squad);
+  if (principal.role === 'squad' && cr.squad !== undefined && principal.squad === cr.squad) {
+    if (others.length === 0) return { ok: true };
+    return {
+      ok: false,
+      why: `${principal.name} (squad ${principal.squad}) may not approve a change that reaches flags of squad ${others.join(', ')}: a platform admin or an auditor approves it`,
+    };
+  }
   return {
     ok: false,
     why: `${principal.name} (${principal.role}) may not approve a change ${cr.squad ? `of squad ${cr.squad}` : 'that no squad owns'}`,

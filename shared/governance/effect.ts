@@ -6,6 +6,7 @@
  * (the experiment record, its metrics), and rights (lifting protection, resuming a halted
  * channel). Pure and synchronous.
  */
+import { createHash } from 'node:crypto';
 import { CHANNEL_FIELD } from '../model/channels';
 import type { ClientFeaturesDocument, Constraint, Feature, Strategy } from '../model/client-features';
 import { isProtected } from '../model/environment';
@@ -25,6 +26,14 @@ export interface Effect {
   definitions: string[];
   /** Reasons a route declared the change protected whatever it serves (gate's `alwaysApprove`). */
   declared: string[];
+  /**
+   * Protected environment → feature → SHA-256 of what it would serve after the change (its
+   * strategies with segments inlined, variants, and its parents' the same way). An approval covers
+   * these outcomes: a segment or parent changed since then changes them, and the apply asks again.
+   */
+  outcomes?: Record<string, Record<string, string>>;
+  /** The squads owning the flags whose answers change in a protected environment (who must be asked). */
+  squads?: string[];
 }
 
 export const NO_EFFECT: Effect = { served: {}, definitions: [], declared: [] };
@@ -148,6 +157,7 @@ function depsOf(r: Exclude<Resolved, 'absent' | 'off' | 'cycle'>): { feature: st
 export function servedDiff(
   before: ClientFeaturesDocument,
   after: ClientFeaturesDocument,
+  outcomes?: Record<string, string>,
 ): Record<string, FeatureChange> {
   const b = resolveAll(before);
   const a = resolveAll(after);
@@ -158,6 +168,7 @@ export function servedDiff(
     if (same(was, now)) continue;
     const deps = now !== 'off' && now !== 'absent' && now !== 'cycle' ? depsOf(now) : [];
     out[name] = isReduction(was, now, deps) ? 'reduced' : 'changed';
+    if (outcomes) outcomes[name] = createHash('sha256').update(canonicalJson(now)).digest('hex');
   }
   return out;
 }
@@ -186,10 +197,15 @@ export function computeEffect(
     [...before.environments, ...after.environments].filter(isProtected).map((e) => e.name),
   );
   const served: Effect['served'] = {};
+  const outcomes: NonNullable<Effect['outcomes']> = {};
   const definitions = new Set<string>();
   for (const env of protectedEnvs) {
-    const diff = servedDiff(servedFor(before, env, channels), servedFor(after, env, channels));
-    if (Object.keys(diff).length > 0) served[env] = diff;
+    const envOutcomes: Record<string, string> = {};
+    const diff = servedDiff(servedFor(before, env, channels), servedFor(after, env, channels), envOutcomes);
+    if (Object.keys(diff).length > 0) {
+      served[env] = diff;
+      outcomes[env] = envOutcomes;
+    }
   }
   const experimentsBefore = new Map(before.experiments.map((e) => [e.key, e]));
   const experimentsAfter = new Map(after.experiments.map((e) => [e.key, e]));
@@ -227,7 +243,20 @@ export function computeEffect(
     if (isProtected(env) && (!now || !isProtected(now)))
       definitions.add(`environment:${env.name}:protection`);
   }
-  return { served, definitions: [...definitions].sort(), declared: [...new Set(declared)].sort() };
+  const owners = new Map([...before.flags, ...after.flags].map((f) => [f.name, f.squad]));
+  const squads = new Set(
+    Object.values(served)
+      .flatMap((features) => Object.keys(features))
+      .map((name) => owners.get(name))
+      .filter((squad): squad is string => typeof squad === 'string' && squad !== ''),
+  );
+  return {
+    served,
+    ...(squads.size > 0 ? { squads: [...squads].sort() } : {}),
+    definitions: [...definitions].sort(),
+    declared: [...new Set(declared)].sort(),
+    ...(Object.keys(outcomes).length > 0 ? { outcomes } : {}),
+  };
 }
 
 /** Everything the effect touches, one string each; a reduced feature is `…:reduced`. */
@@ -263,6 +292,13 @@ export function isPureReduction(effect: Effect): boolean {
  */
 export function effectGrew(approved: Effect, now: Effect): boolean {
   const covered = new Set(effectKeys(approved));
+  // A feature approved to change must still change to what was approved (a segment it names, or a
+  // parent, may have changed since); a reduction to off stays covered.
+  for (const [env, features] of Object.entries(now.outcomes ?? {}))
+    for (const [name, outcome] of Object.entries(features)) {
+      const was = approved.outcomes?.[env]?.[name];
+      if (was !== undefined && was !== outcome && now.served[env]?.[name] !== 'reduced') return true;
+    }
   return effectKeys(now).some(
     (k) =>
       !covered.has(k) &&
