@@ -9,10 +9,11 @@ import { type Program, parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from
 import { searcher, worstPerCharacter } from './regex-search';
 
 /**
- * What the search's work costs at most, in ns, on the benchmark machine (2 cores, measured by
- * `npm run bench -- regex` under a load average of 12 to 15, the quietest it got): reading one
- * character, one visit of an NFA instruction (building a DFA state or running on the NFA), and one
- * RegExp test of a class of the pattern on a code point the pattern has not seen yet.
+ * What the search's work costs, in ns, on the benchmark machine (2 cores, `npm run bench -- regex`
+ * under a load average of 5 to 15, the quietest it got): reading one character (measured 7 ns for
+ * ASCII, 27 for others), one visit of an NFA instruction, and one RegExp test of a class on a code
+ * point the pattern has not seen yet. The visit's price is short of what was measured where the DFA
+ * builds its states (15 ns per counted visit, up to 100 in a pattern's first evaluations).
  */
 export const REGEX_COST_NS = { character: 32, visit: 8, test: 64 };
 
