@@ -5,7 +5,13 @@
  * only if its effect now is no larger than the one approved (else it wants approval again).
  */
 import { type ChangeRequest, currentApprovals, isApproved } from '../../shared/governance/change-request';
-import { computeEffect, type Effect, effectGrew, NO_EFFECT } from '../../shared/governance/effect';
+import {
+  computeEffect,
+  type Effect,
+  effectGrew,
+  NO_EFFECT,
+  oversizeDocuments,
+} from '../../shared/governance/effect';
 import {
   applyToState,
   type ConfigState,
@@ -47,14 +53,34 @@ export async function declaredReasons(
   return out;
 }
 
-/** The effect of `ops` if they applied now. */
+/**
+ * The most a protected environment's served document (segments inlined) may weigh after a write:
+ * well under Lambda's 6 MB response limit, with room for the response envelope.
+ */
+export const SERVED_DOCUMENT_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** The write would push what a protected environment serves past the limit: nothing was written. */
+export class ServedDocumentTooLargeError extends OmnilabError {
+  constructor(environment: string, sizeBytes: number, limitBytes: number) {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      `the document environment ${environment} serves (segments inlined) would be ${sizeBytes} bytes, over the limit of ${limitBytes} bytes: make flags or segments smaller, or archive flags`,
+    );
+  }
+}
+
+/** The effect of `ops` if they applied now; refuses ops that would make a served document too large. */
 export async function effectNow(
   runtime: Runtime,
   ops: readonly ProposedOp[],
   declared: readonly string[],
 ): Promise<Effect> {
   const before = await readState(runtime);
-  return computeEffect(before, applyToState(before, ops), runtime.config.channels, declared);
+  const after = applyToState(before, ops);
+  const [over] = oversizeDocuments(before, after, runtime.config.channels, SERVED_DOCUMENT_LIMIT_BYTES);
+  if (over)
+    throw new ServedDocumentTooLargeError(over.environment, over.afterBytes, SERVED_DOCUMENT_LIMIT_BYTES);
+  return computeEffect(before, after, runtime.config.channels, declared);
 }
 
 export interface CommitMark {
@@ -150,7 +176,13 @@ export async function applyChangeRequest(
     throw new ConflictError(`change request ${cr.id} is not approved`);
   const now = runtime.now().toISOString();
   if (contentIntact(cr)) {
-    const effect = await effectNow(runtime, cr.change.ops, cr.effect?.declared ?? []);
+    let effect: Effect;
+    try {
+      effect = await effectNow(runtime, cr.change.ops, cr.effect?.declared ?? []);
+    } catch (e) {
+      if (!(e instanceof ServedDocumentTooLargeError)) throw e;
+      return settle(runtime, actor, cr, cr, { status: 413, message: `${e.code}: ${e.message}` });
+    }
     if (effectGrew(cr.effect ?? NO_EFFECT, effect))
       return reopen(
         runtime,

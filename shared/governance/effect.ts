@@ -182,6 +182,28 @@ export function servedFor(state: ConfigState, environment: string, channels: rea
   });
 }
 
+/**
+ * What a protected environment's served document weighs before and after, in UTF-8 bytes of its
+ * JSON with segments inlined (what SDKs older than client spec 4.2.0 get, the larger form), for
+ * each environment whose document would grow past `limitBytes`. A write that shrinks a document,
+ * or leaves it under the limit, is never named: a kill switch always fits.
+ */
+export function oversizeDocuments(
+  before: ConfigState,
+  after: ConfigState,
+  channels: readonly string[],
+  limitBytes: number,
+): { environment: string; beforeBytes: number; afterBytes: number }[] {
+  const out: { environment: string; beforeBytes: number; afterBytes: number }[] = [];
+  for (const env of after.environments.filter(isProtected)) {
+    const afterBytes = Buffer.byteLength(JSON.stringify(servedFor(after, env.name, channels)), 'utf8');
+    if (afterBytes <= limitBytes) continue;
+    const beforeBytes = Buffer.byteLength(JSON.stringify(servedFor(before, env.name, channels)), 'utf8');
+    if (afterBytes > beforeBytes) out.push({ environment: env.name, beforeBytes, afterBytes });
+  }
+  return out;
+}
+
 function definitionOf(e: StoredExperiment | StoredMetric): string {
   const { version: _v, updatedAt: _u, createdAt: _c, ...rest } = e;
   return canonicalJson(rest);

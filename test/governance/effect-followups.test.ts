@@ -278,3 +278,58 @@ describe("finding 18: an edit of one squad's segment that another squad's produc
     expect(await ofrep('cards-perk', customer)).toBe(true);
   });
 });
+
+describe("finding 12: production's served document stays under Lambda's response limit", () => {
+  it('refuses, with a 413 naming size and limit, a write that would push it past 5 MB, and a kill switch still applies', async () => {
+    const limit = 5 * 1024 * 1024;
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `customer-${String(i).padStart(6, '0')}-${'x'.repeat(230)}`,
+    );
+    const big = await createSegment('allowlist', [{ contextName: 'userId', operator: 'IN', values: ids }]);
+    expect(big.status, await big.clone().text()).toBe(201);
+    const segment = await bodyOf<{ id: number }>(big);
+    let refused: Response | undefined;
+    let accepted = 0;
+    for (let i = 0; i < 30 && !refused; i++) {
+      const f = await createFlag(`bulky-${i}`);
+      // Off in production: customers get nothing different, so it is not held; the document grows.
+      const res = await p.call('PUT', `/api/admin/flags/bulky-${i}/environments/production`, {
+        token: p.tokens.squadPayments,
+        body: {
+          version: f.version,
+          strategies: [{ name: 'default', parameters: {}, constraints: [], segments: [segment.id] }],
+        },
+      });
+      if (res.status === 413) refused = res;
+      else {
+        expect(res.status, await res.clone().text()).toBe(200);
+        accepted++;
+      }
+    }
+    expect(refused, 'some write is refused before the document passes the limit').toBeDefined();
+    expect(accepted).toBeGreaterThan(0);
+    const message = await bodyOf<{ message?: string; error?: { message?: string } }>(refused as Response);
+    expect(JSON.stringify(message)).toMatch(new RegExp(`${limit} bytes`));
+    const res = await p.call('GET', '/api/client/features', { token: p.tokens.productionClient });
+    const body = await res.text();
+    expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(limit);
+    // The refused flag serves nothing of the segment in production.
+    const doc = JSON.parse(body) as ClientFeaturesDocument;
+    expect(
+      doc.features.filter(
+        (x) =>
+          x.name.startsWith('bulky-') &&
+          (x.strategies?.length ?? 0) > 0 &&
+          x.strategies?.some((s) => (s.constraints?.length ?? 0) > 0),
+      ),
+    ).toHaveLength(accepted);
+    // Shrinking still works: switching a bulky flag's targeting off is never refused.
+    const first = await flag('bulky-0');
+    const shrink = await p.call('PUT', '/api/admin/flags/bulky-0/environments/production', {
+      token: p.tokens.squadPayments,
+      body: { version: first.version, strategies: [] },
+    });
+    expect(shrink.status, await shrink.clone().text()).toBe(200);
+  });
+});
