@@ -13,6 +13,7 @@ import { ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import { auditEntry } from './admin-support';
 import type { ApiRequest, ApiResponse } from './api-types';
+import { parseApplyAt } from './apply-at';
 import type { Runtime } from './composition-root';
 import { isStaged } from './staging';
 
@@ -75,13 +76,9 @@ export function heldExtras(runtime: Runtime, extras: Record<string, unknown>): v
   Object.assign(requireStaged(runtime, 'heldExtras').heldExtras, extras);
 }
 
+/** RFC 3339 with a zone, in the future (./apply-at.ts); its four-digit year caps it at 9999 for now. */
 export function applyAtOf(req: ApiRequest, now: Date): string | undefined {
-  const raw = req.headers[APPLY_AT_HEADER];
-  if (raw === undefined || raw === '') return undefined;
-  const at = Date.parse(raw);
-  if (Number.isNaN(at)) throw new ValidationError('is not an ISO 8601 time', `headers.${APPLY_AT_HEADER}`);
-  if (at <= now.getTime()) throw new ValidationError('must be in the future', `headers.${APPLY_AT_HEADER}`);
-  return new Date(at).toISOString();
+  return parseApplyAt(req.headers[APPLY_AT_HEADER], now, Number.POSITIVE_INFINITY);
 }
 
 const MAX_REASON = 500;

@@ -3,10 +3,11 @@
  * most a year ahead; anything else is a ValidationError naming the header.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLY_AT_FIELD, MAX_APPLY_AHEAD_DAYS, parseApplyAt } from '../../functions/lib/apply-at';
 import { ValidationError } from '../../shared/model/errors';
 import { parseRfc3339 } from '../../shared/model/rfc3339';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 const DAY = 86_400_000;
@@ -106,5 +107,41 @@ describe('parseApplyAt', () => {
         },
       ),
     );
+  });
+});
+
+describe('the omnilab-apply-at header through the admin API', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    expect(
+      (
+        await p.call('POST', '/api/admin/flags', {
+          token: p.tokens.admin,
+          body: { name: 'cd-rates', squad: 'payments' },
+        })
+      ).status,
+    ).toBe(201);
+  });
+  afterAll(() => p.close());
+
+  it('refuses a time without a zone and one at the end of JavaScript time, naming the header; nothing is held or written', async () => {
+    const before = await (await p.call('GET', '/api/admin/flags/cd-rates', { token: p.tokens.admin })).json();
+    for (const at of ['2027-01-01T09:00:00', '+275760-09-13T00:00:00Z']) {
+      const res = await p.call('PUT', '/api/admin/flags/cd-rates/environments/development', {
+        token: p.tokens.admin,
+        headers: { 'omnilab-apply-at': at },
+        body: { version: 1, channels: { web: true } },
+      });
+      expect(res.status, at).toBe(400);
+      expect(((await res.json()) as { field: string }).field).toBe(APPLY_AT_FIELD);
+    }
+    expect(
+      await (await p.call('GET', '/api/admin/flags/cd-rates', { token: p.tokens.admin })).json(),
+    ).toEqual(before);
+    const { changeRequests } = (await (
+      await p.call('GET', '/api/admin/change-requests', { token: p.tokens.admin })
+    ).json()) as { changeRequests: unknown[] };
+    expect(changeRequests).toEqual([]);
   });
 });
