@@ -40,7 +40,7 @@ export function auditDiff(before: unknown, after: unknown): AuditChange[] {
     if (hasA && hasB && isObject(a) && isObject(b)) {
       const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
       for (const k of [...keys].sort())
-        walk(a[k], b[k], [...path, k], a[k] !== undefined, b[k] !== undefined);
+        walk(own(a, k), own(b, k), [...path, k], own(a, k) !== undefined, own(b, k) !== undefined);
       return;
     }
     if (hasA && hasB && Array.isArray(a) && Array.isArray(b)) {
