@@ -10,12 +10,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { auditEntry } from '../functions/lib/admin-support';
 import { createRuntime, type Runtime } from '../functions/lib/composition-root';
-import { loadConfig } from '../functions/lib/config';
 import { generateToken, generateTokenId, hashToken } from '../functions/lib/tokens';
 import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
 import { personKey } from '../shared/model/person';
 import type { Principal, TokenRecord } from '../shared/model/token';
-import { STAGES, type StageName, stagePrefix } from './stages';
+import { operatorConfig } from './operator-config';
 
 const BOOTSTRAP: Principal = {
   name: 'bootstrap (infra/create-first-admin-token.ts)',
@@ -87,16 +86,7 @@ async function main(): Promise<void> {
       another: { type: 'boolean', default: false },
     },
   });
-  const stage = values.stage as StageName;
-  if (!(stage in STAGES)) throw new Error(`--stage must be one of ${Object.keys(STAGES).join(', ')}`);
-  const config = loadConfig({
-    ...process.env,
-    OMNILAB_TABLE_PREFIX: stagePrefix(stage),
-    // The stack's pepper secret, by its name: tokens are keyed with it (functions/lib/tokens.ts).
-    OMNILAB_TOKEN_PEPPER_SECRET_ARN:
-      process.env.OMNILAB_TOKEN_PEPPER_SECRET_ARN ?? `${stagePrefix(stage)}token-pepper`,
-    ...(values.region ? { AWS_REGION: values.region } : {}),
-  });
+  const config = operatorConfig(values.stage, values.region);
   const { secret } = await createFirstAdminToken(createRuntime(config), {
     name: values.name,
     another: values.another,

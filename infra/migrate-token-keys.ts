@@ -8,23 +8,13 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../functions/lib/composition-root';
-import { loadConfig } from '../functions/lib/config';
-import { STAGES, type StageName, stagePrefix } from './stages';
+import { operatorConfig } from './operator-config';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { stage: { type: 'string', default: 'dev' }, region: { type: 'string' } },
   });
-  const stage = values.stage as StageName;
-  if (!(stage in STAGES)) throw new Error(`--stage must be one of ${Object.keys(STAGES).join(', ')}`);
-  const config = loadConfig({
-    ...process.env,
-    OMNILAB_TABLE_PREFIX: stagePrefix(stage),
-    // The stack's secret, by its name: the operator's credentials read it.
-    OMNILAB_TOKEN_PEPPER_SECRET_ARN:
-      process.env.OMNILAB_TOKEN_PEPPER_SECRET_ARN ?? `${stagePrefix(stage)}token-pepper`,
-    ...(values.region ? { AWS_REGION: values.region } : {}),
-  });
+  const config = operatorConfig(values.stage, values.region);
   const moved = await createRuntime(config).tokens.migrateLegacy();
   process.stdout.write(`Re-keyed ${moved} token(s) of ${config.tablePrefix}tokens under the pepper.\n`);
 }

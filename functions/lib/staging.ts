@@ -4,9 +4,7 @@
  * and nothing reaches DynamoDB. Only the governed commit (functions/lib/governed-handler.ts) and
  * the scheduler hold the real stores, so a route cannot write around governance.
  */
-import type { RolloutStep } from '../../shared/governance/change-request';
 import type { ProposedOp, ProposedPlan } from '../../shared/governance/proposed-change';
-import type { AuditTargetType } from '../../shared/model/audit';
 import type { Environment } from '../../shared/model/environment';
 import { ConflictError } from '../../shared/model/errors';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
@@ -22,16 +20,10 @@ import type { FlagStore, FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import type { TokenStore } from '../../shared/store/token-store';
 import type { Runtime } from './composition-root';
+import type { GovernedChange } from './governance';
 
-/** What a route says about its change beyond the writes themselves (functions/lib/governance.ts `gate`). */
-export interface Declaration {
-  title: string;
-  target: { type: AuditTargetType; id: string };
-  environments: string[];
-  squad?: string;
-  alwaysApprove?: boolean;
-  steps?: RolloutStep[];
-}
+/** What a route says about its change beyond the writes themselves: what it hands `gate`. */
+export type Declaration = GovernedChange;
 
 export interface Staging {
   ops: ProposedOp[];
