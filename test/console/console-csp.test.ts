@@ -4,13 +4,12 @@
  * experiment with its cumulative-lift chart (Chart.js on a canvas), and reports no CSP violation;
  * an inline script injected into the page is refused, which shows the policy is in force.
  */
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
 import type { Experiment } from '../../shared/model/experiment';
+import { launchChromium } from '../support/chromium';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const EXPERIMENT: Experiment = {
   key: 'csp-savings-goal',
@@ -69,13 +68,7 @@ async function seed(): Promise<void> {
 beforeAll(async () => {
   await ensureConsoleBuilt();
   p = await startTestPlatform();
-  [browser] = await Promise.all([
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    }),
-    seed(),
-  ]);
+  [browser] = await Promise.all([launchChromium(), seed()]);
 }, 120_000);
 
 afterAll(async () => {

@@ -5,17 +5,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
 import { seededRandom, simulateExperiment } from '../../shared/experiments/simulation';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Experiment } from '../../shared/model/experiment';
+import { launchChromium } from '../support/chromium';
 import { approveAndApply, heldRequest } from '../support/governance';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const ARTIFACTS = join('test-artifacts', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DAY = 86_400_000;
 
 let p: TestPlatform;
@@ -184,13 +184,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureConsoleBuilt();
   p = await startTestPlatform();
-  [browser] = await Promise.all([
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    }),
-    seed(),
-  ]);
+  [browser] = await Promise.all([launchChromium(), seed()]);
 }, 120_000);
 
 afterAll(async () => {

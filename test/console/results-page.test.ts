@@ -8,17 +8,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
 import { buildResults } from '../../shared/experiments/results';
 import type { ExperimentResults } from '../../shared/experiments/results-types';
 import type { Experiment } from '../../shared/model/experiment';
 import { catalogue, experiment, simulate } from '../results/fixtures';
+import { launchChromium } from '../support/chromium';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const ARTIFACTS = join('test-artifacts', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DAY = 86_400_000;
 
 const EXPERIMENT: Experiment = experiment({
@@ -94,13 +94,7 @@ beforeAll(async () => {
       await ok(await p.call('PUT', `/api/admin/experiments/${e.key}`, { token: p.tokens.admin, body: e }));
     }
   };
-  [browser] = await Promise.all([
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    }),
-    seed(),
-  ]);
+  [browser] = await Promise.all([launchChromium(), seed()]);
 }, 120_000);
 
 afterAll(async () => {

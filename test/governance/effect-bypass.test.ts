@@ -17,7 +17,7 @@ import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { ClientFeaturesDocument, Feature } from '../../shared/model/client-features';
 import type { Flag } from '../../shared/model/flag';
-import { approveAndApply, heldRequest } from '../support/governance';
+import { approveAndApply, experimentBody, heldRequest } from '../support/governance';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
@@ -74,28 +74,6 @@ async function liveInProduction(name: string, extra: Record<string, unknown> = {
   await approveAndApply(p, (await heldRequest(on)).id);
   expect((await served(name))?.enabled).toBe(true);
   return flag(name);
-}
-
-function experimentBody(key: string, environment: string, trafficPercent: number) {
-  return {
-    key,
-    name: key,
-    hypothesis: 'h',
-    squad: 'payments',
-    environment,
-    trafficPercent,
-    channels: ['mobile', 'web'],
-    unit: 'customer',
-    variants: [
-      { name: 'control', weight: 1 },
-      { name: 'treatment', weight: 1 },
-    ],
-    primaryMetric: 'signups',
-    secondaryMetrics: [],
-    guardrails: [],
-    status: 'running',
-    analysis: { sequential: true, alpha: 0.05, cuped: false },
-  };
 }
 
 beforeAll(async () => {

@@ -20,6 +20,7 @@ import { canonicalJson } from '../../shared/governance/audit-chain';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Flag } from '../../shared/model/flag';
+import { experimentBody } from '../support/governance';
 import { bodyOf, startTestPlatform, type TestPlatform, type TestTokens } from '../support/platform';
 
 const RUNS = 10;
@@ -186,28 +187,6 @@ async function requests(): Promise<ChangeRequest[]> {
   ).changeRequests;
 }
 
-function experimentBody(environment: string, trafficPercent: number) {
-  return {
-    key: 'px',
-    name: 'px',
-    hypothesis: 'h',
-    squad: 'payments',
-    environment,
-    trafficPercent,
-    channels: ['mobile', 'web'],
-    unit: 'customer',
-    variants: [
-      { name: 'control', weight: 1 },
-      { name: 'treatment', weight: 1 },
-    ],
-    primaryMetric: 'signups',
-    secondaryMetrics: [],
-    guardrails: [],
-    status: 'running',
-    analysis: { sequential: true, alpha: 0.05, cuped: false },
-  };
-}
-
 async function perform(a: Action, open: ChangeRequest[]): Promise<void> {
   switch (a.kind) {
     case 'channel': {
@@ -300,7 +279,7 @@ async function perform(a: Action, open: ChangeRequest[]): Promise<void> {
         a.actor,
         'PUT',
         '/api/admin/experiments/px',
-        { ...experimentBody(ENVS[a.env], a.traffic), version: e.version },
+        { ...experimentBody('px', ENVS[a.env], a.traffic), version: e.version },
         scheduled(a.later),
       );
       return;
@@ -348,7 +327,7 @@ async function perform(a: Action, open: ChangeRequest[]): Promise<void> {
       let body: unknown;
       if (cr.routeKey === 'PUT /api/admin/experiments/{key}') {
         const e = await bodyOf<{ version: number }>(await call('admin', 'GET', '/api/admin/experiments/px'));
-        body = { ...experimentBody(a.flip ? 'production' : 'development', 100), version: e.version };
+        body = { ...experimentBody('px', a.flip ? 'production' : 'development', 100), version: e.version };
       } else if (cr.routeKey.startsWith('PUT /api/admin/flags/{name}/environments/{env}')) {
         const f = await flag(cr.params.name);
         body = cr.routeKey.endsWith('{channel}')
@@ -543,7 +522,7 @@ beforeAll(async () => {
   );
   segmentId = segment.id;
   expect(
-    (await call('squadPayments', 'PUT', '/api/admin/experiments/px', experimentBody('development', 10)))
+    (await call('squadPayments', 'PUT', '/api/admin/experiments/px', experimentBody('px', 'development', 10)))
       .status,
   ).toBe(201);
 });

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSdk } from '../../sdk/build';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { FlagServer, sampleDocument, until } from './flag-server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(process.cwd(), 'test-artifacts');
 const require = createRequire(import.meta.url);
 const specDir = join(
@@ -64,10 +64,7 @@ describe('the built bundle in Chromium', () => {
     for (const f of readdirSync(outdir).filter((n) => n.endsWith('.js'))) {
       server.files.set(`/sdk/${f}`, { type: 'text/javascript', body: readFileSync(join(outdir, f)) });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));

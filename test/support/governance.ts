@@ -41,3 +41,26 @@ export async function approveAllOpen(p: TestPlatform, approver: string = p.token
   for (const cr of changeRequests.reverse()) applied.push(await approveAndApply(p, cr.id, approver));
   return applied;
 }
+
+/** A running two-arm experiment on mobile and web, as the governance attacks write it. */
+export function experimentBody(key: string, environment: string, trafficPercent: number) {
+  return {
+    key,
+    name: key,
+    hypothesis: 'h',
+    squad: 'payments',
+    environment,
+    trafficPercent,
+    channels: ['mobile', 'web'],
+    unit: 'customer',
+    variants: [
+      { name: 'control', weight: 1 },
+      { name: 'treatment', weight: 1 },
+    ],
+    primaryMetric: 'signups',
+    secondaryMetrics: [],
+    guardrails: [],
+    status: 'running',
+    analysis: { sequential: true, alpha: 0.05, cuped: false },
+  };
+}
