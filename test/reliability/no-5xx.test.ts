@@ -7,13 +7,14 @@
  * Every answer is a 2xx, 3xx or 4xx; a 400 names the field; and a refused request writes nothing
  * (every table, client metrics included, is the same before and after it).
  */
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { ROUTES, type Route } from '../../infra/routes';
 import type { TableNames } from '../../infra/tables';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { snapshot } from './support/snapshot';
 
 let p: TestPlatform;
 let clients: ReturnType<typeof createDynamoClients>;
@@ -59,33 +60,9 @@ afterAll(async () => {
   );
 });
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return (
-    JSON.stringify(value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value) ?? 'null'
-  );
-}
-
 /** Every item of every table, metrics included: a refused request must change none of them. */
-async function tablesText(client: DynamoDBClient, tables: TableNames): Promise<string> {
-  const out: string[] = [];
-  for (const id of ['config', 'tokens', 'audit', 'events', 'metrics'] as const) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({ TableName: tables[id], ConsistentRead: true, ExclusiveStartKey: start as never }),
-      );
-      for (const item of page.Items ?? []) out.push(`${id} ${canonical(item)}`);
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
-  return out.sort().join('\n');
-}
+const tablesText = (client: DynamoDBClient, tables: TableNames) =>
+  snapshot(client, tables, ['config', 'tokens', 'audit', 'events', 'metrics']);
 
 const CONSTRAINT = { contextName: 'userId', operator: 'IN', values: ['u1', 'u2'] };
 const STRATEGY = {
