@@ -4,7 +4,7 @@
  * same event ids and the same versions. Afterwards nothing accepted is lost, nothing counts twice,
  * and no write is half-done; concurrent edits of one version have one winner and 409 for the rest.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -29,6 +29,14 @@ import { type Answer, request, sleep, untilAnswered } from './support/http';
 
 const CUSTOMERS = Number(process.env.OMNILAB_FAULT_CUSTOMERS ?? 1500);
 const KILLS = Number(process.env.OMNILAB_FAULT_KILLS ?? 8);
+/** `npm run test:faults` sets it: each round appends what it found here, one JSON line. */
+const RECORD_FILE = process.env.OMNILAB_FAULT_RECORD;
+/**
+ * How soon after an `accepted` answer a SIGKILL must come for DynamoDB Local to be the one that lost
+ * the write: it answers TransactWriteItems before its queued SQLite COMMIT runs
+ * (dynamodb-local-durability.test.ts), a window of milliseconds; a second is generous.
+ */
+const EMULATOR_LOSS_WINDOW_MS = 1000;
 const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
 const METRICS = [
   { key: 'loan_submitted', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
@@ -169,6 +177,32 @@ function bruteForce(events: OmnilabEvent[], experiments: unknown[], catalogue: M
   return totals;
 }
 
+function cellsEqual(a: Map<string, StatsVector>, b: Map<string, StatsVector>): boolean {
+  try {
+    expect(a).toEqual(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The ids of the event items in the events table, as DynamoDB Local kept them. */
+async function storedEventIds(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: p.runtime.tables.events, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    for (const item of page.Items ?? []) {
+      const sk = item.sk?.S ?? '';
+      if (sk.startsWith('EVT#')) ids.add(sk.slice(4));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
 describe('DynamoDB Local killed with SIGKILL during ingestion and admin edits', () => {
   it('loses nothing accepted, counts nothing twice, leaves no write half-done', async () => {
     const events = workload(CUSTOMERS);
@@ -179,6 +213,9 @@ describe('DynamoDB Local killed with SIGKILL during ingestion and admin edits', 
     const timeline: string[] = [];
     const t0 = Date.now();
     const mark = (what: string) => timeline.push(`${((Date.now() - t0) / 1000).toFixed(2)}s ${what}`);
+    // When each event was first answered `accepted`, and when each SIGKILL came (ms since t0).
+    const acceptedAt = new Map<string, number>();
+    const killedAt: number[] = [];
     const stats = { requests: 0, unavailable: 0, refused: 0, resent: 0, kills: 0, killsInFlight: 0 };
     let inFlight = 0;
     let sending = true;
@@ -198,6 +235,9 @@ describe('DynamoDB Local killed with SIGKILL during ingestion and admin edits', 
       const accepted = results.filter((r) => r.status === 'accepted').length;
       mark(`${label} answered [${statuses}]: ${accepted} accepted, ${results.length - accepted} duplicate`);
       for (const r of results) outcomes.set(r.id, [...(outcomes.get(r.id) ?? []), `${r.status} (${label})`]);
+      const answeredAt = Date.now() - t0;
+      for (const r of results)
+        if (r.status === 'accepted' && !acceptedAt.has(r.id)) acceptedAt.set(r.id, answeredAt);
     };
     let next = 0;
     const sender = async (k: number) => {
@@ -246,6 +286,7 @@ describe('DynamoDB Local killed with SIGKILL during ingestion and admin edits', 
         await sleep(800 + Math.random() * 1700);
         if (!sending) break;
         if (inFlight > 0) stats.killsInFlight++;
+        killedAt.push(Date.now() - t0);
         await db.kill();
         mark('DynamoDB Local SIGKILLed');
         stats.kills++;
@@ -287,53 +328,69 @@ describe('DynamoDB Local killed with SIGKILL during ingestion and admin edits', 
     ]);
     const expected = bruteForce(events, experiments, catalogue);
     const stored = await p.runtime.events.readCells(EXPERIMENT.key);
-    let statsEqual = true;
-    try {
-      expect(stored).toEqual(expected);
-    } catch {
-      statsEqual = false;
-    }
-    if (twice.length > 0 || !statsEqual) {
-      // Which events left no item: a lost commit shows as missing items, a half-done one does not.
-      const storedIds = new Set<string>();
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await dynamo.send(
-          new ScanCommand({
-            TableName: p.runtime.tables.events,
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
+    const statsEqual = cellsEqual(stored, expected);
+    // What DynamoDB Local actually persisted: the event items, read back after the last restart.
+    const storedIds = await storedEventIds();
+    // The emulator's guarantee, apart from the store's: an accepted event without an item is a
+    // commit DynamoDB Local acknowledged and then lost (it loses whole transactions: items, unit
+    // states and statistic cells together), if a SIGKILL came right after the answer.
+    const killSoonAfter = (id: string) => {
+      const at = acceptedAt.get(id);
+      const kill = at === undefined ? undefined : killedAt.find((k) => k >= at);
+      return at === undefined || kill === undefined ? undefined : kill - at;
+    };
+    const lostAccepted = events
+      .filter((e) => acceptedAt.has(e.id) && !storedIds.has(e.id))
+      .map((e) => ({ id: e.id, killAfterMs: killSoonAfter(e.id) }));
+    // The store's guarantee: the statistics are exactly those of the events stored, each once.
+    const storedEvents = events.filter((e) => storedIds.has(e.id));
+    const expectedFromStored = bruteForce(storedEvents, experiments, catalogue);
+    const storeEqual = cellsEqual(stored, expectedFromStored);
+    const cellDiff = (want: Map<string, StatsVector>) =>
+      [...new Set([...stored.keys(), ...want.keys()])]
+        .filter((c) => stored.get(c)?.get('n') !== want.get(c)?.get('n'))
+        .map(
+          (c) =>
+            `${c.replaceAll('\u0000', '/')}: stored ${stored.get(c)?.get('n')} units, expected ${want.get(c)?.get('n')}`,
         );
-        for (const item of page.Items ?? []) {
-          const sk = item.sk?.S ?? '';
-          if (sk.startsWith('EVT#')) storedIds.add(sk.slice(4));
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      const missing = events.filter((e) => !storedIds.has(e.id)).map((e) => `${e.id}: ${outcomes.get(e.id)}`);
-      console.log(
-        JSON.stringify(
-          { eventItems: stored.size, events: events.length, missing: missing.slice(0, 60) },
-          null,
-          1,
-        ),
-      );
-      const cells = [...new Set([...stored.keys(), ...expected.keys()])].map(
-        (c) =>
-          `${c.replaceAll('\u0000', '/')}: stored ${stored.get(c)?.get('n')} units, expected ${expected.get(c)?.get('n')}`,
-      );
-      console.log(
-        JSON.stringify(
-          { acceptedTwice: twice.slice(0, 10), count: twice.length, statsEqual, cells },
-          null,
-          1,
-        ),
-        `\n${timeline.join('\n')}`,
+    // Accepted twice: allowed only as the emulator's loss (the first commit vanished, the resend's stood).
+    const twiceUnexplained = twice.filter((t) => {
+      const wait = killSoonAfter(t.split(':')[0]);
+      return wait === undefined || wait > EMULATOR_LOSS_WINDOW_MS;
+    });
+    const record = {
+      at: new Date().toISOString(),
+      events: events.length,
+      acceptedOnce: accepted,
+      sigkills: killedAt.length,
+      statsEqualAllEvents: statsEqual,
+      // Accepted ids that lack a stored item (the emulator's loss if killAfterMs is small).
+      acceptedWithoutItem: lostAccepted,
+      // Stored items missing from the statistics (the store's loss): cells short against a
+      // recomputation from exactly the events stored.
+      storedItemsMissingStatistics: storeEqual ? [] : cellDiff(expectedFromStored),
+      shortAgainstAllEvents: statsEqual ? [] : cellDiff(expected),
+      acceptedTwice: twice,
+    };
+    if (RECORD_FILE) appendFileSync(RECORD_FILE, `${JSON.stringify(record)}\n`);
+    if (!statsEqual || !storeEqual || twice.length > 0) {
+      console.log(JSON.stringify(record, null, 1), `\n${timeline.join('\n')}`);
+    }
+    expect(
+      storeEqual,
+      'the store: the statistics equal a recomputation from the events stored, each counted once',
+    ).toBe(true);
+    expect(
+      lostAccepted.filter((l) => l.killAfterMs === undefined || l.killAfterMs > EMULATOR_LOSS_WINDOW_MS),
+      'accepted events without an item, not explained by a SIGKILL right after the answer',
+    ).toEqual([]);
+    expect(twiceUnexplained, 'an event answered accepted twice').toEqual([]);
+    // Without an emulator loss, the statistics are those of every event sent, each once.
+    if (lostAccepted.length === 0 && twice.length === 0) {
+      expect(statsEqual, 'the statistics equal a recomputation from the events, each counted once').toBe(
+        true,
       );
     }
-    expect(statsEqual, 'the statistics equal a recomputation from the events, each counted once').toBe(true);
-    expect(twice, 'an event answered accepted twice').toEqual([]);
 
     // No half-done admin write: each flag's version is its number of audit entries, and the
     // last entry's after-state is the flag as stored.
