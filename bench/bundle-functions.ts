@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { esbuildOptions, functionBundling } from '../infra/function-bundling';
+import { esbuildOptions, type FunctionBundling, functionBundling } from '../infra/function-bundling';
 import { type LambdaFunctionSpec, lambdaFunctions } from '../infra/lambda-functions';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,13 +40,15 @@ export interface BundleSize {
   inputs: { path: string; bytes: number }[];
 }
 
+/** `bundling`: true/false for the deployed options with the SDK bundled/external, or options of its own. */
 export async function bundleFunction(
   spec: LambdaFunctionSpec,
   outdir: string,
-  bundleAwsSdk: boolean,
+  bundling: boolean | FunctionBundling,
 ): Promise<BundleSize> {
-  const file = join(outdir, spec.name, functionBundling(bundleAwsSdk).outputFile);
-  const result = await build(esbuildOptions(join(ROOT, spec.entry), file, bundleAwsSdk));
+  const b = typeof bundling === 'boolean' ? functionBundling(bundling) : bundling;
+  const file = join(outdir, spec.name, b.outputFile);
+  const result = await build(esbuildOptions(join(ROOT, spec.entry), file, b));
   const code = readFileSync(file);
   const outputs = Object.entries(result.metafile?.outputs ?? {})
     .filter(([name]) => !name.endsWith('.map'))
@@ -69,10 +71,10 @@ export async function bundleFunction(
 /** All functions at once: esbuild builds in parallel on its own threads. */
 export function bundleFunctions(
   outdir: string,
-  bundleAwsSdk: boolean,
+  bundling: boolean | FunctionBundling,
   specs: LambdaFunctionSpec[] = lambdaFunctions(),
 ): Promise<BundleSize[]> {
-  return Promise.all(specs.map((s) => bundleFunction(s, outdir, bundleAwsSdk)));
+  return Promise.all(specs.map((s) => bundleFunction(s, outdir, bundling)));
 }
 
 /** What the handlers read at load time on Lambda; no request is made while importing. */
@@ -99,15 +101,28 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** A bundle's size and median import times, on the Node running the bench and on Node 22. */
+export interface VariantMeasurement {
+  bytes: number;
+  gzipped: number;
+  importMs: number;
+  node22ImportMs: number | undefined;
+}
+
 export interface BundleMeasurement {
   name: string;
-  bundled: { bytes: number; gzipped: number; importMs: number };
-  external: { bytes: number; gzipped: number; importMs: number };
-  /** The bundled variant with the NODE_OPTIONS the functions run with: source maps parsed at load. */
-  deployedImportMs: number;
-  /** The bundled variant on Node 22 (the major nodejs22.x runs), plain and as deployed. */
-  node22: { importMs: number; deployedImportMs: number } | undefined;
-  /** The largest inputs by bytes in the minified bundle (SDK bundled), per esbuild's metafile. */
+  /** As deployed: the SDK bundled, its unused credential chain and event streams aliased away. */
+  deployed: VariantMeasurement;
+  /** The same, with the NODE_OPTIONS the functions run with: source maps parsed at load. */
+  deployedWithSourceMaps: { importMs: number; node22ImportMs: number | undefined };
+  /** As before 2026-12-01: the SDK bundled whole, the default credential chain included. */
+  fullSdk: VariantMeasurement;
+  /**
+   * CDK's own default on nodejs18.x and later: @aws-sdk/* and @smithy/* left to the runtime's copy,
+   * loaded here from node_modules (as the runtime loads its own), so the time includes the SDK.
+   */
+  external: VariantMeasurement;
+  /** The largest inputs by bytes in the minified deployed bundle, per esbuild's metafile. */
   topInputs: { path: string; bytes: number }[];
   /** The same bytes summed per package (node_modules) or per source folder (functions/schemas). */
   topPackages: { path: string; bytes: number }[];
@@ -147,62 +162,79 @@ async function main(): Promise<void> {
   const outdir = join(ROOT, 'test-artifacts', 'bundle-bench');
   const specs = lambdaFunctions();
   const node22 = node22Path();
-  const bundled = await bundleFunctions(join(outdir, 'sdk-bundled'), true, specs);
-  const external = await bundleFunctions(join(outdir, 'sdk-external'), false, specs);
+  const deployedOptions = functionBundling();
+  const [deployed, fullSdk, external] = await Promise.all([
+    bundleFunctions(join(outdir, 'deployed'), deployedOptions, specs),
+    bundleFunctions(join(outdir, 'full-sdk'), { ...deployedOptions, alias: {} }, specs),
+    bundleFunctions(join(outdir, 'sdk-external'), functionBundling(false), specs),
+  ]);
   const rows: BundleMeasurement[] = [];
   for (const [i, spec] of specs.entries()) {
-    // Warm the OS file cache once (Lambda reads its code from a warm disk too), then alternate the
-    // variants so that a busy machine slows them all alike.
-    importMs(bundled[i].file);
-    importMs(external[i].file);
-    if (node22) importMs(bundled[i].file, [], node22);
-    const withSdk: number[] = [];
-    const withoutSdk: number[] = [];
-    const deployed: number[] = [];
-    const on22: number[] = [];
-    const deployedOn22: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      withSdk.push(importMs(bundled[i].file));
-      withoutSdk.push(importMs(external[i].file));
-      deployed.push(importMs(bundled[i].file, DEPLOYED_NODE_OPTIONS));
-      if (node22) {
-        on22.push(importMs(bundled[i].file, [], node22));
-        deployedOn22.push(importMs(bundled[i].file, DEPLOYED_NODE_OPTIONS, node22));
-      }
+    // One sample list per (variant, node, options); every round takes one sample of each, so a busy
+    // machine slows them all alike. The OS file cache is warmed first (Lambda reads a warm disk too).
+    const cases: { file: string; options: string[]; node: string }[] = [];
+    for (const node of node22 ? [process.execPath, node22] : [process.execPath]) {
+      for (const b of [deployed[i], fullSdk[i], external[i]]) cases.push({ file: b.file, options: [], node });
+      cases.push({ file: deployed[i].file, options: DEPLOYED_NODE_OPTIONS, node });
     }
+    for (const c of cases) importMs(c.file, c.options, c.node);
+    const samples = cases.map(() => [] as number[]);
+    for (let r = 0; r < runs; r++) {
+      for (const [k, c] of cases.entries()) samples[k].push(importMs(c.file, c.options, c.node));
+    }
+    const at = (file: string, options: string[], node: string | undefined): number | undefined => {
+      const k = cases.findIndex(
+        (c) => c.file === file && c.node === node && c.options.join(' ') === options.join(' '),
+      );
+      return k < 0 ? undefined : median(samples[k]);
+    };
+    const variant = (b: BundleSize): VariantMeasurement => ({
+      bytes: b.bytes,
+      gzipped: b.gzipped,
+      importMs: at(b.file, [], process.execPath) ?? Number.NaN,
+      node22ImportMs: at(b.file, [], node22),
+    });
     rows.push({
       name: spec.name,
-      bundled: { bytes: bundled[i].bytes, gzipped: bundled[i].gzipped, importMs: median(withSdk) },
-      external: { bytes: external[i].bytes, gzipped: external[i].gzipped, importMs: median(withoutSdk) },
-      deployedImportMs: median(deployed),
-      node22: node22 ? { importMs: median(on22), deployedImportMs: median(deployedOn22) } : undefined,
-      topInputs: bundled[i].inputs
+      deployed: variant(deployed[i]),
+      deployedWithSourceMaps: {
+        importMs: at(deployed[i].file, DEPLOYED_NODE_OPTIONS, process.execPath) ?? Number.NaN,
+        node22ImportMs: at(deployed[i].file, DEPLOYED_NODE_OPTIONS, node22),
+      },
+      fullSdk: variant(fullSdk[i]),
+      external: variant(external[i]),
+      topInputs: deployed[i].inputs
         .slice(0, TOP_INPUTS)
         .map((x) => ({ path: shortInput(x.path), bytes: x.bytes })),
-      topPackages: byPackage(bundled[i].inputs).slice(0, TOP_INPUTS),
+      topPackages: byPackage(deployed[i].inputs).slice(0, TOP_INPUTS),
     });
   }
   const kb = (n: number) => (n / 1024).toFixed(1);
-  const ms = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(1));
+  const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(1));
   const v20 = process.version;
   const v22 = node22 ? nodeVersion(node22) : 'no Node 22 (npm ci installs it in tools/node22)';
-  console.log(`${runs} runs each, median time to import the bundle in a fresh process; ${v20} and ${v22}`);
+  const n22 = v22.split(' ')[0];
   console.log(
-    `| function | SDK bundled: kB (gzip) | import ms ${v20} | ${v22.split(' ')[0]} | + source maps ${v20} | ${v22.split(' ')[0]} | SDK external: kB (gzip) | import ms ${v20} |`,
+    `${runs} runs each, median ms to import the bundle in a fresh process, on ${v20} and ${v22}; kB minified (gzipped)`,
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| function | deployed kB | ms ${v20} | ms ${n22} | + source maps ${v20} | ${n22} | full SDK chain kB | ms ${v20} | ms ${n22} | SDK external kB | ms ${v20} (SDK from node_modules) | ms ${n22} |`,
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
+    const v = (x: VariantMeasurement) =>
+      `${kb(x.bytes)} (${kb(x.gzipped)}) | ${ms(x.importMs)} | ${ms(x.node22ImportMs)}`;
     console.log(
-      `| ${r.name} | ${kb(r.bundled.bytes)} (${kb(r.bundled.gzipped)}) | ${ms(r.bundled.importMs)} | ${ms(r.node22?.importMs)} | ${ms(r.deployedImportMs)} | ${ms(r.node22?.deployedImportMs)} | ${kb(r.external.bytes)} (${kb(r.external.gzipped)}) | ${ms(r.external.importMs)} |`,
+      `| ${r.name} | ${kb(r.deployed.bytes)} (${kb(r.deployed.gzipped)}) | ${ms(r.deployed.importMs)} | ${ms(r.deployed.node22ImportMs)} | ${ms(r.deployedWithSourceMaps.importMs)} | ${ms(r.deployedWithSourceMaps.node22ImportMs)} | ${v(r.fullSdk)} | ${v(r.external)} |`,
     );
   }
   console.log(
-    `\nLargest contributors per bundle (SDK bundled): the top ${TOP_INPUTS} inputs by minified bytes in the output`,
+    `\nLargest contributors per deployed bundle: the top ${TOP_INPUTS} inputs by minified bytes in the output`,
   );
   for (const r of rows) {
-    console.log(`${r.name} (${kb(r.bundled.bytes)} kB):`);
+    console.log(`${r.name} (${kb(r.deployed.bytes)} kB):`);
     const line = (x: { path: string; bytes: number }) =>
-      `  ${kb(x.bytes).padStart(6)} kB ${((100 * x.bytes) / r.bundled.bytes).toFixed(1).padStart(5)}%  ${x.path}`;
+      `  ${kb(x.bytes).padStart(6)} kB ${((100 * x.bytes) / r.deployed.bytes).toFixed(1).padStart(5)}%  ${x.path}`;
     for (const x of r.topInputs) console.log(line(x));
     console.log('  by package or folder:');
     for (const x of r.topPackages) console.log(line(x));

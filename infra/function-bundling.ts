@@ -5,14 +5,16 @@
  */
 import type { BuildOptions } from 'esbuild';
 import type { FunctionKind } from './lambda-functions';
+import { REPO_ROOT } from './repo-root';
 
 /**
- * Bundle the AWS SDK rather than load the copy in the nodejs22.x runtime. Measured by
- * `npm run bench:bundles` (figures in docs/deploy.md): importing a handler with the SDK bundled took
- * 66-75 ms, with the SDK left external 105-161 ms; the authorizer 37 ms against 84 ms. Resolving and
- * reading the SDK's hundreds of files costs more than parsing the ~340 kB its tree-shaken copy adds
- * (~105 kB more to download, gzipped). It also pins the SDK version the tests ran against, instead
- * of whatever the runtime ships that week.
+ * Bundle the AWS SDK rather than load the copy in the nodejs22.x runtime (CDK's default). Measured
+ * by `npm run bench:bundles` on 2026-12-01 (figures in docs/deploy.md), on Node 22: importing a
+ * handler bundled as deployed took 54-65 ms (one outlier at 98-102 ms on a busy machine), with the
+ * SDK left external and loaded from node_modules 110-250 ms; the authorizer 34 ms against 104 ms.
+ * Resolving and reading the SDK's hundreds of files costs more than parsing the ~190 kB its trimmed
+ * copy adds (~60 kB more to download, gzipped). It also pins the SDK version the tests ran against,
+ * instead of whatever the runtime ships that week.
  */
 export const BUNDLE_AWS_SDK = true;
 
@@ -24,9 +26,9 @@ export const NODE_TARGET = 'node22';
  * `import * as z` so that its locales shake out (`import { z }` keeps them: about 350 kB more).
  */
 export function bundleBudgetBytes(kind: FunctionKind): number {
-  // Admin functions carry the governed write path (staging, effect, change requests; about 16 kB
-  // minified, measured on 2026-12-01) and admin-governance every route table an edit re-runs.
-  return kind === 'authorizer' ? 400_000 : 650_000;
+  // Measured on 2026-12-01 with SDK_ALIASES: the largest, admin-governance (every route table an
+  // edit re-runs), 470.6 kB (481,894 bytes); the authorizer 202.1 kB. About 2% headroom each.
+  return kind === 'authorizer' ? 210_000 : 490_000;
 }
 
 /** esbuild's ESM output has no `require`; some CommonJS dependencies call it for Node built-ins. */
@@ -55,6 +57,30 @@ export interface FunctionBundling {
   handler: string;
   /** The file CDK writes the bundle to, in the asset Lambda unpacks (index.mjs for ES modules). */
   outputFile: string;
+  /**
+   * Imports replaced at bundle time, module -> file relative to the repository root (the working
+   * directory CDK runs esbuild in): SDK code a Lambda function never runs.
+   */
+  alias: Record<string, string>;
+}
+
+/**
+ * SDK parts no omnilab function runs, left out of the bundles (`npm run bench:bundles` measures the
+ * difference). Only when the SDK is bundled: the runtime's own copy is not ours to change.
+ */
+export const SDK_ALIASES: Record<string, string> = {
+  // The default credential chain brings the SSO, INI, process, web-identity, container and IMDS
+  // providers and the STS/SSO clients behind them (about 130 kB); Lambda puts its role's
+  // credentials in the environment, so the environment provider is the chain.
+  '@aws-sdk/credential-provider-node': './infra/lambda-credential-provider.ts',
+  // Loaded lazily by the HTTP protocol for event-stream members, which DynamoDB has none of.
+  '@smithy/core/event-streams': './infra/lambda-no-event-streams.ts',
+};
+
+/** The aliases as NodejsFunction's esbuildArgs (`--alias:module=./file`). */
+export function esbuildArgsOf(b: FunctionBundling): Record<string, string[]> {
+  const alias = Object.entries(b.alias).map(([from, to]) => `${from}=${to}`);
+  return alias.length > 0 ? { '--alias': alias } : {};
 }
 
 export function functionBundling(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): FunctionBundling {
@@ -70,6 +96,7 @@ export function functionBundling(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): Functi
     externalModules: externalModules(bundleAwsSdk),
     handler: 'handler',
     outputFile: 'index.mjs',
+    alias: bundleAwsSdk ? { ...SDK_ALIASES } : {},
   };
 }
 
@@ -77,9 +104,9 @@ export function functionBundling(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): Functi
 export function esbuildOptions(
   entry: string,
   outfile: string,
-  bundleAwsSdk: boolean = BUNDLE_AWS_SDK,
+  bundling: boolean | FunctionBundling = BUNDLE_AWS_SDK,
 ): BuildOptions {
-  const b = functionBundling(bundleAwsSdk);
+  const b = typeof bundling === 'boolean' ? functionBundling(bundling) : bundling;
   return {
     entryPoints: [entry],
     outfile,
@@ -92,6 +119,9 @@ export function esbuildOptions(
     mainFields: b.mainFields,
     banner: { js: b.banner },
     external: b.externalModules,
+    alias: b.alias,
+    // CDK runs esbuild in the project root: the alias paths are relative to it.
+    absWorkingDir: REPO_ROOT,
     logLevel: 'silent',
     metafile: true,
   };

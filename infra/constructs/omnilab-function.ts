@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableAccess, TableAction } from '../function-access';
-import { functionBundling } from '../function-bundling';
+import { esbuildArgsOf, functionBundling } from '../function-bundling';
 import type { LambdaFunctionSpec } from '../lambda-functions';
 import { REPO_ROOT } from '../repo-root';
 import type { StageConfig } from '../stages';
@@ -95,6 +95,7 @@ export class OmnilabFunction extends Construct {
         banner: bundling.banner,
         bundleAwsSDK: bundling.bundleAwsSDK,
         externalModules: bundling.externalModules,
+        esbuildArgs: esbuildArgsOf(bundling),
         forceDockerBundling: false,
       },
     });

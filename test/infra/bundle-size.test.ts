@@ -4,13 +4,21 @@
  * the ES module Lambda will import.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BundleSize, bundleFunctions } from '../../bench/bundle-functions';
-import { BUNDLE_AWS_SDK, bundleBudgetBytes, externalModules } from '../../infra/function-bundling';
+import {
+  BUNDLE_AWS_SDK,
+  bundleBudgetBytes,
+  esbuildOptions,
+  externalModules,
+  SDK_ALIASES,
+} from '../../infra/function-bundling';
 import { lambdaFunctions } from '../../infra/lambda-functions';
 
 const run = promisify(execFile);
@@ -75,5 +83,49 @@ describe('the function bundles', () => {
       }),
     );
     expect(exported).toEqual(sizes.map((s) => `${s.name}: function`));
+  });
+
+  it('leaves out the SDK parts no function runs: the default credential chain and event streams', () => {
+    expect(BUNDLE_AWS_SDK && Object.keys(SDK_ALIASES).length).toBeGreaterThan(0);
+    const unused =
+      /credential-provider-(node|sso|ini|process|web-identity|http|login)\/|nested-clients\/|core\/dist-es\/submodules\/event-streams\//;
+    for (const s of sizes) {
+      expect(
+        s.inputs.filter((i) => unused.test(i.path)).map((i) => i.path),
+        s.name,
+      ).toEqual([]);
+    }
+  });
+
+  it("signs with the Lambda role's credentials from the environment, as the runtime gives them", async () => {
+    const dir = join(process.cwd(), 'test-artifacts', 'infra-bundles', 'credentials-probe');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, 'probe.ts');
+    writeFileSync(
+      entry,
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\n" +
+        "const c = new DynamoDBClient({ region: 'eu-west-1' });\n" +
+        'const id = await c.config.credentials();\n' +
+        'console.log(JSON.stringify({ accessKeyId: id.accessKeyId, sessionToken: id.sessionToken }));\n',
+    );
+    const file = join(dir, 'index.mjs');
+    await build(esbuildOptions(entry, file));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'ASIAROLEKEY',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session',
+    };
+    const { stdout } = await run(process.execPath, [file], { env });
+    expect(JSON.parse(stdout)).toEqual({ accessKeyId: 'ASIAROLEKEY', sessionToken: 'session' });
+    // Without them it fails plainly, rather than trying profiles, SSO or the instance metadata service.
+    const failed = await run(process.execPath, [file], {
+      env: { PATH: env.PATH, AWS_REGION: 'eu-west-1' },
+    }).then(
+      () => '',
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(failed).toMatch(/Unable to find environment variable credentials/);
   });
 });
