@@ -35,6 +35,7 @@ import {
   type StatsVector,
   type UnitState,
   unitContributions,
+  unitStateFromEvents,
 } from '../../shared/experiments/unit-state';
 import { decodeUnitState, encodeUnitState } from '../../shared/experiments/unit-state-codec';
 import type { MetricDefinition } from '../../shared/model/metric';
@@ -75,11 +76,20 @@ const MAX_EVENTS_PER_UNIT = 90;
 interface UnitWork {
   unit: string;
   version: number;
+  /** The latest timestamp among the unit's stored events (absent on states written before it was kept). */
+  lastAt: number | undefined;
   history: MetricObservation[];
+  /** All the unit's stored events, when they were read: its days are then filed again from them. */
+  stored: StoredEvents | null;
   before: UnitState;
   after: UnitState;
   events: PreparedEvent[];
   delta: Map<string, StatsVector>;
+}
+
+interface StoredEvents {
+  metrics: MetricObservation[];
+  exposures: ExposureObservation[];
 }
 
 interface Transaction {
@@ -94,6 +104,63 @@ const statsPk = (experiment: string) => `STATS#${experiment}`;
 const healthPk = (experiment: string) => `HEALTH#${experiment}`;
 // Refused exposures per transaction: each writes its event item and at most one counter item.
 const MISMATCHES_PER_TRANSACTION = 45;
+
+/** Statistic items for these cell-days: one per cell and day, and one running total per cell. */
+function statItemCount(cellDays: ReadonlySet<string>): number {
+  return cellDays.size + new Set([...cellDays].map((k) => k.split(DAY_SEPARATOR)[0])).size;
+}
+
+/** The unit's contribution from its events up to the end of `day` (UTC) only. */
+function contributionsUpTo(
+  events: StoredEvents,
+  day: string,
+  catalogue: readonly MetricDefinition[],
+): Map<string, StatsVector> {
+  const upTo = <T extends { at: number }>(xs: T[]) => xs.filter((x) => dayOf(x.at) <= day);
+  return unitContributions(unitStateFromEvents(upTo(events.exposures), upTo(events.metrics)), catalogue);
+}
+
+/**
+ * What a unit's new events change in each day's statistics, when they may come before events it
+ * already has (a branch uploading overnight): each day's share is the unit's contribution from its
+ * events up to that day's end minus the one up to the day before, so the new share of every day
+ * from the earliest new event on is recomputed from all its events, and the change filed under
+ * each day is new share − old share. The running sum over days then stands, at the end of every
+ * day, at exactly the events timestamped up to then, whatever order they arrived in.
+ */
+function refiledDays(
+  before: StoredEvents,
+  after: StoredEvents,
+  fromDay: string,
+  catalogue: readonly MetricDefinition[],
+): Map<string, StatsVector> {
+  const days = [
+    ...new Set([...after.exposures, ...after.metrics].map((e) => dayOf(e.at)).filter((d) => d >= fromDay)),
+  ].sort();
+  const out = new Map<string, StatsVector>();
+  // Before `fromDay` both sets of events are the same, so both start from the same contribution.
+  const start = unitContributions(
+    unitStateFromEvents(
+      before.exposures.filter((x) => dayOf(x.at) < fromDay),
+      before.metrics.filter((m) => dayOf(m.at) < fromDay),
+    ),
+    catalogue,
+  );
+  let prevBefore = start;
+  let prevAfter = start;
+  for (const day of days) {
+    const nowBefore = contributionsUpTo(before, day, catalogue);
+    const nowAfter = contributionsUpTo(after, day, catalogue);
+    const change = contributionDelta(
+      contributionDelta(prevBefore, nowBefore),
+      contributionDelta(prevAfter, nowAfter),
+    );
+    for (const [cell, d] of change) addVectors(out, new Map([[`${cell}${DAY_SEPARATOR}${day}`, d]]));
+    prevBefore = nowBefore;
+    prevAfter = nowAfter;
+  }
+  return out;
+}
 
 function chunk<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -135,8 +202,10 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  async function readStates(units: string[]): Promise<Map<string, { version: number; state: UnitState }>> {
-    const out = new Map<string, { version: number; state: UnitState }>();
+  async function readStates(
+    units: string[],
+  ): Promise<Map<string, { version: number; state: UnitState; lastAt: number | undefined }>> {
+    const out = new Map<string, { version: number; state: UnitState; lastAt: number | undefined }>();
     for (const part of chunk(units, 100)) {
       let keys: Item[] | undefined = part.map((u) => toItem({ pk: unitPk(u), sk: 'STATE' }));
       while (keys && keys.length > 0) {
@@ -146,7 +215,11 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         for (const raw of res.Responses?.[table] ?? []) {
           const item = fromItem(raw);
           const unit = String(item.pk).slice('UNIT#'.length);
-          out.set(unit, { version: num(item.version), state: decodeUnitState(String(item.state)) });
+          out.set(unit, {
+            version: num(item.version),
+            state: decodeUnitState(String(item.state)),
+            lastAt: item.lastAt === undefined ? undefined : num(item.lastAt),
+          });
         }
         keys = res.UnprocessedKeys?.[table]?.Keys;
       }
@@ -154,11 +227,12 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return out;
   }
 
-  /** The unit's stored metric events, and every stored event id with the ingest call that wrote it. */
+  /** The unit's stored events, and every stored event id with the ingest call that wrote it. */
   async function readHistory(
     unit: string,
-  ): Promise<{ metrics: MetricObservation[]; ids: Map<string, unknown> }> {
+  ): Promise<{ metrics: MetricObservation[]; exposures: ExposureObservation[]; ids: Map<string, unknown> }> {
     const metrics: MetricObservation[] = [];
+    const exposures: ExposureObservation[] = [];
     const ids = new Map<string, unknown>();
     let start: Item | undefined;
     do {
@@ -182,10 +256,18 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
             value: BigInt(String(item.value)),
             at: num(item.at),
           });
+        if (item.t === 'x')
+          exposures.push({
+            id,
+            experiment: String(item.experiment),
+            variant: String(item.variant),
+            channel: String(item.channel),
+            at: num(item.at),
+          });
       }
       start = res.LastEvaluatedKey;
     } while (start);
-    return { metrics, ids };
+    return { metrics, exposures, ids };
   }
 
   /**
@@ -224,6 +306,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           sk: 'STATE',
           version: w.version + 1,
           state: encodeUnitState(w.after),
+          lastAt: Math.max(w.lastAt ?? Number.NEGATIVE_INFINITY, ...w.events.map(timeOf)),
         }),
         ...(w.version === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -252,6 +335,21 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         UpdateExpression: `ADD ${parts.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: toItem(values),
+      },
+    };
+  }
+
+  /**
+   * The cell's running total over all days, beside its days: results read these, so their cost
+   * does not grow with the days an experiment runs (every day is rolled up as it is written).
+   */
+  function totalItem(cell: string, shard: number, delta: StatsVector): TransactItem {
+    const update = statsItem(`${cell}${DAY_SEPARATOR}`, shard, delta).Update!;
+    const { experiment, variant, channel } = parseCellKey(cell);
+    return {
+      Update: {
+        ...update,
+        Key: toItem({ pk: statsPk(experiment), sk: `TOTAL#${variant}#${channel}#${shard}` }),
       },
     };
   }
@@ -304,10 +402,16 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
           totals.set(cell, t);
         }
       }
+      const grand = new Map<string, StatsVector>();
+      for (const [cellDay, d] of totals) addVectors(grand, new Map([[cellDay.split(DAY_SEPARATOR)[0], d]]));
       for (const [cell, d] of totals) {
         for (const [f, v] of d) if (v === 0n) d.delete(f);
         if (d.size === 0) continue;
         items.push(statsItem(cell, shard, d));
+        eventOfItem.push(null);
+      }
+      for (const [cell, d] of grand) {
+        items.push(totalItem(cell, shard, d));
         eventOfItem.push(null);
       }
       out.push({ items, eventOfItem, eventIds: [...eventIds] });
@@ -316,8 +420,8 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     for (const group of groups) {
       const cells = new Set(group.flatMap((w) => [...w.delta.keys()]));
       const own = group.reduce((n, w) => n + w.events.length + 1, 0);
-      const newCells = [...cells].filter((c) => !current.cells.has(c)).length;
-      if (current.items + own + current.cells.size + newCells > MAX_TRANSACTION_ITEMS) flush();
+      if (current.items + own + statItemCount(new Set([...current.cells, ...cells])) > MAX_TRANSACTION_ITEMS)
+        flush();
       current.work.push(...group);
       current.items += own;
       for (const c of cells) current.cells.add(c);
@@ -341,6 +445,16 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       w.after = w.before;
       w.delta = new Map();
       if (w.events.length === 0) continue;
+      if (w.stored) {
+        const after: StoredEvents = {
+          metrics: [...w.stored.metrics, ...w.events.flatMap((e) => (e.metric ? [e.metric] : []))],
+          exposures: [...w.stored.exposures, ...w.events.flatMap((e) => (e.exposure ? [e.exposure] : []))],
+        };
+        const fromDay = dayOf(Math.min(...w.events.map(timeOf)));
+        w.delta = refiledDays(w.stored, after, fromDay, catalogue);
+        w.after = unitStateFromEvents(after.exposures, after.metrics);
+        continue;
+      }
       const sorted = [...w.events].sort((a, b) => timeOf(a) - timeOf(b) || (a.id < b.id ? -1 : 1));
       const applied: MetricObservation[] = [];
       let state = w.before;
@@ -369,7 +483,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
   /** The items a group's transaction writes: its events per unit, its states, its statistic cells. */
   function groupItems(group: UnitWork[]): number {
     const cells = new Set(group.flatMap((w) => [...w.delta.keys()]));
-    return group.reduce((n, w) => n + w.events.length + 1, 0) + cells.size;
+    return group.reduce((n, w) => n + w.events.length + 1, 0) + statItemCount(cells);
   }
 
   async function runAll<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
@@ -409,15 +523,24 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE };
       const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : [])) as ExposureObservation[];
       let history: MetricObservation[] = [];
-      if (exposuresRedraw(stored.state, exposures)) {
+      let storedEvents: StoredEvents | null = null;
+      // An event before the unit's latest stored day changes the days after it too: they are filed
+      // again from all the unit's events (a state from before `lastAt` was kept counts as such).
+      const earliest = Math.min(...events.map(timeOf));
+      const late =
+        stored.version > 0 && (stored.lastAt === undefined || dayOf(earliest) < dayOf(stored.lastAt));
+      if (late || exposuresRedraw(stored.state, exposures)) {
         const h = await readHistory(unit);
         // Events already stored must not be drawn twice: once from history, once as new.
         history = h.metrics;
+        if (late) storedEvents = { metrics: h.metrics, exposures: h.exposures };
         for (const e of events) if (h.ids.has(e.id)) duplicate(e.id, h.ids.get(e.id));
       }
       work.push({
         unit,
         version: stored.version,
+        lastAt: stored.lastAt,
+        stored: storedEvents,
         history,
         before: stored.state,
         after: stored.state,
@@ -470,36 +593,64 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return { pending: pending.filter((e) => retry.has(e.id) && !outcomes.has(e.id)), failed };
   }
 
-  /** The statistics' changes per day of the events that made them: variants × channels × days × shards items. */
-  async function readDays(experiment: string): Promise<Map<string, Map<string, StatsVector>>> {
-    const days = new Map<string, Map<string, StatsVector>>();
+  /** Every statistic item of the experiment whose sort key begins with `prefix`, as (sort key, vector). */
+  async function readStatItems(experiment: string, prefix: string): Promise<[string, StatsVector][]> {
+    const out: [string, StatsVector][] = [];
     let start: Item | undefined;
     do {
       const res: QueryCommandOutput = await client.send(
         new QueryCommand({
           TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: toItem({ ':pk': statsPk(experiment) }),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: toItem({ ':pk': statsPk(experiment), ':prefix': prefix }),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
       for (const raw of res.Items ?? []) {
         const item = fromItem(raw);
-        const [, variant, channel, day] = String(item.sk).split('#');
         const v: StatsVector = new Map();
         for (const [field, value] of Object.entries(item)) {
           if (field === 'pk' || field === 'sk') continue;
           const n = BigInt(String((value as { value?: string }).value ?? value));
           if (n !== 0n) v.set(field, n);
         }
-        const byCell = days.get(day) ?? new Map<string, StatsVector>();
-        addVectors(byCell, new Map([[cellKey(experiment, variant, channel), v]]));
-        days.set(day, byCell);
+        out.push([String(item.sk), v]);
       }
       start = res.LastEvaluatedKey;
     } while (start);
-    return new Map([...days].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return out;
+  }
+
+  /** The statistics' changes per day of the events that made them: variants × channels × days × shards items. */
+  async function readDays(experiment: string): Promise<Map<string, Map<string, StatsVector>>> {
+    const days = new Map<string, Map<string, StatsVector>>();
+    for (const [sk, v] of await readStatItems(experiment, 'CELL#')) {
+      const [, variant, channel, day] = sk.split('#');
+      const byCell = days.get(day) ?? new Map<string, StatsVector>();
+      addVectors(byCell, new Map([[cellKey(experiment, variant, channel), v]]));
+      days.set(day, byCell);
+    }
+    // A day whose changes cancel out (a unit's first exposure moved before it) holds nothing.
+    return new Map([...days].filter(([, byCell]) => byCell.size > 0).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  /**
+   * The running totals: variants × channels × shards items, whatever the number of events or days.
+   * Statistics written before totals were kept have none: those are summed from their days.
+   */
+  async function readTotals(experiment: string): Promise<Map<string, StatsVector>> {
+    const cells = new Map<string, StatsVector>();
+    const totals = await readStatItems(experiment, 'TOTAL#');
+    if (totals.length === 0) {
+      for (const byCell of (await readDays(experiment)).values()) addVectors(cells, byCell);
+      return cells;
+    }
+    for (const [sk, v] of totals) {
+      const [, variant, channel] = sk.split('#');
+      addVectors(cells, new Map([[cellKey(experiment, variant, channel), v]]));
+    }
+    return cells;
   }
 
   /**
@@ -638,11 +789,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       return outcomes;
     },
 
-    async readCells(experiment) {
-      const cells = new Map<string, StatsVector>();
-      for (const byCell of (await readDays(experiment)).values()) addVectors(cells, byCell);
-      return cells;
-    },
+    readCells: (experiment) => readTotals(experiment),
 
     readDailyCells: (experiment) => readDays(experiment),
   };

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { EventOutcome } from '../model/event';
 import { eventSchema } from '../model/event-schema';
 import { type Experiment, type RandomisationUnit, unitIdOf } from '../model/experiment';
-import { type MetricDefinition, metricValueProblem } from '../model/metric';
+import { type MetricDefinition, metricValueProblem, valueDefaultsToOne } from '../model/metric';
 import type { Assign } from './assignment';
 import { toScaled } from './exact';
 import type { ExposureObservation, MetricObservation } from './unit-state';
@@ -150,9 +150,12 @@ function prepare(
 
   const metric = ctx.catalogue.get(e.metric);
   if (!metric) return `metric: no metric "${e.metric}" in the catalogue`;
-  const value = toScaled(e.value);
+  // A count event without a value counts once; every other kind needs its value.
+  const given = e.value ?? (valueDefaultsToOne(metric) ? 1 : undefined);
+  if (given === undefined) return `value: is required for a ${metric.kind} metric (${metric.key})`;
+  const value = toScaled(given);
   if (typeof value === 'string') return `value: ${value}`;
-  const outOfRange = metricValueProblem(metric, e.value);
+  const outOfRange = metricValueProblem(metric, given);
   if (outOfRange) return outOfRange;
   const units = [unitKey(ctx.environment, 'customer', e.userId)];
   for (const unit of clusters) {

@@ -30,10 +30,13 @@ function interval(effect: Effect): Interval {
 
 const EMPTY_INTERVAL: Interval = { estimate: 0, se: 0, ciLower: 0, ciUpper: 0, pValue: 1 };
 
-/** The observed mean of a variant: rate, mean per unit, or ratio of totals (0 when undefined). */
+/**
+ * The observed mean of a variant: rate, mean per unit, ratio of totals, or the mean of the events'
+ * values (0 when undefined).
+ */
 export function observedMean(metric: MetricDefinition, vector: StatsVector | undefined): number {
   const arm = armStats(vector, metric.key);
-  const denominator = metric.kind === 'ratio' ? (arm.denominatorSum ?? 0) : arm.n;
+  const denominator = statsMetricType(metric.kind) === 'ratio' ? (arm.denominatorSum ?? 0) : arm.n;
   if (denominator === 0) return 0;
   const mean = arm.sum / denominator;
   return Number.isFinite(mean) ? mean : 0;

@@ -176,15 +176,39 @@ function addMetric(v: StatsVector, entry: UnitExperimentState, metric: MetricDef
   add(v, `${k}:mainCovariateSumProduct`, y * x);
 }
 
-function addRatio(v: StatsVector, entry: UnitExperimentState, metric: MetricDefinition): void {
-  const k = metric.key;
+/** A ratio's per-unit parts after and before exposure: numerator and denominator totals. */
+interface RatioParts {
+  m: bigint;
+  d: bigint;
+  mp: bigint;
+  dp: bigint;
+}
+
+function ratioParts(entry: UnitExperimentState, metric: MetricDefinition): RatioParts {
+  if (metric.kind === 'mean-of-events') {
+    // The sum of the unit's values over its number of events (each event counts SCALE, i.e. 1).
+    const k = metric.key;
+    return {
+      m: entry.post[k]?.sum ?? 0n,
+      d: BigInt(entry.post[k]?.events ?? 0) * SCALE,
+      mp: entry.pre[k]?.sum ?? 0n,
+      dp: BigInt(entry.pre[k]?.events ?? 0) * SCALE,
+    };
+  }
   const num = metric.numerator ?? '';
   const den = metric.denominator ?? '';
   // A ratio's parts are raw per-unit totals, whatever kind the part metrics are.
-  const m = entry.post[num]?.sum ?? 0n;
-  const d = entry.post[den]?.sum ?? 0n;
-  const mp = entry.pre[num]?.sum ?? 0n;
-  const dp = entry.pre[den]?.sum ?? 0n;
+  return {
+    m: entry.post[num]?.sum ?? 0n,
+    d: entry.post[den]?.sum ?? 0n,
+    mp: entry.pre[num]?.sum ?? 0n,
+    dp: entry.pre[den]?.sum ?? 0n,
+  };
+}
+
+function addRatio(v: StatsVector, entry: UnitExperimentState, metric: MetricDefinition): void {
+  const k = metric.key;
+  const { m, d, mp, dp } = ratioParts(entry, metric);
   add(v, `${k}:sum`, m);
   add(v, `${k}:sumSquares`, m * m);
   add(v, `${k}:denominatorSum`, d);
@@ -210,7 +234,7 @@ export function unitContributions(
   for (const [experiment, entry] of Object.entries(state.experiments)) {
     const v: StatsVector = new Map([['n', 1n]]);
     for (const metric of catalogue) {
-      if (metric.kind === 'ratio') addRatio(v, entry, metric);
+      if (metric.kind === 'ratio' || metric.kind === 'mean-of-events') addRatio(v, entry, metric);
       else addMetric(v, entry, metric);
     }
     out.set(cellKey(experiment, entry.variant, entry.channel), v);

@@ -27,7 +27,8 @@ export const metricEventSchema = z.strictObject({
   ...base,
   type: z.literal('metric'),
   metric: text(100),
-  value: z.number(),
+  /** Optional for a count metric, whose event then counts 1; required for every other kind. */
+  value: z.number().optional(),
 });
 
 export const eventSchema = z.discriminatedUnion('type', [exposureEventSchema, metricEventSchema]);

@@ -4,12 +4,15 @@
  */
 
 /**
- * - conversion: did the unit do it at all (a unit's value is 1 if any event, else 0);
- * - mean: the mean over units of each unit's summed values (minutes waited, CSAT points);
+ * - conversion: did the unit do it at all (1 once it has an event with a positive value, else 0);
+ * - mean: the mean over units of each unit's summed values (spend per customer, zero without events);
+ * - mean-of-events: the mean of the events' values (CSAT points, minutes waited): the sum of the
+ *   values over the number of events, each unit contributing its sum and its count, analysed as a
+ *   ratio of per-unit totals by the delta method (as GrowthBook analyses ratio metrics);
  * - count: the mean over units of how many times (each event counts its value, 1 by default);
  * - ratio: one metric's per-unit total over another's (complaints per session), by the delta method.
  */
-export const METRIC_KINDS = ['conversion', 'mean', 'count', 'ratio'] as const;
+export const METRIC_KINDS = ['conversion', 'mean', 'mean-of-events', 'count', 'ratio'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 export type MetricDirection = 'higher-is-better' | 'lower-is-better';
@@ -31,7 +34,7 @@ export interface MetricDefinition {
   numerator?: string;
   denominator?: string;
   /**
-   * For mean and count metrics: the smallest and largest value one event may carry (CSAT 1 to 5);
+   * For mean, mean-of-events and count metrics: the smallest and largest value one event may carry (CSAT 1 to 5);
    * ingestion rejects an event outside them. A conversion event is always 0 or 1.
    */
   min?: number;
@@ -50,8 +53,13 @@ export function metricValueProblem(metric: MetricDefinition, value: number): str
 /** The statistics engine's metric type for a catalogue kind. */
 export function statsMetricType(kind: MetricKind): 'binomial' | 'mean' | 'ratio' {
   if (kind === 'conversion') return 'binomial';
-  if (kind === 'ratio') return 'ratio';
+  if (kind === 'ratio' || kind === 'mean-of-events') return 'ratio';
   return 'mean';
+}
+
+/** Whether a metric's events may leave out their value: a count event counts 1 then. */
+export function valueDefaultsToOne(metric: MetricDefinition): boolean {
+  return metric.kind === 'count';
 }
 
 /** The event-level metrics whose totals a metric needs: itself, or a ratio's two parts. */

@@ -15,11 +15,15 @@ export interface EventStore {
     events: readonly PreparedEvent[],
     catalogue: readonly MetricDefinition[],
   ): Promise<Map<string, StoredOutcome>>;
-  /** The experiment's statistics per cell (variant × channel), summed over shards and days. */
+  /**
+   * The experiment's statistics per cell (variant × channel): the running totals kept beside the
+   * days, so the read costs variants × channels × shards items whatever the events and days.
+   */
   readCells(experiment: string): Promise<Map<string, StatsVector>>;
   /**
-   * The changes to the statistics per UTC day of the events that made them, days in order: their
-   * running sum is the experiment as it stood at the end of each day (the last one is readCells).
+   * The changes to the statistics per UTC day of the events' timestamps, days in order: their
+   * running sum at the end of each day equals the statistics of exactly the events timestamped up
+   * to then, whatever order they arrived in (the last one is readCells).
    */
   readDailyCells(experiment: string): Promise<Map<string, Map<string, StatsVector>>>;
   /**
