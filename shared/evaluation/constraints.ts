@@ -1,3 +1,4 @@
+/** Constraints as predicates: each operator's values parsed once, at compile time. */
 import type { Constraint, Context } from '../model/client-features';
 import { type ContextReader, contextReader } from './context-value';
 import { type IpRange, parseCidr, parseIp, rangeContains } from './ip';
@@ -12,7 +13,8 @@ export interface ConstraintOptions {
   hidden?: (field: string) => ContextReader;
 }
 
-const NEVER: Predicate = () => false;
+export const NEVER: Predicate = () => false;
+export const ALWAYS: Predicate = () => true;
 
 function cleanValues(values: readonly string[] | undefined): string[] {
   if (!values) return [];

@@ -1,3 +1,4 @@
+/** Readers of one context field, as every Unleash SDK resolves it (top level, then properties). */
 import type { Context } from '../model/client-features';
 
 /** Reads one context field: top-level first, then `properties`, as every Unleash SDK resolves it. */

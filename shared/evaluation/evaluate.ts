@@ -1,5 +1,6 @@
+/** `evaluate`: one flag for one context on a compiled configuration; never throws. */
 import type { Context, EvaluationResult } from '../model/client-features';
-import { type CompiledConfig, type CompiledFeature, selectVariant } from './compile';
+import type { CompiledConfig, CompiledFeature } from './compile';
 import {
   DISABLED,
   ENABLED_NO_VARIANT,
@@ -8,6 +9,7 @@ import {
   NO_MATCH,
   NOT_FOUND,
 } from './results';
+import { selectVariant } from './variants';
 
 const EMPTY_CONTEXT: Context = Object.freeze({});
 

@@ -1,3 +1,4 @@
+/** The shared, frozen result objects evaluation hands out: errors, off, on without a variant, on with one. */
 import type { EvaluationResult, Reason, VariantResult } from '../model/client-features';
 
 /** Results are shared and frozen: evaluation hands out the same object instead of allocating one per call. */

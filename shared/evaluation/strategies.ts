@@ -1,0 +1,133 @@
+/**
+ * The strategy registry: each built-in Unleash strategy (`default`, `userWithId`, the rollouts,
+ * `remoteAddress`, `applicationHostname`) as a predicate, with how a match came about. A strategy
+ * this evaluator does not implement is off, as in the Unleash SDKs.
+ */
+import type { Context, Strategy } from '../model/client-features';
+import type { CompileEnv } from './compile-env';
+import { ALWAYS, NEVER, type Predicate } from './constraints';
+import { contextReader } from './context-value';
+import { parseCidr, parseIp, rangeContains } from './ip';
+import { hashPrefix, hashWithPrefix } from './murmur3';
+
+const STRATEGY_SEED = 0;
+
+function percentage(value: unknown): number {
+  const n = Number(value);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+export function param(s: Strategy, name: string): string | undefined {
+  const v = s.parameters?.[name];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function splitList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** A rollout predicate: the bucket of the sticky id within `groupId` is at most the percentage. */
+function rollout(groupId: string, pct: number, id: (ctx: Context) => string | undefined): Predicate {
+  if (pct <= 0) return NEVER;
+  const prefix = hashPrefix(`${groupId}:`, STRATEGY_SEED);
+  return (ctx) => {
+    const v = id(ctx);
+    if (!v) return false;
+    return (hashWithPrefix(prefix, v) % 100) + 1 <= pct;
+  };
+}
+
+function randomId(env: CompileEnv): string {
+  return String(Math.round(env.random() * 10000) + 1);
+}
+
+const userIdOf = contextReader('userId');
+const sessionIdOf = contextReader('sessionId');
+const remoteAddressOf = contextReader('remoteAddress');
+
+export type StrategyKind = 'static' | 'targeting' | 'split';
+
+/** The strategy's own test, and how a match came about (for the OpenFeature reason). */
+export function strategyPredicate(
+  s: Strategy,
+  featureName: string,
+  env: CompileEnv,
+): { test: Predicate; kind: StrategyKind } {
+  switch (s.name) {
+    case 'default':
+      return { test: ALWAYS, kind: 'static' };
+    case 'userWithId': {
+      // A Set: a user list can hold thousands of customers (or their hashes).
+      const ids = new Set(splitList(param(s, 'userIds')));
+      const read = (env.hidden ?? contextReader)('userId');
+      return {
+        test: (ctx) => {
+          const id = read(ctx);
+          return id !== undefined && ids.has(id);
+        },
+        kind: 'targeting',
+      };
+    }
+    case 'flexibleRollout': {
+      const pct = percentage(param(s, 'rollout'));
+      const groupId = param(s, 'groupId') || featureName;
+      const stickiness = param(s, 'stickiness') || 'default';
+      let id: (ctx: Context) => string | undefined;
+      if (stickiness === 'default') id = (ctx) => userIdOf(ctx) || sessionIdOf(ctx) || randomId(env);
+      else if (stickiness === 'random') id = () => randomId(env);
+      else id = contextReader(stickiness);
+      return { test: rollout(groupId, pct, id), kind: pct < 100 ? 'split' : 'static' };
+    }
+    case 'gradualRolloutUserId': {
+      const pct = percentage(param(s, 'percentage'));
+      return {
+        test: rollout(param(s, 'groupId') ?? '', pct, userIdOf),
+        kind: pct < 100 ? 'split' : 'static',
+      };
+    }
+    case 'gradualRolloutSessionId': {
+      const pct = percentage(param(s, 'percentage'));
+      return {
+        test: rollout(param(s, 'groupId') ?? '', pct, sessionIdOf),
+        kind: pct < 100 ? 'split' : 'static',
+      };
+    }
+    case 'gradualRolloutRandom': {
+      const pct = percentage(param(s, 'percentage'));
+      if (pct <= 0) return { test: NEVER, kind: 'static' };
+      return { test: () => Math.floor(env.random() * 100) + 1 <= pct, kind: pct < 100 ? 'split' : 'static' };
+    }
+    case 'remoteAddress': {
+      const entries = splitList(param(s, 'IPs'));
+      const ranges = entries.map(parseCidr).filter((r) => r !== null);
+      return {
+        test: (ctx) => {
+          const addr = remoteAddressOf(ctx);
+          if (!addr) return false;
+          if (entries.includes(addr)) return true;
+          const ip = parseIp(addr);
+          return ip !== null && ranges.some((r) => rangeContains(r, ip));
+        },
+        kind: 'targeting',
+      };
+    }
+    case 'applicationHostname': {
+      const hosts = splitList(param(s, 'hostNames')).map((h) => h.toLowerCase());
+      const hostnameOf = contextReader('hostname');
+      return {
+        test: (ctx) => {
+          const host = hostnameOf(ctx) ?? env.hostname;
+          return host !== undefined && hosts.includes(host.toLowerCase());
+        },
+        kind: 'targeting',
+      };
+    }
+    default:
+      // A custom strategy this evaluator does not implement is off, as in the Unleash SDKs.
+      return { test: NEVER, kind: 'static' };
+  }
+}
