@@ -314,6 +314,21 @@ export const ROUTES: readonly Route[] = [
   governance('GET', '/api/admin/audit/verify', 'audit-read'),
   governance('GET', '/api/admin/audit/export', 'audit-read'),
   governance('GET', '/api/admin/notifications', 'admin-read'),
+  // An Unleash features-batch export: its plan (writes nothing), and the governed import.
+  {
+    method: 'POST',
+    path: '/api/admin/import/unleash/plan',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/import/unleash',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'platform-admin',
+  },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

@@ -5,12 +5,15 @@
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
+import type { UnleashExport } from '../../shared/model/unleash-export';
+import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
 import { auditEntry, requireEnvironment, requireVersion } from '../lib/admin-support';
 import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { planImport } from '../lib/import-plan';
+import { planFromRequest, proposeUnleashImport, unleashExportOf } from '../lib/unleash-import-routes';
 import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
 
 export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
@@ -114,12 +117,37 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
 
     'GET /api/admin/environments/{env}/export': async (req) => {
       const env = (await requireEnvironment(runtime, req.params.env)).name;
+      if (req.query.format === 'unleash')
+        return json(
+          200,
+          await unleashExportOf(runtime, env, req.query.segments === 'by-name' ? 'by-name' : 'inline'),
+        );
       // Read fresh, not through the serving cache: an export right after an import must show it.
       const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
       return json(
         200,
         toClientFeaturesDocument(flags, segments, { environment: env, channels: runtime.config.channels }),
       );
+    },
+
+    // An Unleash features-batch export, as Unleash answers it: the plan, then the governed import.
+    'POST /api/admin/import/unleash/plan': async (req) => {
+      const { plan } = await planFromRequest(
+        runtime,
+        req.body as UnleashExport,
+        req.query as UnleashImportQuery,
+      );
+      return json(200, plan.report);
+    },
+
+    'POST /api/admin/import/unleash': async (req) => {
+      const plan = await proposeUnleashImport(
+        runtime,
+        req.principal,
+        req.body as UnleashExport,
+        req.query as UnleashImportQuery,
+      );
+      return json(200, plan.report);
     },
   };
 }

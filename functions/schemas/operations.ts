@@ -7,6 +7,11 @@ import { MAX_EVENT_BATCH_BYTES } from '../../shared/model/event';
 import { eventBatchSchema } from '../../shared/model/event-schema';
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
 import {
+  exportQuerySchema,
+  unleashExportSchema,
+  unleashImportQuerySchema,
+} from '../../shared/model/unleash-export-schema';
+import {
   auditExportQuerySchema,
   auditQuerySchema,
   changeRequestDecisionSchema,
@@ -119,7 +124,8 @@ export const OPERATIONS: Record<string, Operation> = {
     maxBodyBytes: 5 * 1024 * 1024,
   },
   'GET /api/admin/environments/{env}/export': {
-    summary: "The environment's Unleash client-features document",
+    summary: "The environment's Unleash client-features document; format=unleash: a features-batch export",
+    query: exportQuerySchema,
   },
   'GET /api/admin/segments': { summary: 'List segments' },
   'POST /api/admin/segments': { summary: 'Create a segment', body: segmentCreateSchema },
@@ -182,4 +188,16 @@ export const OPERATIONS: Record<string, Operation> = {
     body: ofrepRequestSchema,
   },
   'GET /api/openapi.json': { summary: 'This document' },
+  'POST /api/admin/import/unleash/plan': {
+    summary: 'The plan of importing an Unleash features-batch export: per flag what changes, and warnings',
+    body: unleashExportSchema,
+    query: unleashImportQuerySchema,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'POST /api/admin/import/unleash': {
+    summary: 'Import an Unleash features-batch export (through governance: production changes are held)',
+    body: unleashExportSchema,
+    query: unleashImportQuerySchema,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
 };

@@ -14,6 +14,8 @@ export interface FlagEnvironmentState {
   channels: Record<string, boolean>;
   /** Who gets the flag where it is on; empty means everyone. Strategies may constrain `channel` too. */
   strategies: Strategy[];
+  /** Variants for this environment only (an Unleash import carries them per environment); absent: the flag's. */
+  variants?: VariantDefinition[];
 }
 
 export interface Flag {
@@ -24,6 +26,8 @@ export interface Flag {
   type: FlagType;
   tags: string[];
   impressionData: boolean;
+  /** Marked stale (kept from an Unleash import, served as `stale`); absent means not stale. */
+  stale?: boolean;
   dependencies: Dependency[];
   /** Feature variants; `variable` weights are shared out to a total of 1000 when served. */
   variants: VariantDefinition[];

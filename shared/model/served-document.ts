@@ -63,12 +63,12 @@ export function toClientFeature(
     type: flag.type,
     project: flag.squad,
     enabled,
-    stale: false,
+    stale: flag.stale === true,
     impressionData: flag.impressionData,
     strategies,
     // Weights are served as stored: the admin API normalizes them on write, and an imported
     // document keeps its own (a spec document's 33/33/33 must not become 334/333/333).
-    variants: flag.variants,
+    variants: state?.variants ?? flag.variants,
   };
   if (flag.dependencies.length > 0) feature.dependencies = flag.dependencies;
   return feature;

@@ -1,0 +1,99 @@
+/**
+ * The routes that bring an Unleash features-batch export in (`…/import/unleash/plan` answers the plan,
+ * `…/import/unleash` proposes its writes, which the governed commit applies or holds as one change
+ * request) and take an environment out as one (`…/export?format=unleash`).
+ */
+import type { Flag, SegmentDefinition } from '../../shared/model/flag';
+import type { Principal } from '../../shared/model/token';
+import { toUnleashExport, type UnleashExport } from '../../shared/model/unleash-export';
+import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
+import { auditEntry } from './admin-support';
+import type { Runtime } from './composition-root';
+import { parseEnvironmentMap, planUnleashImport, type UnleashImportPlan } from './unleash-import-plan';
+
+export async function planFromRequest(
+  runtime: Runtime,
+  body: UnleashExport,
+  query: UnleashImportQuery,
+): Promise<{ plan: UnleashImportPlan; flags: Flag[]; segments: SegmentDefinition[] }> {
+  const [flags, segments, environments] = await Promise.all([
+    runtime.flags.list(),
+    runtime.segments.list(),
+    runtime.environments.list(),
+  ]);
+  const plan = planUnleashImport(
+    body,
+    {
+      environments: parseEnvironmentMap(query.environments),
+      unknownStrategies: query.unknownStrategies ?? 'disable',
+      from: query.from,
+      channels: runtime.config.channels,
+      now: runtime.now().toISOString(),
+    },
+    { flags, segments, environments: environments.map((e) => e.name) },
+  );
+  return { plan, flags, segments };
+}
+
+/** Proposes the plan's writes (segments first: a flag must never be served without its segments). */
+export async function proposeUnleashImport(
+  runtime: Runtime,
+  principal: Principal,
+  body: UnleashExport,
+  query: UnleashImportQuery,
+): Promise<UnleashImportPlan> {
+  const { plan, flags, segments } = await planFromRequest(runtime, body, query);
+  const allEnvironments = (await runtime.environments.list()).map((e) => e.name);
+  const touched = [...new Set(plan.report.environments.flatMap((e) => (e.to ? [e.to] : [])))].sort();
+  if (plan.segments.length > 0)
+    await runtime.segments.write(
+      plan.segments,
+      plan.segments.map((w) =>
+        auditEntry(runtime, principal, {
+          action: 'segment.imported',
+          target: { type: 'segment', id: String(w.segment.id) },
+          environments: allEnvironments,
+          before: segments.find((s) => s.id === w.segment.id) ?? null,
+          after: w.segment,
+        }),
+      ),
+    );
+  if (plan.flags.length > 0) {
+    const before = new Map(flags.map((f) => [f.name, f]));
+    await runtime.flags.write(plan.flags, [
+      ...touched.map((env) =>
+        auditEntry(runtime, principal, {
+          action: 'environment.imported',
+          target: { type: 'environment', id: env },
+          environments: [env],
+          before: null,
+          after: { format: 'unleash-export', summary: plan.report.summary },
+        }),
+      ),
+      ...plan.flags.map((w) =>
+        auditEntry(runtime, principal, {
+          action: 'flag.imported',
+          target: { type: 'flag', id: w.flag.name },
+          environments: touched,
+          before: before.get(w.flag.name) ?? null,
+          after: w.flag,
+        }),
+      ),
+    ]);
+  }
+  return plan;
+}
+
+export async function unleashExportOf(
+  runtime: Runtime,
+  environment: string,
+  segmentsMode: 'inline' | 'by-name',
+): Promise<UnleashExport> {
+  // Read fresh, not through the serving cache: an export right after an import must show it.
+  const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
+  return toUnleashExport(flags, segments, {
+    environment,
+    channels: runtime.config.channels,
+    segments: segmentsMode,
+  });
+}
