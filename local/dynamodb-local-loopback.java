@@ -2,6 +2,8 @@
 // otherwise): the jar has no bind option, so this builds its server as the jar's main does, sets the
 // host of its Jetty connector, and starts it. Run by local/dynamodb-local.ts with Java's source launcher:
 //   java [-Domnilab.dynamodb.host=127.0.0.1] dynamodb-local-loopback.java <DynamoDBLocal.jar> <DynamoDB Local options>
+// With -Domnilab.exit-with-parent=true it exits once its standard input ends: the parent holds the
+// other end of that pipe, so however the parent ends (even SIGKILL), the JVM follows it.
 
 import java.io.File;
 import java.lang.reflect.Field;
@@ -13,6 +15,7 @@ import java.util.List;
 
 public class DynamoDbLocalLoopback {
   public static void main(String[] args) {
+    if (Boolean.getBoolean("omnilab.exit-with-parent")) exitWhenStdinEnds();
     try {
       start(args);
     } catch (Exception e) {
@@ -20,6 +23,21 @@ public class DynamoDbLocalLoopback {
       System.err.println("DynamoDB Local did not start on one address: " + cause);
       System.exit(1);
     }
+  }
+
+  private static void exitWhenStdinEnds() {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) {
+          // Nothing is ever sent: only the end matters.
+        }
+      } catch (java.io.IOException e) {
+        // A broken pipe is an end too.
+      }
+      System.exit(0);
+    }, "omnilab-parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   private static void start(String[] args) throws Exception {

@@ -103,7 +103,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // `<jar> -port N` stays on the command line in both forms: scripts find the JVM by it.
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    ...(loopback ? [`-Domnilab.dynamodb.host=${DYNAMODB_LOCAL_HOST}`, LOOPBACK_LAUNCHER] : ['-jar']),
+    ...(loopback
+      ? [
+          `-Domnilab.dynamodb.host=${DYNAMODB_LOCAL_HOST}`,
+          '-Domnilab.exit-with-parent=true',
+          LOOPBACK_LAUNCHER,
+        ]
+      : ['-jar']),
     join(dir, 'DynamoDBLocal.jar'),
     '-port',
     String(port),
@@ -116,7 +122,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   } else {
     args.push('-inMemory', '-sharedDb');
   }
-  const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its stdin is a pipe this process holds: the launcher exits when it ends, so a SIGKILLed parent
+  // leaves no JVM behind.
+  const child = spawn('java', args, { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr = (stderr + String(d)).slice(-4000);

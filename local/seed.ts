@@ -1,4 +1,8 @@
-/** What a fresh local platform needs: the default environments and the local tokens. */
+/**
+ * What a fresh local platform needs: the default environments and the local tokens: a platform
+ * admin and a second person, a reviewer (risk and audit) who approves change requests, so four
+ * eyes work out of the box; client and frontend tokens for development, a client token for production.
+ */
 
 import type { Runtime } from '../functions/lib/composition-root';
 import { generateToken, hashToken } from '../functions/lib/tokens';
@@ -9,15 +13,24 @@ export interface LocalTokens {
   admin: string;
   client: string;
   frontend: string;
+  /** The second local person: an auditor, who approves or rejects change requests and writes nothing. */
+  reviewer?: string;
+  /** A client token for production, to see an applied change request as production's SDKs do. */
+  productionClient?: string;
 }
 
-export function generateLocalTokens(given: Partial<LocalTokens> = {}): LocalTokens {
+export function generateLocalTokens(given: Partial<LocalTokens> = {}): Required<LocalTokens> {
   return {
     admin: given.admin ?? generateToken('admin', 'platform-admin'),
     client: given.client ?? generateToken('client', 'development'),
     frontend: given.frontend ?? generateToken('frontend', 'development'),
+    reviewer: given.reviewer ?? generateToken('admin', 'auditor'),
+    productionClient: given.productionClient ?? generateToken('client', 'production'),
   };
 }
+
+/** The reviewer's name: another person than the admin (four eyes compare persons, shared/model/person.ts). */
+export const LOCAL_REVIEWER = 'local-reviewer';
 
 export function localTokenRecords(tokens: LocalTokens, createdAt: string): TokenRecord[] {
   return [
@@ -36,6 +49,28 @@ export function localTokenRecords(tokens: LocalTokens, createdAt: string): Token
       environment: 'development',
       createdAt,
     },
+    ...(tokens.reviewer
+      ? [
+          {
+            hash: hashToken(tokens.reviewer),
+            name: LOCAL_REVIEWER,
+            kind: 'admin' as const,
+            role: 'auditor' as const,
+            createdAt,
+          },
+        ]
+      : []),
+    ...(tokens.productionClient
+      ? [
+          {
+            hash: hashToken(tokens.productionClient),
+            name: 'local-production-client',
+            kind: 'client' as const,
+            environment: 'production',
+            createdAt,
+          },
+        ]
+      : []),
   ];
 }
 

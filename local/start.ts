@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
@@ -11,9 +12,11 @@ import { createDynamoClients, createRuntime } from '../functions/lib/composition
 import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
 import { createLogNotifier } from '../functions/lib/notifier';
 import { createTables } from './create-tables';
-import { JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
-import { generateLocalTokens, type LocalTokens, seedLocal } from './seed';
-import { startServer } from './server';
+import { type DynamoDbLocal, JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
+import { portInUseMessage } from './port-holder';
+import { watchAncestors } from './process-watch';
+import { generateLocalTokens, LOCAL_REVIEWER, type LocalTokens, seedLocal } from './seed';
+import { type LocalServer, startServer } from './server';
 
 const HELP = `Usage: npm start [-- --in-memory]
 
@@ -28,13 +31,16 @@ OMNILAB_CONSOLE_ORIGINS (default http://localhost:$PORT,http://127.0.0.1:$PORT: 
 admin routes; client, frontend and OFREP routes answer any origin), OMNILAB_STATE_DIR (default .omnilab), OMNILAB_ADMIN_TOKEN and OMNILAB_CLIENT_TOKEN (the platform-admin and the
 development client token to accept), OMNILAB_CHANNELS (default mobile,web,branch,call_center,wechat,atm),
 OMNILAB_SCHEDULE_MS (default 60000: how often the scheduled function checks guardrails and applies
-due changes, as EventBridge does every minute on AWS).`;
+due changes, as EventBridge does every minute on AWS).
+
+It stops, DynamoDB Local with it, on Ctrl-C, SIGINT, SIGTERM or SIGHUP, and when the process that
+started it ends (a closed terminal, a killed parent).`;
 
 /** Local tokens survive restarts in a git-ignored file: they are printed at every start. */
 function localTokens(
   given: { adminToken?: string; clientToken?: string; stateDir: string },
   persist: boolean,
-): LocalTokens {
+): Required<LocalTokens> {
   const file = join(given.stateDir, 'local-tokens.json');
   let saved: Partial<LocalTokens> = {};
   if (persist && existsSync(file)) saved = JSON.parse(readFileSync(file, 'utf8'));
@@ -66,6 +72,17 @@ function localPepper(stateDir: string, persist: boolean): string {
   return pepper;
 }
 
+/** Free or not, tried the way the server will listen; EADDRINUSE is the only "in use". */
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'EADDRINUSE' ? resolvePort(false) : reject(e),
+    );
+    probe.listen(port, host, () => probe.close(() => resolvePort(true)));
+  });
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -85,23 +102,38 @@ async function main(): Promise<void> {
   }
   const local = loadLocalConfig();
 
-  const dynamo = await startDynamoDbLocal(inMemory ? {} : { dbPath: join(local.stateDir, 'dynamodb') });
+  let dynamo: DynamoDbLocal | undefined;
+  let server: LocalServer | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let stopping = false;
-  const stop = async (code: number) => {
+  let unwatch: (() => void) | undefined;
+  const stop = async (code: number, why = '') => {
     if (stopping) return;
     stopping = true;
-    console.log('\nstopping omnilab…');
+    console.log(`\nstopping omnilab${why ? ` (${why})` : ''}…`);
+    unwatch?.();
     if (timer) clearInterval(timer);
+    // Whatever hangs, the ports are given back within seconds: DynamoDB Local gets SIGKILL after 5 s.
+    setTimeout(() => process.exit(code), 8000).unref();
     await server?.close().catch(() => undefined);
-    await dynamo.stop();
+    await dynamo?.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  // Before anything starts: a signal during start-up must stop what has started, too. SIGHUP is
+  // what a closed terminal or a terminal multiplexer sends; SIGTERM what a service manager sends.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void stop(0, signal));
+  // And when whatever started `npm start` ends without a signal reaching it.
+  unwatch = watchAncestors((pid) => void stop(0, `the process that started it, pid ${pid}, ended`));
+
+  if (!(await portFree(local.port, local.host))) {
+    console.error(portInUseMessage(local.port));
+    process.exit(1);
+  }
 
   try {
+    dynamo = await startDynamoDbLocal(inMemory ? {} : { dbPath: join(local.stateDir, 'dynamodb') });
+    if (stopping) return void (await dynamo.stop());
     setConfigEnv({
       OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
       OMNILAB_CONSOLE_ORIGINS: local.consoleOrigins.join(','),
@@ -117,7 +149,13 @@ async function main(): Promise<void> {
     await createTables(clients.client, config.tablePrefix);
     const tokens = localTokens(local, !inMemory);
     await seedLocal(createRuntime(config, clients), tokens);
-    server = await startServer({ port: local.port, host: local.host });
+    try {
+      server = await startServer({ port: local.port, host: local.host });
+    } catch (e) {
+      // Taken meanwhile: the same one line as before DynamoDB Local started.
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(portInUseMessage(local.port));
+      throw e;
+    }
     // The scheduled function, as EventBridge runs it on AWS; alerts go to the log and the console.
     const scheduled = createGuardrailCheckHandler(createRuntime(config, clients), createLogNotifier());
     let running = false;
@@ -135,6 +173,7 @@ async function main(): Promise<void> {
     const url = server.url;
     console.log(`omnilab is running${inMemory ? ' (in memory: nothing is kept)' : ` (data in ${local.stateDir}/)`}
 
+  console        ${url}/
   admin API      ${url}/api/admin/flags
   Unleash API    ${url}/api/            (client API: /api/client/features, frontend API: /api/frontend)
   OFREP          ${url}/ofrep/v1/evaluate/flags
@@ -144,11 +183,14 @@ async function main(): Promise<void> {
   listening on   ${server.address}:${server.port}${server.address === '127.0.0.1' ? ' only (HOST=0.0.0.0 to let other machines in)' : ''}; DynamoDB Local on ${dynamo.host}
   admin routes   answer browsers from ${local.consoleOrigins.join(', ')} only (OMNILAB_CONSOLE_ORIGINS)
 
-  admin token (platform admin)     ${tokens.admin}
-  client token (development)       ${tokens.client}
-  frontend token (development)     ${tokens.frontend}
+  admin token (platform admin)        ${tokens.admin}
+  reviewer token (approves)           ${tokens.reviewer}
+  client token (development)          ${tokens.client}
+  frontend token (development)        ${tokens.frontend}
+  production client token             ${tokens.productionClient}
+  (the reviewer, ${LOCAL_REVIEWER}, is a second person: it approves the change requests the admin opens)
 
-Ctrl-C stops everything.`);
+Ctrl-C stops everything (so do SIGTERM and SIGHUP, and the end of the process that started it).`);
   } catch (e) {
     console.error(`omnilab did not start: ${(e as Error).message}`);
     await stop(1);
