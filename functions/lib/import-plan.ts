@@ -1,7 +1,7 @@
 /**
  * How an Unleash client-features document becomes omnilab flags in one environment: each feature's
- * state (on every channel, since a plain Unleash document has no channels) replaces the flag's
- * state there; flags the document does not name lose their state there; segments are upserted by id.
+ * state replaces the flag's state there (on every channel for a new flag or environment; a flag's
+ * own per-channel state is kept, since a plain Unleash document has no channels); flags the document does not name lose their state there; segments are upserted by id.
  * Variant weights are kept as given, so the environment evaluates exactly as the document did.
  *
  * The plan is checked whole before anything is written: a flag or segment too large to store, or
@@ -84,7 +84,9 @@ export function planImport(
       throw new ValidationError('is named twice in the document', `features[${i}].name`);
     named.add(feature.name);
     const current = byName.get(feature.name);
-    const state = { enabled: feature.enabled, channels: allChannels, strategies: strategiesOf(feature) };
+    // A plain Unleash document carries no channels: a flag's own per-channel state there stays.
+    const channelState = current?.environments[environment]?.channels ?? allChannels;
+    const state = { enabled: feature.enabled, channels: channelState, strategies: strategiesOf(feature) };
     const fields = {
       description: feature.description ?? '',
       type: flagType(feature.type),

@@ -363,3 +363,32 @@ describe('GET /api/admin/environments/{env}/export?format=unleash', () => {
     expect(doc.features.find((f) => f.name === 'old-statement-view')?.stale).toBe(true);
   });
 });
+
+describe('POST /api/admin/environments/{env}/import (a client-features document)', () => {
+  it('a re-import keeps the per-channel state the document does not carry', async () => {
+    const doc = {
+      version: 2,
+      features: [{ name: 'card-freeze', enabled: true, strategies: [{ name: 'default', parameters: {} }] }],
+    };
+    const call = () =>
+      p.call('POST', '/api/admin/environments/development/import', { token: p.tokens.admin, body: doc });
+    expect((await call()).status).toBe(200);
+    const f = await flag('card-freeze');
+    const off = await p.call('PUT', '/api/admin/flags/card-freeze/environments/development/channels/wechat', {
+      token: p.tokens.admin,
+      body: { enabled: false, version: f.version },
+    });
+    expect(off.status).toBe(200);
+    const again = await call();
+    expect(again.status).toBe(200);
+    const after = await flag('card-freeze');
+    expect(after.environments.development.channels.wechat).toBe(false);
+    expect(after.version).toBe(f.version + 1);
+    const served = byName(
+      await bodyOf<ClientFeaturesDocument>(
+        await p.call('GET', '/api/client/features', { token: p.tokens.client }),
+      ),
+    );
+    expect(served.get('card-freeze')?.strategies?.[0].constraints?.[0].values).not.toContain('wechat');
+  });
+});
