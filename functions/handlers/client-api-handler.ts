@@ -15,6 +15,12 @@ export function supportsGlobalSegments(spec: string | undefined): boolean {
   return major > 4 || (major === 4 && minor >= 2);
 }
 
+/** `type:value` as Unleash reads it (the first colon splits); a bare value is of type `simple`. */
+function tagPair(t: string): [string, string] {
+  const at = t.indexOf(':');
+  return at > 0 ? [t.slice(0, at), t.slice(at + 1)] : ['simple', t];
+}
+
 export function createClientApiHandler(runtime: Runtime) {
   return createHttpHandler(httpDeps(runtime), {
     'GET /api/client/features': async (req) => {
@@ -24,15 +30,23 @@ export function createClientApiHandler(runtime: Runtime) {
       const hideTargeting = req.principal.audience === 'app';
       const served = await runtime.served.document(environment, { inlineSegments, hideTargeting });
       let { body, etag } = served;
-      const { namePrefix, project } = req.query;
-      if (namePrefix || project) {
+      const { namePrefix, project, tag } = req.query;
+      if (namePrefix || project || tag) {
+        // As Unleash: repeated `project` and `tag` (`type:value`) arrive comma-joined; a flag passes
+        // with any one of the projects and any one of the tags.
         const projects = project?.split(',');
+        const tags = tag ? tag.split(',').map(tagPair) : undefined;
+        const wanted = new Set(tags?.map(([t, v]) => `${t}:${v}`));
+        const tagged = (name: string) =>
+          (served.tags?.get(name) ?? []).some((t) => wanted.has(t.includes(':') ? t : `simple:${t}`));
         const features = served.document.features.filter(
           (f) =>
             (!namePrefix || f.name.startsWith(namePrefix)) &&
-            (!projects || projects.includes(f.project ?? '')),
+            (!projects || projects.includes(f.project ?? '')) &&
+            (!tags || tagged(f.name)),
         );
-        body = JSON.stringify({ ...served.document, features, query: { namePrefix, project: projects } });
+        const query = { namePrefix, project: projects, ...(tags ? { tag: tags } : {}) };
+        body = JSON.stringify({ ...served.document, features, query });
         etag = etagOf(body);
       }
       const headers = { etag, 'cache-control': 'no-cache' };

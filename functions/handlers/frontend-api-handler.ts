@@ -23,7 +23,9 @@ export function createFrontendApiHandler(runtime: Runtime) {
     for (const [name, feature] of config.features) {
       const result = evaluate(config, name, ctx);
       if (!result.enabled) continue;
-      toggles.push({ name, enabled: true, variant: result.variant, impressionData: feature.impressionData });
+      // Unleash's frontend API names the variant's flag state both ways (featureEnabled since v5).
+      const variant = { ...result.variant, featureEnabled: result.variant.feature_enabled };
+      toggles.push({ name, enabled: true, variant, impressionData: feature.impressionData });
     }
     const body = JSON.stringify({ toggles });
     const etag = etagOf(body);

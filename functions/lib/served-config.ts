@@ -17,6 +17,8 @@ export interface ServedDocument {
   /** A strong ETag over the document's bytes. */
   etag: string;
   body: string;
+  /** Each served flag's tags (`type:value`, or a bare omnilab tag), for the client API's `tag` filter. */
+  tags?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface DocumentOptions {
@@ -105,7 +107,7 @@ export function createServedConfig(deps: {
         hash: nodeHideValue,
       });
       const body = JSON.stringify(doc);
-      const hidden = { document: doc, body, etag: etagOf(body) };
+      const hidden = { document: doc, body, etag: etagOf(body), tags: plain.tags };
       if (hiddenByPlainEtag.size >= 64) hiddenByPlainEtag.clear();
       hiddenByPlainEtag.set(memoKey, hidden);
       return hidden;
@@ -120,7 +122,8 @@ export function createServedConfig(deps: {
       inlineSegments: options.inlineSegments,
     });
     const body = JSON.stringify(doc);
-    const served = { document: doc, body, etag: etagOf(body) };
+    const tags = new Map(s.flags.map((f) => [f.name, f.tags]));
+    const served = { document: doc, body, etag: etagOf(body), tags };
     s.documents.set(key, served);
     return served;
   }

@@ -60,7 +60,8 @@ function compileNumber(c: Constraint): Predicate {
   const op = c.operator;
   return (ctx) => {
     const raw = read(ctx);
-    if (raw === undefined || raw === '') return false;
+    // As unleash-client reads it (Number()): an empty or blank value is 0, an absent one never matches.
+    if (raw === undefined) return false;
     const n = Number(raw);
     if (Number.isNaN(n)) return false;
     switch (op) {

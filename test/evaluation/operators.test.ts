@@ -80,7 +80,8 @@ describe('numeric operators', () => {
   it('never match a non-number on either side', () => {
     expect(matches(on('age', 'NUM_EQ', { value: 'abc' }), { properties: { age: 'abc' } })).toBe(false);
     expect(matches(on('age', 'NUM_EQ', { value: '5' }), { properties: { age: 'five' } })).toBe(false);
-    expect(matches(on('age', 'NUM_EQ', { value: '0' }), { properties: { age: '' } })).toBe(false);
+    // An empty value is not a non-number: unleash-client reads it as Number('') = 0 (issue 18).
+    expect(matches(on('age', 'NUM_EQ', { value: '0' }), { properties: { age: '' } })).toBe(true);
     expect(
       matches(on('age', 'NUM_EQ', { value: '5', inverted: true }), { properties: { age: 'five' } }),
     ).toBe(true);
