@@ -96,12 +96,16 @@ export interface ReleasePlan extends PlanContent {
   squad: string;
   /** The flag's version after the plan's last write: another write meanwhile pauses the plan. */
   flagVersion?: number;
+  /** What the plan last made the flag serve. */
+  applied?: Rollout;
   lastChecks: SafeguardCheck[];
   events: PlanEvent[];
   version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+const TERMINAL: readonly PlanStatus[] = ['completed', 'aborted'];
 
 /** Events a plan keeps (the audit log keeps all). */
 export const MAX_PLAN_EVENTS = 200;
@@ -263,57 +267,69 @@ export function gatesOf(plan: ReleasePlan, obs: PlanObservation | null, now: Dat
   };
 }
 
-/** What a step asks the store to do to the flag: nothing, or serve the plan at its new milestone. */
+/** What a step asks the store to do to the flag: nothing, or serve `write`. */
 export interface StepResult {
   plan: ReleasePlan;
-  /** True when the flag must be written to `rolloutAt(plan, plan.current)`. */
-  writeFlag: boolean;
+  /** The rollout the flag must serve now (the plan records it as `applied`), or null. */
+  write: Rollout | null;
   /** Channels rolled back in this step (their evidence is in the plan's last event). */
   rolledBack: string[];
 }
 
+function sameRollout(a: Rollout | undefined, b: Rollout): boolean {
+  return a !== undefined && canonicalJson(a) === canonicalJson(b);
+}
+
+/** `applied` with `channels` brought down to at most `to(c)`: a reduction, nothing else changes. */
+function reduced(applied: Rollout, channels: readonly string[], to: (c: string) => number): Rollout {
+  const cap = (c: string, p: number) => (channels.includes(c) ? Math.min(p, to(c)) : p);
+  return {
+    channels: Object.fromEntries(Object.entries(applied.channels).map(([c, p]) => [c, cap(c, p)])),
+    audiences: applied.audiences.map((a) => ({
+      segmentId: a.segmentId,
+      channels: Object.fromEntries(Object.entries(a.channels).map(([c, p]) => [c, cap(c, p)])),
+    })),
+  };
+}
+
 /**
- * One scheduler look at the plan. Order: a plan not active does nothing; without its approval it
- * waits (`pending-approval`); a degraded safeguard on the current milestone pauses and rolls back;
- * otherwise it advances once every gate passes. At most one milestone per step.
+ * One scheduler look at the plan. Safeguards first, in every status in which the flag serves a
+ * milestone (active, paused, waiting for approval again): a degraded one pauses the plan and rolls
+ * the affected channels back, a pure reduction of what the flag serves. Then a plan that is not
+ * active, or lacks its approval, waits; an active one re-serves its current milestone if an
+ * approved edit changed it, else advances once every gate passes, at most one milestone a step.
  */
-export function stepPlan(plan: ReleasePlan, obs: PlanObservation, now: Date, by: string): StepResult {
+export function stepPlan(
+  plan: ReleasePlan,
+  obs: PlanObservation,
+  now: Date,
+  by: string,
+  channels: readonly string[],
+): StepResult {
   const at = now.toISOString();
-  const none: StepResult = { plan, writeFlag: false, rolledBack: [] };
-  if (plan.status === 'pending-approval' && planApproved(plan)) plan = { ...plan, status: 'active' };
-  if (plan.status !== 'active') return plan === none.plan ? none : { ...none, plan };
-  if (!planApproved(plan)) return { ...none, plan: { ...plan, status: 'pending-approval' } };
-  const bump = (p: ReleasePlan): ReleasePlan => ({ ...p, updatedAt: at, lastChecks: obs.checks });
+  const done = (p: ReleasePlan, write: Rollout | null = null, rolledBack: string[] = []): StepResult => ({
+    plan: { ...p, lastChecks: obs.checks, updatedAt: at, ...(write ? { applied: write } : {}) },
+    write,
+    rolledBack,
+  });
+  if (TERMINAL.includes(plan.status)) return { plan, write: null, rolledBack: [] };
+  const serving = plan.current >= 0 && plan.applied !== undefined;
 
-  if (plan.current >= 0 && !obs.flagUnchanged) {
-    const paused: ReleasePlan = {
-      ...plan,
-      status: 'paused',
-      pausedReason:
-        'the flag was changed outside the plan (or switched off): resume once it is as the plan left it',
-    };
-    return {
-      ...none,
-      plan: bump({
-        ...paused,
-        events: withEvent(plan, { at, kind: 'paused', by, message: paused.pausedReason }),
-      }),
-    };
-  }
-
-  if (plan.current >= 0) {
+  if (serving && obs.flagUnchanged) {
     const degraded = obs.checks.filter((c) => c.status === 'degraded');
-    if (degraded.length > 0) {
-      const all = degraded.some((c) => c.channel === null);
-      const named = [...new Set(degraded.map((c) => c.channel).filter((c): c is string => c !== null))];
-      const channels =
-        all && named.length === 0 ? Object.keys(plan.milestones[plan.current].channels) : named;
+    const all = degraded.some((c) => c.channel === null);
+    const named = [...new Set(degraded.map((c) => c.channel).filter((c): c is string => c !== null))];
+    const candidates = all ? channels : named;
+    const target = (c: string) =>
+      plan.rollback.channel === 'previous' ? Math.min(plan.rolledBack[c] ?? 100, prevShare(plan, c)) : 0;
+    // A channel already held at its rollback share is not rolled back again.
+    const affected = candidates.filter(
+      (c) => plan.rolledBack[c] === undefined || plan.rolledBack[c] > target(c),
+    );
+    if (affected.length > 0) {
       const rolledBack = { ...plan.rolledBack };
-      for (const c of channels) {
-        const previous = plan.rollback.channel === 'previous' ? Math.max(0, prevShare(plan, c)) : 0;
-        rolledBack[c] = Math.min(rolledBack[c] ?? 100, previous);
-      }
-      const message = `safeguard degraded on ${channels.join(', ')}: paused, ${channels.join(', ')} rolled back (${plan.rollback.channel})`;
+      for (const c of affected) rolledBack[c] = target(c);
+      const message = `safeguard degraded on ${affected.join(', ')}: paused, ${affected.join(', ')} rolled back (${plan.rollback.channel})`;
       const next: ReleasePlan = {
         ...plan,
         status: 'paused',
@@ -324,34 +340,59 @@ export function stepPlan(plan: ReleasePlan, obs: PlanObservation, now: Date, by:
           kind: 'rolled-back',
           by,
           milestone: plan.current,
-          channels,
+          channels: affected,
           message,
           evidence: degraded,
         }),
       };
-      return { plan: bump(next), writeFlag: true, rolledBack: channels };
+      return done(
+        next,
+        reduced(plan.applied as Rollout, affected, (c) => rolledBack[c]),
+        affected,
+      );
     }
   }
 
+  if (plan.status === 'pending-approval' && planApproved(plan)) plan = { ...plan, status: 'active' };
+  if (plan.status !== 'active') return done(plan);
+  if (!planApproved(plan)) return done({ ...plan, status: 'pending-approval' });
+
+  if (plan.current >= 0 && !obs.flagUnchanged) {
+    const reason =
+      'the flag was changed outside the plan (or switched off): resume once it is as the plan left it';
+    return done({
+      ...plan,
+      status: 'paused',
+      pausedReason: reason,
+      events: withEvent(plan, { at, kind: 'paused', by, message: reason }),
+    });
+  }
+
+  // An approved edit of the milestone the flag is at: serve it as approved now.
+  if (plan.current >= 0) {
+    const desired = rolloutAt(plan, plan.current, channels);
+    if (!sameRollout(plan.applied, desired)) return done(plan, desired);
+  }
+
   const gates = gatesOf(plan, obs, now);
-  if (!gates.hold.passed || !gates.exposedUnits.passed) return { ...none, plan: bump(plan) };
+  if (!gates.hold.passed || !gates.exposedUnits.passed) return done(plan);
   const target = nextMilestone(plan, plan.current);
   if (target < 0) {
-    const done: ReleasePlan = {
+    if (plan.current < 0) return done(plan);
+    return done({
       ...plan,
       status: 'completed',
       events: withEvent(plan, { at, kind: 'completed', by, milestone: plan.current }),
-    };
-    return { ...none, plan: bump(done) };
+    });
   }
-  if (!milestoneApproved(plan, target)) return { ...none, plan: bump(plan) };
+  if (!milestoneApproved(plan, target)) return done(plan);
   const advanced: ReleasePlan = {
     ...plan,
     current: target,
     enteredAt: at,
     events: withEvent(plan, { at, kind: 'advanced', by, milestone: target }),
   };
-  return { plan: bump(advanced), writeFlag: true, rolledBack: [] };
+  return done(advanced, rolloutAt(advanced, target, channels));
 }
 
 /** The share a channel had at the milestone before the current one (rollback rule `previous`). */
@@ -371,8 +412,6 @@ export interface ActionInput {
   /** skip: the milestone to pass over (default: the next one); approve: the milestone whose gate this is. */
   milestone?: number;
 }
-
-const TERMINAL: readonly PlanStatus[] = ['completed', 'aborted'];
 
 /**
  * A person's action on the plan. Pause, resume and abort change only whether it moves; skip is an

@@ -65,25 +65,25 @@ describe('release plan', () => {
   it('waits for a second person in a protected environment, then walks its gates', () => {
     let plan = createPlan(content(), meta());
     expect(plan.status).toBe('pending-approval');
-    expect(stepPlan(plan, healthy, at(1), 'sched').writeFlag).toBe(false);
+    expect(stepPlan(plan, healthy, at(1), 'sched', CHANNELS).write).toBeNull();
     expect(() => applyAction(plan, { action: 'approve', by: 'alice', role: 'squad', now: at(1) })).toThrow(
       /own plan/,
     );
     plan = applyAction(plan, { action: 'approve', by: 'bob', role: 'platform-admin', now: at(1) });
     expect(plan.status).toBe('active');
-    let r = stepPlan(plan, healthy, at(2), 'sched');
-    expect(r.writeFlag).toBe(true);
+    let r = stepPlan(plan, healthy, at(2), 'sched', CHANNELS);
+    expect(r.write).not.toBeNull();
     expect(r.plan.current).toBe(0);
     expect(rolloutAt(r.plan, 0, CHANNELS).channels).toEqual({ mobile: 5, web: 0, atm: 0 });
     // hold not over
-    r = stepPlan(r.plan, healthy, at(30), 'sched');
+    r = stepPlan(r.plan, healthy, at(30), 'sched', CHANNELS);
     expect(r.plan.current).toBe(0);
     // hold over but too few units
-    r = stepPlan(r.plan, { ...healthy, exposedUnits: 99 }, at(70), 'sched');
+    r = stepPlan(r.plan, { ...healthy, exposedUnits: 99 }, at(70), 'sched', CHANNELS);
     expect(r.plan.current).toBe(0);
     expect(gatesOf(r.plan, { ...healthy, exposedUnits: 99 }, at(70)).exposedUnits.passed).toBe(false);
     // units enough, but the next milestone wants a risk officer's approval
-    r = stepPlan(r.plan, healthy, at(70), 'sched');
+    r = stepPlan(r.plan, healthy, at(70), 'sched', CHANNELS);
     expect(r.plan.current).toBe(0);
     expect(gatesOf(r.plan, healthy, at(70)).approval).toEqual({
       milestone: 1,
@@ -100,31 +100,31 @@ describe('release plan', () => {
       now: at(71),
       milestone: 1,
     });
-    r = stepPlan(plan, healthy, at(72), 'sched');
+    r = stepPlan(plan, healthy, at(72), 'sched', CHANNELS);
     expect(r.plan.current).toBe(1);
-    r = stepPlan(r.plan, healthy, at(140), 'sched');
+    r = stepPlan(r.plan, healthy, at(140), 'sched', CHANNELS);
     expect(r.plan.current).toBe(2);
-    r = stepPlan(r.plan, healthy, at(141), 'sched');
+    r = stepPlan(r.plan, healthy, at(141), 'sched', CHANNELS);
     expect(r.plan.status).toBe('completed');
   });
 
   it('pauses on a degraded safeguard and rolls back that channel only', () => {
     let plan = createPlan(content(), meta(false));
-    plan = stepPlan(plan, healthy, at(1), 's').plan;
-    plan = stepPlan(plan, healthy, at(70), 's').plan; // would wait for approval of milestone 1
+    plan = stepPlan(plan, healthy, at(1), 's', CHANNELS).plan;
+    plan = stepPlan(plan, healthy, at(70), 's', CHANNELS).plan; // would wait for approval of milestone 1
     plan = applyAction(plan, { action: 'approve', by: 'rita', role: 'auditor', now: at(70), milestone: 1 });
-    plan = stepPlan(plan, healthy, at(71), 's').plan;
+    plan = stepPlan(plan, healthy, at(71), 's', CHANNELS).plan;
     expect(plan.current).toBe(1);
-    const r = stepPlan(plan, { ...healthy, checks: [degradedOn('web')] }, at(80), 's');
-    expect(r.writeFlag).toBe(true);
+    const r = stepPlan(plan, { ...healthy, checks: [degradedOn('web')] }, at(80), 's', CHANNELS);
+    expect(r.write).not.toBeNull();
     expect(r.rolledBack).toEqual(['web']);
     expect(r.plan.status).toBe('paused');
     expect(rolloutAt(r.plan, r.plan.current, CHANNELS).channels).toEqual({ mobile: 25, web: 0, atm: 0 });
     expect(r.plan.events.at(-1)?.evidence).toEqual([degradedOn('web')]);
     // resumed, it goes on with web held off; the hold starts again
     plan = applyAction(r.plan, { action: 'resume', by: 'alice', role: 'squad', now: at(90) });
-    expect(stepPlan(plan, healthy, at(100), 's').plan.current).toBe(1);
-    const last = stepPlan(plan, healthy, at(151), 's').plan;
+    expect(stepPlan(plan, healthy, at(100), 's', CHANNELS).plan.current).toBe(1);
+    const last = stepPlan(plan, healthy, at(151), 's', CHANNELS).plan;
     expect(last.current).toBe(2);
     expect(rolloutAt(last, 2, CHANNELS).channels).toEqual({ mobile: 100, web: 0, atm: 100 });
   });
@@ -132,21 +132,21 @@ describe('release plan', () => {
   it('pause holds, abort ends, skip is an edit that needs approval again', () => {
     let plan = createPlan(content(), meta());
     plan = applyAction(plan, { action: 'approve', by: 'bob', role: 'platform-admin', now: at(0) });
-    plan = stepPlan(plan, healthy, at(1), 's').plan;
+    plan = stepPlan(plan, healthy, at(1), 's', CHANNELS).plan;
     const paused = applyAction(plan, { action: 'pause', by: 'alice', role: 'squad', now: at(2) });
-    expect(stepPlan(paused, healthy, at(500), 's').plan.current).toBe(0);
+    expect(stepPlan(paused, healthy, at(500), 's', CHANNELS).plan.current).toBe(0);
     const skipped = applyAction(plan, { action: 'skip', by: 'alice', role: 'squad', now: at(3) });
     expect(skipped.skipped).toEqual([1]);
     expect(skipped.digest).not.toBe(plan.digest);
     expect(skipped.status).toBe('pending-approval');
-    expect(stepPlan(skipped, healthy, at(500), 's').plan.current).toBe(0);
+    expect(stepPlan(skipped, healthy, at(500), 's', CHANNELS).plan.current).toBe(0);
     const again = applyAction(skipped, {
       action: 'approve',
       by: 'bob',
       role: 'platform-admin',
       now: at(501),
     });
-    const moved = stepPlan(again, healthy, at(502), 's').plan;
+    const moved = stepPlan(again, healthy, at(502), 's', CHANNELS).plan;
     expect(moved.current).toBe(2);
     const aborted = applyAction(plan, { action: 'abort', by: 'alice', role: 'squad', now: at(4) });
     expect(aborted.status).toBe('aborted');
@@ -236,7 +236,7 @@ describe('release plan', () => {
           let now = 0;
           // The oracle's own record of when the flag entered each milestone.
           let enteredAtOracle = Number.NaN;
-          let served = rolloutAt(plan, -1, ['mobile', 'web']).channels;
+          let served = rolloutAt(plan, -1, CHANNELS).channels;
           for (const a of actions) {
             if (a.t === 'clock') now += a.minutes;
             else if (a.t === 'action') {
@@ -268,7 +268,7 @@ describe('release plan', () => {
                 checks: a.degraded ? [degradedOn(a.degraded)] : [],
                 flagUnchanged: a.flagUnchanged,
               };
-              const r = stepPlan(before, obs, at(now), 's');
+              const r = stepPlan(before, obs, at(now), 's', CHANNELS);
               const after = r.plan;
               if (after.current !== before.current) {
                 // It moved: exactly to the next milestone of the approved content, every gate met.
@@ -302,13 +302,14 @@ describe('release plan', () => {
                 enteredAtOracle = now;
                 moves++;
               }
-              if (r.writeFlag) {
-                const next = rolloutAt(after, after.current, ['mobile', 'web']).channels;
-                // Never more than the approved content's milestone says, on any channel.
-                for (const c of ['mobile', 'web'])
-                  expect(next[c]).toBeLessThanOrEqual(before.milestones[after.current].channels[c] ?? 0);
+              if (r.write) {
+                const next = r.write.channels;
+                // Never more than the approved content's milestone says; a rollback only ever reduces what is served.
+                if (r.rolledBack.length === 0)
+                  for (const c of CHANNELS)
+                    expect(next[c]).toBeLessThanOrEqual(before.milestones[after.current].channels[c] ?? 0);
                 if (r.rolledBack.length > 0) {
-                  for (const c of ['mobile', 'web']) expect(next[c]).toBeLessThanOrEqual(served[c]);
+                  for (const c of CHANNELS) expect(next[c]).toBeLessThanOrEqual(served[c]);
                   for (const c of r.rolledBack) expect(next[c]).toBe(0);
                 }
                 served = next;
