@@ -90,27 +90,64 @@ const POSIX: Record<string, string> = {
  * The JS class `[src]` (negated with `neg`) as a matcher; throws (caught by the caller) if JS refuses it.
  * The search remembers each code point's answers itself (regex-search.ts): no cache here.
  */
-const classOf = (src: string, neg: unknown, ci: number): Matcher => {
+const regExpClass = (src: string, neg: unknown, ci: number): Matcher => {
   const re = RegExp(`[${neg ? '^' : ''}${src}]`, ci ? 'iu' : 'u');
   return (c) => re.test(String.fromCodePoint(c));
 };
 
 /**
- * A code point under (?i): an ASCII letter but k and s (Unicode simple case folding adds the
- * Kelvin sign and the long s) is itself or its other case; any other, a class.
+ * A code point under (?i): an ASCII letter is itself or its other case, and k and s the Kelvin
+ * sign and the long s too (Unicode simple case folding); another ASCII character is itself; any
+ * other, a class.
  */
 const caseless = (e: number): Matcher => {
-  if (!/[a-jl-rt-z]/i.test(String.fromCharCode(e))) return classOf(hex(e), 0, 1);
-  return cheap((x) => x === e || x === (e ^ 32));
+  if (e >= 128) return regExpClass(hex(e), 0, 1);
+  const low = e | 32;
+  if (low < 97 || low > 122) return cheap((x) => x === e);
+  const extra = low === 107 ? 0x212a : low === 115 ? 0x17f : -1;
+  return cheap((x) => ((x | 32) === low && x < 128 ? true : x === extra));
+};
+
+/**
+ * The class of the sorted, merged ranges `r` (`[lo, hi, lo, hi…]`), without a RegExp: a bitmap
+ * for ASCII, a binary search for the rest.
+ */
+const rangesOf = (r: number[]): Matcher => {
+  const bits = new Uint32Array(4);
+  for (let j = 0; j < r.length && r[j] < 128; j += 2)
+    for (let c = r[j]; c <= Math.min(r[j + 1], 127); c++) bits[c >> 5] |= 1 << (c & 31);
+  const ranges = Int32Array.from(r);
+  return cheap((c) => {
+    if (c < 128) return (bits[c >> 5] & (1 << (c & 31))) !== 0;
+    let lo = 0;
+    let hi = ranges.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (c < ranges[2 * mid]) hi = mid - 1;
+      else if (c > ranges[2 * mid + 1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  });
+};
+
+/** Sorts and merges `[lo, hi]` pairs into the form rangesOf reads. */
+const merged = (pairs: [number, number][]): number[] => {
+  const out: number[] = [];
+  for (const [lo, hi] of pairs.sort((x, y) => x[0] - y[0])) {
+    if (out.length && lo <= out[out.length - 1] + 1) out[out.length - 1] = Math.max(out[out.length - 1], hi);
+    else out.push(lo, hi);
+  }
+  return out;
 };
 
 const ANY: Matcher = () => true;
 const NOT_NEWLINE: Matcher = (x) => x !== 10;
-/** Matchers that test a code point without a RegExp (a comparison): the search counts no cost for them. */
+/** Matchers that test a code point without a RegExp (comparisons): the search prices them apart. */
 export const CHEAP = new WeakSet<Matcher>([ANY, NOT_NEWLINE]);
 const cheap = (m: Matcher): Matcher => CHEAP.add(m) && m;
 
-const isWordChar = classOf(WORD, 0, 0);
+const isWordChar = regExpClass(WORD, 0, 0);
 
 /** 0 start or end of text, 1 `\n`, 2 a word character (`\w`), 3 anything else. */
 export const kindOf = (c: number): number => (c === 10 ? 1 : isWordChar(c) ? 2 : 3);
@@ -153,6 +190,17 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   const b: number[] = [];
   const m: Matcher[] = [];
   const literals = new Map<number, Matcher>();
+  // One matcher per distinct class of the pattern: the search tests each once per new code point.
+  const known = new Map<string, Matcher>();
+  const classOf = (src: string, neg: unknown, ci: number): Matcher => {
+    const key = `${neg ? '^' : ''}${ci ? 'i' : ''}${src}`;
+    let k = known.get(key);
+    if (!k) {
+      k = regExpClass(src, neg, ci);
+      known.set(key, k);
+    }
+    return k;
+  };
   function fail(problem: number): never {
     throw problem;
   }
@@ -242,6 +290,8 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   /** One union of class items, up to `]` or a set operator (`&&`, `--`, `~~`). */
   const union = (): Matcher => {
     let src = '';
+    // The class's ranges, while it has only code points and ranges (no (?i), POSIX or escaped classes).
+    let pairs: [number, number][] | null = f & I ? null : [];
     const parts: Matcher[] = [];
     for (let first = true; ; first = false) {
       skipVerbose();
@@ -257,13 +307,16 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
           i = end + 1;
           if (m[1]) parts.push(classOf(posix, 1, f & I));
           else src += posix;
+          pairs = null;
         } else parts.push(bracket());
+        pairs = null;
         continue;
       }
       let lo: number | Matcher | [number] = c.codePointAt(0) ?? 0;
       if (c === '\\') lo = escaped(true);
       if (typeof lo === 'function') {
         parts.push(lo);
+        pairs = null;
         continue;
       }
       if (typeof lo !== 'number') fail(13);
@@ -276,7 +329,9 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
         hi = e;
       }
       src += hi > lo ? `${hex(lo)}-${hex(hi)}` : hex(lo);
+      pairs?.push([lo, hi]);
     }
+    if (pairs) return rangesOf(merged(pairs));
     if (src) parts.push(classOf(src, 0, f & I));
     return parts.length === 1 ? parts[0] : (c) => parts.some((p) => p(c));
   };
@@ -292,9 +347,13 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
       const l = acc;
       const r = union();
       acc = o === '&' ? (c) => l(c) && r(c) : o === '-' ? (c) => l(c) && !r(c) : (c) => l(c) !== r(c);
+      if (CHEAP.has(l) && CHEAP.has(r)) cheap(acc);
     }
     i++;
-    return neg ? (c) => !acc(c) : acc;
+    if (!neg) return acc;
+    const inner = acc;
+    const out: Matcher = (c) => !inner(c);
+    return CHEAP.has(inner) ? cheap(out) : out;
   };
 
   const consume =

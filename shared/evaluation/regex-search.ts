@@ -2,116 +2,240 @@
  * Runs a regex-parse.ts program as an unanchored search in time linear in the input: a DFA built
  * lazily from the NFA (each DFA state is a set of NFA threads) over character classes (code points
  * that every part of the pattern treats alike share one class, so a CJK text costs what an ASCII one
- * does). Its work per character is bounded by the program: see `worstPerCharacter`.
+ * does). One class, RegexSearch, whose state lives in typed arrays allocated when it is built: a
+ * search allocates nothing, and every pattern runs the same (already optimised) methods (fields end
+ * in `_` so that the SDK build shortens their names). Its work
+ * per character is bounded by the program: see `worstPerCharacter`.
  */
-import { CHEAP, kindOf, type Program } from './regex-parse';
+import { CHEAP, kindOf, type Matcher, type Program } from './regex-parse';
 
-interface State {
-  /** NFA instructions waiting for the next character (before their forks and assertions are followed). */
-  k: number[];
-  /** Kind of the character before (kindOf), which assertions need. */
-  p: number;
-  /** Next state by character class. */
-  t: (State | undefined)[];
-}
-
-/** Transitions lead here once the program has matched: the search is over. */
-const MATCHED: State = { k: [], p: 0, t: [] };
-
-/** At most this many DFA states are cached (each of at most MAX_PROGRAM threads); then afresh. */
-const MAX_STATES = 1000;
-/** At most this many non-ASCII code points' classes are remembered (past it, tested each time). */
-const MAX_OTHERS = 4096;
+/** At most this many DFA states are kept (then the cache starts afresh). */
+const MAX_STATES = 128;
+/** At most this many threads in all the kept states (a state has at most one per instruction). */
+const MAX_POOL = 8192;
+/** At most this many character classes have their transitions kept; more are stepped each time. */
+const MAX_CLASSES = 16;
+/**
+ * Slots of the direct-mapped tables of non-ASCII code points' classes and of DFA states by their
+ * threads' hash (a miss, or a slot taken by another, only costs work already priced).
+ */
+const OTHERS = 2048;
+const STATE_SLOTS = 256;
 
 /** Counts NFA instruction visits (following threads), for tests and benchmarks that bound the work done. */
 export const regexWork = { steps: 0 };
 
+/** Swaps kinds 2 (word character) and 3 (other) in a 4-bit kind. */
+const swap = (k: number): number => (k < 2 ? k : 5 - k);
+
 /**
- * The most work one character of a text can cost `program`: one table look-up, at most two visits
- * of each instruction (following the threads, then stepping the consuming ones: `regexWork` counts
- * the first), and, for a code
- * point not seen before, one RegExp test by each distinct class of the pattern (and one of its kind).
+ * Whether an assertion of the program tells word characters from others (\b and its kin): only
+ * then does a code point's kind cost a RegExp test (else it is the end, `\n` or another).
  */
-export function worstPerCharacter(program: Program): { visits: number; tests: number } {
-  const classes = new Set(program.m.filter((m) => m && !CHEAP.has(m)));
-  return { visits: 2 * program.op.length, tests: classes.size + 1 };
+export function usesWordKinds(program: Program): boolean {
+  for (let pc = 0; pc < program.op.length; pc++) {
+    if (program.op[pc] !== 3) continue;
+    const mask = program.a[pc];
+    for (let bit = 0; bit < 16; bit++)
+      if (((mask >> bit) & 1) !== ((mask >> (swap(bit >> 2) * 4 + swap(bit & 3))) & 1)) return true;
+  }
+  return false;
 }
 
+/** The distinct matchers of a program, and those that test with a RegExp (not a comparison). */
+const matchersOf = (program: Program): { all: Matcher[]; costly: number } => {
+  const all = [...new Set(program.m.filter(Boolean))];
+  return { all, costly: all.filter((m) => !CHEAP.has(m)).length };
+};
+
 /**
- * A predicate telling whether `program` matches anywhere in its argument. Where the DFA would have
- * exponentially many states, it builds one per character (each costs what an NFA step does, priced
- * by worstPerCharacter) and the bounded cache starts afresh.
+ * The most work one character of a text can cost `program`: one table look-up; `visits`
+ * instruction visits (following the threads from one DFA state, when the DFA builds a new state
+ * for every character: each instruction once, `regexWork` counts them, and each visit prices the
+ * stepping, hashing and storing of the thread it leaves); and, for a code point not seen before,
+ * `tests` RegExp tests (each distinct class of the pattern, and whether it is a word character
+ * where an assertion asks) and `comparisons` (literals, and classes of plain ranges).
  */
-export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
-  const size = op.length;
-  // Scratch: seen marks (of generation `gen`), the closure's stack, its consuming threads.
-  const seen = new Int32Array(size + 1);
-  const stack = new Int32Array(3 * size + 4);
-  const ready = new Int32Array(size + 1);
-  let gen = 0;
-  // The distinct matchers, and each consuming instruction's index among them.
-  const matchers = [...new Set(m.filter(Boolean))];
-  const mi = op.map((o, pc) => (o ? 0 : matchers.indexOf(m[pc])));
-  let cache = new Map<string, State>();
-  let start: State | undefined;
-  // Classes: of ASCII (-1 until known) and of other code points; each one's answers and kind. There
-  // are at most as many as the combinations of the pattern's classes that Unicode has.
-  const ascii = new Int32Array(128).fill(-1);
-  const others = new Map<number, number>();
-  const accepts: Uint8Array[] = [];
-  const kinds: number[] = [];
-  const byKey = new Map<string, number>();
+export function worstPerCharacter(program: Program): { visits: number; tests: number; comparisons: number } {
+  const { all, costly } = matchersOf(program);
+  return {
+    visits: program.op.length,
+    tests: costly + (usesWordKinds(program) ? 1 : 0),
+    comparisons: all.length - costly,
+  };
+}
 
-  const intern = (k: number[], p: number): State => {
-    // Instruction indexes are below 2^16 (MAX_PROGRAM): one UTF-16 unit each.
-    const key = String.fromCharCode(p, ...k);
-    let s = cache.get(key);
-    if (!s) {
-      if (cache.size >= MAX_STATES) {
-        cache = new Map();
-        start = undefined;
+/** Whether `program` matches anywhere in a text: construct once, call `test` as often as needed. */
+export class RegexSearch {
+  private readonly op_: Int32Array;
+  private readonly a_: Int32Array;
+  private readonly b_: Int32Array;
+  /** Each consuming instruction's matcher, as an index into `matchers`. */
+  private readonly mi_: Int32Array;
+  private readonly matchers_: Matcher[];
+  /** Whether a code point's kind tells word characters (see usesWordKinds). */
+  private readonly words_: boolean;
+  // Scratch of one step: seen marks (of generation `gen`), the closure's stack, the consuming threads it reaches.
+  private readonly seen_: Int32Array;
+  private readonly stack_: Int32Array;
+  private readonly ready_: Int32Array;
+  private gen_ = 0;
+  /** Class of each ASCII code point, -1 until known. */
+  private readonly ascii_: Int32Array;
+  /** Non-ASCII code points (plus one; 0 is a free slot) and their classes. */
+  private readonly otherKeys_: Int32Array;
+  private readonly otherClasses_: Int32Array;
+  /** Class `k`'s answers: `accepts[k * matchers + j]` is 1 where matcher j accepts it. */
+  private readonly accepts_: Uint8Array;
+  private readonly kinds_: Int32Array;
+  private readonly classHashes_: Int32Array;
+  private classes_ = 0;
+  /** DFA states: their threads (`pool[from, from + length)`), kind of the character before, hash. */
+  private readonly stateFrom_: Int32Array;
+  private readonly stateLength_: Int32Array;
+  private readonly stateKind_: Int32Array;
+  private readonly stateHash_: Int32Array;
+  private readonly pool_: Int32Array;
+  private pooled_ = 0;
+  private states_ = 0;
+  /** `transitions[state * MAX_CLASSES + class]`: 0 unknown, -1 matched, else the next state + 1. */
+  private readonly transitions_: Int32Array;
+  /** A direct-mapped table from a state's hash to the state (-1 where none). */
+  private readonly slots_: Int32Array;
+  /** Counts the times the cache started afresh (a transition found before one is not kept). */
+  private epoch_ = 1;
+  private start_ = -1;
+
+  constructor(program: Program) {
+    const size = program.op.length;
+    this.op_ = Int32Array.from(program.op);
+    this.a_ = Int32Array.from(program.a);
+    this.b_ = Int32Array.from(program.b);
+    this.matchers_ = matchersOf(program).all;
+    this.words_ = usesWordKinds(program);
+    this.mi_ = new Int32Array(size);
+    for (let pc = 0; pc < size; pc++)
+      if (program.op[pc] === 0) this.mi_[pc] = this.matchers_.indexOf(program.m[pc]);
+    this.seen_ = new Int32Array(size + 1);
+    this.stack_ = new Int32Array(3 * size + 4);
+    this.ready_ = new Int32Array(size + 1);
+    this.ascii_ = new Int32Array(128).fill(-1);
+    this.otherKeys_ = new Int32Array(OTHERS);
+    this.otherClasses_ = new Int32Array(OTHERS);
+    // One more class: the scratch where a class is built, and kept when there is no room.
+    this.accepts_ = new Uint8Array((MAX_CLASSES + 1) * Math.max(1, this.matchers_.length));
+    this.kinds_ = new Int32Array(MAX_CLASSES + 1);
+    this.classHashes_ = new Int32Array(MAX_CLASSES + 1);
+    this.stateFrom_ = new Int32Array(MAX_STATES);
+    this.stateLength_ = new Int32Array(MAX_STATES);
+    this.stateKind_ = new Int32Array(MAX_STATES);
+    this.stateHash_ = new Int32Array(MAX_STATES);
+    this.pool_ = new Int32Array(Math.min(MAX_POOL, MAX_STATES * (size + 1)));
+    this.transitions_ = new Int32Array(MAX_STATES * MAX_CLASSES);
+    this.slots_ = new Int32Array(STATE_SLOTS).fill(-1);
+    // Each RegExp compiles at its first tests (for one-byte strings and for others): here, not in a search.
+    for (let r = 0; r < 3; r++) for (const c of [0x61, 0x4e2d, 0x1f600]) this.classify_(c);
+  }
+
+  /** Whether the program matches anywhere in `text`. */
+  test(text: string): boolean {
+    if (this.start_ < 0) {
+      if (this.states_ === MAX_STATES || this.pooled_ === this.pool_.length) this.flush_();
+      this.pool_[this.pooled_] = 0;
+      this.start_ = this.intern_(1, 0, Math.imul(Math.imul(1, 0x01000193), 16777619));
+    }
+    let s = this.start_;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      let c = text.charCodeAt(i);
+      let k: number;
+      if (c < 128) {
+        k = this.ascii_[c];
+        if (k < 0) k = this.classify_(c);
+      } else {
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+          const d = text.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d < 0xe000) {
+            c = 0x10000 + ((c - 0xd800) << 10) + d - 0xdc00;
+            i++;
+          }
+        }
+        k = this.classOfOther_(c);
       }
-      s = { k, p, t: [] };
-      cache.set(key, s);
+      let t = k < MAX_CLASSES ? this.transitions_[s * MAX_CLASSES + k] : 0;
+      if (t === 0) {
+        const epoch = this.epoch_;
+        t = this.advance_(s, k);
+        // A full cache starts afresh while advancing: `s` is then no longer a state.
+        if (k < MAX_CLASSES && epoch === this.epoch_) this.transitions_[s * MAX_CLASSES + k] = t;
+      }
+      if (t < 0) return true;
+      s = t - 1;
     }
-    return s;
-  };
+    return this.close_(s, 0) < 0;
+  }
 
-  /** The class of a code point not yet known (remembered for MAX_OTHERS code points over ASCII). */
-  const classify = (c: number): number => {
-    const acc = Uint8Array.from(matchers, (f) => +f(c));
-    const n = kindOf(c);
-    const key = n + acc.join('');
-    let id = byKey.get(key);
-    if (id === undefined) {
-      id = accepts.push(acc) - 1;
-      kinds.push(n);
-      byKey.set(key, id);
+  /** The class of a non-ASCII code point: remembered, or found now. */
+  private classOfOther_(c: number): number {
+    const slot = Math.imul(c, 0x9e3779b1) >>> 21;
+    return this.otherKeys_[slot] === c + 1 ? this.otherClasses_[slot] : this.classify_(c);
+  }
+
+  /** Tests a code point by every matcher of the pattern: its class (remembered where there is room). */
+  private classify_(c: number): number {
+    const width = this.matchers_.length;
+    const scratch = MAX_CLASSES * width;
+    const acc = this.accepts_;
+    const kind = this.words_ ? kindOf(c) : c === 10 ? 1 : 3;
+    let h = kind | 0;
+    for (let j = 0; j < width; j++) {
+      const yes = this.matchers_[j](c) ? 1 : 0;
+      acc[scratch + j] = yes;
+      h = (Math.imul(h ^ yes, 16777619) + j) | 0;
     }
-    if (c < 128) ascii[c] = id;
-    else if (others.size < MAX_OTHERS) others.set(c, id);
+    let id = -1;
+    for (let k = 0; k < this.classes_ && id < 0; k++) {
+      if (this.classHashes_[k] !== h || this.kinds_[k] !== kind) continue;
+      let same = true;
+      for (let j = 0; j < width && same; j++) same = acc[k * width + j] === acc[scratch + j];
+      if (same) id = k;
+    }
+    if (id < 0) {
+      if (this.classes_ < MAX_CLASSES) {
+        id = this.classes_++;
+        acc.copyWithin(id * width, scratch, scratch + width);
+      } else id = MAX_CLASSES;
+      this.classHashes_[id] = h;
+      this.kinds_[id] = kind;
+    }
+    if (id === MAX_CLASSES) return id;
+    if (c < 128) this.ascii_[c] = id;
+    else {
+      const slot = Math.imul(c, 0x9e3779b1) >>> 21;
+      this.otherKeys_[slot] = c + 1;
+      this.otherClasses_[slot] = id;
+    }
     return id;
-  };
-
-  // The RegExps compile at their first use (once for one-byte strings, once for others): here.
-  classify(0);
-  classify(256);
+  }
 
   /**
-   * Follows forks, jumps and assertions from the threads `k`; leaves the consuming
-   * instructions reached in `ready` and returns how many, or -1 when the program matches.
+   * Follows forks, jumps and assertions from state `s`'s threads before a character of kind `kind`;
+   * leaves the consuming instructions reached in `ready` and returns how many, or -1 on a match.
    */
-  const close = (k: number[], p: number, n: number): number => {
-    stack.set(k);
-    let top = k.length;
-    const bit = 1 << (p * 4 + n);
-    gen++;
+  private close_(s: number, kind: number): number {
+    const { op_: op, a_: a, b_: b, seen_: seen, stack_: stack, ready_: ready, pool_: pool } = this;
+    const from = this.stateFrom_[s];
+    let top = 0;
+    for (let j = this.stateLength_[s] - 1; j >= 0; j--) stack[top++] = pool[from + j];
+    const bit = 1 << (this.stateKind_[s] * 4 + kind);
+    const gen = ++this.gen_;
     let out = 0;
+    let visits = 0;
     while (top > 0) {
       const pc = stack[--top];
       if (seen[pc] === gen) continue;
       seen[pc] = gen;
-      regexWork.steps++;
+      visits++;
       const o = op[pc];
       if (o === 0) ready[out++] = pc;
       else if (o === 1) {
@@ -120,47 +244,88 @@ export function searcher({ op, a, b, m }: Program): (s: string) => boolean {
       } else if (o === 2) stack[top++] = a[pc];
       else if (o === 3) {
         if (a[pc] & bit) stack[top++] = pc + 1;
-      } else return -1;
+      } else {
+        regexWork.steps += visits;
+        return -1;
+      }
     }
+    regexWork.steps += visits;
     return out;
-  };
+  }
 
-  /** The state after `s` reads a character of class `id`. */
-  const advance = (s: State, id: number): State => {
-    const count = close(s.k, s.p, kinds[id]);
-    if (count < 0) return MATCHED;
-    const acc = accepts[id];
-    const next: number[] = [];
-    gen++;
+  /** The transition from state `s` on class `k`: -1 when matched, else the next state + 1. */
+  private advance_(s: number, k: number): number {
+    const kind = this.kinds_[k];
+    const count = this.close_(s, kind);
+    if (count < 0) return -1;
+    // The next threads go straight after the kept ones (a cache without room starts afresh first:
+    // `s` is no longer needed).
+    if (this.states_ === MAX_STATES || this.pooled_ + this.op_.length + 1 > this.pool_.length) this.flush_();
+    const { ready_: ready, pool_: pool, seen_: seen, mi_: mi, accepts_: accepts } = this;
+    const row = k * this.matchers_.length;
+    const gen = ++this.gen_;
+    const from = this.pooled_;
+    let end = from;
+    let h = Math.imul(kind + 1, 0x01000193);
     for (let j = 0; j < count; j++) {
       const pc = ready[j] + 1;
-      if (acc[mi[pc - 1]] && seen[pc] !== gen) {
+      if (accepts[row + mi[pc - 1]] === 1 && seen[pc] !== gen) {
         seen[pc] = gen;
-        next.push(pc);
+        pool[end++] = pc;
+        h = Math.imul(h ^ pc, 16777619);
       }
     }
     // Unanchored: a match may start at every position.
-    if (seen[0] !== gen) next.push(0);
-    return intern(next, kinds[id]);
-  };
-
-  return (text) => {
-    start ??= intern([0], 0);
-    let s = start;
-    for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 0xd800 && c < 0xdc00) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + d - 0xdc00;
-          i++;
-        }
-      }
-      let id = c < 128 ? ascii[c] : (others.get(c) ?? -1);
-      if (id < 0) id = classify(c);
-      s = s.t[id] ??= advance(s, id);
-      if (s === MATCHED) return true;
+    if (seen[0] !== gen) {
+      pool[end++] = 0;
+      h = Math.imul(h, 16777619);
     }
-    return close(s.k, s.p, 0) < 0;
-  };
+    return this.intern_(end - from, kind, h) + 1;
+  }
+
+  /** Forgets every state and transition. */
+  private flush_(): void {
+    this.states_ = 0;
+    this.pooled_ = 0;
+    this.slots_.fill(-1);
+    this.start_ = -1;
+    this.epoch_++;
+  }
+
+  /**
+   * The state whose threads were just written at `pool[pooled, pooled + length)`, after a
+   * character of kind `kind`, with hash `h`: an equal state kept before, or a new one.
+   */
+  private intern_(length: number, kind: number, h: number): number {
+    const pool = this.pool_;
+    const at = this.pooled_;
+    const slot = h & (STATE_SLOTS - 1);
+    const found = this.slots_[slot];
+    if (
+      found >= 0 &&
+      this.stateHash_[found] === h &&
+      this.stateLength_[found] === length &&
+      this.stateKind_[found] === kind
+    ) {
+      const from = this.stateFrom_[found];
+      let j = 0;
+      while (j < length && pool[from + j] === pool[at + j]) j++;
+      if (j === length) return found;
+    }
+    const s = this.states_++;
+    this.stateFrom_[s] = at;
+    this.stateLength_[s] = length;
+    this.stateKind_[s] = kind;
+    this.stateHash_[s] = h;
+    this.pooled_ = at + length;
+    this.transitions_.fill(0, s * MAX_CLASSES, (s + 1) * MAX_CLASSES);
+    this.slots_[slot] = s;
+    return s;
+  }
+}
+
+/** A predicate telling whether `program` matches anywhere in its argument (see RegexSearch). */
+export function searcher(program: Program): (s: string) => boolean {
+  const search = new RegexSearch(program);
+  return (s) => search.test(s);
 }

@@ -9,13 +9,15 @@ import { type Program, parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from
 import { searcher, worstPerCharacter } from './regex-search';
 
 /**
- * What the search's work costs, in ns, on the benchmark machine (2 cores, `npm run bench -- regex`
- * under a load average of 5 to 15, the quietest it got): reading one character (measured 7 ns for
- * ASCII, 27 for others), one visit of an NFA instruction, and one RegExp test of a class on a code
- * point the pattern has not seen yet. The visit's price is short of what was measured where the DFA
- * builds its states (15 ns per counted visit, up to 100 in a pattern's first evaluations).
+ * What the search's work costs at most, in ns, with its first evaluations counted (a new pattern,
+ * new DFA states, new code points), measured by `npm run bench -- regex` on the 2-core benchmark
+ * machine (see docs/performance.md): reading one character (measured at most 12 ns, ASCII or not);
+ * one instruction visit where the DFA builds a new state, with the stepping, hashing and storing
+ * of its thread (13 to 21 ns); one RegExp test of a class (`\p{…}`, `\d`, `\w`, `\s`, (?i)
+ * classes) on a code point the pattern has not seen yet (44 to 69 ns); one comparison (a literal or
+ * a class of plain ranges) on such a code point (13 ns). Each price is over the worst measured.
  */
-export const REGEX_COST_NS = { character: 32, visit: 8, test: 64 };
+export const REGEX_COST_NS = { character: 32, visit: 25, test: 100, comparison: 16 };
 
 /**
  * What one REGEX evaluation may cost at most, in ns by REGEX_COST_NS: 1 ms. A value longer than a
@@ -29,11 +31,12 @@ export const REGEX_SCANNED = 512;
 
 /** The longest value `program` searches within REGEX_WORK_BUDGET, whatever its characters. */
 export function longestValue(program: Program): number {
-  const { visits, tests } = worstPerCharacter(program);
-  const { character, visit, test } = REGEX_COST_NS;
+  const { visits, tests, comparisons } = worstPerCharacter(program);
+  const { character, visit, test, comparison } = REGEX_COST_NS;
   // The end of the text costs one more following of the threads.
   return Math.floor(
-    (REGEX_WORK_BUDGET - visit * program.op.length) / (character + visit * visits + test * tests),
+    (REGEX_WORK_BUDGET - visit * program.op.length) /
+      (character + visit * visits + test * tests + comparison * comparisons),
   );
 }
 
