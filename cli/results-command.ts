@@ -1,7 +1,16 @@
 /** `npx omnilab results <experiment>`: the results API, as a table a product owner can read. */
 
+import { formatters, type Language, translator } from '../console/src/i18n';
+import {
+  channelFitText,
+  harmText,
+  heterogeneityText,
+  projectionText,
+  reasonText,
+} from '../console/src/results-text';
 import type { ExperimentResults, MetricResult, TestKind } from '../shared/experiments/results-types';
 import {
+  channelRows,
   channelView,
   daysRunning,
   decidingFigure,
@@ -87,7 +96,99 @@ export function projectionSentence(x: Projection): string {
   }
 }
 
-export function formatResults(r: ExperimentResults, options: { daysSoFar?: number | null } = {}): string {
+/** The results document as served: the verdict's reasons come with it as codes with parameters. */
+export type ServedResults = ExperimentResults & {
+  explanation?: ReasonPart[];
+  channelExplanations?: { channel: string; parts: ReasonPart[] }[];
+};
+
+/**
+ * The channels-first sections: every primary and guardrail metric per channel (harm marked), whether
+ * each effect differs by channel, and on which channels to ship, in the language asked for.
+ */
+export function formatChannels(r: ExperimentResults, lang: Language = 'en'): string[] {
+  const t = translator(lang);
+  const fmt = formatters(lang);
+  const lines: string[] = [];
+  const signed = (x: number) => fmt.percent(x, { signed: true });
+  const rows = channelRows(r);
+  if (rows.length > 0) {
+    lines.push('');
+    lines.push(`${t('channels.title')}:`);
+    lines.push(
+      formatTable(
+        rows.map((x) => ({
+          [t('channels.metric')]: `${x.metricName} (${x.role})`,
+          variant: x.variant,
+          [t('channels.channel')]: channelLabelOf(lang, x.channel),
+          [t('channels.lift')]: x.lift === null ? '-' : signed(x.lift),
+          [t('channels.interval')]:
+            x.lower === null || x.upper === null ? '-' : `${signed(x.lower)} .. ${signed(x.upper)}`,
+          [t('channels.deciding')]: x.figure ? `${x.figure.label} ${formatP(x.figure.p)}` : '-',
+          [t('channels.status')]:
+            x.tone === 'harm'
+              ? t('channels.harm')
+              : x.tone === 'better'
+                ? t('channels.better')
+                : x.tone === 'worse'
+                  ? t('channels.worse')
+                  : x.tone === 'pending'
+                    ? t('channels.pending')
+                    : x.role === 'guardrail'
+                      ? t('channels.ok')
+                      : t('channels.noDifference'),
+        })),
+      ),
+    );
+  }
+  const analysis = r.channelAnalysis;
+  if (analysis && analysis.heterogeneity.length > 0) {
+    lines.push('');
+    lines.push(`${t('het.title')}`);
+    for (const h of analysis.heterogeneity) lines.push(`  ${heterogeneityText(t, fmt, h)}`);
+  }
+  if (analysis && analysis.fit.channels.length > 0) {
+    const names = new Map(r.metrics.map((m) => [m.key, m.name]));
+    const fit = channelFitText(t, analysis.fit, names);
+    lines.push('');
+    lines.push(`${t('fit.title')}: ${fit.headline}`);
+    for (const l of fit.lines) lines.push(`  ${l}`);
+  }
+  return lines;
+}
+
+function channelLabelOf(lang: Language, channel: string): string {
+  return lang === 'en' ? channel : (translator(lang)(`channel.${channel}` as never) ?? channel);
+}
+
+/** The harm banner, the projection and the verdict with its reasons, in Simplified Chinese. */
+function formatVerdictIn(r: ServedResults, lang: Language, daysSoFar: number | null): string[] {
+  const t = translator(lang);
+  const fmt = formatters(lang);
+  const lines: string[] = [];
+  for (const h of harms(r)) lines.push(`${t('channels.harm')}: ${harmText(t, fmt, h)}`);
+  for (const x of projectDecision(r, daysSoFar)) lines.push(projectionText(t, fmt, x));
+  lines.push('');
+  lines.push(
+    `${t('results.verdict')}: ${t(`results.decision.${r.verdict.decision}`, { variant: r.verdict.variant ?? '' })}`,
+  );
+  for (const part of r.explanation ?? explainVerdict(r)) lines.push(`  ${reasonText(t, fmt, part)}`);
+  for (const v of r.channelVerdicts) {
+    const served = r.channelExplanations?.find((x) => x.channel === v.channel)?.parts;
+    const view = channelView(r, v.channel);
+    const parts = (served ?? (view ? explainVerdict(view) : [])).filter((x) => x.code !== 'decided-by');
+    lines.push(
+      `  ${channelLabelOf(lang, v.channel)}: ${t(`results.decision.${v.decision}`, { variant: v.variant ?? '' })}。${parts.map((x) => reasonText(t, fmt, x)).join('')}`,
+    );
+  }
+  return lines;
+}
+
+export function formatResults(
+  r: ServedResults,
+  options: { daysSoFar?: number | null; lang?: Language } = {},
+): string {
+  const lang = options.lang ?? 'en';
   const lines: string[] = [];
   lines.push(`Experiment ${r.experiment}${r.channel ? ` (channel ${r.channel})` : ''}: ${r.units} units`);
   const k = goalComparisons(r);
@@ -199,6 +300,11 @@ export function formatResults(r: ExperimentResults, options: { daysSoFar?: numbe
     lines.push('');
     lines.push(formatTable(guardrailRows));
   }
+  lines.push(...formatChannels(r, lang));
+  if (lang !== 'en') {
+    lines.push(...formatVerdictIn(r, lang, options.daysSoFar ?? null));
+    return lines.join('\n');
+  }
   const projections = projectDecision(r, options.daysSoFar ?? null);
   if (projections.length > 0) {
     lines.push('');
@@ -208,10 +314,11 @@ export function formatResults(r: ExperimentResults, options: { daysSoFar?: numbe
   lines.push(
     `Verdict: ${r.verdict.decision.toUpperCase()}${r.verdict.variant ? ` ${r.verdict.variant}` : ''}.`,
   );
-  for (const part of explainVerdict(r)) lines.push(`  ${reasonSentence(part)}`);
+  for (const part of r.explanation ?? explainVerdict(r)) lines.push(`  ${reasonSentence(part)}`);
   for (const v of r.channelVerdicts) {
+    const served = r.channelExplanations?.find((x) => x.channel === v.channel)?.parts;
     const view = channelView(r, v.channel);
-    const parts = view ? explainVerdict(view).filter((x) => x.code !== 'decided-by') : [];
+    const parts = (served ?? (view ? explainVerdict(view) : [])).filter((x) => x.code !== 'decided-by');
     const text = parts.length > 0 ? parts.map(reasonSentence).join(' ') : v.reason;
     lines.push(`  ${v.channel}: ${v.decision}${v.variant ? ` ${v.variant}` : ''}. ${text}`);
   }
@@ -221,7 +328,7 @@ export function formatResults(r: ExperimentResults, options: { daysSoFar?: numbe
 export async function runResults(
   api: ApiClient,
   experiment: string | undefined,
-  options: { channel?: string; json: boolean },
+  options: { channel?: string; json: boolean; lang?: Language },
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<number> {
@@ -230,7 +337,7 @@ export async function runResults(
     return 1;
   }
   const query = options.channel ? `?channel=${encodeURIComponent(options.channel)}` : '';
-  const results = await api.get<ExperimentResults>(
+  const results = await api.get<ServedResults>(
     `/api/admin/experiments/${encodeURIComponent(experiment)}/results${query}`,
   );
   if (options.json) {
@@ -241,6 +348,8 @@ export async function runResults(
   const experimentDoc = await api
     .get<{ startedAt?: string | null }>(`/api/admin/experiments/${encodeURIComponent(experiment)}`)
     .catch(() => null);
-  out.write(`${formatResults(results, { daysSoFar: daysRunning(experimentDoc?.startedAt, Date.now()) })}\n`);
+  out.write(
+    `${formatResults(results, { daysSoFar: daysRunning(experimentDoc?.startedAt, Date.now()), lang: options.lang ?? 'en' })}\n`,
+  );
   return 0;
 }

@@ -329,6 +329,14 @@ export const ROUTES: readonly Route[] = [
     entry: ADMIN_ENVIRONMENTS,
     access: 'platform-admin',
   },
+  // Planning: the minimum detectable effect of a metric for the traffic and days expected.
+  {
+    method: 'GET',
+    path: '/api/admin/metrics/{key}/power',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-read',
+  },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

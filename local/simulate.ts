@@ -20,11 +20,13 @@ const HELP = `Usage: npm run simulate [-- options]
 Sends simulated customers through a running omnilab (start it with \`npm start\`): creates the
 experiment "loan-banner-simulation" (development environment, mobile, web, wechat, branch and
 call center, randomised by customer), then each customer's exposure and what they did, with
-planted effects: the banner raises loan applications by 8% everywhere, and raises complaints by
-40% on the call-center channel only.
+planted effects: the banner raises loan applications by 15% everywhere, and raises complaints by
+40% on the call-center channel only (where customers complain twice as often anyway). With the
+default 30,000 customers the results reach a clear decision: do not ship as is, because of the
+call center, and ship on the other four channels.
 
 Options:
-  --customers <n>  how many customers (default 5000)
+  --customers <n>  how many customers (default 30000)
   --seed <n>       the random seed (default 1); the same seed sends the same events, so a second
                    run is all duplicates and changes no total
   --srm            lose 15% of the banner's exposures (a planted sample-ratio mismatch)
@@ -42,7 +44,13 @@ const CATALOGUE: MetricDefinition[] = [
     direction: 'higher-is-better',
     unit: '%',
   },
-  { key: 'csat_score', name: 'CSAT score', kind: 'mean', direction: 'higher-is-better', unit: 'points' },
+  {
+    key: 'csat_score',
+    name: 'CSAT score',
+    kind: 'mean-of-events',
+    direction: 'higher-is-better',
+    unit: 'points',
+  },
   {
     key: 'complaint_filed',
     name: 'Complaints filed',
@@ -94,7 +102,7 @@ export async function simulate(argv: string[], log: (line: string) => void = con
     log(HELP);
     return 0;
   }
-  const customers = Number(values.customers ?? 5000);
+  const customers = Number(values.customers ?? 30000);
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(customers) || customers < 1)
     throw new Error('--customers must be a whole number of 1 or more');
@@ -135,15 +143,16 @@ export async function simulate(argv: string[], log: (line: string) => void = con
     units: customers,
     catalogue: CATALOGUE,
     metrics: {
-      loan_application_submitted: { kind: 'conversion', rate: 0.12 },
+      loan_application_submitted: { kind: 'conversion', rate: 0.15 },
       csat_score: { kind: 'mean', mean: 4.1, presence: 0.3, spread: 0.15, noise: 0.1 },
       complaint_filed: { kind: 'count', rate: 0.15 },
     },
     effects: [
-      { variant: 'banner', metric: 'loan_application_submitted', relativeLift: 0.08 },
+      { variant: 'banner', metric: 'loan_application_submitted', relativeLift: 0.15 },
       { variant: 'banner', metric: 'complaint_filed', relativeLift: 0.4, channel: 'call_center' },
     ],
-    channelMix: { mobile: 4, web: 2, wechat: 2, branch: 1, call_center: 1 },
+    channelMix: { mobile: 4, web: 2, wechat: 2, branch: 1, call_center: 2 },
+    channelBaseline: { call_center: 2 },
     ...(values.srm ? { srm: { variant: 'banner', lossRate: 0.15 } } : {}),
     start,
     days: 13,
@@ -191,10 +200,18 @@ export async function simulate(argv: string[], log: (line: string) => void = con
         })),
     ),
   );
-  const results = await admin.get<{ verdict: { decision: string; reason: string } }>(
-    `/api/admin/experiments/${EXPERIMENT.key}/results`,
-  );
+  const results = await admin.get<{
+    verdict: { decision: string; reason: string };
+    channelAnalysis?: {
+      fit: { summary: string; channels: { channel: string; advice: string; because: string }[] };
+    };
+  }>(`/api/admin/experiments/${EXPERIMENT.key}/results`);
   log(`\nVerdict: ${results.verdict.decision}. ${results.verdict.reason}`);
+  const fit = results.channelAnalysis?.fit;
+  if (fit && fit.channels.length > 0)
+    log(
+      `Where to ship (${fit.summary}): ${fit.channels.map((c) => `${c.channel} ${c.advice} (${c.because})`).join(', ')}`,
+    );
   log(`Read it all: npx omnilab results ${EXPERIMENT.key}   (or in the console at ${url}/)`);
   return counts.rejected > 0 ? 1 : 0;
 }

@@ -3,10 +3,15 @@
  * a type error: the Chinese dictionary must have exactly the English keys.
  */
 
+import { resultsEn, resultsZh } from './i18n-results';
+import { workflowEn, workflowZh } from './i18n-workflow';
+
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const en = {
+  ...workflowEn,
+  ...resultsEn,
   'app.title': 'omnilab console',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
@@ -73,12 +78,12 @@ const en = {
   'flags.details': 'Details',
   'flags.detailsLabel': 'Details of {name}',
   'flags.matrixCaption': 'Flags by channel in {env}',
-  'flags.confirmTitle': 'Change production?',
-  'flags.confirmToggle': 'Turn {name} {state} for {channel} in production? Customers see this at once.',
-  'flags.confirmKillTitle': 'Use the kill switch?',
-  'flags.confirmKill': 'Switch {name} off on every channel in {env}? Customers see this at once.',
+  'flags.confirmTitle': 'Change {env}?',
+  'flags.confirmToggle': 'Turn {name} {state} for {channel} in {env}?',
+  'flags.confirmKillTitle': '{env}: use the kill switch?',
+  'flags.confirmKill': 'Switch {name} off on every channel in {env}?',
   'flags.confirmRestore': 'Switch {name} back on in {env}? Channels that were on are on again.',
-  'flags.confirmSave': 'Save these changes to {name} in production?',
+  'flags.confirmSave': 'Save these targeting changes to {name} in {env}?',
   'flag.summary': 'Summary',
   'flag.description': 'Description',
   'flag.type': 'Type',
@@ -262,6 +267,8 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
+  ...workflowZh,
+  ...resultsZh,
   'app.title': 'omnilab 控制台',
   'app.skip': '跳到正文',
   'app.loading': '加载中…',
@@ -326,12 +333,12 @@ const zhCN: Record<MessageKey, string> = {
   'flags.details': '详情',
   'flags.detailsLabel': '{name} 的详情',
   'flags.matrixCaption': '{env} 环境中各渠道的开关状态',
-  'flags.confirmTitle': '修改生产环境？',
-  'flags.confirmToggle': '在生产环境将 {name} 在 {channel} 渠道设为{state}？客户将立即看到变化。',
-  'flags.confirmKillTitle': '使用熔断？',
-  'flags.confirmKill': '在 {env} 的所有渠道关闭 {name}？客户将立即看到变化。',
+  'flags.confirmTitle': '修改 {env} 环境？',
+  'flags.confirmToggle': '在 {env} 环境将 {name} 在 {channel} 渠道设为{state}？',
+  'flags.confirmKillTitle': '{env}：使用熔断？',
+  'flags.confirmKill': '在 {env} 的所有渠道关闭 {name}？',
   'flags.confirmRestore': '在 {env} 重新开启 {name}？原先开启的渠道将恢复开启。',
-  'flags.confirmSave': '将对 {name} 的修改保存到生产环境？',
+  'flags.confirmSave': '将 {name} 的定向设置修改保存到 {env} 环境？',
   'flag.summary': '概要',
   'flag.description': '描述',
   'flag.type': '类型',

@@ -2,6 +2,7 @@
  * The results page's sentences in the chosen language, built from the structured parts of
  * shared/presentation/results-presentation.ts (the payload's own reasons are English text).
  */
+import type { ChannelFit, ChannelHeterogeneity } from '../../shared/experiments/results-types';
 import {
   type Harm,
   type PLabel,
@@ -117,4 +118,55 @@ export function projectionText(t: Translate, fmt: Formatters, x: Projection): st
     case 'no-traffic':
       return t('projection.no-traffic', { variant: x.variant });
   }
+}
+
+/** Whether the effect on one metric differs by channel, in plain words. */
+export function heterogeneityText(t: Translate, fmt: Formatters, h: ChannelHeterogeneity): string {
+  const signed = (x: number) => fmt.percent(x, { signed: true });
+  if (h.error !== null) return t('het.tooFew', { variant: h.variant, metric: h.metricName });
+  if (!h.differs)
+    return t('het.same', {
+      variant: h.variant,
+      metric: h.metricName,
+      p: quoteP(h.adjustedPValue),
+      pooled: signed(h.pooledLift),
+    });
+  const lifts = h.channels.map((c) => c.estimate);
+  return t('het.differs', {
+    variant: h.variant,
+    metric: h.metricName,
+    q: h.q.toFixed(1),
+    dof: h.dof,
+    p: quoteP(h.adjustedPValue),
+    min: signed(Math.min(...lifts)),
+    max: signed(Math.max(...lifts)),
+  });
+}
+
+/** The channel-fit recommendation: a headline, then one line per channel. */
+export function channelFitText(
+  t: Translate,
+  fit: ChannelFit,
+  metricNames: ReadonlyMap<string, string> = new Map(),
+): { headline: string; lines: string[] } {
+  const list = (xs: string[]) => xs.map((c) => channelLabel(t, c)).join(t('fit.separator'));
+  const ship = fit.channels.filter((c) => c.advice === 'ship').map((c) => c.channel);
+  const rest = fit.channels.filter((c) => c.advice !== 'ship').map((c) => c.channel);
+  const variant = fit.variant ?? '';
+  const headline =
+    fit.summary === 'invalid'
+      ? t('fit.invalid')
+      : fit.summary === 'wait'
+        ? t('fit.wait')
+        : t(`fit.${fit.summary}`, { variant, ship: list(ship), rest: list(rest) });
+  const lines = fit.channels.map((c) =>
+    t('fit.line', {
+      channel: channelLabel(t, c.channel),
+      advice: t(`fit.advice.${c.advice}` as MessageKey),
+      because: t(`fit.because.${c.because}` as MessageKey, {
+        metrics: c.metrics.map((m) => metricNames.get(m) ?? m).join(t('fit.separator')),
+      }),
+    }),
+  );
+  return { headline, lines };
 }

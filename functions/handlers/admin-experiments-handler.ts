@@ -5,12 +5,20 @@
 
 import type { AnalysisPlan } from '../../shared/experiments/analysis-plan';
 import { nextPlanHistory, planReport } from '../../shared/experiments/analysis-plan';
+import { historicalBaseline, planFigures } from '../../shared/experiments/planning';
 import { buildResults } from '../../shared/experiments/results';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
-import type { Experiment } from '../../shared/model/experiment';
+import { type Experiment, experimentMetrics } from '../../shared/model/experiment';
 import type { ExperimentParsed, MetricInput } from '../../shared/model/experiment-schema';
 import { personOf } from '../../shared/model/person';
+import {
+  channelView,
+  daysRunning,
+  explainVerdict,
+  projectDecision,
+} from '../../shared/presentation/results-presentation';
+import type { Baseline } from '../../shared/stats/power';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
 import {
   auditEntry,
@@ -25,7 +33,9 @@ import { writeExperiment } from '../lib/experiment-writes';
 import { gate, proposePlan } from '../lib/governance';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
+import { changesNothing, unchanged } from '../lib/unchanged-write';
 import type { ExperimentResume, RolloutPlanInput } from '../schemas/admin-schemas';
+import { metricPowerQuerySchema } from '../schemas/planning-schemas';
 
 type ExperimentPut = ExperimentParsed & { version?: number };
 type MetricPut = MetricInput & { version?: number };
@@ -102,6 +112,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
+      if (existing && changesNothing(existing, next)) return unchanged(existing);
       await writeExperiment(runtime, req.principal, next, existing);
       return json(existing ? 200 : 201, next);
     },
@@ -172,20 +183,91 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         runtime.events.readCells(experiment.key),
         runtime.events.readAssignmentMismatches(experiment.key),
       ]);
+      const results = buildResults({
+        experiment,
+        catalogue,
+        cells,
+        assignmentMismatch,
+        ...(channel ? { channel } : {}),
+      });
       return json(200, {
-        ...buildResults({
-          experiment,
-          catalogue,
-          cells,
-          assignmentMismatch,
-          ...(channel ? { channel } : {}),
-        }),
+        ...results,
         // Fixed at the start; any later change shows here, with when and by whom.
         analysisPlan: planReport(experiment),
+        // The verdict's reasons as codes with parameters, which each client renders in its language.
+        explanation: explainVerdict(results),
+        channelExplanations: results.channelVerdicts.map((v) => {
+          const view = channelView(results, v.channel);
+          return { channel: v.channel, parts: view ? explainVerdict(view) : [] };
+        }),
+        // While it keeps running: about how many more days until the decision, per treatment.
+        projection: projectDecision(results, daysRunning(experiment.startedAt, runtime.now().getTime())),
       });
     },
 
     'GET /api/admin/metrics': async () => json(200, { metrics: await runtime.metrics.list() }),
+
+    'GET /api/admin/metrics/{key}/power': async (req) => {
+      const metric = await runtime.metrics.get(req.params.key);
+      if (!metric) throw new NotFoundError(`no metric ${req.params.key}`);
+      const q = metricPowerQuerySchema.parse(req.query);
+      // The most recent experiment that measured the metric on enough units gives its variance.
+      const earlier = (await runtime.experiments.list())
+        .filter((e) => e.startedAt && e.variants.length > 0 && experimentMetrics(e).includes(metric.key))
+        .sort((a, b) => (String(b.startedAt) < String(a.startedAt) ? -1 : 1))
+        .slice(0, 5);
+      let history: { experiment: string; units: number; baseline: Baseline } | null = null;
+      for (const e of earlier) {
+        const found = historicalBaseline(
+          metric,
+          e.key,
+          e.variants[0].name,
+          await runtime.events.readCells(e.key),
+        );
+        if (found) {
+          history = { experiment: e.key, ...found };
+          break;
+        }
+      }
+      let baseline: Baseline | null = history?.baseline ?? null;
+      if (!baseline && metric.kind === 'conversion' && q.baselineRate !== undefined)
+        baseline = { kind: 'conversion', rate: q.baselineRate };
+      if (
+        !baseline &&
+        metric.kind !== 'conversion' &&
+        q.baselineMean !== undefined &&
+        q.baselineSd !== undefined
+      )
+        baseline = { kind: 'mean', mean: q.baselineMean, variance: q.baselineSd ** 2 };
+      if (!baseline) {
+        throw new ValidationError(
+          metric.kind === 'conversion'
+            ? `no earlier experiment measured ${metric.key}: give baselineRate`
+            : `no earlier experiment measured ${metric.key}: give baselineMean and baselineSd`,
+          metric.kind === 'conversion' ? 'baselineRate' : 'baselineMean',
+        );
+      }
+      const figures = planFigures({
+        baseline,
+        dailyUnits: q.dailyUnits,
+        days: q.days,
+        variants: q.variants ?? 2,
+        alpha: q.alpha ?? 0.05,
+        sequential: q.sequential ?? false,
+        ...(q.power !== undefined ? { power: q.power } : {}),
+      });
+      return json(200, {
+        metric: metric.key,
+        baseline,
+        source: history
+          ? { kind: 'history', experiment: history.experiment, units: history.units }
+          : { kind: 'given' },
+        dailyUnits: q.dailyUnits,
+        days: q.days,
+        test: q.sequential ? 'sequential' : 'fixed-horizon',
+        ...figures,
+      });
+    },
 
     'PUT /api/admin/metrics/{key}': async (req) => {
       const { version, ...body } = req.body as MetricPut;
@@ -221,6 +303,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
+      if (existing && changesNothing(existing, next)) return unchanged(existing);
       // Its squad approves a held change (one a running experiment in a protected environment reads).
       if (squad)
         await gate(runtime, req, {

@@ -37,6 +37,7 @@ import {
   frontendRequestSchema,
   ofrepRequestSchema,
 } from './client-schemas';
+import { metricPowerQuerySchema } from './planning-schemas';
 
 export interface Operation {
   summary: string;
@@ -199,5 +200,10 @@ export const OPERATIONS: Record<string, Operation> = {
     body: unleashExportSchema,
     query: unleashImportQuerySchema,
     maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'GET /api/admin/metrics/{key}/power': {
+    summary:
+      "Planning: a metric's minimum detectable effect for the expected daily units and days, from its historical variance when an earlier experiment measured it",
+    query: metricPowerQuerySchema,
   },
 };

@@ -520,7 +520,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     const states = await readStates([...byUnit.keys()]);
     const work: UnitWork[] = [];
     for (const [unit, events] of byUnit) {
-      const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE };
+      const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE, lastAt: undefined };
       const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : [])) as ExposureObservation[];
       let history: MetricObservation[] = [];
       let storedEvents: StoredEvents | null = null;

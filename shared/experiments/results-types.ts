@@ -148,6 +148,60 @@ export interface AssignmentMismatchCheck {
   channels: { channel: string; exposures: number }[];
 }
 
+/**
+ * Whether a treatment's effect on a metric differs by channel: Cochran's Q on the per-channel
+ * relative lifts, Holm-adjusted across every metric × treatment tested (see channel-fit.ts).
+ */
+export interface ChannelHeterogeneity {
+  metric: string;
+  metricName: string;
+  role: MetricRole;
+  variant: string;
+  /** The channels tested, each with its own relative lift and interval. */
+  channels: { channel: string; estimate: number; se: number; ciLower: number; ciUpper: number }[];
+  q: number;
+  dof: number;
+  pValue: number;
+  /** Holm-adjusted across all the heterogeneity tests of the document. */
+  adjustedPValue: number;
+  /** Share of the spread between channels beyond chance (0 to 1). */
+  i2: number;
+  /** The inverse-variance pooled lift. */
+  pooledLift: number;
+  /** The adjusted p is below alpha: the effect differs by channel. */
+  differs: boolean;
+  /** Fewer than two channels with data: nothing tested. */
+  error: 'TOO_FEW_CHANNELS' | null;
+}
+
+export type ChannelAdvice = 'ship' | 'hold' | 'wait';
+
+export type ChannelAdviceReason =
+  | 'consistent-win'
+  | 'channel-win'
+  | 'guardrail-harm'
+  | 'primary-worse'
+  | 'srm'
+  | 'inconclusive'
+  | 'channel-inconclusive';
+
+export interface ChannelFitEntry {
+  channel: string;
+  advice: ChannelAdvice;
+  because: ChannelAdviceReason;
+  /** The channel's own primary relative lift, null without data. */
+  lift: number | null;
+  /** The metrics behind a hold (the degraded guardrails, or the primary). */
+  metrics: string[];
+}
+
+/** On which channels to ship the treatment the verdict is about (see channel-fit.ts). */
+export interface ChannelFit {
+  variant: string | null;
+  summary: 'ship-everywhere' | 'ship-on-some' | 'ship-nowhere' | 'wait' | 'invalid';
+  channels: ChannelFitEntry[];
+}
+
 export interface ExperimentResults extends ScopeResults {
   experiment: string;
   /** The channel the top-level results are restricted to, or null for all channels. */
@@ -169,4 +223,6 @@ export interface ExperimentResults extends ScopeResults {
   channelVerdicts: ChannelVerdict[];
   /** Health checks on what reached the platform, beside `srm`. */
   health: { assignmentMismatch: AssignmentMismatchCheck };
+  /** Whether effects differ by channel, and on which channels to ship (empty within one channel). */
+  channelAnalysis: { heterogeneity: ChannelHeterogeneity[]; fit: ChannelFit };
 }

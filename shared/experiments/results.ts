@@ -7,6 +7,7 @@
 import type { Experiment } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
 import { adjustPValues, srmTest } from '../stats';
+import { channelFit, channelHeterogeneity } from './channel-fit';
 import { experimentAlpha, experimentChannels, guardrailAlpha, guardrailChecks } from './guardrail';
 import {
   experimentCells,
@@ -236,6 +237,8 @@ export function buildResults(input: ResultsInput): ExperimentResults {
   // Restricted to one channel, the top level is that channel: its checks are already its own.
   const channelScopes = input.channel === undefined ? breakdown : [];
   const top = scopeResults(ctx, variantTotals(cells), input.channel ?? null, channelScopes);
+  const heterogeneity =
+    input.channel === undefined ? channelHeterogeneity(top, breakdown, ctx.settings.alpha) : [];
 
   return {
     experiment: experiment.key,
@@ -254,5 +257,12 @@ export function buildResults(input: ResultsInput): ExperimentResults {
     breakdown,
     channelVerdicts: breakdown.map((b) => ({ channel: b.channel, ...b.verdict })),
     health: { assignmentMismatch: mismatchCheck(experiment, input) },
+    channelAnalysis: {
+      heterogeneity,
+      fit:
+        input.channel === undefined
+          ? channelFit(top, breakdown, heterogeneity, ctx.settings.alpha)
+          : { variant: top.verdict.variant, summary: 'wait', channels: [] },
+    },
   };
 }

@@ -405,3 +405,68 @@ function detectableAt(
   }
   return high;
 }
+
+/** One row of the per-channel table: a primary or guardrail metric × treatment on one channel. */
+export interface ChannelRow {
+  metric: string;
+  metricName: string;
+  role: MetricResult['role'];
+  variant: string;
+  channel: string;
+  /** null without data on the channel. */
+  lift: number | null;
+  lower: number | null;
+  upper: number | null;
+  figure: DecidingFigure | null;
+  /** harm: a degraded guardrail; better/worse: the deciding figure is significant that way. */
+  tone: 'harm' | 'better' | 'worse' | 'none' | 'pending';
+}
+
+/**
+ * Every guardrail and the primary metric on every channel of the breakdown, each decided as on the
+ * channel's own scope (its guardrail check, or the experiment's test): harm on one channel is a row
+ * of its own, not hidden in the total.
+ */
+export function channelRows(results: ExperimentResults): ChannelRow[] {
+  const rows: ChannelRow[] = [];
+  const keys = results.metrics
+    .filter((m) => m.role === 'primary' || m.role === 'guardrail')
+    .map((m) => m.key);
+  const guardrailKeys = new Set(results.guardrails.map((g) => g.metric));
+  for (const key of keys) {
+    for (const b of results.breakdown) {
+      const view = channelView(results, b.channel);
+      const metric = b.metrics.find((m) => m.key === key);
+      if (!view || !metric) continue;
+      for (const c of metric.comparisons) {
+        // A goal metric that is also a guardrail shows its guardrail check's figure on the channel.
+        const asGuardrail = guardrailKeys.has(key) ? { ...metric, role: 'guardrail' as const } : metric;
+        const figure = decidingFigure(view, b, b.channel, asGuardrail, c);
+        const check = b.guardrails.find((g) => g.metric === key && g.variant === c.variant);
+        const tone: ChannelRow['tone'] =
+          check?.status === 'degraded'
+            ? 'harm'
+            : c.error !== null || !figure
+              ? 'pending'
+              : figure.significant
+                ? c.improved
+                  ? 'better'
+                  : 'worse'
+                : 'none';
+        rows.push({
+          metric: key,
+          metricName: metric.name,
+          role: metric.role,
+          variant: c.variant,
+          channel: b.channel,
+          lift: c.error === null ? c.relative.estimate : null,
+          lower: c.error === null ? c.relative.ciLower : null,
+          upper: c.error === null ? c.relative.ciUpper : null,
+          figure,
+          tone,
+        });
+      }
+    }
+  }
+  return rows;
+}
