@@ -21,12 +21,13 @@ Commands:
   apply                Make the platform match experiments/ (safe to run again)
   results <experiment> Print an experiment's results as a table
   migrate unleash      Move flags over from a live Unleash, then compare both servers' answers
+  migrate unleash      Move flags over from a live Unleash, then compare both servers' answers
 
 Options (every command):
   --url <url>     The platform (default: $OMNILAB_URL or http://localhost:4242)
   --token <token> An admin token (default: $OMNILAB_TOKEN, else $OMNILAB_ADMIN_TOKEN); \`npm start\` prints the local one
   -h, --help      Show help for a command: npx omnilab plan --help`,
-  plan: `Usage: npx omnilab plan [--dir experiments] [--url <url>] [--token <token>]
+  plan: `Usage: npx omnilab plan [--dir experiments] [--daily-units <n> [--days 14]] [--lang en|zh-CN] [--url <url>] [--token <token>]
 
 Reads metrics.yaml, flags.yaml and experiments/*.yaml under --dir, checks them against the
 schemas the API uses, and prints what apply would create and update. Changes nothing.
@@ -34,9 +35,10 @@ Exits 0 when nothing would change, 2 when something would.`,
   apply: `Usage: npx omnilab apply [--dir experiments] [--url <url>] [--token <token>]
 
 Creates and updates metrics, flags and experiments through the admin API so that the platform
-matches --dir. Running it twice changes nothing the second time. Resources the YAML does not
-mention are left alone.`,
-  results: `Usage: npx omnilab results <experiment> [--channel <channel>] [--json] [--url <url>] [--token <token>]
+matches --dir. Running it twice changes nothing the second time: writes identical to what is
+stored are answered unchanged (versions kept), and a change already waiting in a change request is
+that request, not a new one. Resources the YAML does not mention are left alone.`,
+  results: `Usage: npx omnilab results <experiment> [--channel <channel>] [--json] [--lang en|zh-CN] [--url <url>] [--token <token>]
 
 Prints the experiment's results: per metric and variant the lift, its interval and p-value,
 chance to win, the sample-ratio check, guardrails, and the verdict in plain words.`,
@@ -48,6 +50,11 @@ interface Options {
   dir: string;
   channel?: string;
   json: boolean;
+  /** Results' verdicts and reasons, and the planning figures: English or Simplified Chinese. */
+  lang: 'en' | 'zh-CN';
+  /** Planning: units expected per day (before each experiment's traffic share) and days to run. */
+  dailyUnits?: number;
+  days: number;
   help: boolean;
 }
 
@@ -66,9 +73,13 @@ async function currentState(api: ApiClient): Promise<CurrentState> {
   };
 }
 
-/** A protected environment answers 202 with the change request it opened instead of the resource. */
+/**
+ * A protected environment answers 202 with the change request it opened instead of the resource;
+ * `alreadyPending` when the same change was asked for before and is still waiting (none opened again).
+ */
 interface Held {
   changeRequest: { id: string; title: string };
+  alreadyPending?: boolean;
 }
 
 function held(result: unknown): Held | null {
@@ -149,6 +160,9 @@ function parse(argv: string[]): { command: string | undefined; rest: string[]; o
       dir: { type: 'string' },
       channel: { type: 'string' },
       json: { type: 'boolean' },
+      lang: { type: 'string' },
+      'daily-units': { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -162,12 +176,20 @@ function parse(argv: string[]): { command: string | undefined; rest: string[]; o
       dir: resolve(values.dir ?? 'experiments'),
       channel: values.channel,
       json: values.json ?? false,
+      lang: values.lang === 'zh-CN' ? 'zh-CN' : 'en',
+      dailyUnits: values['daily-units'] === undefined ? undefined : Number(values['daily-units']),
+      days: values.days === undefined ? 14 : Number(values.days),
       help: values.help ?? false,
     },
   };
 }
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  // migrate has its own options (--url and --token name the Unleash it reads).
+  if (argv[0] === 'migrate') {
+    const { runMigrate } = await import('./migrate-command');
+    return runMigrate(argv.slice(1), out, err);
+  }
   // migrate has its own options (--url and --token name the Unleash it reads).
   if (argv[0] === 'migrate') {
     const { runMigrate } = await import('./migrate-command');
@@ -209,13 +231,24 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const state = await currentState(api);
     const changes = planChanges(desired, state);
     out.write(`${formatPlan(changes, Boolean(out.isTTY))}\n`);
+    if (command === 'plan' && options.dailyUnits !== undefined && options.dailyUnits > 0) {
+      const { planPower } = await import('./plan-power');
+      const power = await planPower(api, desired, {
+        dailyUnits: options.dailyUnits,
+        days: options.days > 0 ? options.days : 14,
+        lang: options.lang,
+      });
+      out.write(`${power.join('\n')}\n`);
+    }
     if (command === 'plan') return changes.some((c) => c.action !== 'unchanged') ? 2 : 0;
-    const opened = await apply(api, desired, state, changes);
-    for (const h of opened)
-      out.write(`change request ${h.changeRequest.id} opened: ${h.changeRequest.title}\n`);
+    const held = await apply(api, desired, state, changes);
+    for (const h of held)
+      out.write(
+        `change request ${h.changeRequest.id} ${h.alreadyPending ? 'already pending (not opened again)' : 'opened'}: ${h.changeRequest.title}\n`,
+      );
     out.write(
-      opened.length > 0
-        ? `Applied, except ${opened.length} change(s) to protected environments: they apply once another principal approves them.\n`
+      held.length > 0
+        ? `Applied, except ${held.length} change(s) to protected environments: they apply once another principal approves them.\n`
         : 'Applied.\n',
     );
     return 0;
