@@ -13,6 +13,7 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { planImport } from '../lib/import-plan';
+import { changesNothing, unchanged } from '../lib/unchanged-write';
 import { planFromRequest, proposeUnleashImport, unleashExportOf } from '../lib/unleash-import-routes';
 import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
 
@@ -48,6 +49,7 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
       // Protecting applies at once (it only tightens); lifting protection is a change of rights
       // the effect names, approved by another platform admin or an auditor.
       const after: Environment = { ...env, protected: body.protected, version: env.version + 1 };
+      if (changesNothing(env, after)) return unchanged(env);
       await runtime.environments.update(after, env.version, [
         auditEntry(runtime, req.principal, {
           action: body.protected ? 'environment.protected' : 'environment.unprotected',

@@ -19,6 +19,7 @@ import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
+import { changesNothing, unchanged } from '../lib/unchanged-write';
 import type { ChannelToggle, EnvironmentStateUpdate, FlagCreate, FlagUpdate } from '../schemas/admin-schemas';
 
 /** A new flag is on in every environment but on no channel: it reaches nobody until a channel is turned on. */
@@ -49,6 +50,8 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
     action: string,
     environments: string[],
   ) {
+    // Nothing to change: the version stays, so a change request based on it stays applicable.
+    if (changesNothing(before, after)) return unchanged(before);
     await flags.write(
       [{ flag: after, expectedVersion: before.version }],
       [

@@ -9,6 +9,7 @@ import { json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
+import { changesNothing, unchanged } from '../lib/unchanged-write';
 import type { SegmentCreate, SegmentUpdate } from '../schemas/admin-schemas';
 
 /** Ids taken by imports make the counter collide now and then; a few fresh ids always find a free one. */
@@ -80,6 +81,7 @@ export function segmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
       requireVersion(segment.version, body.version, `segment ${segment.id}`);
       const { version: _v, ...fields } = body;
       const after = { ...segment, ...fields, version: segment.version + 1 };
+      if (changesNothing(segment, after)) return unchanged(segment);
       await segments.write(
         [{ segment: after, expectedVersion: segment.version }],
         [

@@ -7,6 +7,8 @@
  * → a change request holding the exact change, its digest and its effect. Only this module and
  * the scheduler hold the real stores.
  */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/governance/audit-chain';
 import type { ChangeRequest, ChangeRequestKind } from '../../shared/governance/change-request';
 import { type Effect, isProtectedEffect, isPureReduction } from '../../shared/governance/effect';
 import type { Notification } from '../../shared/governance/notification';
@@ -14,10 +16,12 @@ import {
   changeDigest,
   normalizeChange,
   type ProposedChange,
+  type ProposedOp,
   writesOf,
 } from '../../shared/governance/proposed-change';
 import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
 import { ValidationError } from '../../shared/model/errors';
+import { personOf } from '../../shared/model/person';
 import { httpDeps } from './admin-support';
 import { type ApiRequest, type ApiResponse, json, type RouteHandler } from './api-types';
 import { commitOps, declaredReasons, effectNow } from './change-requests';
@@ -243,6 +247,11 @@ export async function governCommit(
     return response;
   }
 
+  // The same change asked for again (experiments as code run twice, a form sent twice) is the
+  // request already pending, not a second one.
+  const pending = await pendingSameChange(runtime, req, staging.ops, applyAt);
+  if (pending) return held(pending, staging, true);
+
   const required = isProtectedEffect(effect) ? 1 : 0;
   const cr = newRequest(runtime, req, d, {
     kind: 'change',
@@ -256,7 +265,64 @@ export async function governCommit(
   return held(cr, staging);
 }
 
-function held(cr: ChangeRequest, staging: Staging): ApiResponse {
+/**
+ * What makes two change requests the same change: the same person asking, through the same route
+ * with the same path parameters, body and apply-at time, for item writes on the same items at the
+ * same base versions. Times of the write and audit entries are left out: they differ every time.
+ */
+export function changeIdentity(x: {
+  author: ChangeRequest['author'];
+  routeKey: string;
+  params: Record<string, string>;
+  body: unknown;
+  applyAt?: string;
+  ops: readonly ProposedOp[];
+}): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson(
+        JSON.parse(
+          JSON.stringify({
+            person: personOf(x.author),
+            routeKey: x.routeKey,
+            params: x.params,
+            body: x.body ?? null,
+            applyAt: x.applyAt ?? null,
+            writes: writesOf(x.ops),
+          }),
+        ),
+      ),
+    )
+    .digest('hex');
+}
+
+/** An open or approved, not yet applied, change request for the same change, newest first. */
+async function pendingSameChange(
+  runtime: Runtime,
+  req: ApiRequest,
+  ops: readonly ProposedOp[],
+  applyAt: string | undefined,
+): Promise<ChangeRequest | null> {
+  const wanted = changeIdentity({
+    author: req.principal,
+    routeKey: req.routeKey,
+    params: req.params,
+    body: req.body,
+    ops,
+    ...(applyAt ? { applyAt } : {}),
+  });
+  const candidates = await runtime.changeRequests.list({ statuses: ['open', 'approved'] });
+  return (
+    candidates.find(
+      (cr) =>
+        cr.kind === 'change' &&
+        cr.change !== undefined &&
+        changeIdentity({ ...cr, ops: cr.change.ops }) === wanted,
+    ) ?? null
+  );
+}
+
+function held(cr: ChangeRequest, staging: Staging, alreadyPending = false): ApiResponse {
   const when =
     cr.requiredApprovals > 0
       ? 'it applies once another person approves it'
@@ -266,7 +332,10 @@ function held(cr: ChangeRequest, staging: Staging): ApiResponse {
   return json(202, {
     ...staging.heldExtras,
     changeRequest: cr,
-    message: `change request ${cr.id} opened: ${when}`,
+    ...(alreadyPending ? { alreadyPending: true } : {}),
+    message: alreadyPending
+      ? `change request ${cr.id} is already pending for this change (none opened again): ${when}`
+      : `change request ${cr.id} opened: ${when}`,
   });
 }
 
