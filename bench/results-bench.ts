@@ -6,7 +6,7 @@
  * BENCH_RESULTS_EVENTS=1000000.
  */
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { progressBar } from '../cli/progress';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { tableName } from '../infra/tables';
@@ -28,9 +28,22 @@ export interface ResultsReadRow {
   units: number;
 }
 
+/** The same events spread over more days: the results read stays flat, the history grows. */
+export interface ResultsDaysRow {
+  days: number;
+  events: number;
+  /** readCells + buildResults: the running totals only. */
+  resultsMs: number;
+  resultsItems: number;
+  /** readDailyCells: every day's items, which only the history reads. */
+  historyReadMs: number;
+  historyItems: number;
+}
+
 export interface ResultsBenchResult {
   shards: number;
   rows: ResultsReadRow[];
+  days?: ResultsDaysRow[];
 }
 
 const EXPERIMENT: Experiment = {
@@ -58,8 +71,78 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+const DAY_MS = 86_400_000;
+
+async function countItems(client: DynamoDBClient, experiment: string, prefix: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await client.send(
+      new QueryCommand({
+        TableName: tableName('bench-results-', 'events'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': { S: `STATS#${experiment}` }, ':p': { S: prefix } },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += res.Count ?? 0;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/**
+ * `events` events of one experiment spread over each number of days (customer c on day c mod
+ * days), sent newest day first so most arrive out of order: the time and items of the results
+ * read and of the history read.
+ */
+async function daysBench(
+  client: DynamoDBClient,
+  store: ReturnType<typeof createDynamoEventStore>,
+  daysList: number[],
+  events: number,
+): Promise<ResultsDaysRow[]> {
+  const rows: ResultsDaysRow[] = [];
+  for (const days of daysList) {
+    const key = `bench-days-${days}`;
+    const experiment = { ...EXPERIMENT, key };
+    const all = [...benchEvents(events, 3)].map((e) => {
+      const c = Number((e.exposure?.id ?? e.metric?.id ?? '').split('-')[2]);
+      const shift = (c % days) * DAY_MS;
+      return e.exposure
+        ? { ...e, exposure: { ...e.exposure, experiment: key, at: e.exposure.at + shift } }
+        : { ...e, metric: e.metric ? { ...e.metric, at: e.metric.at + shift } : undefined };
+    });
+    // Newest day first, and each customer's events in reverse: late arrivals everywhere.
+    all.sort((a, b) => (b.exposure?.at ?? b.metric?.at ?? 0) - (a.exposure?.at ?? a.metric?.at ?? 0));
+    for (let i = 0; i < all.length; i += 500) await store.ingest(all.slice(i, i + 500), CATALOGUE);
+    const results: number[] = [];
+    const history: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      const cells = await store.readCells(key);
+      buildResults({ experiment, catalogue: CATALOGUE, cells });
+      const t1 = performance.now();
+      await store.readDailyCells(key);
+      const t2 = performance.now();
+      results.push(t1 - t0);
+      history.push(t2 - t1);
+    }
+    rows.push({
+      days,
+      events,
+      resultsMs: median(results),
+      resultsItems: await countItems(client, key, 'TOTAL#'),
+      historyReadMs: median(history),
+      historyItems: await countItems(client, key, 'CELL#'),
+    });
+  }
+  return rows;
+}
+
 export async function runResultsBench(
-  options: { sizes?: number[]; concurrency?: number } = {},
+  options: { sizes?: number[]; concurrency?: number; days?: number[]; daysEvents?: number } = {},
 ): Promise<ResultsBenchResult> {
   const sizes = options.sizes ?? [1_000, 10_000, 100_000];
   const concurrency = options.concurrency ?? 4;
@@ -122,7 +205,8 @@ export async function runResultsBench(
       });
     }
     bar.done();
-    return { shards, rows };
+    const days = await daysBench(client, store, options.days ?? [1, 30, 180], options.daysEvents ?? 20_000);
+    return { shards, rows, days };
   } finally {
     client.destroy();
     await db.stop();
@@ -130,6 +214,7 @@ export async function runResultsBench(
 }
 
 export function formatResultsBench(r: ResultsBenchResult): string {
+  const days = r.days ?? [];
   return [
     `Reading an experiment's results (2 variants × 6 channels × ${r.shards} shards, 3 metrics, CUPED, sequential), median of 7:`,
     formatTable(
@@ -142,6 +227,20 @@ export function formatResultsBench(r: ResultsBenchResult): string {
         cells: x.cells,
       })),
     ),
+    ...(days.length > 0
+      ? [
+          `The same ${days[0].events} events over more days, sent newest day first (median of 7):`,
+          formatTable(
+            days.map((x) => ({
+              days: x.days,
+              'results ms (read + analysis)': x.resultsMs.toFixed(1),
+              'results items': x.resultsItems,
+              'history read ms': x.historyReadMs.toFixed(1),
+              'history items': x.historyItems,
+            })),
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -109,6 +109,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     audit: ['GetItem', 'PutItem'],
     // The statistic cells of each running experiment.
     events: ['Query'],
+    // Release plans' safeguards read the impact metrics SDKs report.
+    metrics: ['Query'],
+  },
+  // Release templates and plans: the plan records and their audit entries; never a flag.
+  'admin-releases': {
+    tokens: AUTHENTICATES,
+    config: ['GetItem', 'Query', 'PutItem'],
+    audit: ['GetItem', 'PutItem'],
   },
   // Public and static: it never reaches a table.
   openapi: {},

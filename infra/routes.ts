@@ -49,6 +49,28 @@ function governance(method: HttpMethod, path: string, access: Access): Route {
   return { method, path, function: 'admin-governance', entry: ADMIN_GOVERNANCE, access };
 }
 const EXPERIMENT_HISTORY = 'functions/handlers/experiment-history-handler.ts';
+const ADMIN_RELEASES = 'functions/handlers/admin-releases-handler.ts';
+
+function releaseRoutes(): Route[] {
+  const release = (method: HttpMethod, path: string, access: Access): Route => ({
+    method,
+    path,
+    function: 'admin-releases',
+    entry: ADMIN_RELEASES,
+    access,
+  });
+  const plan = '/api/admin/flags/{name}/environments/{env}/release-plan';
+  return [
+    release('GET', '/api/admin/release-templates', 'admin-read'),
+    release('POST', '/api/admin/release-templates', 'admin-write'),
+    release('GET', '/api/admin/release-templates/{id}', 'admin-read'),
+    release('PUT', '/api/admin/release-templates/{id}', 'admin-write'),
+    release('GET', plan, 'admin-read'),
+    release('PUT', plan, 'admin-write'),
+    // pause, resume, skip, abort (the flag's squad or a platform admin) and approve (risk too).
+    release('POST', `${plan}/{action}`, 'approver'),
+  ];
+}
 
 export const ROUTES: readonly Route[] = [
   {
@@ -337,6 +359,8 @@ export const ROUTES: readonly Route[] = [
     entry: ADMIN_EXPERIMENTS,
     access: 'admin-read',
   },
+  // Release templates and plans (functions/handlers/admin-releases-handler.ts).
+  ...releaseRoutes(),
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

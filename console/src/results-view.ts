@@ -88,7 +88,17 @@ const CSV_COLUMNS = [
   'significant',
   'srm_detected',
   'decision',
+  'guardrail_status',
+  'guardrail_always_valid_p',
+  'channel_advice',
 ];
+
+/** The scope's guardrail check of a metric for a treatment: its status and always-valid p. */
+function guardrailCells(s: ScopeResults, metric: string, variant: string): (string | number | null)[] {
+  const g = s.guardrails.find((x) => x.metric === metric && x.variant === variant);
+  if (!g) return [null, null];
+  return [g.status, g.status === 'insufficient-data' ? null : g.evidence.pValue];
+}
 
 /**
  * Every scope (all channels, then each channel), metric and variant; the control's row has no lift.
@@ -122,6 +132,10 @@ export function resultsCsv(results: ExperimentResults): string {
           c ? c.significant : null,
           s.srm.detected,
           s.verdict.decision,
+          ...guardrailCells(s, m.key, v.variant),
+          scope === 'all'
+            ? null
+            : (results.channelAnalysis?.fit.channels.find((x) => x.channel === scope)?.advice ?? null),
         ]);
       }
     }

@@ -15,6 +15,7 @@ import { httpDeps } from '../lib/admin-support';
 import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createHttpHandler } from '../lib/http-handler';
+import { releaseExposuresFor } from '../lib/release-ingest';
 import { IngestionUnavailableError } from '../stores/dynamo-event-store';
 
 interface Catalogues {
@@ -73,7 +74,13 @@ export function createEventsHandler(runtime: Runtime) {
       let stored: Map<string, 'accepted' | 'duplicate'>;
       try {
         const [ingested] = await Promise.all([
-          plan.accepted.length > 0 ? runtime.events.ingest(plan.accepted, metrics) : new Map(),
+          plan.accepted.length > 0
+            ? runtime.events.ingest(
+                // Release plans: the platform's own exposures of units their rollouts split.
+                [...plan.accepted, ...(await releaseExposuresFor(runtime, environment, events, plan.accepted))],
+                metrics,
+              )
+            : new Map(),
           plan.mismatches.length > 0 ? runtime.events.recordMismatches(plan.mismatches) : undefined,
         ]);
         stored = ingested;

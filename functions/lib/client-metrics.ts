@@ -5,6 +5,7 @@ import type { Principal } from '../../shared/model/token';
 import type { ClientMetrics, ClientRegister } from '../schemas/client-schemas';
 import { type ApiRequest, type ApiResponse, json } from './api-types';
 import type { Runtime } from './composition-root';
+import { recordImpactMetrics } from './release-ingest';
 
 /** Unleash SDKs cannot add a field to their metrics, but all of them can send a custom header. */
 export const CHANNEL_HEADER = 'omnilab-channel';
@@ -77,11 +78,20 @@ export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<
       variants: t.variants ?? {},
     }))
     .filter((c) => c.yes > 0 || c.no > 0 || Object.keys(c.variants).length > 0);
+  // Impact metrics (Unleash's contract) for release safeguards: checked first, so a bad list writes nothing.
+  const impactCells = await recordImpactMetrics(
+    runtime,
+    environment,
+    batchOf(req, body, channel),
+    channel,
+    body.impactMetrics,
+  );
   if (counts.length > 0)
     await runtime.clientMetrics.record(environment, hour, batchOf(req, body, channel), counts);
   return json(202, {
     counted: counts.length,
     unknownToggles: unknown.length,
+    ...(impactCells > 0 ? { impactCells } : {}),
     ...(unknown.length > 0 ? { unknownToggleNames: unknown.slice(0, MAX_UNKNOWN_LISTED) } : {}),
   });
 }

@@ -18,6 +18,7 @@ import type { Runtime } from './composition-root';
 import { writeExperiment } from './experiment-writes';
 import { changeRequestAudit } from './governance';
 import type { Notifier } from './notifier';
+import { type ReleaseRun, stepReleasePlans } from './release-scheduler';
 import { stage } from './staging';
 
 export const SCHEDULER: Principal = { name: 'omnilab-scheduler', kind: 'admin', role: 'platform-admin' };
@@ -38,6 +39,8 @@ export interface ScheduledRun {
   rolloutSteps: { changeRequest: string; experiment: string; percent: number }[];
   checkedExperiments: number;
   halted: { experiment: string; channels: string[] }[];
+  /** Release plans looked at, advanced, rolled back, completed, paused. */
+  releases?: ReleaseRun;
 }
 
 async function notifyFailure(runtime: Runtime, notifier: Notifier, cr: ChangeRequest, why: string) {
@@ -259,6 +262,8 @@ export async function runScheduled(runtime: Runtime, notifier: Notifier): Promis
   };
   // Guardrails first: a rollout step due in the same minute must not widen a harmful treatment.
   await checkExperiments(runtime, notifier, run);
+  // Release plans: safeguards first within each plan, then its gates (functions/lib/release-scheduler.ts).
+  run.releases = await stepReleasePlans(runtime, notifier);
   await applyDue(runtime, notifier, run);
   await remindOverdue(runtime, notifier, run);
   return run;

@@ -38,6 +38,12 @@ import {
   ofrepRequestSchema,
 } from './client-schemas';
 import { metricPowerQuerySchema } from './planning-schemas';
+import {
+  releasePlanActionSchema,
+  releasePlanPutSchema,
+  releaseTemplateCreateSchema,
+  releaseTemplateUpdateSchema,
+} from './release-schemas';
 
 export interface Operation {
   summary: string;
@@ -205,5 +211,29 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       "Planning: a metric's minimum detectable effect for the expected daily units and days, from its historical variance when an earlier experiment measured it",
     query: metricPowerQuerySchema,
+  },
+  'GET /api/admin/release-templates': { summary: 'Release templates: ordered milestones across channels' },
+  'POST /api/admin/release-templates': {
+    summary: 'Create a release template',
+    body: releaseTemplateCreateSchema,
+  },
+  'GET /api/admin/release-templates/{id}': { summary: 'Read a release template' },
+  'PUT /api/admin/release-templates/{id}': {
+    summary:
+      'Change a release template (carries the version read); plans keep the milestones they started with',
+    body: releaseTemplateUpdateSchema,
+  },
+  'GET /api/admin/flags/{name}/environments/{env}/release-plan': {
+    summary: "The flag's release plan in the environment: status, milestones, current, gates, safeguards",
+  },
+  'PUT /api/admin/flags/{name}/environments/{env}/release-plan': {
+    summary:
+      'Start a release plan from a template (the flag version read), or replace a live plan’s milestones (the plan version read; it needs approval again)',
+    body: releasePlanPutSchema,
+  },
+  'POST /api/admin/flags/{name}/environments/{env}/release-plan/{action}': {
+    summary:
+      'pause, resume, skip (an edit: approval again), abort, or approve the plan or one milestone’s gate',
+    body: releasePlanActionSchema,
   },
 };

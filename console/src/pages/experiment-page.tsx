@@ -18,6 +18,7 @@ import { useApp } from '../app-context';
 import { ForestPlot } from '../components/forest-plot';
 import { LiftHistoryChart } from '../components/lift-history-chart';
 import { channelLabel, type Formatters, type MessageKey, type Translate } from '../i18n';
+import { ChannelsFirst } from '../results-channels';
 import { harmText, levelText, pLabelText, projectionText, reasonText } from '../results-text';
 import { forestRows, resultsCsv } from '../results-view';
 import { href } from '../router';
@@ -261,6 +262,7 @@ function ResultsBody({
         </div>
       )}
       <VerdictBox results={results} daysSoFar={daysSoFar} />
+      <ChannelsFirst results={results} />
       <p class="muted decided-by">
         {t('results.decidedBy', {
           test: t(`results.test.${results.analysis.test}` as MessageKey),
@@ -294,7 +296,9 @@ function goalCount(scope: ScopeResults): number {
 function VerdictBox({ results, daysSoFar }: { results: ExperimentResults; daysSoFar: number | null }) {
   const { t, fmt } = useApp();
   const verdict = results.verdict;
-  const parts = explainVerdict(results).filter((p) => p.code !== 'decided-by');
+  // The server's reasons (codes with parameters) when it sent them, else the same parts computed here.
+  const served = (results as { explanation?: ReturnType<typeof explainVerdict> }).explanation;
+  const parts = (served ?? explainVerdict(results)).filter((p) => p.code !== 'decided-by');
   const projections = projectDecision(results, daysSoFar);
   return (
     <section class={`verdict verdict-${verdict.decision}`} aria-labelledby="verdict-title">
