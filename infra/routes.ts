@@ -351,6 +351,29 @@ export const ROUTES: readonly Route[] = [
     entry: ADMIN_ENVIRONMENTS,
     access: 'platform-admin',
   },
+  // An AWS AppConfig feature-flag profile: its plan, and the governed import.
+  {
+    method: 'POST',
+    path: '/api/admin/import/appconfig/plan',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/import/appconfig',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'platform-admin',
+  },
+  // The OpenFeature CLI's manifest API (sync v0), for `openfeature pull`.
+  {
+    method: 'GET',
+    path: '/openfeature/v0/manifest',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
   // Planning: the minimum detectable effect of a metric for the traffic and days expected.
   {
     method: 'GET',

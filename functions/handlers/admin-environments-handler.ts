@@ -2,6 +2,7 @@
  * Environments: create, protect, import, export. Routes run staged; an import is held when what a
  * protected environment serves changes, lifting protection always (a change of rights).
  */
+import type { AppConfigFlags } from '../../shared/model/appconfig-import';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
@@ -14,7 +15,13 @@ import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { planImport } from '../lib/import-plan';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
-import { planFromRequest, proposeUnleashImport, unleashExportOf } from '../lib/unleash-import-routes';
+import {
+  appConfigDocument,
+  openFeatureManifestOf,
+  planFromRequest,
+  proposeUnleashImport,
+  unleashExportOf,
+} from '../lib/unleash-import-routes';
 import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
 
 export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
@@ -151,6 +158,25 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
       );
       return json(200, plan.report);
     },
+
+    // An AWS AppConfig feature-flag profile (AWS.AppConfig.FeatureFlags), into one environment.
+    'POST /api/admin/import/appconfig/plan': async (req) => {
+      const env = (await requireEnvironment(runtime, req.query.environment)).name;
+      const { document, query, annotate } = appConfigDocument(req.body as AppConfigFlags, env);
+      const { plan } = await planFromRequest(runtime, document, query);
+      return json(200, annotate(plan).report);
+    },
+
+    'POST /api/admin/import/appconfig': async (req) => {
+      const env = (await requireEnvironment(runtime, req.query.environment)).name;
+      const { document, query, annotate } = appConfigDocument(req.body as AppConfigFlags, env);
+      const plan = await proposeUnleashImport(runtime, req.principal, document, query);
+      return json(200, annotate(plan).report);
+    },
+
+    // The OpenFeature CLI's manifest API: `openfeature pull --provider-url <omnilab>` reads it.
+    'GET /openfeature/v0/manifest': async () =>
+      json(200, await openFeatureManifestOf(runtime), { 'x-manifest-capabilities': 'read' }),
   };
 }
 

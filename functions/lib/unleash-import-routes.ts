@@ -3,7 +3,9 @@
  * `…/import/unleash` proposes its writes, which the governed commit applies or holds as one change
  * request) and take an environment out as one (`…/export?format=unleash`).
  */
+import { type AppConfigFlags, appConfigToUnleashExport } from '../../shared/model/appconfig-import';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
+import { toOpenFeatureManifest } from '../../shared/model/openfeature-manifest';
 import type { Principal } from '../../shared/model/token';
 import { toUnleashExport, type UnleashExport } from '../../shared/model/unleash-export';
 import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
@@ -96,4 +98,35 @@ export async function unleashExportOf(
     channels: runtime.config.channels,
     segments: segmentsMode,
   });
+}
+
+/** An AppConfig feature-flag profile as a one-environment export, with what it could not carry reported per flag. */
+export function appConfigDocument(
+  profile: AppConfigFlags,
+  environment: string,
+): {
+  document: UnleashExport;
+  query: UnleashImportQuery;
+  annotate: (plan: UnleashImportPlan) => UnleashImportPlan;
+} {
+  const { document, warnings } = appConfigToUnleashExport(profile, environment);
+  return {
+    document,
+    query: { from: environment },
+    annotate(plan) {
+      for (const f of plan.report.flags) f.warnings.push(...(warnings.get(f.name) ?? []));
+      for (const [name, w] of warnings)
+        if (!plan.report.flags.some((f) => f.name === name))
+          plan.report.warnings.push(...w.map((x) => `${name} ${x}`));
+      plan.report.summary.warnings = [...warnings.values()].reduce(
+        (n, w) => n + w.length,
+        plan.report.summary.warnings,
+      );
+      return plan;
+    },
+  };
+}
+
+export async function openFeatureManifestOf(runtime: Runtime) {
+  return toOpenFeatureManifest(await runtime.flags.list());
 }

@@ -3,6 +3,7 @@
  * the OpenAPI document is generated from them.
  */
 import * as z from 'zod';
+import { appConfigFlagsSchema, appConfigImportQuerySchema } from '../../shared/model/appconfig-import';
 import { MAX_EVENT_BATCH_BYTES } from '../../shared/model/event';
 import { eventBatchSchema } from '../../shared/model/event-schema';
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
@@ -206,6 +207,21 @@ export const OPERATIONS: Record<string, Operation> = {
     body: unleashExportSchema,
     query: unleashImportQuerySchema,
     maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'POST /api/admin/import/appconfig/plan': {
+    summary: 'The plan of importing an AWS AppConfig feature-flag profile (AWS.AppConfig.FeatureFlags)',
+    body: appConfigFlagsSchema,
+    query: appConfigImportQuerySchema,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'POST /api/admin/import/appconfig': {
+    summary: 'Import an AWS AppConfig feature-flag profile into one environment (through governance)',
+    body: appConfigFlagsSchema,
+    query: appConfigImportQuerySchema,
+    maxBodyBytes: 5 * 1024 * 1024,
+  },
+  'GET /openfeature/v0/manifest': {
+    summary: 'OpenFeature CLI manifest: every flag with its type and default value, for openfeature pull',
   },
   'GET /api/admin/metrics/{key}/power': {
     summary:
