@@ -23,7 +23,14 @@ export interface ApiResult<T> {
 
 export interface Api {
   get<T>(path: string): Promise<T>;
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>>;
+  send<T>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResult<T>>;
+  /** The raw text of a GET (CSV exports). */
+  text(path: string): Promise<string>;
 }
 
 export interface ConsoleConfig {
@@ -60,8 +67,13 @@ async function errorOf(res: Response): Promise<ApiError> {
 }
 
 export function createApi(baseUrl: string, token: string): Api {
-  async function request(method: string, p: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { authorization: token };
+  async function request(
+    method: string,
+    p: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...extra, authorization: token };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${baseUrl}${p}`, {
       method,
@@ -75,10 +87,18 @@ export function createApi(baseUrl: string, token: string): Api {
     async get<T>(p: string) {
       return (await (await request('GET', p)).json()) as T;
     },
-    async send<T>(method: 'POST' | 'PUT' | 'DELETE', p: string, body?: unknown) {
-      const res = await request(method, p, body);
+    async send<T>(
+      method: 'POST' | 'PUT' | 'DELETE',
+      p: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+    ) {
+      const res = await request(method, p, body, headers);
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+    async text(p: string) {
+      return (await request('GET', p)).text();
     },
   };
 }

@@ -2,6 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Api } from './api';
+import type { ChangeRequest } from './change-view';
 import type { Formatters, Language, Translate } from './i18n';
 import type { Environment, Principal } from './types';
 
@@ -17,6 +18,9 @@ export interface AppServices {
   channels: string[];
   environments: Environment[];
   notify(kind: NoticeKind, message: string): void;
+  /** Change requests still waiting or waiting for review: the pending markers and the inbox badge. */
+  pending: ChangeRequest[];
+  refreshPending(): Promise<void>;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

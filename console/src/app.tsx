@@ -2,6 +2,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type Api, createApi } from './api';
 import { AppContext, type AppServices, type NoticeKind } from './app-context';
+import type { ChangeRequest } from './change-view';
+import { INBOX_STATUSES } from './change-view';
+import { ExperimentBar } from './components/experiment-bar';
 import { DEFAULT_CHANNELS } from './flag-state';
 import {
   formatters,
@@ -11,11 +14,18 @@ import {
   storeLanguage,
   translator,
 } from './i18n';
+import { AuditPage } from './pages/audit-page';
+import { ChangeRequestPage, ChangeRequestsPage } from './pages/change-requests-page';
+import { ExperimentEditPage } from './pages/experiment-edit-page';
 import { ExperimentPage } from './pages/experiment-page';
 import { ExperimentsPage } from './pages/experiments-page';
 import { FlagPage } from './pages/flag-page';
 import { FlagsPage } from './pages/flags-page';
+import { MetricPage, MetricsPage } from './pages/metrics-page';
+import { NewFlagPage } from './pages/new-flag-page';
+import { SegmentPage, SegmentsPage } from './pages/segments-page';
 import { SignInPage } from './pages/sign-in-page';
+import { mayReadAudit } from './rights';
 import { href, type Route, useRoute } from './router';
 import { isRejected, storedToken, storeToken, whoAmI } from './session';
 import type { Environment, Principal } from './types';
@@ -48,6 +58,7 @@ function roleText(t: (k: MessageKey, p?: Record<string, string>) => string, me: 
   if (me.role === 'platform-admin') return t('role.platform-admin');
   if (me.role === 'squad') return t('role.squad', { squad: me.squad ?? '' });
   if (me.role === 'product-owner') return t('role.product-owner');
+  if (me.role === 'auditor') return t('role.auditor');
   return t('role.other');
 }
 
@@ -60,7 +71,32 @@ function Page({ route }: { route: Route }) {
     case 'experiments':
       return <ExperimentsPage />;
     case 'experiment':
-      return <ExperimentPage experimentKey={route.key} />;
+      return (
+        <>
+          <ExperimentBar experimentKey={route.key} />
+          <ExperimentPage experimentKey={route.key} />
+        </>
+      );
+    case 'new-flag':
+      return <NewFlagPage />;
+    case 'new-experiment':
+      return <ExperimentEditPage />;
+    case 'experiment-edit':
+      return <ExperimentEditPage experimentKey={route.key} />;
+    case 'changes':
+      return <ChangeRequestsPage />;
+    case 'change':
+      return <ChangeRequestPage id={route.id} />;
+    case 'segments':
+      return <SegmentsPage />;
+    case 'segment':
+      return <SegmentPage id={route.id} />;
+    case 'metrics':
+      return <MetricsPage />;
+    case 'metric':
+      return <MetricPage metricKey={route.key} />;
+    case 'audit':
+      return <AuditPage />;
   }
 }
 
@@ -73,6 +109,23 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
   const [restoring, setRestoring] = useState(() => storedToken() !== null);
   const [signInError, setSignInError] = useState<string | null>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
+  const [pending, setPending] = useState<ChangeRequest[]>([]);
+
+  async function refreshPending() {
+    if (!session) return;
+    try {
+      const res = await session.api.get<{ changeRequests: ChangeRequest[] }>(
+        `/api/admin/change-requests?status=${INBOX_STATUSES.join(',')}`,
+      );
+      setPending(res.changeRequests);
+    } catch {
+      // Markers are a help, not the truth: the API still holds what it holds.
+    }
+  }
+  // Every page change reads them again, so markers follow decisions taken elsewhere.
+  useEffect(() => {
+    void refreshPending();
+  }, [session, route]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -102,6 +155,8 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
     () =>
       session && {
         ...session,
+        pending,
+        refreshPending,
         lang,
         t,
         fmt,
@@ -114,7 +169,7 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
           );
         },
       },
-    [session, lang, t, fmt],
+    [session, lang, t, fmt, pending],
   );
 
   const changeLanguage = (next: Language) => {
@@ -145,6 +200,35 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
             >
               {t('nav.experiments')}
             </a>
+            <a
+              href={href({ page: 'segments' })}
+              aria-current={route.page.startsWith('segment') ? 'page' : undefined}
+            >
+              {t('nav.segments')}
+            </a>
+            <a
+              href={href({ page: 'metrics' })}
+              aria-current={route.page.startsWith('metric') ? 'page' : undefined}
+            >
+              {t('nav.metrics')}
+            </a>
+            <a
+              href={href({ page: 'changes' })}
+              aria-current={route.page === 'changes' || route.page === 'change' ? 'page' : undefined}
+            >
+              {t('nav.changes')}
+              {pending.length > 0 && (
+                <span class="count">
+                  <span aria-hidden="true"> {pending.length}</span>
+                  <span class="visually-hidden"> {t('nav.changesCount', { count: pending.length })}</span>
+                </span>
+              )}
+            </a>
+            {mayReadAudit(services.me) && (
+              <a href={href({ page: 'audit' })} aria-current={route.page === 'audit' ? 'page' : undefined}>
+                {t('nav.audit')}
+              </a>
+            )}
           </nav>
         )}
         <div class="topbar-end">

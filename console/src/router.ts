@@ -5,7 +5,17 @@ export type Route =
   | { page: 'flags' }
   | { page: 'flag'; name: string }
   | { page: 'experiments' }
-  | { page: 'experiment'; key: string };
+  | { page: 'experiment'; key: string }
+  | { page: 'new-flag' }
+  | { page: 'new-experiment' }
+  | { page: 'experiment-edit'; key: string }
+  | { page: 'changes' }
+  | { page: 'change'; id: string }
+  | { page: 'segments' }
+  | { page: 'segment'; id: string }
+  | { page: 'metrics' }
+  | { page: 'metric'; key: string }
+  | { page: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -21,6 +31,14 @@ export function parseRoute(hash: string): Route {
       }
     });
   if (parts[0] === 'flags' && parts[1]) return { page: 'flag', name: parts[1] };
+  if (parts[0] === 'new-flag') return { page: 'new-flag' };
+  if (parts[0] === 'new-experiment') return { page: 'new-experiment' };
+  if (parts[0] === 'experiments' && parts[1] && parts[2] === 'edit')
+    return { page: 'experiment-edit', key: parts[1] };
+  if (parts[0] === 'changes') return parts[1] ? { page: 'change', id: parts[1] } : { page: 'changes' };
+  if (parts[0] === 'segments') return parts[1] ? { page: 'segment', id: parts[1] } : { page: 'segments' };
+  if (parts[0] === 'metrics') return parts[1] ? { page: 'metric', key: parts[1] } : { page: 'metrics' };
+  if (parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'experiments' && parts[1]) return { page: 'experiment', key: parts[1] };
   if (parts[0] === 'experiments') return { page: 'experiments' };
   return { page: 'flags' };
@@ -36,7 +54,33 @@ export function href(route: Route): string {
       return '#/experiments';
     case 'experiment':
       return `#/experiments/${encodeURIComponent(route.key)}`;
+    case 'new-flag':
+      return '#/new-flag';
+    case 'new-experiment':
+      return '#/new-experiment';
+    case 'experiment-edit':
+      return `#/experiments/${encodeURIComponent(route.key)}/edit`;
+    case 'changes':
+      return '#/changes';
+    case 'change':
+      return `#/changes/${encodeURIComponent(route.id)}`;
+    case 'segments':
+      return '#/segments';
+    case 'segment':
+      return `#/segments/${encodeURIComponent(route.id)}`;
+    case 'metrics':
+      return '#/metrics';
+    case 'metric':
+      return `#/metrics/${encodeURIComponent(route.key)}`;
+    case 'audit':
+      return '#/audit';
   }
+}
+
+/** The query part of the hash (`#/new-experiment?draft=…`), which routes ignore. */
+export function hashQuery(hash: string = location.hash): URLSearchParams {
+  const i = hash.indexOf('?');
+  return new URLSearchParams(i < 0 ? '' : hash.slice(i + 1));
 }
 
 export function useRoute(): Route {

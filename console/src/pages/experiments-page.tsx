@@ -1,7 +1,10 @@
 /** Product owners' home: experiments by status. */
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
+import { pendingFor } from '../change-view';
+import { PendingMark } from '../components/pending-mark';
 import { channelLabel, type MessageKey } from '../i18n';
+import { mayCreate } from '../rights';
 import { href } from '../router';
 import type { ExperimentStatus, StoredExperiment } from '../types';
 
@@ -12,7 +15,7 @@ export function statusLabel(t: (k: MessageKey) => string, status: ExperimentStat
 }
 
 export function ExperimentsPage() {
-  const { api, t, fmt } = useApp();
+  const { api, t, fmt, me, pending } = useApp();
   const [experiments, setExperiments] = useState<StoredExperiment[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<ExperimentStatus | ''>('');
@@ -33,7 +36,14 @@ export function ExperimentsPage() {
 
   return (
     <section aria-labelledby="experiments-title">
-      <h1 id="experiments-title">{t('experiments.title')}</h1>
+      <div class="title-row">
+        <h1 id="experiments-title">{t('experiments.title')}</h1>
+        {(mayCreate(me) || me.role === 'product-owner') && (
+          <a class="button button-primary" href={href({ page: 'new-experiment' })}>
+            {mayCreate(me) ? t('experimentEdit.newButton') : t('experimentEdit.draftButton')}
+          </a>
+        )}
+      </div>
       {error && (
         <p class="alert alert-error" role="alert">
           {t('error.load', { message: error })}
@@ -77,7 +87,8 @@ export function ExperimentsPage() {
                   {shown.map((e) => (
                     <tr key={e.key}>
                       <th scope="row">
-                        <a href={href({ page: 'experiment', key: e.key })}>{e.name}</a>
+                        <a href={href({ page: 'experiment', key: e.key })}>{e.name}</a>{' '}
+                        <PendingMark requests={pendingFor(pending, { type: 'experiment', id: e.key })} />
                         <div class="muted">
                           <code>{e.key}</code>
                         </div>

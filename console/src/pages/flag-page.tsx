@@ -2,14 +2,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, path } from '../api';
 import { useApp } from '../app-context';
+import { pendingFor } from '../change-view';
 import { EnvironmentSelect, initialEnvironment } from '../components/environment-select';
 import { ChannelControl, KillSwitch } from '../components/flag-controls';
+import { FlagSettings } from '../components/flag-settings';
+import { PendingBanner } from '../components/pending-mark';
 import { isSimpleTargeting, parseValues, strategiesFor, type Targeting, targetingOf } from '../flag-state';
-import { channelLabel } from '../i18n';
+import { channelLabel, type MessageKey } from '../i18n';
+import { labelOf } from '../labels';
 import { href } from '../router';
 import { canChangeFlag } from '../session';
 import type { AuditEntry, Constraint, Flag, SegmentDefinition, VariantDefinition } from '../types';
 import { useFlagActions } from '../use-flag-actions';
+import { VerifiedMark } from './audit-page';
 
 const OPERATORS = [
   'IN',
@@ -76,6 +81,8 @@ export function FlagPage({ name }: { name: string }) {
       </p>
       <h1 id="flag-title">{flag.name}</h1>
       {!editable && <p class="muted">{t('common.readOnly')}</p>}
+      {flag.archived && <p class="alert alert-warning">{t('flag.archivedNote')}</p>}
+      <PendingBanner requests={pendingFor(app.pending, { type: 'flag', id: flag.name })} />
       <section class="card" aria-labelledby="summary-title">
         <h2 id="summary-title">{t('flag.summary')}</h2>
         <dl class="facts">
@@ -84,7 +91,7 @@ export function FlagPage({ name }: { name: string }) {
           <dt>{t('flags.squad')}</dt>
           <dd>{flag.squad}</dd>
           <dt>{t('flag.type')}</dt>
-          <dd>{flag.type}</dd>
+          <dd>{labelOf(t, 'flagType', flag.type)}</dd>
           <dt>{t('flag.tags')}</dt>
           <dd>{flag.tags.length > 0 ? flag.tags.join(', ') : '—'}</dd>
           <dt>{t('flag.version')}</dt>
@@ -97,6 +104,11 @@ export function FlagPage({ name }: { name: string }) {
       <section class="card" aria-labelledby="state-title">
         <div class="card-head">
           <h2 id="state-title">{t('flag.stateIn', { env })}</h2>
+          {app.environments.find((e) => e.name === env)?.protected && (
+            <span class="badge badge-protected" title={t('env.protectedHelp')}>
+              {t('env.protected')}
+            </span>
+          )}
           <EnvironmentSelect value={env} onChange={setEnv} />
         </div>
         <div class="channel-grid">
@@ -128,6 +140,8 @@ export function FlagPage({ name }: { name: string }) {
         onSave={(variants) => actions.saveVariants(flag, variants)}
       />
 
+      <FlagSettings key={`settings-${flag.version}`} flag={flag} editable={editable} actions={actions} />
+
       <section class="card" aria-labelledby="audit-title">
         <h2 id="audit-title">{t('flag.audit')}</h2>
         {audit.length === 0 ? (
@@ -141,6 +155,7 @@ export function FlagPage({ name }: { name: string }) {
                   <th scope="col">{t('flag.auditActor')}</th>
                   <th scope="col">{t('flag.auditAction')}</th>
                   <th scope="col">{t('flag.auditEnvs')}</th>
+                  <th scope="col">{t('audit.verified')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -152,6 +167,9 @@ export function FlagPage({ name }: { name: string }) {
                       <code>{entry.action}</code>
                     </td>
                     <td>{entry.environments.join(', ')}</td>
+                    <td>
+                      <VerifiedMark entry={entry} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,7 +4,9 @@ import { useApp } from '../app-context';
 import { EnvironmentSelect, initialEnvironment } from '../components/environment-select';
 import { ChannelControl, KillSwitch } from '../components/flag-controls';
 import { filterFlags, rolloutOf } from '../flag-state';
+import { isProtection } from '../flag-words';
 import { channelLabel } from '../i18n';
+import { mayCreate } from '../rights';
 import { href } from '../router';
 import { canChangeFlag } from '../session';
 import type { Flag } from '../types';
@@ -42,7 +44,14 @@ export function FlagsPage() {
 
   return (
     <section aria-labelledby="flags-title">
-      <h1 id="flags-title">{t('flags.title')}</h1>
+      <div class="title-row">
+        <h1 id="flags-title">{t('flags.title')}</h1>
+        {mayCreate(app.me) && (
+          <a class="button button-primary" href={href({ page: 'new-flag' })}>
+            {t('newFlag.button')}
+          </a>
+        )}
+      </div>
       <div class="toolbar">
         <EnvironmentSelect value={env} onChange={setEnv} />
         <label class="field field-grow">
@@ -112,7 +121,7 @@ export function FlagsPage() {
                 {shown.map((flag) => {
                   const editable = canChangeFlag(app.me, flag);
                   const rollout = rolloutOf(flag.environments[env]);
-                  const killed = flag.environments[env]?.enabled === false;
+                  const killed = flag.environments[env]?.enabled === false && !isProtection(flag);
                   return (
                     <tr key={flag.name} class={killed ? 'row-killed' : undefined}>
                       <th scope="row" class="col-flag">
