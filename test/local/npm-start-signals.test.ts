@@ -213,6 +213,38 @@ describe('npm start, stopped as a service manager or terminal would', () => {
     expect(await msUntilGone(s, s.npm.pid!, 'SIGKILL')).toBeLessThan(10_000);
   }, 90_000);
 
+  it('SIGTERM during start-up, once DynamoDB Local is spawned, still frees everything within 10 s', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--ignore-scripts', '--', '--in-memory'], {
+      env: cleanEnv({ PORT: String(port) }),
+      detached: true,
+      stdio: 'ignore',
+    });
+    const s: Started = {
+      npm,
+      port,
+      dynamodbPort: 0,
+      platformPid: 0,
+      output: () => '',
+      exited: new Promise((resolve) => npm.once('exit', () => resolve())),
+    };
+    started.push(s);
+    const deadline = Date.now() + 60_000;
+    let java: number | undefined;
+    while (!java && Date.now() < deadline) {
+      s.platformPid =
+        descendants(npm.pid!).find((pid) => /loader\.mjs local\/start\.ts/.test(cmdline(pid))) ?? 0;
+      java = s.platformPid
+        ? childrenOf(s.platformPid).find((pid) => /DynamoDBLocal\.jar -port /.test(cmdline(pid)))
+        : undefined;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(java).toBeDefined();
+    s.dynamodbPort = Number(/-port (\d+)/.exec(cmdline(java!))![1]);
+    expect(await msUntilGone(s, npm.pid!, 'SIGTERM')).toBeLessThan(10_000);
+    expect(alive(java!)).toBe(false);
+  }, 90_000);
+
   it('a port in use is answered in one line naming what holds it and how to stop it', async () => {
     const holder = createServer();
     const port = await freePort();
