@@ -113,7 +113,8 @@ export const workflowEn = {
   'metricKind.count': 'Count',
   'metricKind.ratio': 'Ratio',
   'metricKindHelp.conversion': 'Did the customer do it at all (yes or no).',
-  'metricKindHelp.mean': 'The mean per customer of the sum of their values (spend per customer; zero without events).',
+  'metricKindHelp.mean':
+    'The mean per customer of the sum of their values (spend per customer; zero without events).',
   'metricKindHelp.mean-of-events': 'The mean of the events’ values (CSAT points, minutes waited).',
   'metricKindHelp.count': 'How many times per customer.',
   'metricKindHelp.ratio': 'One metric’s total over another’s, per customer (complaints per visit).',
@@ -172,6 +173,14 @@ export const workflowEn = {
   'planning.days': 'About {days} days at {daily} customers per variant a day.',
   'planning.mde':
     'In {days} days, the smallest lift a fixed-horizon test detects is {mde} (the sequential test needs somewhat more).',
+  'planning.apiMde':
+    'The platform: in {days} days ({perArm} customers per variant) the fixed-horizon test detects a lift of {mde} or more.',
+  'planning.apiMdeSequential':
+    'The platform: in {days} days ({perArm} customers per variant) the sequential test the experiment runs detects a lift of {mde} or more.',
+  'planning.apiNone': 'The platform: in {days} days no lift can be detected with this traffic.',
+  'planning.fromHistory': 'Variance from experiment {experiment} ({units} units).',
+  'planning.fromGiven': 'From the baseline given above (no earlier experiment measured this metric).',
+  'planning.apiRefused': 'The platform could not compute the figures: {message}',
   'planning.noSample': 'No sample size can detect this: check the baseline and the lift.',
   'planning.noTraffic': 'No customers a day: no duration can be given.',
   'changes.title': 'Change requests',
@@ -422,6 +431,14 @@ export const workflowZh: Record<keyof typeof workflowEn, string> = {
     '使用序贯检验（可每天查看）检测 {lift} 的提升，每个变体需要 {units} 位客户；固定样本量检验需要 {fixed} 位。',
   'planning.days': '按每个变体每天 {daily} 位客户计算，大约需要 {days} 天。',
   'planning.mde': '{days} 天内，固定样本量检验可检测的最小提升为 {mde}（序贯检验所需略多）。',
+  'planning.apiMde':
+    '平台计算：{days} 天内（每个变体 {perArm} 位客户），固定样本量检验可检测 {mde} 或更大的提升。',
+  'planning.apiMdeSequential':
+    '平台计算：{days} 天内（每个变体 {perArm} 位客户），实验所用的序贯检验可检测 {mde} 或更大的提升。',
+  'planning.apiNone': '平台计算：按此流量，{days} 天内无法检测到任何提升。',
+  'planning.fromHistory': '方差来自实验 {experiment}（{units} 个单位）。',
+  'planning.fromGiven': '依据上方给出的基线（此前没有实验测量过该指标）。',
+  'planning.apiRefused': '平台无法计算：{message}',
   'planning.noSample': '任何样本量都无法检测到：请检查基线和提升。',
   'planning.noTraffic': '每天没有客户：无法给出时长。',
   'changes.title': '变更请求',

@@ -299,6 +299,47 @@ describe('console workflow', () => {
     await auditor.context().close();
   });
 
+  it('the author withdraws a request, and risk and audit rejects another with a reason: production is unchanged', async () => {
+    const before = await feature('instant-transfer', p.tokens.productionClient);
+    const page = await signIn(p.tokens.squadPayments);
+    await go(page, '#/flags/instant-transfer');
+    await page.getByLabel('Environment').selectOption('production');
+    for (const channel of ['Branch', 'ATM']) {
+      await page
+        .getByRole('switch', { name: `Turn instant-transfer on for ${channel}`, exact: true })
+        .click();
+      await page
+        .getByRole('dialog', { name: 'Change production?' })
+        .getByRole('button', { name: 'Open change request' })
+        .click();
+      await page
+        .getByText(/Change request \S+ was opened for instant-transfer/)
+        .first()
+        .waitFor();
+    }
+    await expect.poll(() => page.locator('.pending-mark').count()).toBe(2);
+    const [atm, branch] = (await requests('open')).filter((cr) => cr.target.id === 'instant-transfer');
+    await go(page, `#/changes/${branch.id}`);
+    await page.getByRole('button', { name: 'Withdraw' }).click();
+    await page.locator('.badge-cr-cancelled').waitFor();
+    await page.context().close();
+
+    const auditor = await signIn(p.tokens.auditor);
+    await go(auditor, `#/changes/${atm.id}`);
+    await auditor.getByLabel('Reason (optional)').fill('ATM network freeze this week');
+    await auditor.getByRole('button', { name: 'Reject' }).click();
+    await auditor.locator('.badge-cr-rejected').waitFor();
+    await auditor.getByText('risk-li — ATM network freeze this week').waitFor();
+    await auditor.context().close();
+
+    const after = (await requests()).filter((cr) => cr.id === atm.id || cr.id === branch.id);
+    expect(Object.fromEntries(after.map((cr) => [cr.id, cr.status]))).toEqual({
+      [atm.id]: 'rejected',
+      [branch.id]: 'cancelled',
+    });
+    expect(await feature('instant-transfer', p.tokens.productionClient)).toEqual(before);
+  });
+
   it('a kill-switch flag reads "protection on / off", and its dialogs name the environment they act on', async () => {
     const page = await signIn(p.tokens.squadPayments);
     await page.getByLabel('Environment').selectOption('development');
@@ -403,6 +444,10 @@ describe('console workflow', () => {
     await po.getByLabel('Status').selectOption('running');
     // Planning figures from the platform's power formulas.
     await po.getByText(/customers per variant to detect a \+10\.0% lift with the sequential test/).waitFor();
+    // And the platform's own figure, from GET /api/admin/metrics/{key}/power.
+    await po
+      .getByText(/^The platform: in 28 days \(.* customers per variant\) the sequential test/)
+      .waitFor();
     await po.screenshot({ path: join(ARTIFACTS, 'experiment-new-en.png'), fullPage: true });
     await po.getByRole('button', { name: 'Prepare the hand-off' }).click();
     const link = await po.getByLabel('Link to the filled-in form').inputValue();

@@ -4,7 +4,7 @@
  * the daily traffic the product owner expects. Computed in the browser with the platform's own
  * formulas (shared/stats/power.ts), fixed-horizon and sequential (the test the platform runs).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   type Baseline,
   daysToReach,
@@ -12,6 +12,7 @@ import {
   sampleSizePerArm,
   sequentialSampleSizePerArm,
 } from '../../../shared/stats/power';
+import { path } from '../api';
 import { useApp } from '../app-context';
 import { NumberField } from './fields';
 
@@ -23,6 +24,16 @@ export interface PlanningInput {
   trafficPercent: number;
   /** Each variant's share of the experiment's traffic, control first. */
   weights: number[];
+  /** The primary metric: the API's power route gives the MDE from its history, or from the baseline given. */
+  metric?: string;
+}
+
+/** What `GET /api/admin/metrics/{key}/power` answers. */
+interface PowerAnswer {
+  perArm: number;
+  mde: number | null;
+  test: 'sequential' | 'fixed-horizon';
+  source: { kind: 'history'; experiment: string; units: number } | { kind: 'given' };
 }
 
 export function PlanningFigures({ input }: { input: PlanningInput }) {
@@ -46,6 +57,35 @@ export function PlanningFigures({ input }: { input: PlanningInput }) {
   const needed = input.sequential ? sequential : fixed;
   const days = needed === null ? null : daysToReach(needed, 0, dailyPerArm);
   const mde = minimumDetectableEffect(baseline, dailyPerArm * horizon, settings);
+  const { api } = useApp();
+  const [answer, setAnswer] = useState<{ ok: PowerAnswer } | { refused: string } | null>(null);
+  const query = new URLSearchParams({
+    dailyUnits: String(daily * (input.trafficPercent / 100)),
+    days: String(horizon),
+    variants: String(Math.max(2, input.weights.length)),
+    alpha: String(input.alpha),
+    sequential: String(input.sequential),
+    ...(input.kind === 'conversion'
+      ? { baselineRate: String(rate / 100) }
+      : { baselineMean: String(mean), baselineSd: String(sd) }),
+  }).toString();
+  useEffect(() => {
+    if (!input.metric || !(daily > 0) || !(horizon > 0)) {
+      setAnswer(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      api
+        .get<PowerAnswer>(`${path`/api/admin/metrics/${input.metric ?? ''}/power`}?${query}`)
+        .then((ok) => current && setAnswer({ ok }))
+        .catch((e: Error) => current && setAnswer({ refused: e.message }));
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [input.metric, query]);
   return (
     <section class="planning" aria-labelledby="planning-title">
       <h3 id="planning-title">{t('planning.title')}</h3>
@@ -90,6 +130,26 @@ export function PlanningFigures({ input }: { input: PlanningInput }) {
             ? t('planning.noTraffic')
             : t('planning.mde', { days: fmt.number(horizon), mde: fmt.percent(mde, { signed: true }) })}
         </li>
+        {answer && 'ok' in answer && (
+          <li class="planning-api">
+            {answer.ok.mde === null
+              ? t('planning.apiNone', { days: fmt.number(horizon) })
+              : t(answer.ok.test === 'sequential' ? 'planning.apiMdeSequential' : 'planning.apiMde', {
+                  days: fmt.number(horizon),
+                  perArm: fmt.number(answer.ok.perArm),
+                  mde: fmt.percent(answer.ok.mde, { signed: true }),
+                })}{' '}
+            {answer.ok.source.kind === 'history'
+              ? t('planning.fromHistory', {
+                  experiment: answer.ok.source.experiment,
+                  units: fmt.number(answer.ok.source.units),
+                })
+              : t('planning.fromGiven')}
+          </li>
+        )}
+        {answer && 'refused' in answer && (
+          <li class="muted">{t('planning.apiRefused', { message: answer.refused })}</li>
+        )}
       </ul>
     </section>
   );

@@ -436,6 +436,7 @@ function ExperimentForm(props: {
             sequential: draft.analysis.sequential,
             trafficPercent: draft.trafficPercent,
             weights: draft.variants.map((v) => v.weight),
+            ...(draft.primaryMetric ? { metric: draft.primaryMetric } : {}),
           }}
         />
       </div>
