@@ -142,7 +142,7 @@ export class EventQueue {
   }
 
   private async persist_(): Promise<void> {
-    if (!this.dirty_ || !this.o_.storage_.available) return;
+    if (!this.dirty_ || !this.o_.storage_.available_) return;
     this.dirty_ = false;
     await this.o_.storage_.write(this.o_.storageKey_, this.inflight_.concat(this.pending_));
   }

@@ -10,7 +10,7 @@ export class SafeStorage {
     private readonly report_: (error: SdkError) => void,
   ) {}
 
-  get available(): boolean {
+  get available_(): boolean {
     return this.storage_ !== undefined;
   }
 

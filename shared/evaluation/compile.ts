@@ -16,8 +16,8 @@ import { applyDelta } from './delta';
 import { checkFeature, checkSegment, fail, list, need, object } from './document-checks';
 import type { HiddenFieldReaders } from './hidden-readers';
 import type { EnabledReason } from './results';
-import { param, strategyPredicate } from './strategies';
-import { compileVariants, type VariantSet } from './variants';
+import { defaultStickyId, param, strategyPredicate } from './strategies';
+import { compileVariants, defaultVariantSeed, type VariantSet } from './variants';
 
 export interface CompileOptions {
   /** Milliseconds since the epoch, for DATE_* constraints when the context has no currentTime. */
@@ -45,16 +45,21 @@ export interface CompiledDependency {
   readonly variants: readonly string[] | null;
 }
 
-export interface CompiledFeature {
-  readonly name: string;
-  readonly type: string | undefined;
-  readonly project: string | undefined;
-  readonly impressionData: boolean;
+/** What evaluation runs on for one feature: built on the feature's first evaluation. */
+export interface FeatureRules {
   readonly enabled: boolean;
   /** null: no strategies, so the feature is on for everyone when enabled. */
   readonly strategies: CompiledStrategy[] | null;
   readonly variants: VariantSet | null;
   readonly dependencies: CompiledDependency[] | null;
+}
+
+export interface CompiledFeature {
+  readonly name: string;
+  readonly type: string | undefined;
+  readonly impressionData: boolean;
+  /** Compiled on first read and kept: a client pays only for the flags it evaluates (internal to evaluate). */
+  readonly rules_: FeatureRules;
 }
 
 export interface CompiledConfig {
@@ -76,20 +81,20 @@ function compileStrategy(s: Strategy, featureName: string, env: CompileEnv): Com
   const predicates: Predicate[] = [];
   for (const c of s.constraints ?? []) predicates.push(compileConstraint(c, env));
   for (const id of s.segments ?? []) {
-    const segment = env.segments.get(id);
+    const segment = env.segments_.get(id);
     // A strategy that names a segment this document lacks can never be satisfied.
     if (!segment) predicates.push(NEVER);
     else for (const c of segment.constraints) predicates.push(compileConstraint(c, env));
   }
   const constrained = predicates.length > 0;
-  const { test: strategyTest, kind } = strategyPredicate(s, featureName, env);
+  const { test: strategyTest, reason } = strategyPredicate(s, featureName, env);
   if (strategyTest !== ALWAYS) predicates.push(strategyTest);
   const strategyVariants = s.variants ?? [];
   const groupId = param(s, 'groupId') || featureName;
   const stickiness = strategyVariants[0]?.stickiness || param(s, 'stickiness') || 'default';
   return {
     test: allOf(predicates) ?? ALWAYS,
-    reason: kind === 'split' ? 'SPLIT' : kind === 'targeting' || constrained ? 'TARGETING_MATCH' : 'STATIC',
+    reason: reason === 'STATIC' && constrained ? 'TARGETING_MATCH' : reason,
     variants: compileVariants(strategyVariants, groupId, stickiness, env),
   };
 }
@@ -103,24 +108,53 @@ function compileDependencies(deps: Dependency[] | undefined): CompiledDependency
   }));
 }
 
-function compileFeature(f: Feature, env: CompileEnv): CompiledFeature {
-  const strategies = f.strategies && f.strategies.length > 0 ? f.strategies : null;
+/** A feature's rules; an off feature keeps only its dependencies (a parent with parents fails its child). */
+function compileRules(f: Feature, env: CompileEnv): FeatureRules {
+  const on = f.enabled;
+  const strategies = on && f.strategies && f.strategies.length > 0 ? f.strategies : null;
   return {
-    name: f.name,
-    type: f.type,
-    project: f.project,
-    impressionData: f.impressionData === true,
-    enabled: f.enabled,
+    enabled: on,
     strategies: strategies ? strategies.map((s) => compileStrategy(s, f.name, env)) : null,
-    variants: compileVariants(f.variants ?? [], f.name, f.variants?.[0]?.stickiness || 'default', env),
+    variants: on
+      ? compileVariants(f.variants ?? [], f.name, f.variants?.[0]?.stickiness || 'default', env)
+      : null,
     dependencies: compileDependencies(f.dependencies),
   };
 }
 
+/** A checked feature and, once it has been evaluated, its rules; the rest is read from the document. */
+class LazyFeature implements CompiledFeature {
+  // Assigned here so that every instance has the same shape, with the field in the object.
+  private compiled_: FeatureRules | undefined = undefined;
+
+  constructor(
+    private readonly source_: Feature,
+    private readonly env_: CompileEnv,
+  ) {}
+
+  get name(): string {
+    return this.source_.name;
+  }
+
+  get type(): string | undefined {
+    return this.source_.type;
+  }
+
+  get impressionData(): boolean {
+    return this.source_.impressionData === true;
+  }
+
+  get rules_(): FeatureRules {
+    if (this.compiled_ === undefined) this.compiled_ = compileRules(this.source_, this.env_);
+    return this.compiled_;
+  }
+}
+
 /**
  * Compiles a client-features document, or a delta document (`{ events: [...] }`), into the form
- * `evaluate` runs on: constraints become predicates with their values parsed once, and every
- * possible result object is built ahead. Throws a DocumentError naming the first unusable field.
+ * `evaluate` runs on. The whole document is checked here (a DocumentError names the first unusable
+ * field); each feature's rules (constraints as predicates with their values parsed once, variants)
+ * are built on its first evaluation, and a variant's frozen result the first time it is picked.
  */
 export function compile(
   document: ClientFeaturesDocument | DeltaDocument,
@@ -128,18 +162,21 @@ export function compile(
 ): CompiledConfig {
   const doc = normalize(document);
   const hidden = doc.hiddenTargeting;
+  const random = options.random ?? Math.random;
   const env: CompileEnv = {
     now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
+    random,
+    stickyId_: defaultStickyId(random),
+    variantSeed_: defaultVariantSeed(random),
     hostname: options.hostname,
-    segments: new Map((doc.segments ?? []).map((s) => [s.id, s])),
-    hidden:
+    segments_: new Map((doc.segments ?? []).map((s) => [s.id, s])),
+    hidden_:
       hidden &&
       (options.hiddenTargeting ?? fail('hiddenTargeting', 'needs the hiddenTargeting option'))(hidden),
   };
   const features = new Map<string, CompiledFeature>();
   doc.features.forEach((f) => {
-    features.set(f.name, compileFeature(f, env));
+    features.set(f.name, new LazyFeature(f, env));
   });
   return { features, document: doc };
 }

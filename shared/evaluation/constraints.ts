@@ -10,22 +10,21 @@ export type Predicate = (ctx: Context) => boolean;
 export interface ConstraintOptions {
   now: () => number;
   /** For a document with hidden targeting: a field's reader, of its hashed value if it is hidden. */
-  hidden?: (field: string) => ContextReader;
+  hidden_?: (field: string) => ContextReader;
 }
 
 export const NEVER: Predicate = () => false;
 export const ALWAYS: Predicate = () => true;
 
+/** The values trimmed, empty ones dropped, in an array of their exact size (push would reserve 17 slots). */
 function cleanValues(values: readonly string[] | undefined): string[] {
   if (!values) return [];
-  const out: string[] = [];
-  for (const v of values) if (v) out.push(String(v).trim());
-  return out;
+  return values.filter((v) => v).map((v) => String(v).trim());
 }
 
 function compileIn(c: Constraint, options: ConstraintOptions): Predicate {
   // A hidden field's values are hashes: the context's value is hashed to compare.
-  const read = (options.hidden ?? contextReader)(c.contextName);
+  const read = (options.hidden_ ?? contextReader)(c.contextName);
   const values = cleanValues(c.values);
   const negate = c.operator === 'NOT_IN';
   // A Set only pays off past a handful of values; a short array scan is faster.
@@ -207,8 +206,10 @@ export function allOf(predicates: Predicate[]): Predicate | null {
     const [a, b] = predicates;
     return (ctx) => a(ctx) && b(ctx);
   }
+  // A copy of the exact length: the list was built by push, which reserves 17 slots.
+  const all = predicates.slice();
   return (ctx) => {
-    for (let i = 0; i < predicates.length; i++) if (!predicates[i](ctx)) return false;
+    for (let i = 0; i < all.length; i++) if (!all[i](ctx)) return false;
     return true;
   };
 }

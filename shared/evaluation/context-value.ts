@@ -19,15 +19,17 @@ function topLevel(name: keyof Context): ContextReader {
 }
 
 // The readers for the well-known fields are built once: constraints on them share one closure.
-const KNOWN: Record<string, ContextReader> = {
-  userId: topLevel('userId'),
-  sessionId: topLevel('sessionId'),
-  remoteAddress: topLevel('remoteAddress'),
-  environment: topLevel('environment'),
-  appName: topLevel('appName'),
-  channel: topLevel('channel'),
-  currentTime: topLevel('currentTime'),
-};
+const KNOWN: Record<string, ContextReader> = {};
+for (const name of [
+  'userId',
+  'sessionId',
+  'remoteAddress',
+  'environment',
+  'appName',
+  'channel',
+  'currentTime',
+] as const)
+  KNOWN[name] = topLevel(name);
 
 export function contextReader(name: string): ContextReader {
   return KNOWN[name] ?? ((ctx) => fromProperties(ctx, name));

@@ -35,10 +35,20 @@ export function list(v: unknown, field: string): unknown[] {
   return v as unknown[];
 }
 
-function checkConstraints(items: unknown, path: string): Constraint[] {
+/** Checks each entry of an optional array as an object, with its path. */
+function each(
+  items: unknown,
+  path: string,
+  check: (item: Record<string, unknown>, at: string) => void,
+): void {
   list(items, path).forEach((item, i) => {
     const at = `${path}[${i}]`;
-    const c = object(item, at);
+    check(object(item, at), at);
+  });
+}
+
+function checkConstraints(items: unknown, path: string): Constraint[] {
+  each(items, path, (c, at) => {
     text(c.contextName, `${at}.contextName`);
     text(c.operator, `${at}.operator`);
     list(c.values, `${at}.values`);
@@ -47,15 +57,10 @@ function checkConstraints(items: unknown, path: string): Constraint[] {
 }
 
 function checkVariants(items: unknown, path: string): void {
-  list(items, path).forEach((item, i) => {
-    const at = `${path}[${i}]`;
-    const v = object(item, at);
+  each(items, path, (v, at) => {
     text(v.name, `${at}.name`);
-    need(
-      typeof v.weight === 'number' && Number.isFinite(v.weight) && v.weight >= 0,
-      `${at}.weight`,
-      'a number of 0 or more',
-    );
+    // Number.isFinite is false for anything but a number: no typeof needed.
+    need(Number.isFinite(v.weight) && (v.weight as number) >= 0, `${at}.weight`, 'a number of 0 or more');
   });
 }
 
@@ -63,9 +68,7 @@ export function checkFeature(input: unknown, path: string): Feature {
   const f = object(input, path);
   need(typeof f.name === 'string' && f.name !== '', `${path}.name`, 'a non-empty string');
   need(typeof f.enabled === 'boolean', `${path}.enabled`, 'a boolean');
-  list(f.strategies, `${path}.strategies`).forEach((item, i) => {
-    const at = `${path}.strategies[${i}]`;
-    const s = object(item, at);
+  each(f.strategies, `${path}.strategies`, (s, at) => {
     text(s.name, `${at}.name`);
     if (s.parameters !== undefined && s.parameters !== null) object(s.parameters, `${at}.parameters`);
     checkConstraints(s.constraints, `${at}.constraints`);
@@ -74,7 +77,8 @@ export function checkFeature(input: unknown, path: string): Feature {
   });
   checkVariants(f.variants, `${path}.variants`);
   list(f.dependencies, `${path}.dependencies`).forEach((d, i) => {
-    text(isObject(d) ? d.feature : undefined, `${path}.dependencies[${i}].feature`);
+    // Read on anything JSON can hold: null and non-objects have no feature.
+    text((d as { feature?: unknown } | null)?.feature, `${path}.dependencies[${i}].feature`);
   });
   return f as unknown as Feature;
 }

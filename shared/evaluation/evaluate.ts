@@ -1,6 +1,6 @@
 /** `evaluate`: one flag for one context on a compiled configuration; never throws. */
 import type { Context, EvaluationResult } from '../model/client-features';
-import type { CompiledConfig, CompiledFeature } from './compile';
+import type { CompiledConfig, CompiledDependency, CompiledFeature, FeatureRules } from './compile';
 import {
   DISABLED,
   ENABLED_NO_VARIANT,
@@ -14,24 +14,21 @@ import { selectVariant } from './variants';
 const EMPTY_CONTEXT: Context = Object.freeze({});
 
 /** The feature's result once it is known to be on by a strategy with `reason`, or by having none. */
-function enabledResult(f: CompiledFeature, ctx: Context, reason: EnabledReason): EvaluationResult {
-  if (f.variants === null) return ENABLED_NO_VARIANT[reason];
-  return selectVariant(f.variants, ctx, reason) ?? ENABLED_NO_VARIANT[reason];
+function enabledResult(r: FeatureRules, ctx: Context, reason: EnabledReason): EvaluationResult {
+  return (r.variants && selectVariant(r.variants, ctx, reason)) ?? ENABLED_NO_VARIANT[reason];
 }
 
 function evaluateFeature(config: CompiledConfig, f: CompiledFeature, ctx: Context): EvaluationResult {
-  if (!f.enabled) return DISABLED;
-  if (f.dependencies !== null && !dependenciesSatisfied(config, f, ctx)) return NO_MATCH;
-  const strategies = f.strategies;
-  if (strategies === null) return enabledResult(f, ctx, 'STATIC');
+  const r = f.rules_;
+  if (!r.enabled) return DISABLED;
+  if (r.dependencies !== null && !dependenciesSatisfied(config, r.dependencies, ctx)) return NO_MATCH;
+  const strategies = r.strategies;
+  if (strategies === null) return enabledResult(r, ctx, 'STATIC');
   for (let i = 0; i < strategies.length; i++) {
     const s = strategies[i];
     if (!s.test(ctx)) continue;
-    if (s.variants !== null) {
-      const chosen = selectVariant(s.variants, ctx, s.reason);
-      if (chosen !== null) return chosen;
-    }
-    return enabledResult(f, ctx, s.reason);
+    // The strategy's own variants first, then the feature's.
+    return (s.variants && selectVariant(s.variants, ctx, s.reason)) ?? enabledResult(r, ctx, s.reason);
   }
   return NO_MATCH;
 }
@@ -40,12 +37,15 @@ function evaluateFeature(config: CompiledConfig, f: CompiledFeature, ctx: Contex
  * A parent must exist and have no parents of its own (one level only, which also rules out
  * cycles), and be on, off, or on a listed variant, as the dependency asks.
  */
-function dependenciesSatisfied(config: CompiledConfig, f: CompiledFeature, ctx: Context): boolean {
-  const deps = f.dependencies!;
+function dependenciesSatisfied(
+  config: CompiledConfig,
+  deps: readonly CompiledDependency[],
+  ctx: Context,
+): boolean {
   for (let i = 0; i < deps.length; i++) {
     const d = deps[i];
     const parent = config.features.get(d.feature);
-    if (parent === undefined || parent.dependencies !== null) return false;
+    if (parent === undefined || parent.rules_.dependencies !== null) return false;
     const result = evaluateFeature(config, parent, ctx);
     if (!d.enabled) {
       if (result.enabled) return false;

@@ -1,10 +1,12 @@
 /** IPv4 and IPv6 addresses and CIDR ranges, for the IN_CIDR operator and the remoteAddress strategy. */
 
+/** Fields end in `_`: internal, so the SDK build shortens them. */
+
 export interface IpRange {
-  v6: boolean;
+  v6_: boolean;
   /** IPv4: one 32-bit word; IPv6: four. */
-  words: number[];
-  prefix: number;
+  words_: number[];
+  prefix_: number;
 }
 
 const IPV4 =
@@ -62,10 +64,10 @@ function parseV6(input: string): number[] | null {
 export function parseIp(input: string): IpRange | null {
   const s = input.trim();
   const v4 = parseV4(s);
-  if (v4 !== null) return { v6: false, words: [v4], prefix: 32 };
+  if (v4 !== null) return { v6_: false, words_: [v4], prefix_: 32 };
   if (!s.includes(':')) return null;
   const v6 = parseV6(s);
-  return v6 ? { v6: true, words: v6, prefix: 128 } : null;
+  return v6 ? { v6_: true, words_: v6, prefix_: 128 } : null;
 }
 
 /** Parses `address` or `address/prefix`. */
@@ -77,17 +79,17 @@ export function parseCidr(input: string): IpRange | null {
   const bits = s.slice(slash + 1);
   if (!ip || !/^\d{1,3}$/.test(bits)) return null;
   const prefix = Number(bits);
-  if (prefix > (ip.v6 ? 128 : 32)) return null;
-  return { ...ip, prefix };
+  if (prefix > (ip.v6_ ? 128 : 32)) return null;
+  return { ...ip, prefix_: prefix };
 }
 
 export function rangeContains(range: IpRange, ip: IpRange): boolean {
-  if (range.v6 !== ip.v6) return false;
-  let bits = range.prefix;
-  for (let i = 0; i < range.words.length && bits > 0; i++) {
+  if (range.v6_ !== ip.v6_) return false;
+  let bits = range.prefix_;
+  for (let i = 0; i < range.words_.length && bits > 0; i++) {
     const take = Math.min(bits, 32);
     const mask = take === 32 ? 0xffffffff : ~(0xffffffff >>> take) >>> 0;
-    if ((range.words[i] & mask) >>> 0 !== (ip.words[i] & mask) >>> 0) return false;
+    if ((range.words_[i] & mask) >>> 0 !== (ip.words_[i] & mask) >>> 0) return false;
     bits -= take;
   }
   return true;

@@ -13,12 +13,13 @@ const C2 = 0x1b873593;
 /**
  * The state of a hash after its fixed prefix: full blocks mixed, and the 0–3 pending bytes packed
  * into one number (a typed array per prefix would cost more memory than the whole evaluation needs).
+ * Fields end in `_`: internal, so the SDK build shortens them.
  */
 export interface HashPrefix {
-  readonly h: number;
-  readonly tail: number;
-  readonly tailLength: number;
-  readonly length: number;
+  readonly h_: number;
+  readonly tail_: number;
+  readonly tailLength_: number;
+  readonly length_: number;
 }
 
 // One scratch buffer for the bytes being hashed: evaluation is synchronous and not re-entrant.
@@ -115,16 +116,16 @@ export function hashPrefix(prefix: string, seed: number): HashPrefix {
   const at = end - rest;
   let tail = 0;
   for (let i = 0; i < rest; i++) tail |= scratch[at + i] << (8 * i);
-  return { h: mixBlocks(seed | 0, scratch, end), tail, tailLength: rest, length: end };
+  return { h_: mixBlocks(seed | 0, scratch, end), tail_: tail, tailLength_: rest, length_: end };
 }
 
 /** The hash of `prefix + s`, given the prefix's precomputed state. */
 export function hashWithPrefix(prefix: HashPrefix, s: string): number {
-  const n = prefix.tailLength;
-  for (let i = 0; i < n; i++) scratch[i] = (prefix.tail >>> (8 * i)) & 0xff;
+  const n = prefix.tailLength_;
+  for (let i = 0; i < n; i++) scratch[i] = (prefix.tail_ >>> (8 * i)) & 0xff;
   const end = encodeInto(s, n);
   const buf = scratch;
-  return finish(mixBlocks(prefix.h, buf, end), buf, end, prefix.length - n + end);
+  return finish(mixBlocks(prefix.h_, buf, end), buf, end, prefix.length_ - n + end);
 }
 
 export function murmur3(s: string, seed = 0): number {

@@ -2,7 +2,7 @@
 import type { EvaluationResult, Reason, VariantResult } from '../model/client-features';
 
 /** Results are shared and frozen: evaluation hands out the same object instead of allocating one per call. */
-function frozen<T extends object>(o: T): Readonly<T> {
+export function frozen<T extends object>(o: T): Readonly<T> {
   return Object.freeze(o);
 }
 

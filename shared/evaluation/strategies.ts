@@ -9,6 +9,7 @@ import { ALWAYS, NEVER, type Predicate } from './constraints';
 import { contextReader } from './context-value';
 import { parseCidr, parseIp, rangeContains } from './ip';
 import { hashPrefix, hashWithPrefix } from './murmur3';
+import type { EnabledReason } from './results';
 
 const STRATEGY_SEED = 0;
 
@@ -41,35 +42,38 @@ function rollout(groupId: string, pct: number, id: (ctx: Context) => string | un
   };
 }
 
-function randomId(env: CompileEnv): string {
-  return String(Math.round(env.random() * 10000) + 1);
+function randomId(random: () => number): string {
+  return String(Math.round(random() * 10000) + 1);
 }
 
 const userIdOf = contextReader('userId');
 const sessionIdOf = contextReader('sessionId');
 const remoteAddressOf = contextReader('remoteAddress');
 
-export type StrategyKind = 'static' | 'targeting' | 'split';
+/** The sticky id of `stickiness: default`: userId, else sessionId, else a random one. */
+export function defaultStickyId(random: () => number): (ctx: Context) => string {
+  return (ctx) => userIdOf(ctx) || sessionIdOf(ctx) || randomId(random);
+}
 
-/** The strategy's own test, and how a match came about (for the OpenFeature reason). */
+/** The strategy's own test, and the OpenFeature reason of a match (TARGETING_MATCH too when constrained). */
 export function strategyPredicate(
   s: Strategy,
   featureName: string,
   env: CompileEnv,
-): { test: Predicate; kind: StrategyKind } {
+): { test: Predicate; reason: EnabledReason } {
   switch (s.name) {
     case 'default':
-      return { test: ALWAYS, kind: 'static' };
+      return { test: ALWAYS, reason: 'STATIC' };
     case 'userWithId': {
       // A Set: a user list can hold thousands of customers (or their hashes).
       const ids = new Set(splitList(param(s, 'userIds')));
-      const read = (env.hidden ?? contextReader)('userId');
+      const read = (env.hidden_ ?? contextReader)('userId');
       return {
         test: (ctx) => {
           const id = read(ctx);
           return id !== undefined && ids.has(id);
         },
-        kind: 'targeting',
+        reason: 'TARGETING_MATCH',
       };
     }
     case 'flexibleRollout': {
@@ -77,29 +81,30 @@ export function strategyPredicate(
       const groupId = param(s, 'groupId') || featureName;
       const stickiness = param(s, 'stickiness') || 'default';
       let id: (ctx: Context) => string | undefined;
-      if (stickiness === 'default') id = (ctx) => userIdOf(ctx) || sessionIdOf(ctx) || randomId(env);
-      else if (stickiness === 'random') id = () => randomId(env);
+      if (stickiness === 'default') id = env.stickyId_;
+      else if (stickiness === 'random') id = () => randomId(env.random);
       else id = contextReader(stickiness);
-      return { test: rollout(groupId, pct, id), kind: pct < 100 ? 'split' : 'static' };
+      return { test: rollout(groupId, pct, id), reason: pct < 100 ? 'SPLIT' : 'STATIC' };
     }
-    case 'gradualRolloutUserId': {
-      const pct = percentage(param(s, 'percentage'));
-      return {
-        test: rollout(param(s, 'groupId') ?? '', pct, userIdOf),
-        kind: pct < 100 ? 'split' : 'static',
-      };
-    }
+    case 'gradualRolloutUserId':
     case 'gradualRolloutSessionId': {
       const pct = percentage(param(s, 'percentage'));
       return {
-        test: rollout(param(s, 'groupId') ?? '', pct, sessionIdOf),
-        kind: pct < 100 ? 'split' : 'static',
+        test: rollout(
+          param(s, 'groupId') ?? '',
+          pct,
+          s.name === 'gradualRolloutUserId' ? userIdOf : sessionIdOf,
+        ),
+        reason: pct < 100 ? 'SPLIT' : 'STATIC',
       };
     }
     case 'gradualRolloutRandom': {
       const pct = percentage(param(s, 'percentage'));
-      if (pct <= 0) return { test: NEVER, kind: 'static' };
-      return { test: () => Math.floor(env.random() * 100) + 1 <= pct, kind: pct < 100 ? 'split' : 'static' };
+      if (pct <= 0) return { test: NEVER, reason: 'STATIC' };
+      return {
+        test: () => Math.floor(env.random() * 100) + 1 <= pct,
+        reason: pct < 100 ? 'SPLIT' : 'STATIC',
+      };
     }
     case 'remoteAddress': {
       const entries = splitList(param(s, 'IPs'));
@@ -112,7 +117,7 @@ export function strategyPredicate(
           const ip = parseIp(addr);
           return ip !== null && ranges.some((r) => rangeContains(r, ip));
         },
-        kind: 'targeting',
+        reason: 'TARGETING_MATCH',
       };
     }
     case 'applicationHostname': {
@@ -123,11 +128,11 @@ export function strategyPredicate(
           const host = hostnameOf(ctx) ?? env.hostname;
           return host !== undefined && hosts.includes(host.toLowerCase());
         },
-        kind: 'targeting',
+        reason: 'TARGETING_MATCH',
       };
     }
     default:
       // A custom strategy this evaluator does not implement is off, as in the Unleash SDKs.
-      return { test: NEVER, kind: 'static' };
+      return { test: NEVER, reason: 'STATIC' };
   }
 }

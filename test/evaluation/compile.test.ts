@@ -188,3 +188,30 @@ describe('evaluate', () => {
     });
   });
 });
+
+describe('dependencies', () => {
+  it('fails a child whose parent has parents of its own, whether that parent is on or off', () => {
+    const config = compile(
+      doc([
+        { name: 'grand', enabled: true },
+        { name: 'off-parent', enabled: false, dependencies: [{ feature: 'grand' }] },
+        { name: 'on-parent', enabled: true, dependencies: [{ feature: 'grand' }] },
+        { name: 'child-of-off', enabled: true, dependencies: [{ feature: 'off-parent', enabled: false }] },
+        { name: 'child-of-on', enabled: true, dependencies: [{ feature: 'on-parent' }] },
+        { name: 'child-of-grand', enabled: true, dependencies: [{ feature: 'grand' }] },
+      ]),
+    );
+    // Evaluated in both orders: a feature's rules are built on its first evaluation, as parent or as flag.
+    for (const order of [
+      ['child-of-off', 'child-of-on', 'off-parent', 'on-parent'],
+      ['off-parent', 'on-parent', 'child-of-off', 'child-of-on'],
+    ]) {
+      const fresh = compile(config.document);
+      for (const name of order) evaluate(fresh, name, {});
+      expect(evaluate(fresh, 'child-of-off', {}).reason).toBe('DEFAULT');
+      expect(evaluate(fresh, 'child-of-on', {}).reason).toBe('DEFAULT');
+      expect(evaluate(fresh, 'off-parent', {}).reason).toBe('DISABLED');
+      expect(evaluate(fresh, 'child-of-grand', {}).enabled).toBe(true);
+    }
+  });
+});
