@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { planUnleashImport } from '../../functions/lib/unleash-import-plan';
 import { compile, evaluate } from '../../shared';
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
-import type { Constraint, Feature, Strategy } from '../../shared/model/client-features';
+import type {
+  Constraint,
+  Feature,
+  Strategy,
+  StrategyVariant,
+  VariantDefinition,
+} from '../../shared/model/client-features';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
 import { toUnleashExport } from '../../shared/model/unleash-export';
@@ -44,7 +50,7 @@ const strategy: fc.Arbitrary<Strategy> = fc.oneof(
       }),
       constraints: fc.array(constraint, { maxLength: 2 }),
       segments: fc.uniqueArray(fc.constantFrom(1, 2), { minLength: 1, maxLength: 2 }),
-      variants: fc.constant([
+      variants: fc.constant<StrategyVariant[]>([
         { name: 'blue', weight: 1000, weightType: 'variable' as const, stickiness: 'default' },
       ]),
       title: fc.constantFrom('Half the customers', '灰度发布'),
@@ -59,7 +65,7 @@ const strategy: fc.Arbitrary<Strategy> = fc.oneof(
   fc.record({
     name: fc.constant('userWithId'),
     parameters: fc.record({ userIds: fc.constantFrom('u1,u2', 'u7') }),
-    constraints: fc.constant([]),
+    constraints: fc.constant<Constraint[]>([]),
   }),
 );
 
@@ -69,7 +75,7 @@ const flagArb = (name: string): fc.Arbitrary<Flag> =>
       enabled: fc.boolean(),
       on: fc.subarray(channels),
       strategies: fc.array(strategy, { maxLength: 3 }),
-      variants: fc.constantFrom(
+      variants: fc.constantFrom<VariantDefinition[]>(
         [],
         [
           {
