@@ -24,6 +24,8 @@ export const workflowEn = {
   'flag.saveSettings': 'Save settings',
   'flag.archive': 'Archive',
   'flag.archiveTitle': 'Archive {name}?',
+  'flag.unarchive': 'Bring back from the archive',
+  'flags.showArchived': 'Archived flags only',
   'flag.archiveConfirm':
     'Archived flags leave the list and are no longer served to SDKs in any environment. If customers of a protected environment get it today, this opens a change request instead.',
   'flag.archivedNote': 'This flag is archived: SDKs no longer get it.',
@@ -296,6 +298,8 @@ export const workflowZh: Record<keyof typeof workflowEn, string> = {
   'flag.saveSettings': '保存设置',
   'flag.archive': '归档',
   'flag.archiveTitle': '归档 {name}？',
+  'flag.unarchive': '从归档中恢复',
+  'flags.showArchived': '仅显示已归档开关',
   'flag.archiveConfirm':
     '归档的开关将从列表中移除，任何环境的 SDK 都不再获取它。如果受保护环境的客户目前能获得它，则会改为创建变更请求。',
   'flag.archivedNote': '此开关已归档：SDK 不再获取它。',

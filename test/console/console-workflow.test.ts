@@ -367,6 +367,27 @@ describe('console workflow', () => {
     await page.context().close();
   });
 
+  it('archives a flag: SDKs no longer get it; it is listed under archived flags and comes back', async () => {
+    const page = await signIn(p.tokens.squadPayments);
+    await go(page, '#/flags/block-overseas-transfers');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByRole('button', { name: 'Archive' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Archive block-overseas-transfers?' });
+    await dialog.getByRole('button', { name: 'Archive' }).click();
+    await page.getByText('This flag is archived: SDKs no longer get it.').waitFor();
+    expect(await feature('block-overseas-transfers', p.tokens.client)).toBeUndefined();
+    await go(page, '#/flags');
+    await page.locator('#flags-title').waitFor();
+    expect(await page.getByRole('link', { name: 'Details of block-overseas-transfers' }).count()).toBe(0);
+    await page.getByLabel('Archived flags only').check();
+    await page.getByRole('link', { name: 'Details of block-overseas-transfers' }).click();
+    await page.getByRole('button', { name: 'Bring back from the archive' }).click();
+    await page.getByText('block-overseas-transfers saved.').waitFor();
+    expect(await page.getByText('This flag is archived').count()).toBe(0);
+    expect(await feature('block-overseas-transfers', p.tokens.client)).toBeDefined();
+    await page.context().close();
+  });
+
   it('a squad member defines a segment and a metric; others read them', async () => {
     const page = await signIn(p.tokens.squadPayments);
     await page.getByRole('link', { name: 'Segments', exact: true }).click();

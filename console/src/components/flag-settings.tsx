@@ -66,13 +66,23 @@ export function FlagSettings({
           <button type="submit" class="button button-primary">
             {t('flag.saveSettings')}
           </button>
-          <button
-            type="button"
-            class="button button-danger"
-            onClick={() => void actions.saveSettings(flag, { archived: true })}
-          >
-            {t('flag.archive')}
-          </button>
+          {flag.archived ? (
+            <button
+              type="button"
+              class="button"
+              onClick={() => void actions.saveSettings(flag, { archived: false })}
+            >
+              {t('flag.unarchive')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              class="button button-danger"
+              onClick={() => void actions.saveSettings(flag, { archived: true })}
+            >
+              {t('flag.archive')}
+            </button>
+          )}
         </div>
       </form>
     </section>

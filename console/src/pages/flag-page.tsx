@@ -3,29 +3,20 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, path } from '../api';
 import { useApp } from '../app-context';
 import { pendingFor } from '../change-view';
+import { ConstraintsEditor } from '../components/constraints-editor';
 import { EnvironmentSelect, initialEnvironment } from '../components/environment-select';
 import { ChannelControl, KillSwitch } from '../components/flag-controls';
 import { FlagSettings } from '../components/flag-settings';
 import { PendingBanner } from '../components/pending-mark';
-import { isSimpleTargeting, parseValues, strategiesFor, type Targeting, targetingOf } from '../flag-state';
+import { isSimpleTargeting, strategiesFor, type Targeting, targetingOf } from '../flag-state';
 import { channelLabel, type MessageKey } from '../i18n';
 import { labelOf } from '../labels';
 import { href } from '../router';
 import { canChangeFlag } from '../session';
-import type { AuditEntry, Constraint, Flag, SegmentDefinition, VariantDefinition } from '../types';
+import type { AuditEntry, Flag, SegmentDefinition, VariantDefinition } from '../types';
 import { useFlagActions } from '../use-flag-actions';
 import { VerifiedMark } from './audit-page';
 
-const OPERATORS = [
-  'IN',
-  'NOT_IN',
-  'STR_STARTS_WITH',
-  'STR_CONTAINS',
-  'NUM_GTE',
-  'NUM_LTE',
-  'SEMVER_GTE',
-  'DATE_AFTER',
-];
 const PAYLOAD_TYPES = ['string', 'json', 'number', 'csv'];
 
 export function FlagPage({ name }: { name: string }) {
@@ -192,24 +183,9 @@ function TargetingEditor(props: {
   const { t } = useApp();
   const state = props.flag.environments[props.env];
   const [targeting, setTargeting] = useState<Targeting>(() => targetingOf(state));
-  const [draft, setDraft] = useState({ contextName: 'channel', operator: 'IN', values: '' });
   const simple = isSimpleTargeting(state);
   const editable = props.editable && simple;
   const update = (changes: Partial<Targeting>) => setTargeting((current) => ({ ...current, ...changes }));
-
-  function addConstraint() {
-    const values = parseValues(draft.values);
-    if (draft.contextName.trim() === '' || values.length === 0) return;
-    const constraint: Constraint = {
-      contextName: draft.contextName.trim(),
-      operator: draft.operator,
-      ...(['IN', 'NOT_IN', 'STR_STARTS_WITH', 'STR_CONTAINS'].includes(draft.operator)
-        ? { values }
-        : { value: values[0] }),
-    };
-    update({ constraints: [...targeting.constraints, constraint] });
-    setDraft({ ...draft, values: '' });
-  }
 
   return (
     <form
@@ -248,64 +224,11 @@ function TargetingEditor(props: {
           </label>
         </div>
       </fieldset>
-      <fieldset disabled={!editable}>
-        <legend>{t('flag.constraints')}</legend>
-        <p class="muted">{t('flag.constraintsHelp')}</p>
-        {targeting.constraints.length === 0 ? (
-          <p>{t('flag.noConstraints')}</p>
-        ) : (
-          <ul class="constraints">
-            {targeting.constraints.map((c, i) => (
-              <li key={`${c.contextName}-${i}`}>
-                <code>
-                  {c.inverted ? 'NOT ' : ''}
-                  {c.contextName} {c.operator} {(c.values ?? [c.value ?? '']).join(', ')}
-                </code>
-                <button
-                  type="button"
-                  class="button button-small"
-                  aria-label={`${t('common.remove')}: ${c.contextName} ${c.operator}`}
-                  onClick={() => update({ constraints: targeting.constraints.filter((_, j) => j !== i) })}
-                >
-                  {t('common.remove')}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <div class="toolbar">
-          <label class="field">
-            <span class="field-label">{t('flag.context')}</span>
-            <input
-              value={draft.contextName}
-              onInput={(e) => setDraft({ ...draft, contextName: e.currentTarget.value })}
-            />
-          </label>
-          <label class="field">
-            <span class="field-label">{t('flag.operator')}</span>
-            <select
-              value={draft.operator}
-              onChange={(e) => setDraft({ ...draft, operator: e.currentTarget.value })}
-            >
-              {OPERATORS.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field field-grow">
-            <span class="field-label">{t('flag.values')}</span>
-            <input
-              value={draft.values}
-              onInput={(e) => setDraft({ ...draft, values: e.currentTarget.value })}
-            />
-          </label>
-          <button type="button" class="button" onClick={addConstraint}>
-            {t('common.add')}
-          </button>
-        </div>
-      </fieldset>
+      <ConstraintsEditor
+        constraints={targeting.constraints}
+        onChange={(constraints) => update({ constraints })}
+        disabled={!editable}
+      />
       <fieldset disabled={!editable}>
         <legend>{t('flag.segments')}</legend>
         {props.segments.length === 0 ? (

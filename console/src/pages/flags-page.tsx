@@ -21,6 +21,7 @@ export function FlagsPage() {
   const [query, setQuery] = useState('');
   const [squad, setSquad] = useState('');
   const [tag, setTag] = useState('');
+  const [archived, setArchived] = useState(false);
 
   async function load() {
     try {
@@ -40,7 +41,13 @@ export function FlagsPage() {
 
   const squads = useMemo(() => [...new Set((flags ?? []).map((f) => f.squad))].sort(), [flags]);
   const tags = useMemo(() => [...new Set((flags ?? []).flatMap((f) => f.tags))].sort(), [flags]);
-  const shown = useMemo(() => filterFlags(flags ?? [], { query, squad, tag }), [flags, query, squad, tag]);
+  const shown = useMemo(
+    () =>
+      archived
+        ? (flags ?? []).filter((f) => f.archived).sort((a, b) => a.name.localeCompare(b.name))
+        : filterFlags(flags ?? [], { query, squad, tag }),
+    [flags, query, squad, tag, archived],
+  );
 
   return (
     <section aria-labelledby="flags-title">
@@ -84,6 +91,10 @@ export function FlagsPage() {
               </option>
             ))}
           </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.currentTarget.checked)} />
+          {t('flags.showArchived')}
         </label>
       </div>
       {error && (
