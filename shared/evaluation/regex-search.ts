@@ -67,11 +67,8 @@ export function worstPerCharacter(program: Program): { visits: number; tests: nu
 
 /** Whether `program` matches anywhere in a text: construct once, call `test` as often as needed. */
 export class RegexSearch {
-  private readonly op_: Int32Array;
-  private readonly a_: Int32Array;
-  private readonly b_: Int32Array;
-  /** Each consuming instruction's matcher, as an index into `matchers`. */
-  private readonly mi_: Int32Array;
+  /** The program, three numbers an instruction: op, a, and b (for a consuming one, its matcher's index). */
+  private readonly code_: Int32Array;
   private readonly matchers_: Matcher[];
   /** Whether a code point's kind tells word characters (see usesWordKinds). */
   private readonly words_: boolean;
@@ -82,19 +79,15 @@ export class RegexSearch {
   private gen_ = 0;
   /** Class of each ASCII code point, -1 until known. */
   private readonly ascii_: Int32Array;
-  /** Non-ASCII code points (plus one; 0 is a free slot) and their classes. */
-  private readonly otherKeys_: Int32Array;
-  private readonly otherClasses_: Int32Array;
+  /** Direct-mapped, two numbers a slot: a non-ASCII code point plus one (0: free), its class. */
+  private readonly others_: Int32Array;
   /** Class `k`'s answers: `accepts[k * matchers + j]` is 1 where matcher j accepts it. */
   private readonly accepts_: Uint8Array;
-  private readonly kinds_: Int32Array;
-  private readonly classHashes_: Int32Array;
+  /** Two numbers a class: its kind, the hash of its answers. */
+  private readonly classInfo_: Int32Array;
   private classes_ = 0;
-  /** DFA states: their threads (`pool[from, from + length)`), kind of the character before, hash. */
-  private readonly stateFrom_: Int32Array;
-  private readonly stateLength_: Int32Array;
-  private readonly stateKind_: Int32Array;
-  private readonly stateHash_: Int32Array;
+  /** Four numbers a DFA state: where its threads start in `pool`, how many, kind of the character before, hash. */
+  private readonly stateInfo_: Int32Array;
   private readonly pool_: Int32Array;
   private pooled_ = 0;
   private states_ = 0;
@@ -108,28 +101,25 @@ export class RegexSearch {
 
   constructor(program: Program) {
     const size = program.op.length;
-    this.op_ = Int32Array.from(program.op);
-    this.a_ = Int32Array.from(program.a);
-    this.b_ = Int32Array.from(program.b);
-    this.matchers_ = matchersOf(program).all;
+    const matchers = matchersOf(program).all;
+    const code = new Int32Array(3 * size);
+    for (let pc = 0; pc < size; pc++) {
+      code[3 * pc] = program.op[pc];
+      code[3 * pc + 1] = program.a[pc];
+      code[3 * pc + 2] = program.op[pc] === 0 ? matchers.indexOf(program.m[pc]) : program.b[pc];
+    }
+    this.code_ = code;
+    this.matchers_ = matchers;
     this.words_ = usesWordKinds(program);
-    this.mi_ = new Int32Array(size);
-    for (let pc = 0; pc < size; pc++)
-      if (program.op[pc] === 0) this.mi_[pc] = this.matchers_.indexOf(program.m[pc]);
     this.seen_ = new Int32Array(size + 1);
     this.stack_ = new Int32Array(3 * size + 4);
     this.ready_ = new Int32Array(size + 1);
     this.ascii_ = new Int32Array(128).fill(-1);
-    this.otherKeys_ = new Int32Array(OTHERS);
-    this.otherClasses_ = new Int32Array(OTHERS);
+    this.others_ = new Int32Array(2 * OTHERS);
     // One more class: the scratch where a class is built, and kept when there is no room.
-    this.accepts_ = new Uint8Array((MAX_CLASSES + 1) * Math.max(1, this.matchers_.length));
-    this.kinds_ = new Int32Array(MAX_CLASSES + 1);
-    this.classHashes_ = new Int32Array(MAX_CLASSES + 1);
-    this.stateFrom_ = new Int32Array(MAX_STATES);
-    this.stateLength_ = new Int32Array(MAX_STATES);
-    this.stateKind_ = new Int32Array(MAX_STATES);
-    this.stateHash_ = new Int32Array(MAX_STATES);
+    this.accepts_ = new Uint8Array((MAX_CLASSES + 1) * Math.max(1, matchers.length));
+    this.classInfo_ = new Int32Array(2 * MAX_CLASSES + 2);
+    this.stateInfo_ = new Int32Array(4 * MAX_STATES);
     this.pool_ = new Int32Array(Math.min(MAX_POOL, MAX_STATES * (size + 1)));
     this.transitions_ = new Int32Array(MAX_STATES * MAX_CLASSES);
     this.slots_ = new Int32Array(STATE_SLOTS).fill(-1);
@@ -139,20 +129,19 @@ export class RegexSearch {
 
   /** Whether the program matches anywhere in `text`. */
   test(text: string): boolean {
+    const { ascii_: ascii, others_: others, transitions_: transitions } = this;
     if (this.start_ < 0) {
       if (this.states_ === MAX_STATES || this.pooled_ === this.pool_.length) this.flush_();
       this.pool_[this.pooled_] = 0;
-      this.start_ = this.intern_(1, 0, Math.imul(Math.imul(1, 0x01000193), 16777619));
+      this.start_ = this.intern_(1, 0, Math.imul(0x01000193, 16777619));
     }
     let s = this.start_;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       let c = text.charCodeAt(i);
       let k: number;
-      if (c < 128) {
-        k = this.ascii_[c];
-        if (k < 0) k = this.classify_(c);
-      } else {
+      if (c < 128) k = ascii[c];
+      else {
         if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
           const d = text.charCodeAt(i + 1);
           if (d >= 0xdc00 && d < 0xe000) {
@@ -160,14 +149,16 @@ export class RegexSearch {
             i++;
           }
         }
-        k = this.classOfOther_(c);
+        const slot = 2 * (Math.imul(c, 0x9e3779b1) >>> 21);
+        k = others[slot] === c + 1 ? others[slot + 1] : -1;
       }
-      let t = k < MAX_CLASSES ? this.transitions_[s * MAX_CLASSES + k] : 0;
+      if (k < 0) k = this.classify_(c);
+      let t = k < MAX_CLASSES ? transitions[s * MAX_CLASSES + k] : 0;
       if (t === 0) {
         const epoch = this.epoch_;
         t = this.advance_(s, k);
         // A full cache starts afresh while advancing: `s` is then no longer a state.
-        if (k < MAX_CLASSES && epoch === this.epoch_) this.transitions_[s * MAX_CLASSES + k] = t;
+        if (k < MAX_CLASSES && epoch === this.epoch_) transitions[s * MAX_CLASSES + k] = t;
       }
       if (t < 0) return true;
       s = t - 1;
@@ -175,45 +166,37 @@ export class RegexSearch {
     return this.close_(s, 0) < 0;
   }
 
-  /** The class of a non-ASCII code point: remembered, or found now. */
-  private classOfOther_(c: number): number {
-    const slot = Math.imul(c, 0x9e3779b1) >>> 21;
-    return this.otherKeys_[slot] === c + 1 ? this.otherClasses_[slot] : this.classify_(c);
-  }
-
   /** Tests a code point by every matcher of the pattern: its class (remembered where there is room). */
   private classify_(c: number): number {
-    const width = this.matchers_.length;
+    const { matchers_: matchers, accepts_: acc, classInfo_: info } = this;
+    const width = matchers.length;
     const scratch = MAX_CLASSES * width;
-    const acc = this.accepts_;
     const kind = this.words_ ? kindOf(c) : c === 10 ? 1 : 3;
-    let h = kind | 0;
+    let h = kind;
     for (let j = 0; j < width; j++) {
-      const yes = this.matchers_[j](c) ? 1 : 0;
+      const yes = matchers[j](c) ? 1 : 0;
       acc[scratch + j] = yes;
       h = (Math.imul(h ^ yes, 16777619) + j) | 0;
     }
     let id = -1;
     for (let k = 0; k < this.classes_ && id < 0; k++) {
-      if (this.classHashes_[k] !== h || this.kinds_[k] !== kind) continue;
-      let same = true;
-      for (let j = 0; j < width && same; j++) same = acc[k * width + j] === acc[scratch + j];
-      if (same) id = k;
+      if (info[2 * k] !== kind || info[2 * k + 1] !== h) continue;
+      let j = 0;
+      while (j < width && acc[k * width + j] === acc[scratch + j]) j++;
+      if (j === width) id = k;
     }
     if (id < 0) {
-      if (this.classes_ < MAX_CLASSES) {
-        id = this.classes_++;
-        acc.copyWithin(id * width, scratch, scratch + width);
-      } else id = MAX_CLASSES;
-      this.classHashes_[id] = h;
-      this.kinds_[id] = kind;
+      id = this.classes_ < MAX_CLASSES ? this.classes_++ : MAX_CLASSES;
+      acc.copyWithin(id * width, scratch, scratch + width);
+      info[2 * id] = kind;
+      info[2 * id + 1] = h;
+      if (id === MAX_CLASSES) return id;
     }
-    if (id === MAX_CLASSES) return id;
     if (c < 128) this.ascii_[c] = id;
     else {
-      const slot = Math.imul(c, 0x9e3779b1) >>> 21;
-      this.otherKeys_[slot] = c + 1;
-      this.otherClasses_[slot] = id;
+      const slot = 2 * (Math.imul(c, 0x9e3779b1) >>> 21);
+      this.others_[slot] = c + 1;
+      this.others_[slot + 1] = id;
     }
     return id;
   }
@@ -223,45 +206,44 @@ export class RegexSearch {
    * leaves the consuming instructions reached in `ready` and returns how many, or -1 on a match.
    */
   private close_(s: number, kind: number): number {
-    const { op_: op, a_: a, b_: b, seen_: seen, stack_: stack, ready_: ready, pool_: pool } = this;
-    const from = this.stateFrom_[s];
+    const { code_: code, seen_: seen, stack_: stack, ready_: ready, pool_: pool, stateInfo_: info } = this;
+    const from = info[4 * s];
     let top = 0;
-    for (let j = this.stateLength_[s] - 1; j >= 0; j--) stack[top++] = pool[from + j];
-    const bit = 1 << (this.stateKind_[s] * 4 + kind);
+    for (let j = from + info[4 * s + 1] - 1; j >= from; j--) stack[top++] = pool[j];
+    const bit = 1 << (info[4 * s + 2] * 4 + kind);
     const gen = ++this.gen_;
     let out = 0;
     let visits = 0;
-    while (top > 0) {
+    let matched = false;
+    while (top > 0 && !matched) {
       const pc = stack[--top];
       if (seen[pc] === gen) continue;
       seen[pc] = gen;
       visits++;
-      const o = op[pc];
+      const o = code[3 * pc];
+      const a = code[3 * pc + 1];
       if (o === 0) ready[out++] = pc;
       else if (o === 1) {
-        stack[top++] = b[pc];
-        stack[top++] = a[pc];
-      } else if (o === 2) stack[top++] = a[pc];
+        stack[top++] = code[3 * pc + 2];
+        stack[top++] = a;
+      } else if (o === 2) stack[top++] = a;
       else if (o === 3) {
-        if (a[pc] & bit) stack[top++] = pc + 1;
-      } else {
-        regexWork.steps += visits;
-        return -1;
-      }
+        if (a & bit) stack[top++] = pc + 1;
+      } else matched = true;
     }
     regexWork.steps += visits;
-    return out;
+    return matched ? -1 : out;
   }
 
   /** The transition from state `s` on class `k`: -1 when matched, else the next state + 1. */
   private advance_(s: number, k: number): number {
-    const kind = this.kinds_[k];
+    const kind = this.classInfo_[2 * k];
     const count = this.close_(s, kind);
     if (count < 0) return -1;
+    const { ready_: ready, pool_: pool, seen_: seen, code_: code, accepts_: accepts } = this;
     // The next threads go straight after the kept ones (a cache without room starts afresh first:
     // `s` is no longer needed).
-    if (this.states_ === MAX_STATES || this.pooled_ + this.op_.length + 1 > this.pool_.length) this.flush_();
-    const { ready_: ready, pool_: pool, seen_: seen, mi_: mi, accepts_: accepts } = this;
+    if (this.states_ === MAX_STATES || this.pooled_ + code.length / 3 + 1 > pool.length) this.flush_();
     const row = k * this.matchers_.length;
     const gen = ++this.gen_;
     const from = this.pooled_;
@@ -269,7 +251,7 @@ export class RegexSearch {
     let h = Math.imul(kind + 1, 0x01000193);
     for (let j = 0; j < count; j++) {
       const pc = ready[j] + 1;
-      if (accepts[row + mi[pc - 1]] === 1 && seen[pc] !== gen) {
+      if (accepts[row + code[3 * pc - 1]] === 1 && seen[pc] !== gen) {
         seen[pc] = gen;
         pool[end++] = pc;
         h = Math.imul(h ^ pc, 16777619);
@@ -297,29 +279,24 @@ export class RegexSearch {
    * character of kind `kind`, with hash `h`: an equal state kept before, or a new one.
    */
   private intern_(length: number, kind: number, h: number): number {
-    const pool = this.pool_;
+    const { pool_: pool, stateInfo_: info, slots_: slots } = this;
     const at = this.pooled_;
     const slot = h & (STATE_SLOTS - 1);
-    const found = this.slots_[slot];
-    if (
-      found >= 0 &&
-      this.stateHash_[found] === h &&
-      this.stateLength_[found] === length &&
-      this.stateKind_[found] === kind
-    ) {
-      const from = this.stateFrom_[found];
+    let s = slots[slot];
+    if (s >= 0 && info[4 * s + 1] === length && info[4 * s + 2] === kind && info[4 * s + 3] === h) {
+      const from = info[4 * s];
       let j = 0;
       while (j < length && pool[from + j] === pool[at + j]) j++;
-      if (j === length) return found;
+      if (j === length) return s;
     }
-    const s = this.states_++;
-    this.stateFrom_[s] = at;
-    this.stateLength_[s] = length;
-    this.stateKind_[s] = kind;
-    this.stateHash_[s] = h;
+    s = this.states_++;
+    info[4 * s] = at;
+    info[4 * s + 1] = length;
+    info[4 * s + 2] = kind;
+    info[4 * s + 3] = h;
     this.pooled_ = at + length;
     this.transitions_.fill(0, s * MAX_CLASSES, (s + 1) * MAX_CLASSES);
-    this.slots_[slot] = s;
+    slots[slot] = s;
     return s;
   }
 }
