@@ -1,6 +1,9 @@
 /**
  * The evaluation core against `unleash-client`, offline and bootstrapped with the same 200
- * features, in one process: ns per isEnabled / getVariant and the ratio.
+ * features, in one process: ns per isEnabled / getVariant and the ratio. With
+ * `BENCH_PREVIOUS_CORE=<file.mjs>` (an ES module exporting `compile` and `evaluate`, e.g. an earlier
+ * commit's `shared/index.ts` bundled by esbuild) that core is measured beside it in the same process,
+ * on the same features and contexts, after checking it answers the same.
  */
 import { pathToFileURL } from 'node:url';
 import { Unleash } from 'unleash-client';
@@ -15,6 +18,21 @@ export interface EvaluationBenchResult {
   omnilab: { isEnabledNs: number; getVariantNs: number };
   unleashClient: { isEnabledNs: number; getVariantNs: number };
   ratio: { isEnabled: number; getVariant: number };
+  /** The core of BENCH_PREVIOUS_CORE, when given: its figures and its answers that differ from this one's. */
+  previous?: { module: string; isEnabledNs: number; getVariantNs: number; disagreements: number };
+}
+
+interface Core {
+  compile: typeof compile;
+  evaluate: typeof evaluate;
+}
+
+/** The core named by BENCH_PREVIOUS_CORE, if any. */
+async function previousCore(): Promise<{ module: string; core: Core } | null> {
+  const module = process.env.BENCH_PREVIOUS_CORE;
+  if (!module) return null;
+  const core: Core = await import(pathToFileURL(module).href);
+  return { module, core };
 }
 
 /** unleash-client on its bootstrap alone, as both benchmarks that compare with it run it. */
@@ -44,13 +62,21 @@ export async function runEvaluationBench(): Promise<EvaluationBenchResult> {
   const names = doc.features.map((f) => f.name);
   const config = compile(doc);
   const unleash = await startOfflineUnleash(doc);
+  const prev = await previousCore();
+  const prevConfig = prev?.core.compile(doc);
 
   let disagreements = 0;
+  let prevDisagreements = 0;
   for (const ctx of contexts) {
     for (const name of names) {
       const ours = evaluate(config, name, ctx);
       if (ours.enabled !== unleash.isEnabled(name, ctx as never)) disagreements++;
       if (ours.variant.name !== unleash.getVariant(name, ctx as never).name) disagreements++;
+      if (prev && prevConfig) {
+        const theirs = prev.core.evaluate(prevConfig, name, ctx);
+        if (theirs.enabled !== ours.enabled || theirs.reason !== ours.reason) prevDisagreements++;
+        if (JSON.stringify(theirs.variant) !== JSON.stringify(ours.variant)) prevDisagreements++;
+      }
     }
   }
 
@@ -65,11 +91,25 @@ export async function runEvaluationBench(): Promise<EvaluationBenchResult> {
     loop((n, c) => evaluate(config, n, c).enabled),
     { rounds: 15 },
   );
+  const prevEnabled =
+    prev && prevConfig
+      ? measure(
+          loop((n, c) => prev.core.evaluate(prevConfig, n, c).enabled),
+          { rounds: 15 },
+        )
+      : null;
   const unleashEnabled = measure(loop((n, c) => unleash.isEnabled(n, c as never)));
   const omnilabVariant = measure(
     loop((n, c) => evaluate(config, n, c).variant.enabled),
     { rounds: 15 },
   );
+  const prevVariant =
+    prev && prevConfig
+      ? measure(
+          loop((n, c) => prev.core.evaluate(prevConfig, n, c).variant.enabled),
+          { rounds: 15 },
+        )
+      : null;
   const unleashVariant = measure(loop((n, c) => unleash.getVariant(n, c as never).enabled));
   unleash.destroy();
   if (sink < 0) console.log(sink);
@@ -84,10 +124,21 @@ export async function runEvaluationBench(): Promise<EvaluationBenchResult> {
       isEnabled: unleashEnabled.nsPerOp / omnilabEnabled.nsPerOp,
       getVariant: unleashVariant.nsPerOp / omnilabVariant.nsPerOp,
     },
+    ...(prev && prevEnabled && prevVariant
+      ? {
+          previous: {
+            module: prev.module,
+            isEnabledNs: prevEnabled.nsPerOp,
+            getVariantNs: prevVariant.nsPerOp,
+            disagreements: prevDisagreements,
+          },
+        }
+      : {}),
   };
 }
 
 export function formatEvaluationBench(r: EvaluationBenchResult): string {
+  const previous = r.previous;
   const row = (op: string, ours: number, theirs: number) => ({
     operation: op,
     'omnilab ns/op': ours.toFixed(0),
@@ -100,6 +151,24 @@ export function formatEvaluationBench(r: EvaluationBenchResult): string {
       row('isEnabled', r.omnilab.isEnabledNs, r.unleashClient.isEnabledNs),
       row('getVariant', r.omnilab.getVariantNs, r.unleashClient.getVariantNs),
     ]),
+    ...(previous
+      ? [
+          '',
+          `Beside the previous core (${previous.module}), same process: ${previous.disagreements} answers differ`,
+          formatTable(
+            (['isEnabled', 'getVariant'] as const).map((op) => {
+              const now = r.omnilab[`${op}Ns`];
+              const before = previous[`${op}Ns`];
+              return {
+                operation: op,
+                'previous ns/op': before.toFixed(0),
+                'this ns/op': now.toFixed(0),
+                change: `${(((now - before) / before) * 100).toFixed(1)}%`,
+              };
+            }),
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 
