@@ -56,6 +56,8 @@ export const workflowEn = {
     'If it changes what customers of a protected environment get, this opens a change request for another person to approve; otherwise it applies at once.',
   'emergency.declare': 'This is an emergency: apply it now (break-glass)',
   'emergency.reason': 'Why it cannot wait',
+  'emergency.instead':
+    'Declared an emergency, it does not wait for approval: it applies at once and is reviewed afterwards.',
   'emergency.help':
     'It applies at once, the reason is recorded in the audit trail, and a second person must review it within 24 hours.',
   'emergency.apply': 'Apply now as an emergency',
@@ -326,6 +328,7 @@ export const workflowZh: Record<keyof typeof workflowEn, string> = {
   'consequence.maybeHeld': '如果它改变受保护环境中客户获得的内容，将创建变更请求，须他人批准；否则立即生效。',
   'emergency.declare': '这是紧急情况：立即应用（紧急通道）',
   'emergency.reason': '为何不能等待',
+  'emergency.instead': '声明为紧急变更后，无需等待批准：立即生效，事后复核。',
   'emergency.help': '变更立即生效，原因记入审计记录，并须由第二人在 24 小时内复核。',
   'emergency.apply': '作为紧急变更立即应用',
   'notice.created': '{name} 已创建。',

@@ -65,6 +65,7 @@ function ConfirmDialog({ request, t, done }: { request: Pending; t: Translate; d
               />
               {t('emergency.declare')}
             </label>
+            {emergency && <p class="emergency-instead">{t('emergency.instead')}</p>}
             {emergency && (
               <label class="field">
                 <span class="field-label">{t('emergency.reason')}</span>
