@@ -88,6 +88,8 @@ export class RegexSearch {
   private classes_ = 0;
   /** Four numbers a DFA state: where its threads start in `pool`, how many, kind of the character before, hash. */
   private readonly stateInfo_: Int32Array;
+  /** Whether each state matches at the end of the text: 0 unknown, 1 no, 2 yes. */
+  private readonly ends_: Uint8Array;
   private readonly pool_: Int32Array;
   private pooled_ = 0;
   private states_ = 0;
@@ -120,6 +122,7 @@ export class RegexSearch {
     this.accepts_ = new Uint8Array((MAX_CLASSES + 1) * Math.max(1, matchers.length));
     this.classInfo_ = new Int32Array(2 * MAX_CLASSES + 2);
     this.stateInfo_ = new Int32Array(4 * MAX_STATES);
+    this.ends_ = new Uint8Array(MAX_STATES);
     this.pool_ = new Int32Array(Math.min(MAX_POOL, MAX_STATES * (size + 1)));
     this.transitions_ = new Int32Array(MAX_STATES * MAX_CLASSES);
     this.slots_ = new Int32Array(STATE_SLOTS).fill(-1);
@@ -163,7 +166,8 @@ export class RegexSearch {
       if (t < 0) return true;
       s = t - 1;
     }
-    return this.close_(s, 0) < 0;
+    if (this.ends_[s] === 0) this.ends_[s] = this.close_(s, 0) < 0 ? 2 : 1;
+    return this.ends_[s] === 2;
   }
 
   /** Tests a code point by every matcher of the pattern: its class (remembered where there is room). */
@@ -294,6 +298,7 @@ export class RegexSearch {
     info[4 * s + 1] = length;
     info[4 * s + 2] = kind;
     info[4 * s + 3] = h;
+    this.ends_[s] = 0;
     this.pooled_ = at + length;
     this.transitions_.fill(0, s * MAX_CLASSES, (s + 1) * MAX_CLASSES);
     slots[slot] = s;
