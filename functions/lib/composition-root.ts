@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type TableNames, tableNames } from '../../infra/tables';
+import type { ReleaseStore } from '../../shared/release/release-store';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import type { AuditStore } from '../../shared/store/audit-store';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
@@ -26,6 +27,7 @@ import { createDynamoEnvironmentStore } from '../stores/dynamo-environment-store
 import { createDynamoEventStore } from '../stores/dynamo-event-store';
 import { createDynamoExperimentStore, createDynamoMetricStore } from '../stores/dynamo-experiment-store';
 import { createDynamoFlagStore } from '../stores/dynamo-flag-store';
+import { createDynamoReleaseStore } from '../stores/dynamo-release-store';
 import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
 import { anchorChain } from '../stores/dynamo-support';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
@@ -50,6 +52,8 @@ export interface Runtime {
   events: EventStore;
   changeRequests: ChangeRequestStore;
   notifications: NotificationStore;
+  /** Release templates, plans and impact metrics (shared/release). */
+  releases: ReleaseStore;
   served: ServedConfig;
   now: () => Date;
   newId: () => string;
@@ -135,6 +139,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     events: createDynamoEventStore(client, { table: tables.events }),
     changeRequests: createDynamoChangeRequestStore(doc, tables),
     notifications: createDynamoNotificationStore(doc, tables),
+    releases: createDynamoReleaseStore(doc, tables),
     served: createServedConfig({
       flags,
       segments,

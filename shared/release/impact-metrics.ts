@@ -110,31 +110,35 @@ export function impactCells(
   channels: readonly string[],
 ): ImpactCell[] {
   const out = new Map<string, ImpactCell>();
+  const file = (m: ImpactMetric, l: Record<string, string | number>, add: (cell: ImpactCell) => void) => {
+    const labelled = l.channel;
+    const channel = typeof labelled === 'string' && channels.includes(labelled) ? labelled : batchChannel;
+    for (const t of targets) {
+      const flagLabel = l[t.flag];
+      if (flagLabel === undefined) continue;
+      const state: FlagState = String(flagLabel) === 'disabled' ? 'off' : 'on';
+      const key = impactCellKey(t.milestone, m.name, channel, state);
+      const cell = out.get(key) ?? { key, flag: t.flag, type: m.type, count: 0, sum: 0, sumSquares: 0 };
+      add(cell);
+      out.set(key, cell);
+    }
+  };
   for (const m of metrics) {
-    for (const sample of m.samples) {
-      const l = sample.labels ?? {};
-      const labelled = l.channel;
-      const channel = typeof labelled === 'string' && channels.includes(labelled) ? labelled : batchChannel;
-      for (const t of targets) {
-        const flagLabel = l[t.flag];
-        if (flagLabel === undefined) continue;
-        const state: FlagState = String(flagLabel) === 'disabled' ? 'off' : 'on';
-        const key = impactCellKey(t.milestone, m.name, channel, state);
-        const cell = out.get(key) ?? { key, flag: t.flag, type: m.type, count: 0, sum: 0, sumSquares: 0 };
-        if ('buckets' in sample) {
+    if (m.type === 'histogram') {
+      for (const sample of m.samples)
+        file(m, sample.labels ?? {}, (cell) => {
           cell.count += sample.count;
           cell.sum += sample.sum;
           cell.sumSquares += histogramSumSquares(sample.buckets);
-        } else if (m.type === 'gauge') {
-          cell.count += 1;
-          cell.last = sample.value;
-        } else {
-          cell.count += 1;
-          cell.sum += sample.value;
-        }
-        out.set(key, cell);
-      }
+        });
+      continue;
     }
+    for (const sample of m.samples)
+      file(m, sample.labels ?? {}, (cell) => {
+        cell.count += 1;
+        if (m.type === 'gauge') cell.last = sample.value;
+        else cell.sum += sample.value;
+      });
   }
   return [...out.values()];
 }

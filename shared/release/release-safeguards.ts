@@ -88,8 +88,9 @@ function isMetricEvent(e: unknown): e is RawMetricEvent {
 /**
  * The exposures the platform records for accepted metric events of units on a channel a serving
  * plan splits: one per unit and milestone (its id names both, so it is stored once however often
- * it is derived), at the milestone's start, in the arm the flag's hash puts the unit in. Only
- * metrics the plan guards are watched; channels at 0% have no split and are left out.
+ * it is derived), at the milestone's start, in the arm the flag's hash puts the unit in. A unit
+ * enters with its first event of any metric on the channel (a session, a page view), so units that
+ * never trip a guarded metric count as zeros; channels at 0% have no split and are left out.
  */
 export function releaseExposures(
   plans: readonly ReleasePlan[],
@@ -100,12 +101,10 @@ export function releaseExposures(
   const out = new Map<string, PreparedEvent>();
   for (const plan of servingPlans(plans)) {
     if (plan.environment !== environment || !plan.enteredAt || !plan.applied) continue;
-    const guarded = new Set(plan.safeguards.flatMap((s) => (s.kind === 'metric' ? [s.metric] : [])));
-    if (guarded.size === 0) continue;
     const experiment = milestoneKey(plan);
     const at = Date.parse(plan.enteredAt);
     for (const e of events) {
-      if (!isMetricEvent(e) || !acceptedIds.has(e.id) || !guarded.has(e.metric)) continue;
+      if (!isMetricEvent(e) || !acceptedIds.has(e.id)) continue;
       const percent = plan.applied.channels[e.channel] ?? 0;
       if (percent <= 0) continue;
       const id = `${experiment}:${e.userId}`;

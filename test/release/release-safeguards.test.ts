@@ -121,7 +121,7 @@ describe('release safeguards', () => {
     );
   });
 
-  it('leaves out unguarded metrics, unaccepted events and channels at 0%', () => {
+  it('counts a unit by any accepted event, once, and leaves out channels at 0%', () => {
     const plan = servingPlan({ mobile: 5 }, [{ kind: 'metric', metric: 'complaints', tolerance: 0 }]);
     const events = [
       { id: 'a', type: 'metric', userId: 'u1', channel: 'mobile', metric: 'other' },
@@ -129,8 +129,13 @@ describe('release safeguards', () => {
       { id: 'c', type: 'metric', userId: 'u3', channel: 'mobile', metric: 'complaints' },
       { id: 'd', type: 'metric', userId: 'u4', channel: 'mobile', metric: 'complaints' },
     ];
-    const out = releaseExposures([plan], events, new Set(['a', 'b', 'c']), 'production');
-    expect(out.map((x) => x.units[0])).toEqual(['production:customer#u3']);
+    const out = releaseExposures(
+      [plan],
+      [...events, { ...events[0], id: 'e' }],
+      new Set(['a', 'b', 'c', 'e']),
+      'production',
+    );
+    expect(out.map((x) => x.units[0])).toEqual(['production:customer#u1', 'production:customer#u3']);
   });
 
   it('degrades on a harmed channel only, with its evidence', () => {

@@ -1,0 +1,242 @@
+/**
+ * Release templates and plans. Templates are data; a plan applies one to a flag in one environment
+ * and answers `{ status, milestones, current, gates, safeguards }`. These routes never write the
+ * flag: they write the plan (its content, digest and approvals), and the scheduler serves a
+ * milestone only while the plan's approvals cover its digest (functions/lib/release-scheduler.ts).
+ * Built governed like every admin handler, so a flag write added here would be governed by effect.
+ */
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import type { Flag } from '../../shared/model/flag';
+import type { Principal } from '../../shared/model/token';
+import {
+  applyAction,
+  createPlan,
+  editPlan,
+  gatesOf,
+  PLAN_ACTIONS,
+  type PlanAction,
+  type PlanContent,
+  type PlanMilestone,
+  type ReleasePlan,
+} from '../../shared/release/release-plan';
+import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
+import { auditEntry, requireEnvironment, requireOwner, requireVersion } from '../lib/admin-support';
+import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { getRuntime, type Runtime } from '../lib/composition-root';
+import { protectedEnvironments } from '../lib/governance';
+import { createGovernedHttpHandler } from '../lib/governed-handler';
+import { lazyHandler } from '../lib/http-handler';
+import type {
+  ReleasePlanActionBody,
+  ReleasePlanPut,
+  ReleaseTemplateCreate,
+  ReleaseTemplateUpdate,
+} from '../schemas/release-schemas';
+
+const TERMINAL = new Set(['completed', 'aborted']);
+
+/** The plan as the API answers it: the interface fields first, then the rest of the record. */
+export function planView(plan: ReleasePlan, now: Date) {
+  return {
+    ...plan,
+    status: plan.status,
+    milestones: plan.milestones,
+    current: plan.current,
+    gates: gatesOf(plan, null, now),
+    // Each safeguard with its latest checks, per channel, and their evidence.
+    safeguards: plan.safeguards.map((s) => {
+      const name = s.kind === 'metric' ? s.metric : `${s.kind}:${s.impactMetric}`;
+      return { ...s, checks: plan.lastChecks.filter((c) => c.safeguard === name) };
+    }),
+  };
+}
+
+export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
+  const { releases } = runtime;
+
+  async function requireTemplate(id: string, field?: string): Promise<ReleaseTemplate> {
+    const t = await releases.getTemplate(id);
+    if (!t) {
+      if (field) throw new ValidationError(`no release template ${id}`, field);
+      throw new NotFoundError(`no release template ${id}`);
+    }
+    return t;
+  }
+
+  function checkTemplate(body: Pick<ReleaseTemplate, 'milestones'>) {
+    const problem = templateProblem(body, runtime.config.channels);
+    if (problem) throw new ValidationError(problem.message, problem.field);
+  }
+
+  async function requireFlag(name: string): Promise<Flag> {
+    const flag = await runtime.flags.get(name);
+    if (!flag) throw new NotFoundError(`no flag ${name}`);
+    return flag;
+  }
+
+  /** The template's milestones as the plan holds them: audience segments resolved to their ids. */
+  async function contentOf(
+    template: ReleaseTemplate,
+    flag: string,
+    environment: string,
+  ): Promise<PlanContent> {
+    checkTemplate(template);
+    const segments = await runtime.segments.list();
+    const milestones = template.milestones.map((m, i): PlanMilestone => {
+      const { audience, ...rest } = m;
+      if (!audience) return rest;
+      const seg = segments.find((s) => s.name === audience.segment);
+      if (!seg)
+        throw new ValidationError(
+          `no segment named ${audience.segment}`,
+          `template.milestones[${i}].audience.segment`,
+        );
+      return { ...rest, audience: { ...audience, segmentId: seg.id } };
+    });
+    return {
+      flag,
+      environment,
+      milestones,
+      safeguards: template.safeguards,
+      rollback: template.rollback,
+      alpha: template.alpha,
+      skipped: [],
+    };
+  }
+
+  const audit = (p: Principal, action: string, before: unknown, after: ReleasePlan | ReleaseTemplate) =>
+    auditEntry(runtime, p, {
+      action,
+      target:
+        'flag' in after
+          ? { type: 'flag', id: after.flag }
+          : { type: 'flag', id: `release-template:${after.id}` },
+      environments: 'environment' in after ? [after.environment] : [],
+      before,
+      after,
+    });
+
+  async function planOf(req: ApiRequest): Promise<{ flag: Flag; env: string; plan: ReleasePlan | null }> {
+    const flag = await requireFlag(req.params.name);
+    const env = (await requireEnvironment(runtime, req.params.env)).name;
+    return { flag, env, plan: await releases.getPlan(flag.name, env) };
+  }
+
+  return {
+    'GET /api/admin/release-templates': async () =>
+      json(200, {
+        templates: (await releases.listTemplates()).sort((a, b) => a.id.localeCompare(b.id)),
+      }),
+
+    'POST /api/admin/release-templates': async (req) => {
+      const { id, ...body } = req.body as ReleaseTemplateCreate;
+      checkTemplate(body);
+      const at = runtime.now().toISOString();
+      const template: ReleaseTemplate = { id, ...body, version: 1, createdAt: at, updatedAt: at };
+      await releases.writeTemplate(template, null, [
+        audit(req.principal, 'release-template.created', null, template),
+      ]);
+      return json(201, template);
+    },
+
+    'GET /api/admin/release-templates/{id}': async (req) => json(200, await requireTemplate(req.params.id)),
+
+    'PUT /api/admin/release-templates/{id}': async (req) => {
+      const { version, ...body } = req.body as ReleaseTemplateUpdate;
+      const before = await requireTemplate(req.params.id);
+      requireVersion(before.version, version, `release template ${before.id}`);
+      checkTemplate(body);
+      const after: ReleaseTemplate = {
+        ...before,
+        ...body,
+        version: before.version + 1,
+        updatedAt: runtime.now().toISOString(),
+      };
+      await releases.writeTemplate(after, before.version, [
+        audit(req.principal, 'release-template.updated', before, after),
+      ]);
+      return json(200, after);
+    },
+
+    'GET /api/admin/flags/{name}/environments/{env}/release-plan': async (req) => {
+      const { plan } = await planOf(req);
+      if (!plan) throw new NotFoundError(`flag ${req.params.name} has no release plan in ${req.params.env}`);
+      return json(200, planView(plan, runtime.now()));
+    },
+
+    'PUT /api/admin/flags/{name}/environments/{env}/release-plan': async (req) => {
+      const { template: templateId, version } = req.body as ReleasePlanPut;
+      const { flag, env, plan } = await planOf(req);
+      requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
+      const template = await requireTemplate(templateId, 'template');
+      const content = await contentOf(template, flag.name, env);
+      const now = runtime.now();
+      if (plan && !TERMINAL.has(plan.status)) {
+        requireVersion(plan.version, version, `the release plan of ${flag.name} in ${env}`);
+        const edited = {
+          ...editPlan(plan, content, req.principal.name, now),
+          template: template.id,
+          templateVersion: template.version,
+          version: plan.version + 1,
+        };
+        await releases.writePlan(edited, plan.version, [
+          audit(req.principal, 'release-plan.edited', plan, edited),
+        ]);
+        return json(200, planView(edited, now));
+      }
+      requireVersion(flag.version, version, `flag ${flag.name}`);
+      const prot = (await protectedEnvironments(runtime)).has(env);
+      const created = createPlan(content, {
+        template: template.id,
+        templateVersion: template.version,
+        author: req.principal.name,
+        squad: flag.squad,
+        protectedEnvironment: prot,
+        now,
+      });
+      const next = plan ? { ...created, version: plan.version + 1 } : created;
+      await releases.writePlan(next, plan ? plan.version : null, [
+        audit(req.principal, 'release-plan.created', plan, next),
+      ]);
+      return json(201, planView(next, now));
+    },
+
+    'POST /api/admin/flags/{name}/environments/{env}/release-plan/{action}': async (req) => {
+      const action = req.params.action;
+      if (!(PLAN_ACTIONS as readonly string[]).includes(action))
+        throw new ValidationError(`must be one of ${PLAN_ACTIONS.join(', ')}`, 'action');
+      const { version, milestone } = req.body as ReleasePlanActionBody;
+      const { flag, env, plan } = await planOf(req);
+      if (!plan) throw new NotFoundError(`flag ${flag.name} has no release plan in ${env}`);
+      const p = req.principal;
+      const role = p.kind === 'admin' ? p.role : undefined;
+      if (action === 'approve') {
+        // Platform admins and risk (auditors) approve any plan; a squad member their own squad's.
+        const may =
+          role === 'platform-admin' || role === 'auditor' || (role === 'squad' && p.squad === flag.squad);
+        if (!may) throw new ForbiddenError(`${p.name} may not approve the release plan of ${flag.name}`);
+      } else {
+        if (role === 'auditor') throw new ForbiddenError('auditors approve plans; they do not run them');
+        requireOwner(p, flag.squad, `flag ${flag.name}`);
+      }
+      requireVersion(plan.version, version, `the release plan of ${flag.name} in ${env}`);
+      const now = runtime.now();
+      const acted = applyAction(plan, {
+        action: action as PlanAction,
+        by: p.name,
+        role: role === 'platform-admin' || role === 'auditor' || role === 'squad' ? role : 'product-owner',
+        now,
+        ...(milestone !== undefined ? { milestone } : {}),
+      });
+      const next = { ...acted, version: plan.version + 1 };
+      await releases.writePlan(next, plan.version, [audit(p, `release-plan.${action}`, plan, next)]);
+      return json(200, planView(next, now));
+    },
+  };
+}
+
+export function createAdminReleasesHandler(runtime: Runtime) {
+  return createGovernedHttpHandler(runtime, releaseRoutes);
+}
+
+export const handler = lazyHandler(() => createAdminReleasesHandler(getRuntime()));
