@@ -5,6 +5,7 @@
  * governed import (production changes become a change request), then compares evaluations: Unleash's
  * official Node SDK on Unleash's document against omnilab's core on omnilab's, over generated contexts.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { UnleashImportReport } from '../functions/lib/unleash-import-plan';
 import { compile, evaluate } from '../shared';
@@ -79,6 +80,8 @@ Options:
   --projects <p1,p2>          Only these Unleash projects (default: all)
   --unknown-strategies <mode> disable (default: imported disabled, reported) or skip
   --contexts <n>              Generated contexts per environment for the comparison (default 500)
+  --file <export.json>        Import a features-batch export file instead of reading the admin API
+                              (compared only when --url and --token name the Unleash it came from)
   --plan                      Show the plan and stop
   --lang en|zh-CN             Messages in English or Simplified Chinese
   -h, --help                  This help
@@ -95,6 +98,8 @@ interface MigrateOptions {
   unknownStrategies: 'disable' | 'skip';
   contexts: number;
   planOnly: boolean;
+  /** An export file (what Unleash's features-batch export answered) instead of reading the admin API. */
+  file?: string;
   lang: Lang;
   help: boolean;
 }
@@ -113,6 +118,7 @@ function parseMigrate(argv: string[]): { target: string | undefined; options: Mi
       'unknown-strategies': { type: 'string' },
       contexts: { type: 'string' },
       plan: { type: 'boolean' },
+      file: { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -131,6 +137,7 @@ function parseMigrate(argv: string[]): { target: string | undefined; options: Mi
       unknownStrategies: values['unknown-strategies'] === 'skip' ? 'skip' : 'disable',
       contexts: Number.isInteger(contexts) && contexts > 0 ? contexts : 500,
       planOnly: values.plan ?? false,
+      file: values.file,
       lang: values.lang === 'zh-CN' ? 'zh-CN' : 'en',
       help: values.help ?? false,
     },
@@ -410,7 +417,7 @@ export async function runMigrate(
     err.write(`Unknown source "${target}": only unleash can be migrated from.\n\n${MIGRATE_HELP}\n`);
     return 1;
   }
-  if (!options.url || !options.token) {
+  if (!options.file && (!options.url || !options.token)) {
     err.write(`${t.noUrl}\n`);
     return 1;
   }
@@ -421,12 +428,16 @@ export async function runMigrate(
   const unleash = unleashApi(options.url, options.token);
   const omnilab = createApiClient({ url: options.omnilabUrl, token: options.omnilabToken });
   try {
-    const { environments: envList } = await unleash.get<{
-      environments: { name: string; enabled?: boolean }[];
-    }>('/api/admin/environments');
-    const bar = progressBar(6 + envList.filter((e) => e.enabled !== false).length, t.reading, err);
-    const { document } = await readUnleash(unleash, options.projects, (label) => bar.tick(label));
-    bar.done();
+    let document: UnleashExport;
+    if (options.file) document = JSON.parse(readFileSync(options.file, 'utf8')) as UnleashExport;
+    else {
+      const { environments: envList } = await unleash.get<{
+        environments: { name: string; enabled?: boolean }[];
+      }>('/api/admin/environments');
+      const bar = progressBar(6 + envList.filter((e) => e.enabled !== false).length, t.reading, err);
+      ({ document } = await readUnleash(unleash, options.projects, (label) => bar.tick(label)));
+      bar.done();
+    }
     const query = new URLSearchParams();
     if (options.environments) query.set('environments', options.environments);
     query.set('unknownStrategies', options.unknownStrategies);
@@ -456,7 +467,11 @@ export async function runMigrate(
 
     // Compare what each server answers, environment by environment.
     const { channels = [] } = await omnilab.get<{ channels?: string[] }>('/api/admin/environments');
-    const mapped = report.environments.filter((e): e is { from: string; to: string } => e.to !== null);
+    // An export file has no live Unleash to compare with, unless --url and --token name it.
+    const mapped =
+      options.file && !(options.url && options.token)
+        ? []
+        : report.environments.filter((e): e is { from: string; to: string } => e.to !== null);
     let differ = false;
     const compareBar = progressBar(mapped.length, t.comparing, err);
     for (const e of mapped) {

@@ -5,7 +5,10 @@
  * applied, both servers' answers compared with unleash-client on Unleash's side; a second run
  * changes nothing; Chinese messages on request.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
@@ -243,5 +246,32 @@ describe('npx omnilab migrate unleash', () => {
       await p.call('GET', '/api/admin/flags/loan-banner', { token: p.tokens.admin }),
     );
     expect(after.version).toBe(before.version);
+  });
+
+  it('--file imports an export file through the same plan, with no Unleash to read', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'omnilab-migrate-')), 'export.json');
+    const doc = structuredClone(exportDoc);
+    doc.features.push({ name: 'fx-widget', type: 'release', project: 'lending' });
+    doc.featureStrategies.push({
+      name: 'default',
+      featureName: 'fx-widget',
+      parameters: {},
+      constraints: [],
+    });
+    doc.featureEnvironments?.push({ featureName: 'fx-widget', environment: 'development', enabled: true });
+    for (const fe of doc.featureEnvironments ?? []) fe.environment = 'development';
+    writeFileSync(file, JSON.stringify(doc));
+    const out = new Capture();
+    const err = new Capture();
+    const code = await main(
+      ['migrate', 'unleash', '--file', file, '--omnilab-url', p.url, '--omnilab-token', p.tokens.admin],
+      out as never,
+      err as never,
+    );
+    expect(code, `${out.text}\n${err.text}`).toBe(0);
+    expect(out.text).toMatch(/\+ create flag fx-widget/);
+    expect(out.text).toMatch(/Plan: 1 to create, 0 to update, 3 unchanged/);
+    expect(out.text).not.toMatch(/evaluations agree/);
+    expect((await p.call('GET', '/api/admin/flags/fx-widget', { token: p.tokens.admin })).status).toBe(200);
   });
 });
