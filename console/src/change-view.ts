@@ -99,8 +99,19 @@ function beforeOf(audit: readonly AuditLike[], type: string, id: string): unknow
   return audit.find((a) => a.target.type === type && a.target.id === id)?.before ?? null;
 }
 
+/** Requests are re-read on every page change; each one's lines are computed once (a matrix asks per switch). */
+const computed = new WeakMap<ChangeRequest, ChangeLine[]>();
+
 /** Every field the request's exact change writes, with its value before and after. */
 export function changeLines(cr: ChangeRequest): ChangeLine[] {
+  const known = computed.get(cr);
+  if (known) return known;
+  const lines = linesOfRequest(cr);
+  computed.set(cr, lines);
+  return lines;
+}
+
+function linesOfRequest(cr: ChangeRequest): ChangeLine[] {
   const lines: ChangeLine[] = [];
   for (const op of cr.change?.ops ?? []) {
     const audit = op.audit as AuditLike[];
