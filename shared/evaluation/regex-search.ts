@@ -4,8 +4,8 @@
  * that every part of the pattern treats alike share one class, so a CJK text costs what an ASCII one
  * does). One class, RegexSearch, whose state lives in typed arrays allocated when it is built: a
  * search allocates nothing, and every pattern runs the same (already optimised) methods (fields end
- * in `_` so that the SDK build shortens their names). Its work
- * per character is bounded by the program: see `worstPerCharacter`.
+ * in `_` so that the SDK build shortens their names). Its work per character is bounded by the
+ * program: see `worstPerCharacter`.
  */
 import { CHEAP, kindOf, type Matcher, type Program } from './regex-parse';
 
