@@ -212,4 +212,35 @@ describe('Unleash export and import', () => {
       { numRuns: 100 },
     );
   });
+
+  it('importing into existing flags never changes their per-channel state, squad or other environments', () => {
+    fc.assert(
+      fc.property(flagsArb, flagsArb, (existing, source) => {
+        const stored = existing.map((f) => ({
+          ...f,
+          squad: 'cards',
+          environments: {
+            ...f.environments,
+            production: { enabled: true, channels: { web: true }, strategies: [] },
+          },
+        }));
+        const exported = toUnleashExport(source, segments, { environment: ENV, channels });
+        const plan = importInto(stored, segments, exported);
+        for (const w of plan.flags) {
+          const before = stored.find((f) => f.name === w.flag.name);
+          if (!before) {
+            expect(w.flag.environments[ENV].channels).toEqual(
+              Object.fromEntries(channels.map((c) => [c, true])),
+            );
+            continue;
+          }
+          expect(w.flag.environments[ENV].channels).toEqual(before.environments[ENV].channels);
+          expect(w.flag.environments.production).toEqual(before.environments.production);
+          expect(w.flag.squad).toBe('cards');
+          expect(w.expectedVersion).toBe(before.version);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
