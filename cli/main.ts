@@ -21,6 +21,7 @@ Commands:
   apply                Make the platform match experiments/ (safe to run again)
   results <experiment> Print an experiment's results as a table
   migrate unleash      Move flags over from a live Unleash, then compare both servers' answers
+  refs <dir>           List where flag names appear in a code tree (--json)
 
 Options (every command):
   --url <url>     The platform (default: $OMNILAB_URL or http://localhost:4242)
@@ -184,6 +185,11 @@ function parse(argv: string[]): { command: string | undefined; rest: string[]; o
 }
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  // refs reads a code tree; it needs a token only to ask the platform for flag names.
+  if (argv[0] === 'refs') {
+    const { runRefs } = await import('./refs-command');
+    return runRefs(argv.slice(1), out, err);
+  }
   // migrate has its own options (--url and --token name the Unleash it reads).
   if (argv[0] === 'migrate') {
     const { runMigrate } = await import('./migrate-command');
