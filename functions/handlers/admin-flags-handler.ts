@@ -19,6 +19,7 @@ import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
+import { withLifecycle } from '../lib/release-lifecycle';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
 import type { ChannelToggle, EnvironmentStateUpdate, FlagCreate, FlagUpdate } from '../schemas/admin-schemas';
 
@@ -81,7 +82,8 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
   }
 
   return {
-    'GET /api/admin/flags': async () => json(200, { flags: await flags.list() }),
+    'GET /api/admin/flags': async (req) =>
+      json(200, { flags: await withLifecycle(runtime, await flags.list(), req.query.lifecycle) }),
 
     'POST /api/admin/flags': async (req) => {
       const body = req.body as FlagCreate;
@@ -139,7 +141,8 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
       return json(201, flag);
     },
 
-    'GET /api/admin/flags/{name}': async (req) => json(200, await requireFlag(req.params.name)),
+    'GET /api/admin/flags/{name}': async (req) =>
+      json(200, (await withLifecycle(runtime, [await requireFlag(req.params.name)]))[0]),
 
     'PUT /api/admin/flags/{name}': async (req) => {
       const body = req.body as FlagUpdate;

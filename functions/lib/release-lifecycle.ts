@@ -1,0 +1,53 @@
+/**
+ * Flags as the admin API answers them: each with `lifecycle: { stage, since }` derived from the
+ * evidence (client metrics per environment, release plans; shared/release/flag-lifecycle.ts) and
+ * `potentiallyStale`; `?lifecycle=potentially-stale` (or a stage) keeps only those flags.
+ */
+
+import { ValidationError } from '../../shared/model/errors';
+import type { Flag } from '../../shared/model/flag';
+import {
+  LIFECYCLE_STAGES,
+  type Lifecycle,
+  lifecycleOf,
+  potentiallyStale,
+} from '../../shared/release/flag-lifecycle';
+import type { Runtime } from './composition-root';
+import { protectedEnvironments } from './governance';
+
+export type FlagWithLifecycle = Flag & { lifecycle: Lifecycle; potentiallyStale: boolean };
+
+const FILTERS = ['potentially-stale', ...LIFECYCLE_STAGES];
+
+export async function withLifecycle(
+  runtime: Runtime,
+  flags: readonly Flag[],
+  filter?: string,
+): Promise<FlagWithLifecycle[]> {
+  if (filter !== undefined && !FILTERS.includes(filter))
+    throw new ValidationError(`must be one of ${FILTERS.join(', ')}`, 'query.lifecycle');
+  const [envs, plans, prot] = await Promise.all([
+    runtime.environments.list(),
+    runtime.releases.listPlans(),
+    protectedEnvironments(runtime),
+  ]);
+  const now = runtime.now();
+  const out = await Promise.all(
+    flags.map(async (flag) => {
+      const metrics = (
+        await Promise.all(envs.map((e) => runtime.clientMetrics.listByFlag(e.name, flag.name)))
+      ).flat();
+      const lifecycle = lifecycleOf(flag, {
+        metrics,
+        plans,
+        protectedEnvironments: prot,
+        channels: runtime.config.channels,
+      });
+      return { ...flag, lifecycle, potentiallyStale: potentiallyStale(flag, lifecycle, now) };
+    }),
+  );
+  if (filter === undefined) return out;
+  return out.filter((f) =>
+    filter === 'potentially-stale' ? f.potentiallyStale : f.lifecycle.stage === filter,
+  );
+}
