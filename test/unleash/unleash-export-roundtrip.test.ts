@@ -216,7 +216,7 @@ describe('Unleash export and import', () => {
   it('importing into existing flags never changes their per-channel state, squad or other environments', () => {
     fc.assert(
       fc.property(flagsArb, flagsArb, (existing, source) => {
-        const stored = existing.map((f) => ({
+        const stored = existing.map((f): Flag => ({
           ...f,
           squad: 'cards',
           environments: {
