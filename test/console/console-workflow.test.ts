@@ -499,6 +499,17 @@ describe('console workflow', () => {
       status: 'running',
       primaryMetric: 'transfer_completed',
     });
+    // The squad changes it: half the traffic.
+    await squad.getByRole('link', { name: 'Change this experiment' }).click();
+    await squad.getByRole('heading', { name: 'Change experiment instant-transfer-banner' }).waitFor();
+    expect(await squad.getByLabel('Key').isDisabled()).toBe(true);
+    await squad.getByLabel('Traffic (% of eligible customers)').fill('50');
+    await squad.getByRole('button', { name: 'Save' }).click();
+    await squad.getByRole('heading', { name: 'Instant transfer banner' }).waitFor();
+    const changed = (await (
+      await p.call('GET', '/api/admin/experiments/instant-transfer-banner', { token: p.tokens.admin })
+    ).json()) as Experiment & { version: number };
+    expect(changed).toMatchObject({ trafficPercent: 50, version: stored.version + 1 });
     await squad.context().close();
 
     // Simulated customers over the last two days: the start moved back before them, as ingestion
@@ -508,7 +519,7 @@ describe('console workflow', () => {
       await ok(
         await p.call('PUT', '/api/admin/experiments/instant-transfer-banner', {
           token: p.tokens.admin,
-          body: { ...definition(stored), startedAt, version: stored.version },
+          body: { ...definition(changed), startedAt, version: changed.version },
         }),
       )
     ).json()) as Experiment;
