@@ -386,6 +386,14 @@ export function planUnleashImport(
       createdAt: options.now,
       updatedAt: options.now,
     };
+    // Variants stay flag-wide where they can (what the admin API and experiments edit): a new flag
+    // whose environments all carry the same variants takes them as its own; an environment keeps
+    // variants of its own only where they differ from the flag's.
+    const carried = [...states.values()].flatMap((st) => (st.variants !== undefined ? [st.variants] : []));
+    const flagVariants =
+      !current && carried.length > 0 && carried.every((v) => isDeepStrictEqual(v, carried[0]))
+        ? carried[0]
+        : base.variants;
     const environments = { ...base.environments };
     for (const [to, st] of states) {
       const was = environments[to];
@@ -394,7 +402,10 @@ export function planUnleashImport(
         enabled: st.enabled,
         strategies: st.strategies,
       };
-      if (st.variants !== undefined) next.variants = st.variants;
+      if (st.variants !== undefined) {
+        if (isDeepStrictEqual(st.variants, flagVariants)) delete next.variants;
+        else next.variants = st.variants;
+      }
       environments[to] = next;
     }
     const next: Flag = {
@@ -407,6 +418,7 @@ export function planUnleashImport(
       ...(tags ? { tags } : {}),
       ...(dependencies ? { dependencies } : {}),
       archived: feature.archived === true,
+      variants: flagVariants,
       environments,
     };
     if (feature.stale === true) next.stale = true;

@@ -239,6 +239,9 @@ describe('POST /api/admin/import/unleash', () => {
     const stored = await flag('loan-banner');
     expect(stored.squad).toBe('lending');
     expect(stored.tags).toEqual(['simple:lending', 'team:growth']);
+    // One environment's variants become the flag's own (what the admin API and experiments edit).
+    expect(stored.variants.map((v) => v.name)).toEqual(['control', 'rate-first']);
+    expect(stored.environments.development.variants).toBeUndefined();
     const disabled = stored.environments.development.strategies[1] as { disabled?: boolean; title?: string };
     expect(disabled).toMatchObject({ name: 'default', disabled: true, title: 'Everyone (paused)' });
     expect(stored.environments.development.channels).toEqual(
