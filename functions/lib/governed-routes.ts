@@ -6,6 +6,7 @@
 import { environmentRoutes } from '../handlers/admin-environments-handler';
 import { experimentRoutes } from '../handlers/admin-experiments-handler';
 import { flagRoutes } from '../handlers/admin-flags-handler';
+import { releaseRoutes } from '../handlers/admin-releases-handler';
 import { segmentRoutes } from '../handlers/admin-segments-handler';
 import { tokenRoutes } from '../handlers/admin-tokens-handler';
 import type { RouteHandler } from './api-types';
@@ -18,5 +19,7 @@ export function governedRoutes(runtime: Runtime): Record<string, RouteHandler> {
     ...experimentRoutes(runtime),
     ...environmentRoutes(runtime),
     ...tokenRoutes(runtime),
+    // Promotion is the release routes' only flag write; their plan routes hold nothing.
+    ...releaseRoutes(runtime),
   };
 }

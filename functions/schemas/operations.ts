@@ -40,6 +40,7 @@ import {
 } from './client-schemas';
 import { metricPowerQuerySchema } from './planning-schemas';
 import {
+  flagPromoteSchema,
   releasePlanActionSchema,
   releasePlanPutSchema,
   releaseTemplateCreateSchema,
@@ -246,6 +247,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       'Start a release plan from a template (the flag version read), or replace a live plan’s milestones (the plan version read; it needs approval again)',
     body: releasePlanPutSchema,
+  },
+  'POST /api/admin/flags/{name}/promote': {
+    summary:
+      "Copy a flag's state from one environment to another as one change (held, with its effect, when it reaches a protected one)",
+    body: flagPromoteSchema,
   },
   'POST /api/admin/flags/{name}/environments/{env}/release-plan/{action}': {
     summary:

@@ -6,9 +6,9 @@ import type { Context, Segment } from '../model/client-features';
 import type { HiddenFieldReaders } from './hidden-readers';
 
 export interface CompileEnv {
-  now: () => number;
+  now_: () => number;
   random: () => number;
-  hostname: string | undefined;
+  hostname_: string | undefined;
   segments_: Map<number, Segment>;
   hidden_: HiddenFieldReaders | undefined;
   /** The sticky id of rollouts with `stickiness: default`, one function for the whole document. */

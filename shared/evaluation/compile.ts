@@ -164,11 +164,11 @@ export function compile(
   const hidden = doc.hiddenTargeting;
   const random = options.random ?? Math.random;
   const env: CompileEnv = {
-    now: options.now ?? Date.now,
+    now_: options.now ?? Date.now,
     random,
     stickyId_: defaultStickyId(random),
     variantSeed_: defaultVariantSeed(random),
-    hostname: options.hostname,
+    hostname_: options.hostname,
     segments_: new Map((doc.segments ?? []).map((s) => [s.id, s])),
     hidden_:
       hidden &&

@@ -8,7 +8,7 @@ import { compareSemver, parseSemver, type SemVer } from './semver';
 export type Predicate = (ctx: Context) => boolean;
 
 export interface ConstraintOptions {
-  now: () => number;
+  now_: () => number;
   /** For a document with hidden targeting: a field's reader, of its hashed value if it is hidden. */
   hidden_?: (field: string) => ContextReader;
 }
@@ -88,7 +88,7 @@ function compileDate(c: Constraint, options: ConstraintOptions): Predicate {
   const target = c.value === undefined ? Number.NaN : Date.parse(c.value);
   if (Number.isNaN(target)) return NEVER;
   const after = c.operator === 'DATE_AFTER';
-  const now = options.now;
+  const now = options.now_;
   // DATE_* always compares the evaluation's current time, whatever the constraint's contextName.
   return (ctx) => {
     const t = toMillis(ctx.currentTime ?? (ctx.properties?.currentTime as string | undefined), now);

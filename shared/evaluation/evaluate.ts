@@ -47,12 +47,9 @@ function dependenciesSatisfied(
     const parent = config.features.get(d.feature);
     if (parent === undefined || parent.rules_.dependencies !== null) return false;
     const result = evaluateFeature(config, parent, ctx);
-    if (!d.enabled) {
-      if (result.enabled) return false;
-      continue;
-    }
-    if (!result.enabled) return false;
-    if (d.variants !== null && !d.variants.includes(result.variant.name)) return false;
+    // On when asked on (and on a listed variant, if any), off when asked off.
+    if (result.enabled !== d.enabled) return false;
+    if (d.enabled && d.variants !== null && !d.variants.includes(result.variant.name)) return false;
   }
   return true;
 }

@@ -125,7 +125,7 @@ export function strategyPredicate(
       const hostnameOf = contextReader('hostname');
       return {
         test: (ctx) => {
-          const host = hostnameOf(ctx) ?? env.hostname;
+          const host = hostnameOf(ctx) ?? env.hostname_;
           return host !== undefined && hosts.includes(host.toLowerCase());
         },
         reason: 'TARGETING_MATCH',
