@@ -18,7 +18,7 @@ import {
 } from '../change-view';
 import { useConfirm } from '../components/confirm-dialog';
 import { TextAreaField } from '../components/fields';
-import { channelLabel, type MessageKey, type Translate } from '../i18n';
+import { channelLabel, type Translate } from '../i18n';
 import { labelOf } from '../labels';
 import { href } from '../router';
 import { useGovernedWrite } from '../use-governed-write';
@@ -276,6 +276,24 @@ export function ChangeRequestPage({ id }: { id: string }) {
             <>
               <dt>{t('changes.applyAt')}</dt>
               <dd>{fmt.dateTime(cr.applyAt)}</dd>
+            </>
+          )}
+          {cr.steps && cr.steps.length > 0 && (
+            <>
+              <dt>{t('changes.steps')}</dt>
+              <dd>
+                <ol class="steps">
+                  {cr.steps.map((step) => (
+                    <li key={step.at}>
+                      {t(step.appliedAt ? 'changes.stepApplied' : 'changes.step', {
+                        percent: step.percent,
+                        at: fmt.dateTime(step.at),
+                        applied: step.appliedAt ? fmt.dateTime(step.appliedAt) : '',
+                      })}
+                    </li>
+                  ))}
+                </ol>
+              </dd>
             </>
           )}
           {cr.decidedBy && (

@@ -21,7 +21,7 @@ import {
 } from '../components/fields';
 import { PendingBanner } from '../components/pending-mark';
 import { PlanningFigures } from '../components/planning-figures';
-import { channelLabel, type MessageKey } from '../i18n';
+import { channelLabel } from '../i18n';
 import { labelOf } from '../labels';
 import { mayCreate, mayWriteFor } from '../rights';
 import { hashQuery, href } from '../router';

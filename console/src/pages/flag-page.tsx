@@ -9,7 +9,7 @@ import { ChannelControl, KillSwitch } from '../components/flag-controls';
 import { FlagSettings } from '../components/flag-settings';
 import { PendingBanner } from '../components/pending-mark';
 import { isSimpleTargeting, strategiesFor, type Targeting, targetingOf } from '../flag-state';
-import { channelLabel, type MessageKey } from '../i18n';
+import { channelLabel } from '../i18n';
 import { labelOf } from '../labels';
 import { href } from '../router';
 import { canChangeFlag } from '../session';

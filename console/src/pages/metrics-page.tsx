@@ -6,7 +6,6 @@ import { useApp } from '../app-context';
 import { pendingFor } from '../change-view';
 import { NumberField, problemAt, SelectField, TextAreaField, TextField } from '../components/fields';
 import { PendingBanner, PendingMark } from '../components/pending-mark';
-import type { MessageKey } from '../i18n';
 import { labelOf } from '../labels';
 import { isPlatformAdmin, mayCreate, mayWriteFor } from '../rights';
 import { href } from '../router';
