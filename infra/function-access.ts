@@ -64,6 +64,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // read back first (Query) so a resent batch counts once; registrations are put.
     metrics: ['Query', 'UpdateItem', 'PutItem'],
   },
+  // Delta and streaming: the served document only (a stream reads it every poll interval).
+  'client-streaming': {
+    tokens: AUTHENTICATES,
+    config: ['Query'],
+  },
   'frontend-api': {
     tokens: AUTHENTICATES,
     config: ['Query'],

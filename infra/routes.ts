@@ -386,6 +386,21 @@ export const ROUTES: readonly Route[] = [
   },
   // Release templates and plans (functions/handlers/admin-releases-handler.ts).
   ...releaseRoutes(),
+  // Unleash's delta and streaming APIs (SSE; on AWS a streaming Function URL, docs/deploy.md).
+  {
+    method: 'GET',
+    path: '/api/client/delta',
+    function: 'client-streaming',
+    entry: 'functions/handlers/client-streaming-handler.ts',
+    access: 'client',
+  },
+  {
+    method: 'GET',
+    path: '/api/client/streaming',
+    function: 'client-streaming',
+    entry: 'functions/handlers/client-streaming-handler.ts',
+    access: 'client',
+  },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

@@ -16,6 +16,7 @@ import {
   corsPolicyOfPath,
   type ResponseHeaderSettings,
 } from '../functions/lib/response-headers';
+import type { StreamHandler } from '../functions/lib/response-stream';
 import { ROUTES, type Route, routeKey } from '../infra/routes';
 
 type LambdaHandler = (
@@ -113,8 +114,9 @@ function toEvent(
   };
 }
 
-function lambdaContext(route: Route): Context {
-  const deadline = Date.now() + 29_000;
+/** API Gateway's 29 s for a request; a streamed answer gets Lambda's 15 minutes. */
+function lambdaContext(route: Route, budgetMs = 29_000): Context {
+  const deadline = Date.now() + budgetMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: route.function,
@@ -201,10 +203,16 @@ export async function startServer(
   const settings = options.responseHeaders ?? loadConfig();
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const handlers = new Map<string, LambdaHandler>();
+  // A module that exports `streamHandler` answers through a sink on the socket (Server-Sent Events).
+  const streamHandlers = new Map<string, StreamHandler>();
   for (const entry of new Set(ROUTES.map((r) => r.entry))) {
-    const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as { handler?: LambdaHandler };
+    const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as {
+      handler?: LambdaHandler;
+      streamHandler?: StreamHandler;
+    };
     if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
     handlers.set(entry, mod.handler);
+    if (typeof mod.streamHandler === 'function') streamHandlers.set(entry, mod.streamHandler);
   }
 
   const server: Server = createServer(async (req, res) => {
@@ -253,6 +261,23 @@ export async function startServer(
           413,
           { ...json, connection: 'close' },
           errorBody('PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_REQUEST_BYTES} bytes`),
+        );
+      }
+      const streamed = streamHandlers.get(match.route.entry);
+      if (streamed) {
+        const gone = new Promise<void>((resolveGone) => res.once('close', () => resolveGone()));
+        const sink = {
+          open: (status: number, headers: Record<string, string>) => res.writeHead(status, headers),
+          write: (chunk: string) => {
+            res.write(chunk);
+          },
+          end: () => res.end(),
+          gone,
+        };
+        return await streamed(
+          toEvent(req, match.route, url, params, body),
+          sink,
+          lambdaContext(match.route, 15 * 60_000),
         );
       }
       const handler = handlers.get(match.route.entry)!;

@@ -258,4 +258,12 @@ export const OPERATIONS: Record<string, Operation> = {
       'pause, resume, skip (an edit: approval again), abort, or approve the plan or one milestone’s gate',
     body: releasePlanActionSchema,
   },
+  'GET /api/client/delta': {
+    summary:
+      'Unleash delta API: the events from the If-None-Match revision (else a hydration); the revision in the ETag, 304 when current',
+  },
+  'GET /api/client/streaming': {
+    summary:
+      'Unleash streaming API (SSE): unleash-connected with what the client lacks (Last-Event-ID), then unleash-updated deltas',
+  },
 };
