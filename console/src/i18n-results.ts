@@ -6,6 +6,7 @@
 
 export const resultsEn = {
   'channels.title': 'Per channel',
+  'channels.csv': 'Download per-channel CSV',
   'channels.metric': 'Metric',
   'channels.channel': 'Channel',
   'channels.lift': 'Lift',
@@ -53,6 +54,7 @@ export const resultsEn = {
 
 export const resultsZh: Record<keyof typeof resultsEn, string> = {
   'channels.title': '分渠道结果',
+  'channels.csv': '下载分渠道 CSV',
   'channels.metric': '指标',
   'channels.channel': '渠道',
   'channels.lift': '提升',

@@ -1,5 +1,6 @@
 /** What the results page shows, computed from the results document (pure, so it is unit-tested). */
 import { csvCell } from '../../shared/model/csv-cell';
+import { channelRows } from '../../shared/presentation/results-presentation';
 import type { ExperimentResults, MetricComparison, MetricResult, ScopeResults } from './types';
 
 export type Tone = 'better' | 'worse' | 'neutral';
@@ -88,17 +89,7 @@ const CSV_COLUMNS = [
   'significant',
   'srm_detected',
   'decision',
-  'guardrail_status',
-  'guardrail_always_valid_p',
-  'channel_advice',
 ];
-
-/** The scope's guardrail check of a metric for a treatment: its status and always-valid p. */
-function guardrailCells(s: ScopeResults, metric: string, variant: string): (string | number | null)[] {
-  const g = s.guardrails.find((x) => x.metric === metric && x.variant === variant);
-  if (!g) return [null, null];
-  return [g.status, g.status === 'insufficient-data' ? null : g.evidence.pValue];
-}
 
 /**
  * Every scope (all channels, then each channel), metric and variant; the control's row has no lift.
@@ -132,13 +123,53 @@ export function resultsCsv(results: ExperimentResults): string {
           c ? c.significant : null,
           s.srm.detected,
           s.verdict.decision,
-          ...guardrailCells(s, m.key, v.variant),
-          scope === 'all'
-            ? null
-            : (results.channelAnalysis?.fit.channels.find((x) => x.channel === scope)?.advice ?? null),
         ]);
       }
     }
+  }
+  return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+const CHANNEL_CSV_COLUMNS = [
+  'channel',
+  'metric',
+  'metric_name',
+  'role',
+  'variant',
+  'relative_lift',
+  'relative_ci_lower',
+  'relative_ci_upper',
+  'deciding_label',
+  'deciding_p',
+  'status',
+  'channel_advice',
+  'channel_advice_reason',
+];
+
+/**
+ * Channels first, as a spreadsheet: every primary and guardrail metric on every channel with its
+ * deciding figure and status (harm for a degraded guardrail), and the channel's advice.
+ */
+export function channelsCsv(results: ExperimentResults): string {
+  const rows: (string | number | boolean | null)[][] = [CHANNEL_CSV_COLUMNS];
+  const fit = results.channelAnalysis?.fit.channels ?? [];
+  for (const r of channelRows(results)) {
+    const advice = fit.find((x) => x.channel === r.channel);
+    rows.push([
+      r.channel,
+      r.metric,
+      r.metricName,
+      r.role,
+      r.variant,
+      r.lift,
+      r.lower,
+      r.upper,
+      r.figure?.label ?? null,
+      r.figure?.p ?? null,
+      r.tone,
+      advice?.advice ?? null,
+      advice?.because ?? null,
+    ]);
   }
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -20,7 +20,7 @@ import { LiftHistoryChart } from '../components/lift-history-chart';
 import { channelLabel, type Formatters, type MessageKey, type Translate } from '../i18n';
 import { ChannelsFirst } from '../results-channels';
 import { harmText, levelText, pLabelText, projectionText, reasonText } from '../results-text';
-import { forestRows, resultsCsv } from '../results-view';
+import { channelsCsv, forestRows, resultsCsv } from '../results-view';
 import { href } from '../router';
 import type { ExperimentResults, HistoryPoint, ScopeResults, StoredExperiment, Verdict } from '../types';
 import { statusLabel } from './experiments-page';
@@ -186,6 +186,14 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
               }
             >
               {t('results.download')}
+            </button>
+            <button
+              type="button"
+              class="button"
+              disabled={!results || results.breakdown.length === 0}
+              onClick={() => results && download(`${e.key}-channels.csv`, channelsCsv(results))}
+            >
+              {t('channels.csv')}
             </button>
           </div>
         </div>
