@@ -545,6 +545,32 @@ describe('console workflow', () => {
     await po.context().close();
   });
 
+  it('a platform admin creates a flag for another squad; that squad changes it, others only read it', async () => {
+    const admin = await signIn(p.tokens.admin);
+    expect(await admin.getByRole('link', { name: 'Audit trail' }).count()).toBe(1);
+    await admin.getByRole('link', { name: 'New flag' }).click();
+    await admin.getByLabel('Flag name').fill('card-freeze-self-service');
+    await admin.getByLabel('Squad').fill('cards');
+    await admin.getByLabel('Type').selectOption('permission');
+    await admin.getByRole('button', { name: 'Create flag' }).click();
+    await admin.getByRole('heading', { name: 'card-freeze-self-service' }).waitFor();
+    await admin.getByRole('heading', { name: 'Settings' }).waitFor();
+    await admin.context().close();
+
+    const cards = await signIn(p.tokens.squadCards);
+    await cards
+      .getByRole('switch', { name: 'Turn card-freeze-self-service on for Mobile', exact: true })
+      .waitFor();
+    await cards.context().close();
+    const payments = await signIn(p.tokens.squadPayments);
+    await payments.getByRole('link', { name: 'Details of card-freeze-self-service' }).waitFor();
+    expect(await payments.getByRole('switch', { name: /card-freeze-self-service/ }).count()).toBe(0);
+    await go(payments, '#/flags/card-freeze-self-service');
+    await payments.getByText('Read only: your token may not change this.').waitFor();
+    expect(await payments.getByRole('heading', { name: 'Settings' }).count()).toBe(0);
+    await payments.context().close();
+  });
+
   it('the audit trail: verified on the server, with each entry’s status, for who may read it', async () => {
     const auditor = await signIn(p.tokens.auditor);
     await auditor.getByRole('link', { name: 'Audit trail' }).click();
