@@ -19,6 +19,7 @@ type Lang = 'en' | 'zh-CN';
 const MESSAGES = {
   en: {
     reading: 'Reading Unleash',
+    verb: { create: 'create', update: 'update', skip: 'skip' },
     exporting: 'Exporting',
     comparing: 'Comparing',
     plan: (s: UnleashImportReport['summary']) =>
@@ -41,6 +42,7 @@ const MESSAGES = {
   },
   'zh-CN': {
     reading: '读取 Unleash',
+    verb: { create: '新建', update: '更新', skip: '跳过' },
     exporting: '导出',
     comparing: '比对',
     plan: (s: UnleashImportReport['summary']) =>
@@ -375,7 +377,7 @@ function formatReport(report: UnleashImportReport, lang: Lang): string {
   for (const w of report.warnings) lines.push(`! ${w}`);
   for (const s of report.segments) {
     if (s.action === 'create' || s.action === 'update')
-      lines.push(`${s.action === 'create' ? '+' : '~'} ${s.action} segment ${s.name}`);
+      lines.push(`${s.action === 'create' ? '+' : '~'} ${t.verb[s.action]} segment ${s.name}`);
     for (const w of s.warnings) lines.push(`    ! ${w}`);
   }
   const show = (v: unknown) => {
@@ -383,12 +385,12 @@ function formatReport(report: UnleashImportReport, lang: Lang): string {
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   };
   for (const f of report.flags) {
-    if (f.action === 'create') lines.push(`+ create flag ${f.name}`);
+    if (f.action === 'create') lines.push(`+ ${t.verb.create} flag ${f.name}`);
     if (f.action === 'update') {
-      lines.push(`~ update flag ${f.name}`);
+      lines.push(`~ ${t.verb.update} flag ${f.name}`);
       for (const c of f.changes) lines.push(`    ${c.path}: ${show(c.before)} → ${show(c.after)}`);
     }
-    if (f.action === 'skipped') lines.push(`- skip flag ${f.name}`);
+    if (f.action === 'skipped') lines.push(`- ${t.verb.skip} flag ${f.name}`);
     for (const w of f.warnings) lines.push(`    ! ${f.name}: ${w}`);
   }
   lines.push(t.plan(report.summary));

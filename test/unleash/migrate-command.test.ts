@@ -213,6 +213,10 @@ describe('npx omnilab migrate unleash', () => {
     );
     expect(r.out).toMatch(/Plan: 3 to create/);
     expect(r.err).toMatch(/Reading Unleash/);
+    const zh = await migrate('--plan', '--lang', 'zh-CN');
+    expect(zh.out).toMatch(/\+ 新建 flag loan-banner/);
+    expect(zh.out).toMatch(/计划：新建 3 个/);
+    expect(zh.out).toMatch(/未执行任何更改/);
     expect((await p.call('GET', '/api/admin/flags/loan-banner', { token: p.tokens.admin })).status).toBe(404);
   });
 
