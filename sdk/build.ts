@@ -15,6 +15,7 @@ export const SDK_ENTRIES = [
   'openfeature-server',
   'openfeature-web',
   'hidden-targeting',
+  'otel-hook',
 ] as const;
 
 /**
