@@ -1,9 +1,10 @@
 /**
- * Release templates and plans. Templates are data; a plan applies one to a flag in one environment
- * and answers `{ status, milestones, current, gates, safeguards }`. These routes never write the
- * flag: they write the plan (its content, digest and approvals), and the scheduler serves a
- * milestone only while the plan's approvals cover its digest (functions/lib/release-scheduler.ts).
- * Built governed like every admin handler, so a flag write added here would be governed by effect.
+ * Release templates and plans, and promotion between environments. Templates are data; a plan
+ * applies one to a flag in one environment and answers `{ status, milestones, current, gates,
+ * safeguards }`. Plan routes never write the flag: they write the plan (its content, digest and
+ * approvals), and the scheduler serves a milestone only while the plan's approvals cover its digest
+ * (functions/lib/release-scheduler.ts). Promotion writes the flag once, governed by its effect like
+ * every admin write (built with createGovernedHttpHandler).
  */
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
@@ -27,6 +28,7 @@ import { protectedEnvironments } from '../lib/governance';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import type {
+  FlagPromote,
   ReleasePlanActionBody,
   ReleasePlanPut,
   ReleaseTemplateCreate,
@@ -123,6 +125,39 @@ export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
   }
 
   return {
+    'POST /api/admin/flags/{name}/promote': async (req) => {
+      // One write of the flag, governed by its effect like any other: into a protected environment
+      // it is held as a change request whose effect shows what customers there would get.
+      const { from, to, version } = req.body as FlagPromote;
+      const flag = await requireFlag(req.params.name);
+      requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
+      requireVersion(flag.version, version, `flag ${flag.name}`);
+      const source = (await requireEnvironment(runtime, from)).name;
+      const target = (await requireEnvironment(runtime, to)).name;
+      if (source === target) throw new ValidationError('must differ from from', 'to');
+      const state = flag.environments[source];
+      if (!state) throw new ValidationError(`flag ${flag.name} has no state in ${source}`, 'from');
+      const after: Flag = {
+        ...flag,
+        environments: { ...flag.environments, [target]: structuredClone(state) },
+        version: flag.version + 1,
+        updatedAt: runtime.now().toISOString(),
+      };
+      await runtime.flags.write(
+        [{ flag: after, expectedVersion: flag.version }],
+        [
+          auditEntry(runtime, req.principal, {
+            action: 'flag.promoted',
+            target: { type: 'flag', id: flag.name },
+            environments: [target],
+            before: flag,
+            after,
+          }),
+        ],
+      );
+      return json(200, after);
+    },
+
     'GET /api/admin/release-templates': async () =>
       json(200, {
         templates: (await releases.listTemplates()).sort((a, b) => a.id.localeCompare(b.id)),

@@ -24,3 +24,11 @@ export type ReleaseTemplateCreate = z.infer<typeof releaseTemplateCreateSchema>;
 export type ReleaseTemplateUpdate = z.infer<typeof releaseTemplateUpdateSchema>;
 export type ReleasePlanPut = z.infer<typeof releasePlanPutSchema>;
 export type ReleasePlanActionBody = z.infer<typeof releasePlanActionSchema>;
+
+/** Copy a flag's state in `from` to `to` as one change (the flag's version read). */
+export const flagPromoteSchema = z.strictObject({
+  from: z.string().min(1).max(100),
+  to: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+});
+export type FlagPromote = z.infer<typeof flagPromoteSchema>;

@@ -14,7 +14,7 @@ function sink() {
       parts.push(s);
       return true;
     },
-  } as unknown as NodeJS.WriteStream;
+  } as never;
   return { stream, text: () => parts.join('') };
 }
 
