@@ -15,4 +15,6 @@ export interface CompileEnv {
   stickyId_: (ctx: Context) => string;
   /** The sticky seed of variants with `stickiness: default`, one function for the whole document. */
   variantSeed_: (ctx: Context) => string;
+  /** What each REGEX constraint of the flag being compiled may spend (set per flag in compile.ts). */
+  regexShare_?: number;
 }

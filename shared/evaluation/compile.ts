@@ -15,6 +15,7 @@ import { ALWAYS, allOf, compileConstraint, NEVER, type Predicate } from './const
 import { applyDelta } from './delta';
 import { checkFeature, checkSegment, fail, list, need, object } from './document-checks';
 import type { HiddenFieldReaders } from './hidden-readers';
+import { REGEX_WORK_BUDGET } from './regex';
 import type { EnabledReason } from './results';
 import { defaultStickyId, param, strategyPredicate } from './strategies';
 import { compileVariants, defaultVariantSeed, type VariantSet } from './variants';
@@ -108,8 +109,25 @@ function compileDependencies(deps: Dependency[] | undefined): CompiledDependency
   }));
 }
 
-/** A feature's rules; an off feature keeps only its dependencies (a parent with parents fails its child). */
-function compileRules(f: Feature, env: CompileEnv): FeatureRules {
+/** How many REGEX constraints an on feature's strategies test, their segments' included. */
+function regexCount(f: Feature, env: CompileEnv): number {
+  if (!f.enabled) return 0;
+  let n = 0;
+  for (const s of f.strategies ?? []) {
+    for (const c of s.constraints ?? []) if (c.operator === 'REGEX') n++;
+    for (const id of s.segments ?? [])
+      for (const c of env.segments_.get(id)?.constraints ?? []) if (c.operator === 'REGEX') n++;
+  }
+  return n;
+}
+
+/**
+ * A feature's rules; an off feature keeps only its dependencies (a parent with parents fails its
+ * child). Its REGEX constraints share one REGEX_WORK_BUDGET, so one evaluation of a flag spends at
+ * most 1 ms in REGEX searches however many it has.
+ */
+function compileRules(f: Feature, shared: CompileEnv, regexes: number): FeatureRules {
+  const env = regexes > 1 ? { ...shared, regexShare_: REGEX_WORK_BUDGET / regexes } : shared;
   const on = f.enabled;
   const strategies = on && f.strategies && f.strategies.length > 0 ? f.strategies : null;
   return {
@@ -130,7 +148,12 @@ class LazyFeature implements CompiledFeature {
   constructor(
     private readonly source_: Feature,
     private readonly env_: CompileEnv,
-  ) {}
+  ) {
+    // A REGEX pattern's compile (V8 building a Unicode class can take milliseconds) belongs to the
+    // document's load, not to the first evaluation, which must stay within its 1 ms.
+    const regexes = regexCount(source_, env_);
+    if (regexes > 0) this.compiled_ = compileRules(source_, env_, regexes);
+  }
 
   get name(): string {
     return this.source_.name;
@@ -145,7 +168,7 @@ class LazyFeature implements CompiledFeature {
   }
 
   get rules_(): FeatureRules {
-    if (this.compiled_ === undefined) this.compiled_ = compileRules(this.source_, this.env_);
+    if (this.compiled_ === undefined) this.compiled_ = compileRules(this.source_, this.env_, 0);
     return this.compiled_;
   }
 }

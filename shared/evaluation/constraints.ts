@@ -11,6 +11,8 @@ export interface ConstraintOptions {
   now_: () => number;
   /** For a document with hidden targeting: a field's reader, of its hashed value if it is hidden. */
   hidden_?: (field: string) => ContextReader;
+  /** What each REGEX constraint of the flag being compiled may spend, in ns (compile.ts sets it). */
+  regexShare_?: number;
 }
 
 export const NEVER: Predicate = () => false;
@@ -129,9 +131,10 @@ function compileSemver(c: Constraint): Predicate {
   };
 }
 
-function compileRegexConstraint(c: Constraint): Predicate {
+function compileRegexConstraint(c: Constraint, options: ConstraintOptions): Predicate {
   const read = contextReader(c.contextName);
-  const re = c.value === undefined ? null : compileRegex(c.value, c.caseInsensitive === true);
+  const re =
+    c.value === undefined ? null : compileRegex(c.value, c.caseInsensitive === true, options.regexShare_);
   if (!re) return NEVER;
   return (ctx) => {
     const raw = read(ctx);
@@ -182,7 +185,7 @@ function compileOperator(c: Constraint, options: ConstraintOptions): Predicate |
     case 'SEMVER_LTE':
       return compileSemver(c);
     case 'REGEX':
-      return compileRegexConstraint(c);
+      return compileRegexConstraint(c, options);
     case 'IN_CIDR':
       return compileCidr(c);
     default:

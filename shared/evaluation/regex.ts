@@ -29,24 +29,39 @@ export const REGEX_WORK_BUDGET = 1_000_000;
 /** Every accepted pattern searches values up to this long (a longer pattern is refused when written). */
 export const REGEX_SCANNED = 512;
 
-/** The longest value `program` searches within REGEX_WORK_BUDGET, whatever its characters. */
-export function longestValue(program: Program): number {
+/** The longest value `program` searches within `budget` ns (REGEX_WORK_BUDGET), whatever its characters. */
+export function longestValue(program: Program, budget = REGEX_WORK_BUDGET): number {
   const { visits, tests, comparisons } = worstPerCharacter(program);
   const { character, visit, test, comparison } = REGEX_COST_NS;
   // The end of the text costs one more following of the threads.
   return Math.floor(
-    (REGEX_WORK_BUDGET - visit * program.op.length) /
+    (budget - visit * program.op.length) /
       (character + visit * visits + test * tests + comparison * comparisons),
   );
 }
 
-/** Whether the pattern matches anywhere in a string; null when it cannot match (never throws). */
-export function compileRegex(pattern: string, caseInsensitive: boolean): ((s: string) => boolean) | null {
+/** A short value of every kind of character, searched once at compile time (see compileRegex). */
+const WARM_UP = 'aZ09_ -.@\u00e9\u4e2d\u{1F600}';
+
+/**
+ * Whether the pattern matches anywhere in a string; null when it cannot match (never throws).
+ * `share` is the part of REGEX_WORK_BUDGET this constraint may spend: a flag's REGEX constraints
+ * share one budget (see compile.ts), so a value longer than the share allows does not match.
+ * Acceptance does not depend on the share: a pattern is accepted when it searches REGEX_SCANNED
+ * characters within the whole budget, as when it was written.
+ */
+export function compileRegex(
+  pattern: string,
+  caseInsensitive: boolean,
+  share = REGEX_WORK_BUDGET,
+): ((s: string) => boolean) | null {
   try {
     const program = parseRegex(pattern, caseInsensitive);
-    const longest = longestValue(program);
-    if (longest < REGEX_SCANNED) return null;
+    if (longestValue(program) < REGEX_SCANNED) return null;
+    const longest = longestValue(program, share);
     const search = searcher(program);
+    // Parse and compile the search's code now, with the document, not in the first evaluation.
+    search(WARM_UP);
     return (s) => s.length <= longest && search(s);
   } catch {
     return null;

@@ -457,3 +457,66 @@ describe('linear time', () => {
     );
   });
 });
+
+describe('one flag, one budget', () => {
+  /** A flag testing `p` in `n` REGEX constraints: n - 1 strategies and, in the last, a segment's. */
+  function flagOf(p: string, n: number) {
+    const constraint = { contextName: 'userId', operator: 'REGEX' as const, value: p };
+    const strategies = Array.from({ length: n - 1 }, () => ({ name: 'default', constraints: [constraint] }));
+    return compile({
+      version: 2,
+      segments: [{ id: 1, constraints: [constraint] }],
+      features: [
+        { name: 'f', enabled: true, strategies: [...strategies, { name: 'default', segments: [1] }] },
+      ],
+    });
+  }
+
+  it('keeps the priced work of one evaluation within 1 ms however many REGEX constraints the flag has', () => {
+    const adversarial = fc
+      .tuple(
+        fc.constantFrom('a', 'ab', 'é', '中b', '😀a'),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.constantFrom('', '!'),
+      )
+      .map(([unit, k, end]) => unit.repeat(k) + end);
+    fc.assert(
+      fc.property(pattern, fc.integer({ min: 1, max: 8 }), adversarial, (p, n, s) => {
+        if (regexProblem(p) !== undefined) return;
+        const program = parseRegex(p, false);
+        const config = flagOf(p, n);
+        regexWork.steps = 0;
+        evaluate(config, 'f', { userId: s });
+        const scanned = s.length > longestValue(program, REGEX_WORK_BUDGET / n) ? 0 : s.length;
+        const { tests, comparisons } = worstPerCharacter(program);
+        const c = REGEX_COST_NS;
+        const priced =
+          c.visit * regexWork.steps +
+          n * scanned * (c.character + c.test * tests + c.comparison * comparisons);
+        expect(priced).toBeLessThanOrEqual(REGEX_WORK_BUDGET);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('splits the budget: with two REGEX constraints each searches the values its half allows', () => {
+    const program = parseRegex('^a+$', false);
+    const half = longestValue(program, REGEX_WORK_BUDGET / 2);
+    expect(half).toBeLessThan(longestValue(program));
+    expect(half).toBeGreaterThan(REGEX_SCANNED / 2);
+    const one = flagOf('^a+$', 1);
+    const two = flagOf('^a+$', 2);
+    expect(evaluate(two, 'f', { userId: 'a'.repeat(half) }).enabled).toBe(true);
+    expect(evaluate(two, 'f', { userId: 'a'.repeat(half + 1) }).enabled).toBe(false);
+    expect(evaluate(one, 'f', { userId: 'a'.repeat(half + 1) }).enabled).toBe(true);
+  });
+
+  it('builds and first runs the searches of a flag with REGEX constraints when the document loads, not in its first evaluation', () => {
+    regexWork.steps = 0;
+    const config = flagOf('^(a+)+$', 3);
+    // Lazily compiled, the flag would have run no search yet.
+    expect(regexWork.steps).toBeGreaterThan(0);
+    expect(evaluate(config, 'f', { userId: 'aaa' }).enabled).toBe(true);
+    expect(evaluate(config, 'f', { userId: 'aZ09_ -.@' }).enabled).toBe(false);
+  });
+});
