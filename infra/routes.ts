@@ -401,6 +401,13 @@ export const ROUTES: readonly Route[] = [
     entry: 'functions/handlers/client-streaming-handler.ts',
     access: 'client',
   },
+  {
+    method: 'GET',
+    path: '/ofrep/v1/sse',
+    function: 'client-streaming',
+    entry: 'functions/handlers/client-streaming-handler.ts',
+    access: 'evaluation',
+  },
 ];
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {

@@ -2,7 +2,8 @@
  * Unleash's delta API (`GET /api/client/delta`, the revision in the ETag) and streaming API
  * (`GET /api/client/streaming`: Server-Sent Events, `unleash-connected` with what the client lacks,
  * then `unleash-updated` deltas, `Last-Event-ID` resume), served from the same document as
- * `GET /api/client/features` for the same key (environment, app-key hiding, filters).
+ * `GET /api/client/features` for the same key (environment, app-key hiding, filters); and OFREP's
+ * change notification (`GET /ofrep/v1/sse`, ADR-0008), offered in bulk evaluation's `eventStreams`.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
@@ -91,7 +92,15 @@ function eventsFor(known: Revision | undefined, current: Revision) {
 interface OpenStream {
   scope: string;
   current: Revision;
+  /** Unleash deltas, or OFREP's refresh notices (ADR-0008): the client re-fetches bulk evaluation. */
+  kind: 'unleash' | 'ofrep';
 }
+
+const refreshEvent = (revision: Revision) =>
+  sseEvent({
+    id: revision.id,
+    data: JSON.stringify({ type: 'refresh', flagConfigEtag: `"${revision.id}"` }),
+  });
 
 export interface ClientStreamingOptions {
   pollMs?: number;
@@ -133,7 +142,7 @@ export function createClientStreamingHandler(runtime: Runtime, options: ClientSt
       const since = req.headers['last-event-id'];
       const events =
         since && unquoted(since) === current.id ? [] : eventsFor(log.find(scope, since), current);
-      opened.set(req, { scope, current });
+      opened.set(req, { scope, current, kind: 'unleash' });
       const first = sseEvent({
         id: current.id,
         event: 'unleash-connected',
@@ -141,7 +150,25 @@ export function createClientStreamingHandler(runtime: Runtime, options: ClientSt
       });
       return json(200, first, { ...SSE_HEADERS });
     },
+    'GET /ofrep/v1/sse': async (req) => {
+      // Notices only: what changed is answered by the bulk evaluation the provider then sends, so
+      // a frontend key learns nothing here but that something changed.
+      const scope = JSON.stringify(['ofrep', req.principal.environment]);
+      const read = () => streamServed().document(req.principal.environment!);
+      const current = log.record(scope, await read());
+      const since = req.headers['last-event-id'];
+      opened.set(req, { scope, current, kind: 'ofrep' });
+      // A provider that connects after its bulk fetch may have missed a change: one refresh
+      // unless it names the current revision.
+      const first = since && unquoted(since) === current.id ? ': connected\n\n' : refreshEvent(current);
+      return json(200, first, { ...SSE_HEADERS });
+    },
   });
+
+  const readFor = (req: ApiRequest, state: OpenStream): Promise<Served> =>
+    state.kind === 'ofrep'
+      ? streamServed().document(req.principal.environment!)
+      : clientDocumentFor(streamServed(), req);
 
   /** Streams `unleash-updated` deltas after the first event, until the caller leaves or the lifetime ends. */
   async function follow(req: ApiRequest, state: OpenStream, sink: ResponseSink, context: Context) {
@@ -158,15 +185,18 @@ export function createClientStreamingHandler(runtime: Runtime, options: ClientSt
       if (closed) break;
       let served: Served;
       try {
-        served = await clientDocumentFor(streamServed(), req);
+        served = await readFor(req, state);
       } catch {
         // A busy or restarting table: the next interval reads again; the client keeps what it has.
         continue;
       }
       if (unquoted(served.etag) !== current.id) {
         const next = log.record(state.scope, served);
-        const events = deltaBetween(current.document, next.document, next.eventId);
-        sink.write(sseEvent({ id: next.id, event: 'unleash-updated', data: JSON.stringify({ events }) }));
+        if (state.kind === 'ofrep') sink.write(refreshEvent(next));
+        else {
+          const events = deltaBetween(current.document, next.document, next.eventId);
+          sink.write(sseEvent({ id: next.id, event: 'unleash-updated', data: JSON.stringify({ events }) }));
+        }
         current = next;
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= HEARTBEAT_MS) {

@@ -22,6 +22,7 @@ import { matchesEtag } from '../lib/client-metrics';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { canonicalContext, openFeatureContext } from '../lib/evaluation-context';
 import { createHttpHandler } from '../lib/http-handler';
+import { ofrepEventStreams } from '../lib/ofrep-event-streams';
 import { etagOf } from '../lib/served-config';
 import type { OfrepRequest } from '../schemas/client-schemas';
 
@@ -90,7 +91,8 @@ export function createOfrepHandler(runtime: Runtime) {
         const result = evaluate(config, key, ctx);
         if (visible(req, result)) flags.push(resolution(key, result));
       }
-      const body = JSON.stringify({ flags });
+      // ADR-0008: where the provider hears of a change instead of polling.
+      const body = JSON.stringify({ flags, eventStreams: ofrepEventStreams() });
       // The tag covers the flags, the context and the answer: a changed context is never answered
       // 304, nor is an answer the server's clock has changed (a date constraint that turned).
       const etag = etagOf(`${configEtag}|${canonicalContext(ctx)}|${body}`);

@@ -266,4 +266,8 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       'Unleash streaming API (SSE): unleash-connected with what the client lacks (Last-Event-ID), then unleash-updated deltas',
   },
+  'GET /ofrep/v1/sse': {
+    summary:
+      "OFREP change notification (ADR-0008, SSE): a refresh message when the environment's flags change; offered in bulk evaluation's eventStreams",
+  },
 };

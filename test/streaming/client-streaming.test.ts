@@ -275,3 +275,39 @@ describe('GET /api/client/delta', () => {
     await setEnabled('stream-rates', 'development', true);
   });
 });
+
+describe('OFREP eventStreams (ADR-0008)', () => {
+  it('bulk evaluation offers the SSE stream; a change sends a refresh, after which bulk evaluation answers anew', async () => {
+    const ctx = { context: { targetingKey: 'c1', channel: 'mobile' } };
+    const bulk = await p.call('POST', '/ofrep/v1/evaluate/flags', { token: p.tokens.frontend, body: ctx });
+    expect(bulk.status).toBe(200);
+    const etag = bulk.headers.get('etag')!;
+    const answer = await bodyOf<{ flags: { key: string }[]; eventStreams: unknown[] }>(bulk);
+    expect(answer.eventStreams).toEqual([
+      { type: 'sse', endpoint: { requestUri: '/ofrep/v1/sse' }, inactivityDelaySec: 120 },
+    ]);
+    expect(answer.flags.map((f) => f.key)).toContain('stream-quiet');
+    const s = await openSse(`${p.url}/ofrep/v1/sse`, {
+      authorization: `Bearer ${p.tokens.frontend}`,
+      accept: 'text/event-stream',
+    });
+    open.push(s);
+    const first = (await s.next(2000))!;
+    expect(JSON.parse(first.data)).toMatchObject({ type: 'refresh' });
+    await setEnabled('stream-quiet', 'development', false);
+    const notice = (await s.next(2000))!;
+    expect(JSON.parse(notice.data)).toEqual({ type: 'refresh', flagConfigEtag: `"${notice.id}"` });
+    // A frontend key hears only that something changed, never what.
+    expect(notice.data).not.toContain('stream-quiet');
+    const again = await p.call('POST', '/ofrep/v1/evaluate/flags', {
+      token: p.tokens.frontend,
+      body: ctx,
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(200);
+    const keys = (await bodyOf<{ flags: { key: string }[] }>(again)).flags.map((f) => f.key);
+    expect(keys).not.toContain('stream-quiet');
+    s.close();
+    await setEnabled('stream-quiet', 'development', true);
+  });
+});
