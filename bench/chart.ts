@@ -3,6 +3,7 @@
  * inlined so the file opens anywhere offline) and a PNG of it rendered by Chromium, for docs and
  * reviews where nobody runs the benchmarks.
  */
+
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiBenchResult } from './api-bench';
 import type { EvaluationBenchResult } from './evaluation-bench';
 import type { IngestionBenchResult } from './ingestion-bench';
+import type { PropagationBenchResult } from './propagation-bench';
 import type { RegexBenchResult } from './regex-bench';
 import type { ResultsBenchResult } from './results-bench';
 import type { SdkBenchResult } from './sdk-bench';
@@ -24,6 +26,7 @@ export interface BenchReport {
     api?: ApiBenchResult;
     results?: ResultsBenchResult;
     regex?: RegexBenchResult;
+    propagation?: PropagationBenchResult;
   };
 }
 

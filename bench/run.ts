@@ -11,6 +11,7 @@ import { type BenchReport, writeCharts } from './chart';
 import { type EvaluationBenchResult, formatEvaluationBench, runEvaluationBench } from './evaluation-bench';
 import { formatIngestionBench, type IngestionBenchResult, runIngestionBench } from './ingestion-bench';
 import { formatTable } from './measure';
+import { formatPropagationBench, runPropagationBench } from './propagation-bench';
 import { formatRegexBench, type RegexBenchResult, runRegexBench } from './regex-bench';
 import {
   formatResultsBench,
@@ -45,6 +46,11 @@ const BENCHES: Bench[] = [
     format: formatResultsBench,
   },
   { name: 'regex', run: () => runRegexBench(), format: formatRegexBench },
+  {
+    name: 'propagation',
+    run: () => runPropagationBench({ rounds: Number(process.env.BENCH_PROPAGATION_ROUNDS ?? 8) }),
+    format: formatPropagationBench,
+  },
 ];
 
 function usage(): string {
@@ -55,6 +61,7 @@ function usage(): string {
     'summary, and writes bench/results/latest.json, latest.html and latest.png. Name some to run only those.',
     'BENCH_EVENTS: events the ingestion benchmark sends (default 20000).',
     'BENCH_API_SECONDS: seconds per HTTP endpoint under load (default 10).',
+    'BENCH_PROPAGATION_ROUNDS: flag changes the propagation benchmark times (default 8).',
     'BENCH_RESULTS_EVENTS: the largest size the results benchmark ingests (default 100000;',
     '  1000000 adds the 10^6 point, about half an hour on DynamoDB Local).',
   ].join('\n');

@@ -1,0 +1,145 @@
+/**
+ * Propagation: how long after a flag change is committed (the admin write answered) a connected
+ * official Unleash SDK (unleash-client) evaluates the new state, by streaming
+ * (`/api/client/streaming`) against polling every second and every 15 s (the SDK's default), all
+ * connected at once to one local omnilab (`npm start`'s 1 s served-document cache) in one run.
+ * `npm run bench -- propagation`, or `npx tsx bench/propagation-bench.ts`; BENCH_PROPAGATION_ROUNDS.
+ */
+import { InMemStorageProvider, Unleash } from 'unleash-client';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { startPlatform } from './local-platform';
+import { formatTable } from './measure';
+
+export interface PropagationRow {
+  client: string;
+  samples: number;
+  minMs: number;
+  medianMs: number;
+  maxMs: number;
+}
+
+export interface PropagationBenchResult {
+  rounds: number;
+  /** The admin write's own time (request to answer), median. */
+  writeMedianMs: number;
+  rows: PropagationRow[];
+}
+
+const FLAG = 'propagation-banner';
+const CONTEXT = { properties: { channel: 'mobile' } };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)];
+};
+
+export async function runPropagationBench(
+  options: { rounds?: number } = {},
+): Promise<PropagationBenchResult> {
+  const rounds = options.rounds ?? 8;
+  const db = await startDynamoDbLocal();
+  const platform = await startPlatform({ endpoint: db.endpoint, tablePrefix: 'bench-propagation-' });
+  const clients: { name: string; unleash: Unleash; seen: number[] }[] = [];
+  try {
+    const admin = { authorization: platform.tokens.admin, 'content-type': 'application/json' };
+    const created = await fetch(`${platform.url}/api/admin/flags`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        name: FLAG,
+        squad: 'lending',
+        environments: { development: { enabled: true, channels: { mobile: true }, strategies: [] } },
+      }),
+    });
+    if (created.status !== 201) throw new Error(`creating the flag: ${created.status}`);
+    const make = (name: string, mode: Partial<ConstructorParameters<typeof Unleash>[0]>) => {
+      const unleash = new Unleash({
+        url: `${platform.url}/api/`,
+        appName: `propagation-${name}`,
+        customHeaders: { Authorization: platform.tokens.client },
+        disableMetrics: true,
+        storageProvider: new InMemStorageProvider(),
+        skipInstanceCountWarning: true,
+        ...mode,
+      });
+      unleash.on('error', () => undefined);
+      clients.push({ name, unleash, seen: [] });
+      return new Promise<void>((resolve) => unleash.once('synchronized', () => resolve()));
+    };
+    await Promise.all([
+      make('streaming (SSE)', { experimentalMode: { type: 'streaming' } }),
+      make('polling every 1 s', { refreshInterval: 1000 }),
+      make('polling every 15 s (SDK default)', { refreshInterval: 15_000 }),
+    ]);
+    const writes: number[] = [];
+    let enabled = true;
+    for (let round = 0; round < rounds; round++) {
+      enabled = !enabled;
+      const want = enabled;
+      const seen = clients.map(
+        (c) =>
+          new Promise<number>((resolve) => {
+            const check = () => {
+              if (c.unleash.isEnabled(FLAG, CONTEXT) !== want) return;
+              c.unleash.off('changed', check);
+              resolve(Date.now());
+            };
+            c.unleash.on('changed', check);
+          }),
+      );
+      const flag = (await (
+        await fetch(`${platform.url}/api/admin/flags/${FLAG}`, { headers: admin })
+      ).json()) as { version: number };
+      const started = Date.now();
+      const res = await fetch(`${platform.url}/api/admin/flags/${FLAG}/environments/development`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ version: flag.version, enabled: want }),
+      });
+      const committed = Date.now();
+      if (res.status !== 200) throw new Error(`toggling the flag: ${res.status}`);
+      writes.push(committed - started);
+      const at = await Promise.all(seen);
+      at.forEach((t, i) => {
+        clients[i].seen.push(Math.max(0, t - committed));
+      });
+      // Let the slow poller's phase drift against the writes between rounds.
+      await new Promise((r) => setTimeout(r, 300 + ((round * 2333) % 1700)));
+    }
+    return {
+      rounds,
+      writeMedianMs: median(writes),
+      rows: clients.map((c) => ({
+        client: c.name,
+        samples: c.seen.length,
+        minMs: Math.min(...c.seen),
+        medianMs: median(c.seen),
+        maxMs: Math.max(...c.seen),
+      })),
+    };
+  } finally {
+    for (const c of clients) c.unleash.destroy();
+    await platform.close();
+    await db.stop();
+  }
+}
+
+export function formatPropagationBench(r: PropagationBenchResult): string {
+  return [
+    `PROPAGATION: ms from a committed change to the official unleash-client evaluating it (${r.rounds} changes; the write itself took ${r.writeMedianMs} ms, median)`,
+    formatTable(
+      r.rows.map((row) => ({
+        client: row.client,
+        changes: row.samples,
+        'min ms': row.minMs,
+        'median ms': row.medianMs,
+        'max ms': row.maxMs,
+      })),
+    ),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rounds = Number(process.env.BENCH_PROPAGATION_ROUNDS ?? 8);
+  console.log(formatPropagationBench(await runPropagationBench({ rounds })));
+}
