@@ -23,6 +23,8 @@ import { FlagPage } from './pages/flag-page';
 import { FlagsPage } from './pages/flags-page';
 import { MetricPage, MetricsPage } from './pages/metrics-page';
 import { NewFlagPage } from './pages/new-flag-page';
+import { ReleasePlanPage } from './pages/release-plan-page';
+import { ReleaseTemplatesPage } from './pages/release-templates-page';
 import { SegmentPage, SegmentsPage } from './pages/segments-page';
 import { SignInPage } from './pages/sign-in-page';
 import { mayReadAudit } from './rights';
@@ -97,6 +99,10 @@ function Page({ route }: { route: Route }) {
       return <MetricPage metricKey={route.key} />;
     case 'audit':
       return <AuditPage />;
+    case 'release-templates':
+      return <ReleaseTemplatesPage />;
+    case 'release-plan':
+      return <ReleasePlanPage name={route.name} env={route.env} />;
   }
 }
 

@@ -15,7 +15,9 @@ export type Route =
   | { page: 'segment'; id: string }
   | { page: 'metrics' }
   | { page: 'metric'; key: string }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'release-templates' }
+  | { page: 'release-plan'; name: string; env: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -39,6 +41,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'segments') return parts[1] ? { page: 'segment', id: parts[1] } : { page: 'segments' };
   if (parts[0] === 'metrics') return parts[1] ? { page: 'metric', key: parts[1] } : { page: 'metrics' };
   if (parts[0] === 'audit') return { page: 'audit' };
+  if (parts[0] === 'release-templates') return { page: 'release-templates' };
+  if (parts[0] === 'release-plans' && parts[1] && parts[2])
+    return { page: 'release-plan', name: parts[1], env: parts[2] };
   if (parts[0] === 'experiments' && parts[1]) return { page: 'experiment', key: parts[1] };
   if (parts[0] === 'experiments') return { page: 'experiments' };
   return { page: 'flags' };
@@ -74,6 +79,10 @@ export function href(route: Route): string {
       return `#/metrics/${encodeURIComponent(route.key)}`;
     case 'audit':
       return '#/audit';
+    case 'release-templates':
+      return '#/release-templates';
+    case 'release-plan':
+      return `#/release-plans/${encodeURIComponent(route.name)}/${encodeURIComponent(route.env)}`;
   }
 }
 
