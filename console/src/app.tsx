@@ -219,6 +219,12 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
               {t('nav.metrics')}
             </a>
             <a
+              href={href({ page: 'release-templates' })}
+              aria-current={route.page.startsWith('release') ? 'page' : undefined}
+            >
+              {services.lang === 'zh-CN' ? '发布' : 'Releases'}
+            </a>
+            <a
               href={href({ page: 'changes' })}
               aria-current={route.page === 'changes' || route.page === 'change' ? 'page' : undefined}
             >
