@@ -273,6 +273,7 @@ export async function startServer(
           },
           end: () => res.end(),
           gone,
+          live: true,
         };
         return await streamed(
           toEvent(req, match.route, url, params, body),

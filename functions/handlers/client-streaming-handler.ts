@@ -219,7 +219,7 @@ export function createClientStreamingHandler(runtime: Runtime, options: ClientSt
     // Only an event-stream reader (EventSource, the SDKs) is kept open; a plain GET gets the
     // first event and its end, as the request-response handler answers.
     const reader = /text\/event-stream/i.test(req?.headers.accept ?? '');
-    if (!req || !state || !reader || result.statusCode !== 200) {
+    if (!req || !state || !reader || !sink.live || result.statusCode !== 200) {
       sink.end();
       return;
     }

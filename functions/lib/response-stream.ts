@@ -12,6 +12,11 @@ export interface ResponseSink {
   end(): void;
   /** Resolves when the caller has gone away (or the answer was ended). */
   readonly gone: Promise<void>;
+  /**
+   * False when the answer is buffered whole before the caller sees it (API Gateway's HTTP API):
+   * then a stream sends its first event and ends, and the SDK reconnects or falls back to polling.
+   */
+  readonly live: boolean;
 }
 
 export type StreamHandler = (
@@ -70,7 +75,9 @@ export function streamingEntry<H>(stream: StreamHandler, buffered: H): H {
   const aws = lambdaStreaming();
   if (!aws) return buffered;
   const streamified = aws.streamifyResponse(async (event, responseStream, context) => {
-    event.routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
+    // A Function URL names no route ('$default'); API Gateway names it and buffers the answer.
+    const live = event.routeKey === '$default' || event.routeKey === undefined;
+    if (live) event.routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
     let out: LambdaResponseStream = responseStream;
     let ended = false;
     const gone = new Promise<void>((resolve) => {
@@ -93,6 +100,7 @@ export function streamingEntry<H>(stream: StreamHandler, buffered: H): H {
           out.end();
         },
         gone,
+        live,
       },
       context,
     );
