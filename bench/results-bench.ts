@@ -104,10 +104,11 @@ async function daysBench(
   events: number,
 ): Promise<ResultsDaysRow[]> {
   const rows: ResultsDaysRow[] = [];
-  for (const days of daysList) {
+  for (const [index, days] of daysList.entries()) {
     const key = `bench-days-${days}`;
     const experiment = { ...EXPERIMENT, key };
-    const all = [...benchEvents(events, 3)].map((e) => {
+    // Each size its own customers and event ids (the seed is part of both).
+    const all = [...benchEvents(events, 3 + index)].map((e) => {
       const c = Number((e.exposure?.id ?? e.metric?.id ?? '').split('-')[2]);
       const shift = (c % days) * DAY_MS;
       return e.exposure

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powerLines } from '../../cli/plan-power';
-import { formatResults } from '../../cli/results-command';
+import { formatResults, type ServedResults } from '../../cli/results-command';
 import { ensureConsoleBuilt } from '../../console/build';
 import { simulate } from '../../local/simulate';
-import type { ExperimentResults } from '../../shared/experiments/results-types';
 import { launchChromium } from '../support/chromium';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -22,7 +21,7 @@ const KEY = 'loan-banner-simulation';
 
 let p: TestPlatform;
 let browser: Browser;
-let served: ExperimentResults & { explanation: { code: string }[] };
+let served: ServedResults & { explanation: NonNullable<ServedResults['explanation']> };
 let simulateOutput = '';
 
 beforeAll(async () => {
