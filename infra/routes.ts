@@ -69,6 +69,8 @@ function releaseRoutes(): Route[] {
     release('PUT', plan, 'admin-write'),
     // pause, resume, skip, abort (the flag's squad or a platform admin) and approve (risk too).
     release('POST', `${plan}/{action}`, 'approver'),
+    // Flags to remove from code: fully rolled out, or unused for ?days=N.
+    release('GET', '/api/admin/release-cleanup', 'admin-read'),
     // A flag's state in one environment copied to another, as one governed change.
     release('POST', '/api/admin/flags/{name}/promote', 'admin-write'),
   ];

@@ -16,6 +16,7 @@ export const SDK_ENTRIES = [
   'openfeature-web',
   'hidden-targeting',
   'otel-hook',
+  'stream',
 ] as const;
 
 /**

@@ -248,6 +248,9 @@ export const OPERATIONS: Record<string, Operation> = {
       'Start a release plan from a template (the flag version read), or replace a live plan’s milestones (the plan version read; it needs approval again)',
     body: releasePlanPutSchema,
   },
+  'GET /api/admin/release-cleanup': {
+    summary: 'Cleanup report: flags fully rolled out, or not evaluated anywhere for ?days (default 30)',
+  },
   'POST /api/admin/flags/{name}/promote': {
     summary:
       "Copy a flag's state from one environment to another as one change (held, with its effect, when it reaches a protected one)",

@@ -2,7 +2,7 @@ import type { ClientFeaturesDocument } from '../../shared/model/client-features'
 import { backoff, parseRetryAfter } from './backoff';
 import { request, unref } from './request';
 import type { SafeStorage } from './safe-storage';
-import type { ConfigSource, FetchLike, SdkError } from './types';
+import type { ConfigSource, ConfigStream, FetchLike, SdkError } from './types';
 
 export interface StoredConfig {
   /** Which server and environment the document came from: another's must never be served. */
@@ -31,6 +31,8 @@ export interface ConfigSyncOptions {
   fallBack_: () => void;
   source_: () => ConfigSource;
   report_: (error: SdkError) => void;
+  /** Followed while open, after a good poll; polling resumes when it ends. */
+  stream_?: ConfigStream;
 }
 
 /**
@@ -45,6 +47,7 @@ export class ConfigSync {
   private stored_: StoredConfig | undefined;
   private stopped_ = false;
   private timer_: ReturnType<typeof setTimeout> | undefined;
+  private closeStream_: (() => void) | undefined;
   private settle_!: () => void;
   /** Settles after the first answer (or failure) from the server, or at once without one. */
   readonly firstAttempt = new Promise<void>((resolve) => {
@@ -70,6 +73,7 @@ export class ConfigSync {
   stop(): void {
     this.stopped_ = true;
     clearTimeout(this.timer_);
+    this.closeStream_?.();
     this.settle_();
   }
 
@@ -93,10 +97,46 @@ export class ConfigSync {
 
   private async poll_(): Promise<void> {
     if (this.stopped_) return;
+    if (this.closeStream_) {
+      // An open stream confirms the configuration; the timer only waits for it to end.
+      this.confirmedAt_ = Date.now();
+      this.schedule_(this.o_.refreshIntervalMs_);
+      return;
+    }
     const delay = await this.fetchOnce_();
     this.settle_();
     this.checkStale_();
+    if (delay !== null && this.failures_ === 0) this.openStream_();
     if (delay !== null) this.schedule_(delay);
+  }
+
+  private openStream_(): void {
+    const stream = this.o_.stream_;
+    if (!stream || this.closeStream_ || this.stopped_) return;
+    let open = true;
+    const close = stream.open({
+      url: `${this.o_.url_}/api/client/streaming`,
+      headers: this.o_.headers_,
+      lastEventId: this.etag_ ? this.etag_.replace(/^W\/|"/g, '') : null,
+      document: this.stored_?.document ?? null,
+      onDocument: (document, etag) => {
+        if (open) void this.streamed_(document, etag);
+      },
+      onEnd: () => {
+        open = false;
+        this.closeStream_ = undefined;
+      },
+    });
+    if (open) this.closeStream_ = close;
+  }
+
+  private async streamed_(document: ClientFeaturesDocument, etag: string | null): Promise<void> {
+    this.confirmedAt_ = Date.now();
+    if (etag && etag === this.etag_) return;
+    if (!this.o_.install_(document, 'server')) return;
+    this.etag_ = etag;
+    this.stored_ = { origin: this.o_.origin_, etag, confirmedAt: this.confirmedAt_, document };
+    await this.o_.storage_.write(this.o_.storageKey_, this.stored_);
   }
 
   /** One poll; the delay before the next, or null to stop polling. */

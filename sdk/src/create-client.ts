@@ -141,6 +141,7 @@ class Client implements OmnilabClientInternals {
       storage_: storage,
       storageKey_: `${prefix}config`,
       refreshIntervalMs_: positive(options.refreshIntervalMs, DEFAULT_REFRESH_MS),
+      stream_: options.stream,
       maxStaleMs_: positive(options.maxStaleMs, DEFAULT_MAX_STALE_MS),
       requestTimeoutMs_: timeout,
       install_: (document, source) => {

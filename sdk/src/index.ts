@@ -5,6 +5,7 @@ export type {
   ClientOptions,
   ClientStats,
   ConfigSource,
+  ConfigStream,
   FetchInit,
   FetchLike,
   FetchResponse,
@@ -13,5 +14,6 @@ export type {
   SdkError,
   SdkErrorCode,
   StorageLike,
+  StreamTarget,
   Variant,
 } from './types';

@@ -5,7 +5,7 @@
  * customer saw a variant — exposures still go to omnilab's events API as before.
  */
 import type { EvaluationResult } from '../../shared/model/client-features';
-import type { OmnilabClient } from './create-client';
+import type { OmnilabClient, OmnilabClientInternals } from './create-client';
 import type { SdkContext } from './types';
 
 /** The part of OpenTelemetry's Logs API `Logger` this uses: `logs.getLogger('…')` fits it. */
@@ -43,18 +43,26 @@ export function evaluationAttributes(
   return attributes;
 }
 
+/** Every client `createClient` makes evaluates through `evaluate` (OmnilabClientInternals). */
+function hasEvaluate<C extends OmnilabClient>(client: C): client is C & OmnilabClientInternals {
+  const internals: Partial<OmnilabClientInternals> = client;
+  return typeof internals.evaluate === 'function';
+}
+
 /**
  * The client with every evaluation (`evaluate`, and `isEnabled` / `getVariant`, which go through
  * it) emitting one `feature_flag.evaluation` event. The client itself is unchanged.
  */
-export function withOtelEvaluations<C extends Pick<OmnilabClient, 'evaluate'>>(
+export function withOtelEvaluations<C extends OmnilabClient>(
   client: C,
   logger: OtelLogger,
   options: OtelHookOptions = {},
 ): C {
-  const instrumented: C = Object.create(client);
+  if (!hasEvaluate(client)) return client;
+  const base = client;
+  const instrumented: C & OmnilabClientInternals = Object.create(client);
   instrumented.evaluate = (name: string, context?: SdkContext | null) => {
-    const result = client.evaluate.call(instrumented, name, context);
+    const result = base.evaluate.call(instrumented, name, context);
     try {
       logger.emit({
         eventName: 'feature_flag.evaluation',

@@ -106,6 +106,8 @@ export interface ClientOptions {
   onError?: (error: SdkError) => void;
   /** Called after the configuration in use changes, with where it came from. */
   onUpdate?: (source: ConfigSource) => void;
+  /** A stream the configuration follows while it is open (`sseStream()` from `@omnilab/sdk/streaming`); polling resumes when it ends. */
+  stream?: ConfigStream;
   /** Per-request timeout in ms. Default 10 000. */
   requestTimeoutMs?: number;
   /** Event delivery tuning. */
@@ -127,4 +129,22 @@ export interface ClientStats {
   sent: number;
   dropped: number;
   rejected: number;
+}
+
+/** What a configuration stream is handed (`@omnilab/sdk/streaming`); names unmangled: another entry reads them. */
+export interface StreamTarget {
+  url: string;
+  headers: Record<string, string>;
+  /** The revision the client holds (its ETag without quotes), for `Last-Event-ID`. */
+  lastEventId: string | null;
+  document: ClientFeaturesDocument | null;
+  /** A new document from the stream, and its revision as an ETag. */
+  onDocument(document: ClientFeaturesDocument, etag: string | null): void;
+  /** The stream is over (refused, unsupported or failing): the client polls again. */
+  onEnd(): void;
+}
+
+export interface ConfigStream {
+  /** Opens the stream; the function returned closes it. */
+  open(target: StreamTarget): () => void;
 }

@@ -5,10 +5,13 @@
  */
 import { OpenFeature } from '@openfeature/server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../sdk/src/index';
+import { createClient, type OmnilabClientInternals } from '../../sdk/src/index';
 import { OmnilabProvider } from '../../sdk/src/openfeature-server';
 import { type OtelLogger, otelEvaluationHook, withOtelEvaluations } from '../../sdk/src/otel-hook';
 import { sampleDocument } from '../sdk/flag-server';
+
+const make = () =>
+  createClient({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() }) as OmnilabClientInternals;
 
 type Emitted = Parameters<OtelLogger['emit']>[0];
 const recorder = () => {
@@ -22,13 +25,9 @@ afterEach(async () => {
 
 describe('withOtelEvaluations', () => {
   it('emits feature_flag.evaluation for isEnabled, getVariant and evaluate, answers unchanged', () => {
-    const plain = createClient({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() });
+    const plain = make();
     const { records, logger } = recorder();
-    const client = withOtelEvaluations(
-      createClient({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() }),
-      logger,
-      { setId: 'production' },
-    );
+    const client = withOtelEvaluations(make(), logger, { setId: 'production' });
     const ctx = { userId: 'CUST-0001' };
     expect(client.isEnabled('new-checkout', ctx)).toBe(plain.isEnabled('new-checkout', ctx));
     expect(client.getVariant('transfer-button', ctx)).toEqual(plain.getVariant('transfer-button', ctx));
@@ -61,7 +60,7 @@ describe('withOtelEvaluations', () => {
 
   it('is not an exposure: it queues no event; the customer id only with includeContextId', () => {
     const { records, logger } = recorder();
-    const base = createClient({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() });
+    const base = make();
     const client = withOtelEvaluations(base, logger, { includeContextId: true });
     const before = base.stats().queued;
     for (let i = 0; i < 5; i++) client.isEnabled('new-checkout', { userId: `CUST-${i}` });
@@ -77,14 +76,11 @@ describe('withOtelEvaluations', () => {
   });
 
   it('a logger that throws never changes an answer', () => {
-    const client = withOtelEvaluations(
-      createClient({ appName: 'bff', channel: 'mobile', bootstrap: sampleDocument() }),
-      {
-        emit: () => {
-          throw new Error('exporter down');
-        },
+    const client = withOtelEvaluations(make(), {
+      emit: () => {
+        throw new Error('exporter down');
       },
-    );
+    });
     expect(client.isEnabled('new-checkout', { userId: 'c1' })).toBe(true);
     client.close();
   });
