@@ -27,6 +27,7 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { protectedEnvironments } from '../lib/governance';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
+import { cleanup } from '../lib/release-lifecycle';
 import type {
   FlagPromote,
   ReleasePlanActionBody,
@@ -156,6 +157,14 @@ export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
         ],
       );
       return json(200, after);
+    },
+
+    'GET /api/admin/release-cleanup': async (req) => {
+      const raw = req.query.days ?? '30';
+      const days = Number(raw);
+      if (!/^\d{1,4}$/.test(raw) || days < 1)
+        throw new ValidationError('must be a whole number of days, 1 to 9999', 'query.days');
+      return json(200, { days, flags: await cleanup(runtime, days) });
     },
 
     'GET /api/admin/release-templates': async () =>

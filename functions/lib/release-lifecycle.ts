@@ -7,6 +7,8 @@
 import { ValidationError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
 import {
+  type CleanupEntry,
+  cleanupReport,
   LIFECYCLE_STAGES,
   type Lifecycle,
   lifecycleOf,
@@ -49,5 +51,22 @@ export async function withLifecycle(
   if (filter === undefined) return out;
   return out.filter((f) =>
     filter === 'potentially-stale' ? f.potentiallyStale : f.lifecycle.stage === filter,
+  );
+}
+
+/** Flags to remove from code: fully rolled out, or not evaluated anywhere for `days` days. */
+export async function cleanup(runtime: Runtime, days: number): Promise<CleanupEntry[]> {
+  const flags = await runtime.flags.list();
+  const envs = await runtime.environments.list();
+  const annotated = await withLifecycle(runtime, flags);
+  const metrics = (
+    await Promise.all(flags.flatMap((f) => envs.map((e) => runtime.clientMetrics.listByFlag(e.name, f.name))))
+  ).flat();
+  return cleanupReport(
+    flags,
+    new Map(annotated.map((f) => [f.name, f.lifecycle])),
+    metrics,
+    runtime.now(),
+    days,
   );
 }

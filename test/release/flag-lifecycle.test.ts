@@ -112,6 +112,15 @@ describe('lifecycle on the admin API', () => {
       await p.call('GET', '/api/admin/flags?lifecycle=potentially-stale', { token: p.tokens.admin }),
     );
     expect(stale.flags.map((f) => f.name)).not.toContain('fresh');
+    const report = await bodyOf<{ days: number; flags: { flag: string; reason: string }[] }>(
+      await p.call('GET', '/api/admin/release-cleanup?days=1', { token: p.tokens.admin }),
+    );
+    expect(report.days).toBe(1);
+    // Just created and never evaluated: not yet unused for a day.
+    expect(report.flags.map((f) => f.flag)).not.toContain('fresh');
+    const badDays = await p.call('GET', '/api/admin/release-cleanup?days=soon', { token: p.tokens.admin });
+    expect(badDays.status).toBe(400);
+    expect((await bodyOf<{ field: string }>(badDays)).field).toBe('query.days');
     const bad = await p.call('GET', '/api/admin/flags?lifecycle=soon', { token: p.tokens.admin });
     expect(bad.status).toBe(400);
     expect((await bodyOf<{ field: string }>(bad)).field).toBe('query.lifecycle');
