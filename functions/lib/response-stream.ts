@@ -71,13 +71,21 @@ function lambdaStreaming(): LambdaStreamingGlobal | undefined {
  * carry `routeKey: '$default'`, so the route is named from the method and path. Anywhere else
  * (tests, the local server's plain path) it is `buffered`, the ordinary request-response handler.
  */
-export function streamingEntry<H>(stream: StreamHandler, buffered: H): H {
+export function streamingEntry<
+  H extends (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>,
+>(stream: StreamHandler, buffered: H): H {
   const aws = lambdaStreaming();
   if (!aws) return buffered;
   const streamified = aws.streamifyResponse(async (event, responseStream, context) => {
-    // A Function URL names no route ('$default'); API Gateway names it and buffers the answer.
+    // A Function URL names no route ('$default'). API Gateway names it and invokes the function
+    // request-response: what it reads is the bytes written, so it gets the buffered answer's JSON.
     const live = event.routeKey === '$default' || event.routeKey === undefined;
-    if (live) event.routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
+    if (!live) {
+      responseStream.write(JSON.stringify(await buffered(event, context)));
+      responseStream.end();
+      return;
+    }
+    event.routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
     let out: LambdaResponseStream = responseStream;
     let ended = false;
     const gone = new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TOKEN_AUTHORIZER } from '../lambda-functions';
@@ -36,6 +37,9 @@ export interface FlagApiProps {
  */
 export const AUTHORIZER_CACHE = Duration.minutes(5);
 
+/** The function of `/api/client/streaming` and `/ofrep/v1/sse` (infra/routes.ts). */
+export const STREAMING_FUNCTION = 'client-streaming';
+
 /**
  * Browsers' CORS preflights, on every path, without a token (browsers send none on a preflight):
  * the function answers them with the path's CORS policy, admin paths for the console's origins only.
@@ -49,6 +53,8 @@ export class FlagApi extends Construct {
   readonly functions = new Map<string, OmnilabFunction>();
   readonly authorizerFunction: OmnilabFunction;
   readonly routes: HttpRoute[] = [];
+  /** The streaming function's URL (Server-Sent Events), when the route list has it. */
+  streamingUrl: FunctionUrl | undefined;
 
   constructor(scope: Construct, id: string, props: FlagApiProps) {
     super(scope, id);
@@ -107,8 +113,9 @@ export class FlagApi extends Construct {
           this,
           { name: route.function, entry: route.entry, kind: 'http' },
           // Every route answers from a few DynamoDB calls; one still running after 10 s is stuck, and
-          // ending it frees its concurrency well within the HTTP API's 30-second limit.
-          { timeout: Duration.seconds(10) },
+          // ending it frees its concurrency well within the HTTP API's 30-second limit. A stream
+          // (through its Function URL) lives up to 5 minutes: Lambda's 15 are its bound.
+          { timeout: route.function === STREAMING_FUNCTION ? Duration.minutes(15) : Duration.seconds(10) },
         );
         this.functions.set(route.function, fn);
         integration = new HttpLambdaIntegration(`Integration-${route.function}`, fn.fn);
@@ -129,6 +136,16 @@ export class FlagApi extends Construct {
         }
       }
       this.routes.push(...routes);
+    }
+    // Server-Sent Events need Lambda response streaming, which the HTTP API does not carry: the
+    // streaming function also answers on a Function URL, and authenticates the token itself
+    // (functions/lib/response-stream.ts, docs/deploy.md).
+    const streaming = this.functions.get(STREAMING_FUNCTION);
+    if (streaming) {
+      this.streamingUrl = streaming.fn.addFunctionUrl({
+        authType: FunctionUrlAuthType.NONE,
+        invokeMode: InvokeMode.RESPONSE_STREAM,
+      });
     }
     // Preflights go to the function of the public route (the OpenAPI document), else the first one.
     const preflightTarget = props.routes.find((r) => r.access === 'public') ?? props.routes[0];

@@ -189,6 +189,13 @@ export class OmnilabStack extends Stack {
       description:
         'Base URL of the API: SDKs use <ApiUrl>api/ (Unleash), <ApiUrl>api/frontend, <ApiUrl> (OFREP)',
     });
+    if (this.api.streamingUrl) {
+      new CfnOutput(this, 'StreamingUrl', {
+        value: this.api.streamingUrl.url,
+        description:
+          'Server-Sent Events (Lambda response streaming): <StreamingUrl>api/client/streaming, <StreamingUrl>ofrep/v1/sse',
+      });
+    }
     new CfnOutput(this, 'ConsoleUrl', {
       value: `https://${this.console.distribution.distributionDomainName}`,
       description: 'The web console',

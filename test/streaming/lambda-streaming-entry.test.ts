@@ -49,7 +49,7 @@ const event = (routeKey: string): APIGatewayProxyEventV2 =>
 
 describe('streamingEntry', () => {
   it('without awslambda it is the buffered handler itself', () => {
-    const buffered = () => 'buffered';
+    const buffered = async () => 'buffered';
     expect(streamingEntry(async () => undefined, buffered)).toBe(buffered);
   });
 
@@ -65,7 +65,7 @@ describe('streamingEntry', () => {
         sink.write('after the end');
         await sink.gone;
       },
-      () => 'buffered',
+      async () => 'buffered',
     ) as unknown as Streamed;
     const out = new FakeStream();
     await entry(event('$default'), out, {} as Context);
@@ -75,18 +75,28 @@ describe('streamingEntry', () => {
     expect(out.ended).toBe(true);
   });
 
-  it('an API Gateway event (buffered) is not live: the handler answers and ends', async () => {
+  it('an API Gateway event (request-response) gets the buffered answer as JSON, no prelude', async () => {
     install();
-    const seen: boolean[] = [];
+    const streamed: unknown[] = [];
     const entry = streamingEntry(
-      async (_e, sink: ResponseSink) => {
-        seen.push(sink.live);
-        sink.open(200, {});
-        sink.end();
+      async (e) => {
+        streamed.push(e);
       },
-      () => 'buffered',
+      async () => ({
+        statusCode: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: 'event: x\n\n',
+      }),
     ) as unknown as Streamed;
-    await entry(event('GET /api/client/streaming'), new FakeStream(), {} as Context);
-    expect(seen).toEqual([false]);
+    const out = new FakeStream();
+    await entry(event('GET /api/client/streaming'), out, {} as Context);
+    expect(streamed).toEqual([]);
+    expect(out.prelude).toBeUndefined();
+    expect(JSON.parse(out.chunks.join(''))).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: 'event: x\n\n',
+    });
+    expect(out.ended).toBe(true);
   });
 });
