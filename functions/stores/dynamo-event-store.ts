@@ -72,6 +72,10 @@ const timeOf = (e: PreparedEvent) => (e.metric ?? e.exposure)!.at;
 // One unit takes at most this many events per round; the rest waits for the next round, which reads
 // the unit's state as this one left it (a group that still would not fit is halved until it does).
 const MAX_EVENTS_PER_UNIT = 90;
+// Units whose stored events are read at once (late arrivals, a first exposure moved earlier).
+const HISTORY_READS_AT_ONCE = 16;
+// The running totals have this many times the days' shards per cell.
+const TOTAL_SHARD_FACTOR = 4;
 
 interface UnitWork {
   unit: string;
@@ -410,8 +414,11 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         items.push(statsItem(cell, shard, d));
         eventOfItem.push(null);
       }
+      // Every transaction adds to its cells' totals: spread over more shards than the days' items,
+      // or concurrent writers would keep meeting on the same few items.
+      const totalShard = Math.floor(random() * shards * TOTAL_SHARD_FACTOR);
       for (const [cell, d] of grand) {
-        items.push(totalItem(cell, shard, d));
+        items.push(totalItem(cell, totalShard, d));
         eventOfItem.push(null);
       }
       out.push({ items, eventOfItem, eventIds: [...eventIds] });
@@ -486,7 +493,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     return group.reduce((n, w) => n + w.events.length + 1, 0) + statItemCount(cells);
   }
 
-  async function runAll<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  async function runAll<T>(tasks: (() => Promise<T>)[], atOnce = concurrency): Promise<T[]> {
     const results: T[] = new Array(tasks.length);
     let next = 0;
     const worker = async () => {
@@ -495,7 +502,7 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
         results[i] = await tasks[i]();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(atOnce, tasks.length) }, worker));
     return results;
   }
 
@@ -518,36 +525,39 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
       outcomes.set(id, ambiguous.has(id) && storedBy === writer ? 'accepted' : 'duplicate');
     };
     const states = await readStates([...byUnit.keys()]);
-    const work: UnitWork[] = [];
-    for (const [unit, events] of byUnit) {
-      const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE, lastAt: undefined };
-      const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : [])) as ExposureObservation[];
-      let history: MetricObservation[] = [];
-      let storedEvents: StoredEvents | null = null;
-      // An event before the unit's latest stored day changes the days after it too: they are filed
-      // again from all the unit's events (a state from before `lastAt` was kept counts as such).
-      const earliest = Math.min(...events.map(timeOf));
-      const late =
-        stored.version > 0 && (stored.lastAt === undefined || dayOf(earliest) < dayOf(stored.lastAt));
-      if (late || exposuresRedraw(stored.state, exposures)) {
-        const h = await readHistory(unit);
-        // Events already stored must not be drawn twice: once from history, once as new.
-        history = h.metrics;
-        if (late) storedEvents = { metrics: h.metrics, exposures: h.exposures };
-        for (const e of events) if (h.ids.has(e.id)) duplicate(e.id, h.ids.get(e.id));
-      }
-      work.push({
-        unit,
-        version: stored.version,
-        lastAt: stored.lastAt,
-        stored: storedEvents,
-        history,
-        before: stored.state,
-        after: stored.state,
-        events,
-        delta: new Map(),
-      });
-    }
+    // Each unit's stored events are read when it needs them, several units at a time.
+    const work: UnitWork[] = await runAll(
+      [...byUnit].map(([unit, events]) => async (): Promise<UnitWork> => {
+        const stored = states.get(unit) ?? { version: 0, state: EMPTY_UNIT_STATE, lastAt: undefined };
+        const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : [])) as ExposureObservation[];
+        let history: MetricObservation[] = [];
+        let storedEvents: StoredEvents | null = null;
+        // An event before the unit's latest stored day changes the days after it too: they are filed
+        // again from all the unit's events (a state from before `lastAt` was kept counts as such).
+        const earliest = Math.min(...events.map(timeOf));
+        const late =
+          stored.version > 0 && (stored.lastAt === undefined || dayOf(earliest) < dayOf(stored.lastAt));
+        if (late || exposuresRedraw(stored.state, exposures)) {
+          const h = await readHistory(unit);
+          // Events already stored must not be drawn twice: once from history, once as new.
+          history = h.metrics;
+          if (late) storedEvents = { metrics: h.metrics, exposures: h.exposures };
+          for (const e of events) if (h.ids.has(e.id)) duplicate(e.id, h.ids.get(e.id));
+        }
+        return {
+          unit,
+          version: stored.version,
+          lastAt: stored.lastAt,
+          stored: storedEvents,
+          history,
+          before: stored.state,
+          after: stored.state,
+          events,
+          delta: new Map(),
+        };
+      }),
+      HISTORY_READS_AT_ONCE,
+    );
     // An event found stored in one unit is a duplicate in all of its units.
     const live = (e: PreparedEvent) => !outcomes.has(e.id) && !deferred.has(e.id);
     let groups = computeWork(work, live, catalogue);
