@@ -1,12 +1,15 @@
 /**
- * Propagation: how long after a flag change is committed (the admin write answered) a connected
- * official Unleash SDK (unleash-client) evaluates the new state, by streaming
- * (`/api/client/streaming`) against polling every second and every 15 s (the SDK's default), all
- * connected at once to one local omnilab (`npm start`'s 1 s served-document cache) in one run.
+ * Propagation: how long after a flag change is committed (the admin write answered) a connected SDK
+ * evaluates the new state: the official Unleash SDK (unleash-client) streaming
+ * (`/api/client/streaming`) against polling every second and every 15 s (its default), and the
+ * omnilab SDK streaming (`@omnilab/sdk/streaming`) against polling every second, all connected at
+ * once to one local omnilab (`npm start`'s 1 s served-document cache) in one run.
  * `npm run bench -- propagation`, or `npx tsx bench/propagation-bench.ts`; BENCH_PROPAGATION_ROUNDS.
  */
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { createClient } from '../sdk/src/index';
+import { sseStream } from '../sdk/src/stream';
 import { startPlatform } from './local-platform';
 import { formatTable } from './measure';
 
@@ -39,7 +42,14 @@ export async function runPropagationBench(
   const rounds = options.rounds ?? 8;
   const db = await startDynamoDbLocal();
   const platform = await startPlatform({ endpoint: db.endpoint, tablePrefix: 'bench-propagation-' });
-  const clients: { name: string; unleash: Unleash; seen: number[] }[] = [];
+  interface Connected {
+    name: string;
+    isEnabled: () => boolean;
+    onChange: (listener: () => void) => () => void;
+    close: () => void;
+    seen: number[];
+  }
+  const clients: Connected[] = [];
   try {
     const admin = { authorization: platform.tokens.admin, 'content-type': 'application/json' };
     const created = await fetch(`${platform.url}/api/admin/flags`, {
@@ -63,13 +73,49 @@ export async function runPropagationBench(
         ...mode,
       });
       unleash.on('error', () => undefined);
-      clients.push({ name, unleash, seen: [] });
+      clients.push({
+        name: `unleash-client, ${name}`,
+        isEnabled: () => unleash.isEnabled(FLAG, CONTEXT),
+        onChange: (listener) => {
+          unleash.on('changed', listener);
+          return () => unleash.off('changed', listener);
+        },
+        close: () => unleash.destroy(),
+        seen: [],
+      });
       return new Promise<void>((resolve) => unleash.once('synchronized', () => resolve()));
+    };
+    const omnilab = (name: string, streaming: boolean, refreshIntervalMs: number) => {
+      const listeners = new Set<() => void>();
+      const client = createClient({
+        url: platform.url,
+        clientKey: platform.tokens.client,
+        appName: `propagation-omnilab-${name}`,
+        channel: 'mobile',
+        refreshIntervalMs,
+        ...(streaming ? { stream: sseStream() } : {}),
+        onUpdate: () => {
+          for (const l of listeners) l();
+        },
+      });
+      clients.push({
+        name: `omnilab SDK, ${name}`,
+        isEnabled: () => client.isEnabled(FLAG),
+        onChange: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        close: () => client.close(),
+        seen: [],
+      });
+      return client.ready();
     };
     await Promise.all([
       make('streaming (SSE)', { experimentalMode: { type: 'streaming' } }),
       make('polling every 1 s', { refreshInterval: 1000 }),
       make('polling every 15 s (SDK default)', { refreshInterval: 15_000 }),
+      omnilab('streaming (sseStream)', true, 60_000),
+      omnilab('polling every 1 s', false, 1000),
     ]);
     const writes: number[] = [];
     let enabled = true;
@@ -80,11 +126,11 @@ export async function runPropagationBench(
         (c) =>
           new Promise<number>((resolve) => {
             const check = () => {
-              if (c.unleash.isEnabled(FLAG, CONTEXT) !== want) return;
-              c.unleash.off('changed', check);
+              if (c.isEnabled() !== want) return;
+              off();
               resolve(Date.now());
             };
-            c.unleash.on('changed', check);
+            const off = c.onChange(check);
           }),
       );
       const flag = (await (
@@ -118,7 +164,7 @@ export async function runPropagationBench(
       })),
     };
   } finally {
-    for (const c of clients) c.unleash.destroy();
+    for (const c of clients) c.close();
     await platform.close();
     await db.stop();
   }
@@ -126,7 +172,7 @@ export async function runPropagationBench(
 
 export function formatPropagationBench(r: PropagationBenchResult): string {
   return [
-    `PROPAGATION: ms from a committed change to the official unleash-client evaluating it (${r.rounds} changes; the write itself took ${r.writeMedianMs} ms, median)`,
+    `PROPAGATION: ms from a committed change to a connected SDK evaluating it (${r.rounds} changes; the write itself took ${r.writeMedianMs} ms, median)`,
     formatTable(
       r.rows.map((row) => ({
         client: row.client,
