@@ -1,5 +1,5 @@
 /** Request bodies of the release template and plan routes (validated by the HTTP stack, listed in OpenAPI). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateBodySchema, templateIdSchema } from '../../shared/release/release-template';
 
 export const releaseTemplateCreateSchema = templateBodySchema.extend({ id: templateIdSchema });

@@ -4,7 +4,7 @@
  * labelled), and how omnilab files them for release safeguards: per flag a plan runs, milestone,
  * metric, channel and flag state (on/off, from the flag's label the SDK adds). Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MAX_IMPACT_METRICS = 100;
 export const MAX_IMPACT_SAMPLES = 1000;

@@ -5,7 +5,7 @@
  * and gates: an approval (by whom), a minimum of exposed units, healthy safeguards. Pure: the zod
  * schema the API and experiments-as-code share, and the rules a template must keep.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Who may give a milestone's approval: a risk officer is an `auditor` token, a squad member a `squad` one. */
 export const APPROVER_ROLES = ['platform-admin', 'auditor', 'squad'] as const;

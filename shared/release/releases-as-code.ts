@@ -3,7 +3,7 @@
  * validated by the same zod schema as the API, and `experiments/releases.schema.json` is generated
  * from it (a test keeps the two equal). Pure: parsing is the caller's (YAML in, plain data here).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateBodySchema, templateIdSchema } from './release-template';
 
 export const releasesFileSchema = z.strictObject({

@@ -4,7 +4,7 @@
  * the ES module Lambda will import.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,5 +127,22 @@ describe('the function bundles', () => {
       (e: { stderr: string }) => e.stderr,
     );
     expect(failed).toMatch(/Unable to find environment variable credentials/);
+  });
+
+  it('imports zod as a namespace everywhere the functions reach (`import { z }` keeps its locales: ~360 kB per bundle)', () => {
+    const named: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(process.cwd(), dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(path);
+        else if (
+          path.endsWith('.ts') &&
+          /import\s*\{\s*z\s*\}\s*from\s*['"]zod['"]/.test(readFileSync(join(process.cwd(), path), 'utf8'))
+        )
+          named.push(path);
+      }
+    };
+    for (const dir of ['functions', 'shared', 'infra']) walk(dir);
+    expect(named, "write `import * as z from 'zod'`").toEqual([]);
   });
 });
