@@ -34,9 +34,12 @@ const RECORD_FILE = process.env.OMNILAB_FAULT_RECORD;
 /**
  * How soon after an `accepted` answer a SIGKILL must come for DynamoDB Local to be the one that lost
  * the write: it answers TransactWriteItems before its queued SQLite COMMIT runs
- * (dynamodb-local-durability.test.ts), a window of milliseconds; a second is generous.
+ * (dynamodb-local-durability.test.ts). The queue lags by seconds on a loaded machine: in 30 rounds on
+ * 2026-12-01 one whole batch (40 events, one transaction) vanished with its SIGKILL 3,777 ms after
+ * the answer, while the statistics still equalled the events stored. The store's own guarantee is
+ * checked apart from this, exactly: statistics equal to a recomputation from the events stored.
  */
-const EMULATOR_LOSS_WINDOW_MS = 1000;
+const EMULATOR_LOSS_WINDOW_MS = 10_000;
 const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
 const METRICS = [
   { key: 'loan_submitted', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
