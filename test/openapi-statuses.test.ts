@@ -248,7 +248,9 @@ describe('the OpenAPI document against the server', () => {
         if (!statuses.includes(String(status))) undocumented.push(`${routeKey(route)} answered ${status}`);
     }
     const pairs = [...seen.values()].reduce((n, s) => n + s.size, 0);
-    console.log(`${ROUTES.length} routes walked, ${pairs} distinct route-status pairs received, all documented`);
+    console.log(
+      `${ROUTES.length} routes walked, ${pairs} distinct route-status pairs received, all documented`,
+    );
     expect(undocumented).toEqual([]);
   });
 

@@ -9,7 +9,6 @@ import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '.
 import type { Principal } from '../../shared/model/token';
 import {
   auditEntry,
-  httpDeps,
   requireChannels,
   requireEnvironment,
   requireOwner,

@@ -77,7 +77,10 @@ export function createEventsHandler(runtime: Runtime) {
           plan.accepted.length > 0
             ? runtime.events.ingest(
                 // Release plans: the platform's own exposures of units their rollouts split.
-                [...plan.accepted, ...(await releaseExposuresFor(runtime, environment, events, plan.accepted))],
+                [
+                  ...plan.accepted,
+                  ...(await releaseExposuresFor(runtime, environment, events, plan.accepted)),
+                ],
                 metrics,
               )
             : new Map(),

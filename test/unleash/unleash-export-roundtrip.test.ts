@@ -216,14 +216,16 @@ describe('Unleash export and import', () => {
   it('importing into existing flags never changes their per-channel state, squad or other environments', () => {
     fc.assert(
       fc.property(flagsArb, flagsArb, (existing, source) => {
-        const stored = existing.map((f): Flag => ({
-          ...f,
-          squad: 'cards',
-          environments: {
-            ...f.environments,
-            production: { enabled: true, channels: { web: true }, strategies: [] },
-          },
-        }));
+        const stored = existing.map(
+          (f): Flag => ({
+            ...f,
+            squad: 'cards',
+            environments: {
+              ...f.environments,
+              production: { enabled: true, channels: { web: true }, strategies: [] },
+            },
+          }),
+        );
         const exported = toUnleashExport(source, segments, { environment: ENV, channels });
         const plan = importInto(stored, segments, exported);
         for (const w of plan.flags) {
