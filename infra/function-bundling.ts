@@ -10,8 +10,8 @@ import { REPO_ROOT } from './repo-root';
 /**
  * Bundle the AWS SDK rather than load the copy in the nodejs22.x runtime (CDK's default). Measured
  * by `npm run bench:bundles` on 2026-12-01 (figures in docs/deploy.md), on Node 22: importing a
- * handler bundled as deployed took 54-65 ms (one outlier at 98-102 ms on a busy machine), with the
- * SDK left external and loaded from node_modules 110-250 ms; the authorizer 34 ms against 104 ms.
+ * function bundled as deployed took 36-92 ms, with the SDK left external and loaded from
+ * node_modules 104-204 ms (57-133 ms more each); the authorizer 36 ms against 104 ms.
  * Resolving and reading the SDK's hundreds of files costs more than parsing the ~190 kB its trimmed
  * copy adds (~60 kB more to download, gzipped). It also pins the SDK version the tests ran against,
  * instead of whatever the runtime ships that week.
