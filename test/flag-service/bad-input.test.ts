@@ -7,12 +7,13 @@ let flag: Flag;
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  flag = await bodyOf<Flag>(
-    await p.call('POST', '/api/admin/flags', {
-      token: p.tokens.admin,
-      body: { name: 'atm-qr', squad: 'payments' },
-    }),
-  );
+  const created = await p.call('POST', '/api/admin/flags', {
+    token: p.tokens.admin,
+    body: { name: 'atm-qr', squad: 'payments' },
+  });
+  expect(created.status).toBe(201);
+  // As the admin API reads it back (with its derived lifecycle), the state every refusal must keep.
+  flag = await bodyOf<Flag>(await p.call('GET', '/api/admin/flags/atm-qr', { token: p.tokens.admin }));
 });
 afterAll(() => p.close());
 
