@@ -370,6 +370,21 @@ export const ROUTES: readonly Route[] = [
     entry: ADMIN_ENVIRONMENTS,
     access: 'platform-admin',
   },
+  // Context field definitions and tag types an Unleash import stored (read-only here).
+  {
+    method: 'GET',
+    path: '/api/admin/context-fields',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/tag-types',
+    function: 'admin-environments',
+    entry: ADMIN_ENVIRONMENTS,
+    access: 'admin-read',
+  },
   // The OpenFeature CLI's manifest API (sync v0), for `openfeature pull`.
   {
     method: 'GET',

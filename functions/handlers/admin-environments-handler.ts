@@ -174,6 +174,11 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
       return json(200, annotate(plan).report);
     },
 
+    // Context field definitions and tag types, as an Unleash import stored them.
+    'GET /api/admin/context-fields': async () =>
+      json(200, { contextFields: await runtime.definitions.listContextFields() }),
+    'GET /api/admin/tag-types': async () => json(200, { tagTypes: await runtime.definitions.listTagTypes() }),
+
     // The OpenFeature CLI's manifest API: `openfeature pull --provider-url <omnilab>` reads it.
     'GET /openfeature/v0/manifest': async () =>
       json(200, await openFeatureManifestOf(runtime), { 'x-manifest-capabilities': 'read' }),

@@ -127,6 +127,9 @@ export async function commitOps(
       case 'token-revoke':
         await runtime.tokens.revoke(op.id, marked(op.audit));
         break;
+      case 'definitions':
+        await runtime.definitions.write(op.writes, marked(op.audit));
+        break;
     }
   }
 }

@@ -11,6 +11,7 @@ import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import type { AuditStore } from '../../shared/store/audit-store';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
 import type { ClientMetricsStore } from '../../shared/store/client-metrics-store';
+import type { DefinitionStore } from '../../shared/store/definition-store';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
 import type { EventStore } from '../../shared/store/event-store';
 import type { ExperimentStore, MetricStore } from '../../shared/store/experiment-store';
@@ -23,6 +24,7 @@ import {
   createDynamoNotificationStore,
 } from '../stores/dynamo-change-request-store';
 import { createDynamoClientMetricsStore } from '../stores/dynamo-client-metrics-store';
+import { createDynamoDefinitionStore } from '../stores/dynamo-definition-store';
 import { createDynamoEnvironmentStore } from '../stores/dynamo-environment-store';
 import { createDynamoEventStore } from '../stores/dynamo-event-store';
 import { createDynamoExperimentStore, createDynamoMetricStore } from '../stores/dynamo-experiment-store';
@@ -54,6 +56,8 @@ export interface Runtime {
   notifications: NotificationStore;
   /** Release templates, plans and impact metrics (shared/release). */
   releases: ReleaseStore;
+  /** Context field definitions and tag types, as an Unleash import brings them. */
+  definitions: DefinitionStore;
   served: ServedConfig;
   now: () => Date;
   newId: () => string;
@@ -140,6 +144,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
     changeRequests: createDynamoChangeRequestStore(doc, tables),
     notifications: createDynamoNotificationStore(doc, tables),
     releases: createDynamoReleaseStore(doc, tables),
+    definitions: createDynamoDefinitionStore(doc, tables),
     served: createServedConfig({
       flags,
       segments,

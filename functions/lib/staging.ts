@@ -9,6 +9,7 @@ import type { Environment } from '../../shared/model/environment';
 import { ConflictError } from '../../shared/model/errors';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
+import type { DefinitionStore } from '../../shared/store/definition-store';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
 import type {
   ExperimentStore,
@@ -180,6 +181,13 @@ export function stage(runtime: Runtime): StagedRuntime {
     seed: () => refuse('tokens.seed'),
   };
 
+  const definitions: DefinitionStore = {
+    ...real.definitions,
+    async write(writes, audit) {
+      staging.ops.push({ type: 'definitions', writes, audit });
+    },
+  };
+
   const changeRequests: ChangeRequestStore = {
     ...real.changeRequests,
     write: () => refuse('changeRequests.write'),
@@ -199,6 +207,7 @@ export function stage(runtime: Runtime): StagedRuntime {
     tokens,
     changeRequests,
     notifications,
+    definitions,
     staging,
   };
 }

@@ -31,6 +31,13 @@ import {
   type FlagType,
   type SegmentDefinition,
 } from '../../shared/model/flag';
+import {
+  type ContextFieldDefinition,
+  type DefinitionPlan,
+  type DefinitionWrite,
+  planDefinitions,
+  type TagTypeDefinition,
+} from '../../shared/model/unleash-definitions';
 import { joinTag, type UnleashExport, type UnleashExportStrategy } from '../../shared/model/unleash-export';
 import type { FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentWrite } from '../../shared/store/segment-store';
@@ -62,9 +69,11 @@ export interface UnleashImportReport {
   environments: { from: string; to: string | null }[];
   flags: FlagPlan[];
   segments: SegmentPlan[];
-  /** Context field definitions and tag types as the export gives them: read, not stored as records. */
+  /** The names of the context field definitions and tag types the export gives. */
   contextFields: string[];
   tagTypes: string[];
+  /** What becomes of them: created, updated, or unchanged (then nothing is written). */
+  definitions: { contextFields: DefinitionPlan[]; tagTypes: DefinitionPlan[] };
   warnings: string[];
   summary: { created: number; updated: number; unchanged: number; skipped: number; warnings: number };
 }
@@ -72,6 +81,8 @@ export interface UnleashImportReport {
 export interface UnleashImportPlan {
   flags: FlagWrite[];
   segments: SegmentWrite[];
+  /** Context field definitions and tag types to store (shared/model/unleash-definitions.ts). */
+  definitions: DefinitionWrite[];
   report: UnleashImportReport;
 }
 
@@ -89,6 +100,8 @@ export interface ExistingConfig {
   flags: readonly Flag[];
   segments: readonly SegmentDefinition[];
   environments: readonly string[];
+  contextFields?: readonly ContextFieldDefinition[];
+  tagTypes?: readonly TagTypeDefinition[];
 }
 
 /** `a:b,c:d` → { a: 'b', c: 'd' }. */
@@ -450,6 +463,10 @@ export function planUnleashImport(
     }
   }
 
+  const definitions = planDefinitions(doc, {
+    contextFields: existing.contextFields ?? [],
+    tagTypes: existing.tagTypes ?? [],
+  });
   const count = (a: FlagPlan['action']) => flagPlans.filter((p) => p.action === a).length;
   const allWarnings =
     warnings.length +
@@ -458,12 +475,14 @@ export function planUnleashImport(
   return {
     flags: flagWrites,
     segments: segmentWrites,
+    definitions: definitions.writes,
     report: {
       environments: envReport,
       flags: flagPlans,
       segments: segmentPlans,
       contextFields: (doc.contextFields ?? []).map((c) => c.name),
       tagTypes: (doc.tagTypes ?? []).map((t) => t.name),
+      definitions: { contextFields: definitions.contextFields, tagTypes: definitions.tagTypes },
       warnings,
       summary: {
         created: count('create'),

@@ -7,6 +7,7 @@ import { type AppConfigFlags, appConfigToUnleashExport } from '../../shared/mode
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import { toOpenFeatureManifest } from '../../shared/model/openfeature-manifest';
 import type { Principal } from '../../shared/model/token';
+import type { ContextFieldDefinition, TagTypeDefinition } from '../../shared/model/unleash-definitions';
 import { toUnleashExport, type UnleashExport } from '../../shared/model/unleash-export';
 import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
 import { auditEntry } from './admin-support';
@@ -17,11 +18,19 @@ export async function planFromRequest(
   runtime: Runtime,
   body: UnleashExport,
   query: UnleashImportQuery,
-): Promise<{ plan: UnleashImportPlan; flags: Flag[]; segments: SegmentDefinition[] }> {
-  const [flags, segments, environments] = await Promise.all([
+): Promise<{
+  plan: UnleashImportPlan;
+  flags: Flag[];
+  segments: SegmentDefinition[];
+  contextFields: ContextFieldDefinition[];
+  tagTypes: TagTypeDefinition[];
+}> {
+  const [flags, segments, environments, contextFields, tagTypes] = await Promise.all([
     runtime.flags.list(),
     runtime.segments.list(),
     runtime.environments.list(),
+    runtime.definitions.listContextFields(),
+    runtime.definitions.listTagTypes(),
   ]);
   const plan = planUnleashImport(
     body,
@@ -32,9 +41,9 @@ export async function planFromRequest(
       channels: runtime.config.channels,
       now: runtime.now().toISOString(),
     },
-    { flags, segments, environments: environments.map((e) => e.name) },
+    { flags, segments, environments: environments.map((e) => e.name), contextFields, tagTypes },
   );
-  return { plan, flags, segments };
+  return { plan, flags, segments, contextFields, tagTypes };
 }
 
 /** Proposes the plan's writes (segments first: a flag must never be served without its segments). */
@@ -44,7 +53,7 @@ export async function proposeUnleashImport(
   body: UnleashExport,
   query: UnleashImportQuery,
 ): Promise<UnleashImportPlan> {
-  const { plan, flags, segments } = await planFromRequest(runtime, body, query);
+  const { plan, flags, segments, contextFields, tagTypes } = await planFromRequest(runtime, body, query);
   const allEnvironments = (await runtime.environments.list()).map((e) => e.name);
   const touched = [...new Set(plan.report.environments.flatMap((e) => (e.to ? [e.to] : [])))].sort();
   if (plan.segments.length > 0)
@@ -60,6 +69,24 @@ export async function proposeUnleashImport(
         }),
       ),
     );
+  if (plan.definitions.length > 0) {
+    const stored = new Map<string, unknown>([
+      ...contextFields.map((c): [string, unknown] => [`context-field ${c.name}`, c]),
+      ...tagTypes.map((t): [string, unknown] => [`tag-type ${t.name}`, t]),
+    ]);
+    await runtime.definitions.write(
+      plan.definitions,
+      plan.definitions.map((w) =>
+        auditEntry(runtime, principal, {
+          action: `${w.kind}.imported`,
+          target: { type: w.kind, id: w.definition.name },
+          environments: [],
+          before: stored.get(`${w.kind} ${w.definition.name}`) ?? null,
+          after: w.definition,
+        }),
+      ),
+    );
+  }
   if (plan.flags.length > 0) {
     const before = new Map(flags.map((f) => [f.name, f]));
     await runtime.flags.write(plan.flags, [
@@ -92,11 +119,18 @@ export async function unleashExportOf(
   segmentsMode: 'inline' | 'by-name',
 ): Promise<UnleashExport> {
   // Read fresh, not through the serving cache: an export right after an import must show it.
-  const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
+  const [flags, segments, contextFields, tagTypes] = await Promise.all([
+    runtime.flags.list(),
+    runtime.segments.list(),
+    runtime.definitions.listContextFields(),
+    runtime.definitions.listTagTypes(),
+  ]);
   return toUnleashExport(flags, segments, {
     environment,
     channels: runtime.config.channels,
     segments: segmentsMode,
+    contextFields,
+    tagTypes,
   });
 }
 

@@ -224,6 +224,12 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /openfeature/v0/manifest': {
     summary: 'OpenFeature CLI manifest: every flag with its type and default value, for openfeature pull',
   },
+  'GET /api/admin/context-fields': {
+    summary: 'Context field definitions, as an Unleash import brought them (exported with format=unleash)',
+  },
+  'GET /api/admin/tag-types': {
+    summary: 'Tag types (as an Unleash import brought them; exported back with format=unleash)',
+  },
   'GET /api/admin/metrics/{key}/power': {
     summary:
       "Planning: a metric's minimum detectable effect for the expected daily units and days, from its historical variance when an earlier experiment measured it",

@@ -9,6 +9,7 @@ import type { AuditEntry } from '../model/audit';
 import type { Environment } from '../model/environment';
 import type { Flag, SegmentDefinition } from '../model/flag';
 import type { TokenRecord } from '../model/token';
+import type { DefinitionWrite } from '../model/unleash-definitions';
 import type { StoredExperiment, StoredMetric } from '../store/experiment-store';
 import type { FlagWrite } from '../store/flag-store';
 import type { SegmentWrite } from '../store/segment-store';
@@ -27,7 +28,9 @@ export type ProposedOp =
   | { type: 'metric'; metric: StoredMetric; expectedVersion: number | null; audit: AuditEntry[] }
   | { type: 'environment'; environment: Environment; expectedVersion: number | null; audit: AuditEntry[] }
   | { type: 'token-create'; token: TokenRecord; audit: AuditEntry[] }
-  | { type: 'token-revoke'; id: string; audit: AuditEntry[] };
+  | { type: 'token-revoke'; id: string; audit: AuditEntry[] }
+  /** Context field definitions and tag types (shared/model/unleash-definitions.ts): nothing served. */
+  | { type: 'definitions'; writes: DefinitionWrite[]; audit: AuditEntry[] };
 
 /** A rollout plan: the experiment's traffic share steps, each applied (and governed) at its time. */
 export interface ProposedPlan {
@@ -93,6 +96,7 @@ export function applyToState(state: ConfigState, ops: readonly ProposedOp[]): Co
         break;
       case 'token-create':
       case 'token-revoke':
+      case 'definitions':
         break;
     }
   }
@@ -124,6 +128,12 @@ export function writesOf(
         return [{ type: 'environment', id: op.environment.name, expectedVersion: op.expectedVersion }];
       case 'token-create':
         return [{ type: 'token', id: op.token.id ?? 'new', expectedVersion: null }];
+      case 'definitions':
+        return op.writes.map((w) => ({
+          type: w.kind,
+          id: w.definition.name,
+          expectedVersion: w.expectedVersion,
+        }));
       default:
         return [{ type: 'token', id: op.id, expectedVersion: null }];
     }

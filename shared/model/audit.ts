@@ -13,7 +13,9 @@ export type AuditTargetType =
   | 'token'
   | 'experiment'
   | 'metric'
-  | 'change-request';
+  | 'change-request'
+  | 'context-field'
+  | 'tag-type';
 
 export interface AuditEntry {
   id: string;

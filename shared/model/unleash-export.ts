@@ -6,6 +6,7 @@
 import { CHANNEL_FIELD } from './channels';
 import type { Constraint, Dependency, Payload, StrategyVariant, VariantDefinition } from './client-features';
 import type { Flag, SegmentDefinition } from './flag';
+import type { ContextFieldDefinition, TagTypeDefinition } from './unleash-definitions';
 
 export interface UnleashExportFeature {
   name: string;
@@ -154,6 +155,9 @@ export interface UnleashExportOptions {
    * constraints copied into each strategy (the default: the document imports into any Unleash).
    */
   segments?: 'inline' | 'by-name';
+  /** Stored definitions (an import from Unleash brought them): exported whether or not a flag uses them. */
+  contextFields?: readonly ContextFieldDefinition[];
+  tagTypes?: readonly TagTypeDefinition[];
 }
 
 /**
@@ -266,14 +270,35 @@ export function toUnleashExport(
     if (flag.dependencies.length > 0)
       out.dependencies?.push({ feature: flag.name, dependencies: flag.dependencies.map((d) => ({ ...d })) });
   }
-  usedFields.set(CHANNEL_FIELD, usedFields.has(CHANNEL_FIELD) ? new Set(options.channels) : null);
+  const storedFields = new Map((options.contextFields ?? []).map((c) => [c.name, c]));
+  const storedChannel = storedFields.get(CHANNEL_FIELD);
+  usedFields.set(
+    CHANNEL_FIELD,
+    usedFields.has(CHANNEL_FIELD) || storedChannel ? new Set(options.channels) : null,
+  );
+  for (const name of storedFields.keys())
+    if (!(UNLEASH_BUILTIN_CONTEXT_FIELDS as readonly string[]).includes(name) && !usedFields.has(name))
+      usedFields.set(name, null);
   for (const [name, legal] of [...usedFields.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (name === CHANNEL_FIELD && legal === null) continue;
+    const stored = storedFields.get(name);
+    // The channel's legal values are omnilab's channels (what its constraints name); any other
+    // field is exported as it was stored.
+    const legalValues = legal
+      ? [...legal].map((value) => ({
+          value,
+          ...(stored?.legalValues.find((v) => v.value === value)?.description
+            ? { description: stored?.legalValues.find((v) => v.value === value)?.description }
+            : {}),
+        }))
+      : (stored?.legalValues ?? []).map((v) => ({ ...v }));
     out.contextFields?.push({
       name,
-      description: name === CHANNEL_FIELD ? 'The channel the customer uses (omnilab)' : '',
-      stickiness: false,
-      legalValues: legal ? [...legal].map((value) => ({ value })) : [],
+      description:
+        stored?.description || (name === CHANNEL_FIELD ? 'The channel the customer uses (omnilab)' : ''),
+      stickiness: stored?.stickiness ?? false,
+      ...(stored?.sortOrder !== undefined ? { sortOrder: stored.sortOrder } : {}),
+      legalValues,
     });
   }
   out.segments = [...usedSegments]
@@ -282,6 +307,11 @@ export function toUnleashExport(
       const s = byId.get(id);
       return s ? [{ id, name: s.name }] : [];
     });
-  out.tagTypes = [...tagTypes].sort().map((name) => ({ name, description: '', icon: null }));
+  const storedTypes = new Map((options.tagTypes ?? []).map((t) => [t.name, t]));
+  for (const name of storedTypes.keys()) tagTypes.add(name);
+  out.tagTypes = [...tagTypes].sort().map((name) => {
+    const stored = storedTypes.get(name);
+    return { name, description: stored?.description ?? '', icon: stored?.icon ?? null };
+  });
   return out;
 }
