@@ -4,7 +4,7 @@
  * events: the same events in any order, any number of times, give the same state, so the
  * contributions, and the totals built from their differences, are exact.
  */
-import type { MetricDefinition } from '../model/metric';
+import { computedLive, type MetricDefinition } from '../model/metric';
 import { SCALE } from './exact';
 
 /** A metric event of the unit, with its value as an exact integer of 1/10,000. */
@@ -234,6 +234,8 @@ export function unitContributions(
   for (const [experiment, entry] of Object.entries(state.experiments)) {
     const v: StatsVector = new Map([['n', 1n]]);
     for (const metric of catalogue) {
+      // A quantile needs every unit's value, not sums: backfill computes it from the raw events.
+      if (!computedLive(metric)) continue;
       if (metric.kind === 'ratio' || metric.kind === 'mean-of-events') addRatio(v, entry, metric);
       else addMetric(v, entry, metric);
     }

@@ -37,15 +37,32 @@ const metricFields = {
   denominator: keySchema.optional(),
   min: z.number().optional(),
   max: z.number().optional(),
+  /** A quantile metric's quantile across units, strictly between 0 and 1 (0.95 is P95). */
+  quantile: z.number().gt(0).lt(1).optional(),
 };
 
 /** The version a write read; absent when creating. */
 const writeVersion = { version: z.number().int().min(1).optional() };
 
 function checkMetric(
-  m: { kind: string; numerator?: string; denominator?: string; min?: number; max?: number },
+  m: {
+    kind: string;
+    numerator?: string;
+    denominator?: string;
+    min?: number;
+    max?: number;
+    quantile?: number;
+  },
   ctx: z.RefinementCtx,
 ): void {
+  if (m.kind === 'quantile' && m.quantile === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['quantile'],
+      message: 'is required for a quantile metric (0.95 is P95)',
+    });
+  if (m.kind !== 'quantile' && m.quantile !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['quantile'], message: 'is only for quantile metrics' });
   if (m.kind === 'conversion' || m.kind === 'ratio') {
     for (const bound of ['min', 'max'] as const)
       if (m[bound] !== undefined)

@@ -10,9 +10,11 @@
  *   values over the number of events, each unit contributing its sum and its count, analysed as a
  *   ratio of per-unit totals by the delta method (as GrowthBook analyses ratio metrics);
  * - count: the mean over units of how many times (each event counts its value, 1 by default);
- * - ratio: one metric's per-unit total over another's (complaints per session), by the delta method.
+ * - ratio: one metric's per-unit total over another's (complaints per session), by the delta method;
+ * - quantile: the `quantile` (0.95: P95) across units of each unit's value, the mean of its events'
+ *   values (login seconds): computed from the raw events by backfill only, never by live ingestion.
  */
-export const METRIC_KINDS = ['conversion', 'mean', 'mean-of-events', 'count', 'ratio'] as const;
+export const METRIC_KINDS = ['conversion', 'mean', 'mean-of-events', 'count', 'ratio', 'quantile'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 export type MetricDirection = 'higher-is-better' | 'lower-is-better';
@@ -39,6 +41,8 @@ export interface MetricDefinition {
    */
   min?: number;
   max?: number;
+  /** For quantile metrics: which quantile across units, strictly between 0 and 1 (0.95 is P95). */
+  quantile?: number;
 }
 
 /** Why an event's value is not one the metric can take, naming the field, or null when it is. */
@@ -48,6 +52,11 @@ export function metricValueProblem(metric: MetricDefinition, value: number): str
   if (metric.min !== undefined && value < metric.min) return `value: ${metric.key} is at least ${metric.min}`;
   if (metric.max !== undefined && value > metric.max) return `value: ${metric.key} is at most ${metric.max}`;
   return null;
+}
+
+/** Whether live ingestion keeps sufficient statistics for the metric: a quantile comes from raw events only. */
+export function computedLive(metric: Pick<MetricDefinition, 'kind'>): boolean {
+  return metric.kind !== 'quantile';
 }
 
 /** The statistics engine's metric type for a catalogue kind. */
