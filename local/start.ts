@@ -142,6 +142,10 @@ async function main(): Promise<void> {
       OMNILAB_AUDIT_ANCHOR_FILE: inMemory
         ? join(tmpdir(), `omnilab-audit-anchor-${process.pid}-${Date.now()}.jsonl`)
         : join(local.stateDir, 'audit-anchor.jsonl'),
+      // Every raw event POST /api/events receives, under <state>/lake (docs/experiments.md).
+      OMNILAB_STATE_DIR: inMemory
+        ? join(tmpdir(), `omnilab-state-${process.pid}-${Date.now()}`)
+        : local.stateDir,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     const config = loadConfig();

@@ -1,11 +1,13 @@
 /**
- * `POST /api/events`: a batch of exposure and metric events from any channel. Each event gets its
- * own outcome (accepted, duplicate, or rejected with the reason); a bad one never blocks the rest
+ * `POST /api/events`: a batch of exposure, metric and identify events from any channel. Each event
+ * gets its own outcome (accepted, duplicate, stored raw only, or rejected with the reason), and
+ * every one is kept in the raw event store with it (functions/lib/raw-events.ts); a bad one never blocks the rest
  * and never writes a statistic. Accepted events change the statistics exactly once; an exposure
  * whose variant is not the platform's own assignment is refused and counted, once, as a mismatch.
  */
 import { type Assign, servedAssignment } from '../../shared/experiments/assignment';
 import { planIngestion } from '../../shared/experiments/ingest-plan';
+import { rawRecords } from '../../shared/experiments/raw-records';
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type { EventBatchResponse, EventOutcome } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';
@@ -15,6 +17,7 @@ import { httpDeps } from '../lib/admin-support';
 import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createHttpHandler } from '../lib/http-handler';
+import { keepRawEvents } from '../lib/raw-events';
 import { releaseExposuresFor } from '../lib/release-ingest';
 import { IngestionUnavailableError } from '../stores/dynamo-event-store';
 
@@ -59,6 +62,7 @@ export function createEventsHandler(runtime: Runtime) {
     'POST /api/events': async (req) => {
       const { events } = req.body as { events: unknown[] };
       const environment = req.principal.environment ?? '';
+      const received = runtime.now();
       const c = await catalogues();
       const { experiments, metrics } = c;
       const plan = planIngestion(events, {
@@ -66,7 +70,7 @@ export function createEventsHandler(runtime: Runtime) {
         experiments: new Map(experiments.filter((e) => e.environment === environment).map((e) => [e.key, e])),
         catalogue: new Map(metrics.map((m) => [m.key, m])),
         channels: runtime.config.channels,
-        now: runtime.now().getTime(),
+        now: received.getTime(),
         environment,
         // The server decides assignment: from the configuration it serves this environment's SDKs.
         assign: assignmentFor(c, environment),
@@ -94,6 +98,12 @@ export function createEventsHandler(runtime: Runtime) {
       const results: EventOutcome[] = plan.slots.map(
         (slot) => slot.outcome ?? { id: slot.id, status: stored.get(slot.id) ?? 'duplicate' },
       );
+      // Every event as received, with its outcome, before the answer (raw-events.ts: what a failure does).
+      if (runtime.rawEvents)
+        await keepRawEvents(
+          runtime.rawEvents,
+          rawRecords(events, plan.slots, results, { environment, receivedAt: received.toISOString() }),
+        );
       const body: EventBatchResponse = { results };
       return json(200, body);
     },

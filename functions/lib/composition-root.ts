@@ -16,6 +16,7 @@ import type { EnvironmentStore } from '../../shared/store/environment-store';
 import type { EventStore } from '../../shared/store/event-store';
 import type { ExperimentStore, MetricStore } from '../../shared/store/experiment-store';
 import type { FlagStore } from '../../shared/store/flag-store';
+import type { RawEventStore } from '../../shared/store/raw-event-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import type { TokenStore } from '../../shared/store/token-store';
 import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
@@ -34,6 +35,8 @@ import { createDynamoSegmentStore } from '../stores/dynamo-segment-store';
 import { anchorChain } from '../stores/dynamo-support';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
 import { createFileAuditAnchor } from '../stores/file-audit-anchor';
+import { createFirehoseRawEventStore } from '../stores/firehose-raw-event-store';
+import { createLocalRawEventStore, localLakeRoot } from '../stores/local-raw-event-store';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
 import type { CredentialSource } from './aws-request';
 import { loadConfig, type OmnilabConfig } from './config';
@@ -59,6 +62,11 @@ export interface Runtime {
   /** Context field definitions and tag types, as an Unleash import brings them. */
   definitions: DefinitionStore;
   served: ServedConfig;
+  /**
+   * Every event POST /api/events receives, with its outcome (Firehose to S3 on AWS, JSONL under
+   * `<stateDir>/lake` locally); absent when neither is configured, and then nothing raw is kept.
+   */
+  rawEvents?: RawEventStore;
   now: () => Date;
   newId: () => string;
 }
@@ -123,6 +131,32 @@ export function awsCredentials(client: DynamoDBClient): CredentialSource {
   };
 }
 
+/** The raw event store the configuration names: Firehose on AWS, the local lake, or none. */
+export function createRawEventStore(
+  config: Pick<OmnilabConfig, 'rawEvents' | 'stateDir' | 'region'>,
+  credentials: CredentialSource,
+): RawEventStore | undefined {
+  const raw = config.rawEvents;
+  if (raw)
+    return createFirehoseRawEventStore({
+      stream: raw.stream,
+      region: config.region,
+      credentials,
+      location: {
+        kind: 's3',
+        bucket: raw.bucket,
+        prefix: 'events/',
+        rejectedPrefix: 'rejected/',
+        database: raw.database,
+        table: 'events',
+        rejectedTable: 'rejected',
+        workgroup: raw.workgroup,
+      },
+    });
+  if (config.stateDir) return createLocalRawEventStore({ root: localLakeRoot(config.stateDir) });
+  return undefined;
+}
+
 export function createRuntime(config: OmnilabConfig, clients = createDynamoClients(config)): Runtime {
   const tables = tableNames(config.tablePrefix);
   const { client, doc } = clients;
@@ -152,6 +186,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
       cacheMs: config.configCacheMs,
       sensitiveFields: config.sensitiveFields,
     }),
+    rawEvents: createRawEventStore(config, awsCredentials(client)),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

@@ -43,6 +43,26 @@ export interface OmnilabConfig {
    * comma-separated; default userId, customerId, accountNumber).
    */
   sensitiveFields: string[];
+  /**
+   * Locally: the directory whose `lake/` keeps every raw event (OMNILAB_STATE_DIR; `npm start`
+   * sets it to its state directory). With neither it nor a raw event stream, no raw event is kept.
+   */
+  stateDir: string | undefined;
+  /** On AWS: where raw events go (Kinesis Data Firehose) and are queried from (Glue, Athena). */
+  rawEvents: RawEventsConfig | undefined;
+  /** The data-quality report counts an event late when received more than this many hours after its timestamp. */
+  lateAfterHours: number;
+}
+
+export interface RawEventsConfig {
+  /** OMNILAB_RAW_EVENTS_STREAM: the Firehose delivery stream records are put on. */
+  stream: string;
+  /** OMNILAB_RAW_EVENTS_BUCKET: the lake bucket (events/ and rejected/). */
+  bucket: string;
+  /** OMNILAB_RAW_EVENTS_DATABASE: the Glue database with the tables `events` and `rejected`. */
+  database: string;
+  /** OMNILAB_ATHENA_WORKGROUP: the workgroup the data-quality queries run in. */
+  workgroup: string;
 }
 
 export interface LocalConfig {
@@ -101,6 +121,16 @@ export function loadConfig(env: Env = process.env): OmnilabConfig {
     auditAnchorFile: env.OMNILAB_AUDIT_ANCHOR_FILE || undefined,
     auditAnchorBucket: env.OMNILAB_AUDIT_ANCHOR_BUCKET || undefined,
     sensitiveFields: list(env.OMNILAB_SENSITIVE_FIELDS) ?? [...DEFAULT_SENSITIVE_FIELDS],
+    stateDir: env.OMNILAB_STATE_DIR || undefined,
+    rawEvents: env.OMNILAB_RAW_EVENTS_STREAM
+      ? {
+          stream: env.OMNILAB_RAW_EVENTS_STREAM,
+          bucket: env.OMNILAB_RAW_EVENTS_BUCKET ?? '',
+          database: env.OMNILAB_RAW_EVENTS_DATABASE ?? '',
+          workgroup: env.OMNILAB_ATHENA_WORKGROUP ?? 'primary',
+        }
+      : undefined,
+    lateAfterHours: integer(env, 'OMNILAB_LATE_AFTER_HOURS', 24),
   };
 }
 
@@ -154,6 +184,8 @@ export type ConfigVariable =
   | 'OMNILAB_HSTS_MAX_AGE_SECONDS'
   | 'OMNILAB_TOKEN_PEPPER'
   | 'OMNILAB_AUDIT_ANCHOR_FILE'
+  | 'OMNILAB_STATE_DIR'
+  | 'OMNILAB_LATE_AFTER_HOURS'
   // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
   | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 

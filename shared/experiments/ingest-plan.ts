@@ -47,9 +47,20 @@ export interface IngestPlan {
   decided: EventOutcome[];
   /**
    * One slot per event, in the batch's order: the outcome decided here, or null for an event
-   * whose outcome storage decides (looked up by its id).
+   * whose outcome storage decides (looked up by its id). `event` is the event as validated (absent
+   * when it failed the schema) and `value` a metric event's value as counted (a count metric's
+   * event without one counts 1): what the raw event store keeps.
    */
-  slots: { id: string; outcome: EventOutcome | null }[];
+  slots: { id: string; outcome: EventOutcome | null; event?: ValidEvent; value?: number }[];
+}
+
+/** An event that passed the schema. */
+export type ValidEvent = z.infer<typeof eventSchema>;
+
+/** Valid but counted in no statistic: kept raw only, answered `stored` with the reason. */
+interface StoredOnly {
+  stored: string;
+  value?: number;
 }
 
 export interface PlanContext {
@@ -92,15 +103,19 @@ function clusterUnits(ctx: PlanContext): RandomisationUnit[] {
   return [...units];
 }
 
-/** One event checked and mapped to its units, or the reason it is refused (with its mismatch, if that is why). */
+/**
+ * One valid event checked and mapped to its units, or the reason it is refused (with its
+ * mismatch, if that is why), or why it is only kept raw.
+ */
 function prepare(
-  input: unknown,
+  e: ValidEvent,
   ctx: PlanContext,
   clusters: readonly RandomisationUnit[],
-): PreparedEvent | string | { reason: string; mismatch: MismatchedExposure } {
-  const parsed = eventSchema.safeParse(input);
-  if (!parsed.success) return describe(parsed.error);
-  const e = parsed.data;
+):
+  | (PreparedEvent & { given?: number })
+  | string
+  | { reason: string; mismatch: MismatchedExposure }
+  | StoredOnly {
   if (!ctx.channels.includes(e.channel)) return `channel: must be one of ${ctx.channels.join(', ')}`;
   const at = Date.parse(e.timestamp);
   if (at > ctx.now + MAX_FUTURE_MS) return 'timestamp: is more than a day in the future';
@@ -148,8 +163,21 @@ function prepare(
     };
   }
 
+  if (e.type === 'identify')
+    return { stored: 'identify: links an anonymous id to a customer for analysis; changes no statistic' };
+
   const metric = ctx.catalogue.get(e.metric);
-  if (!metric) return `metric: no metric "${e.metric}" in the catalogue`;
+  if (!metric) {
+    // Kept raw for a metric defined later, with a value it could count; counted in no statistic now.
+    if (e.value !== undefined) {
+      const scaled = toScaled(e.value);
+      if (typeof scaled === 'string') return `value: ${scaled}`;
+    }
+    return {
+      stored: `metric: no metric "${e.metric}" in the catalogue (kept raw, counted in no statistic)`,
+      ...(e.value !== undefined && { value: e.value }),
+    };
+  }
   // A count event without a value counts once; every other kind needs its value.
   const given = e.value ?? (valueDefaultsToOne(metric) ? 1 : undefined);
   if (given === undefined) return `value: is required for a ${metric.kind} metric (${metric.key})`;
@@ -162,7 +190,7 @@ function prepare(
     const unitId = unitIdOf(unit, e);
     if (unitId) units.push(unitKey(ctx.environment, unit, unitId));
   }
-  return { id: e.id, units, metric: { id: e.id, metric: e.metric, value, at } };
+  return { id: e.id, units, metric: { id: e.id, metric: e.metric, value, at }, given };
 }
 
 export function planIngestion(raw: readonly unknown[], ctx: PlanContext): IngestPlan {
@@ -172,13 +200,20 @@ export function planIngestion(raw: readonly unknown[], ctx: PlanContext): Ingest
   const slots: IngestPlan['slots'] = [];
   const seen = new Set<string>();
   const clusters = clusterUnits(ctx);
-  const decide = (outcome: EventOutcome) => {
-    decided.push(outcome);
-    slots.push({ id: outcome.id, outcome });
-  };
   for (let index = 0; index < raw.length; index++) {
     const id = eventId(raw[index], index);
-    const prepared = prepare(raw[index], ctx, clusters);
+    const parsed = eventSchema.safeParse(raw[index]);
+    const event = parsed.success ? parsed.data : undefined;
+    const decide = (outcome: EventOutcome, value?: number) => {
+      decided.push(outcome);
+      slots.push({
+        id: outcome.id,
+        outcome,
+        ...(event && { event }),
+        ...(value !== undefined && { value }),
+      });
+    };
+    const prepared = parsed.success ? prepare(parsed.data, ctx, clusters) : describe(parsed.error);
     if (typeof prepared === 'string') {
       decide({ id, status: 'rejected', reason: prepared });
       continue;
@@ -190,13 +225,20 @@ export function planIngestion(raw: readonly unknown[], ctx: PlanContext): Ingest
       decide({ id, status: 'rejected', reason: prepared.reason });
       continue;
     }
-    if (seen.has(prepared.id)) {
-      decide({ id, status: 'duplicate' });
+    if ('stored' in prepared) {
+      if (seen.has(id)) decide({ id, status: 'duplicate' }, prepared.value);
+      else decide({ id, status: 'stored', reason: prepared.stored }, prepared.value);
+      seen.add(id);
       continue;
     }
-    seen.add(prepared.id);
-    accepted.push(prepared);
-    slots.push({ id, outcome: null });
+    const { given, ...ready } = prepared;
+    if (seen.has(ready.id)) {
+      decide({ id, status: 'duplicate' }, given);
+      continue;
+    }
+    seen.add(ready.id);
+    accepted.push(ready);
+    slots.push({ id, outcome: null, ...(event && { event }), ...(given !== undefined && { value: given }) });
   }
   return { accepted, mismatches, decided, slots };
 }

@@ -31,7 +31,18 @@ export const metricEventSchema = z.strictObject({
   value: z.number().optional(),
 });
 
-export const eventSchema = z.discriminatedUnion('type', [exposureEventSchema, metricEventSchema]);
+/** Links an anonymous or device id to the customer id (`userId`); kept raw, counted in no statistic. */
+export const identifyEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('identify'),
+  anonymousId: text(256),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [
+  exposureEventSchema,
+  metricEventSchema,
+  identifyEventSchema,
+]);
 
 /** The batch envelope only: events are validated one by one so a bad one never blocks the rest. */
 export const eventBatchSchema = z.strictObject({

@@ -32,6 +32,16 @@ export interface MetricEvent extends EventBase {
 
 export type OmnilabEvent = ExposureEvent | MetricEvent;
 
+/**
+ * Links an anonymous id (a device id, a WeChat OpenID or UnionID) to the customer id: kept raw with
+ * outcome `stored` for identity stitching in analysis; it changes no live statistic.
+ */
+export interface IdentifyEvent extends EventBase {
+  type: 'identify';
+  /** The anonymous, device or WeChat id the events before login carried as their userId. */
+  anonymousId: string;
+}
+
 export interface EventBatch {
   events: OmnilabEvent[];
 }
@@ -42,6 +52,8 @@ export const MAX_EVENT_BATCH_BYTES = 1_000_000;
 export type EventOutcome =
   | { id: string; status: 'accepted' }
   | { id: string; status: 'duplicate' }
+  /** Valid, kept raw, counted in no statistic (a metric not in the catalogue yet; identify). */
+  | { id: string; status: 'stored'; reason: string }
   | { id: string; status: 'rejected'; reason: string };
 
 export interface EventBatchResponse {

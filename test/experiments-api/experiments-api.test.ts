@@ -241,7 +241,7 @@ describe('events', () => {
     return p.call('POST', '/api/events', { token, body: { events } });
   }
 
-  it('answers each event: accepted, duplicate, or rejected with its reason, in order', async () => {
+  it('answers each event: accepted, duplicate, stored, or rejected with its reason, in order', async () => {
     const res = await send([
       // c3 is one the platform assigns to the banner, c2 one it keeps in control.
       exposure('x1', 'c3', 'banner'),
@@ -258,7 +258,7 @@ describe('events', () => {
       'accepted',
       'accepted',
       'duplicate',
-      'rejected',
+      'stored',
       'rejected',
     ]);
     expect(results[4]).toMatchObject({ id: 'm2', reason: expect.stringContaining('metric') });

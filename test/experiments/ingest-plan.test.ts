@@ -81,7 +81,6 @@ describe('planIngestion', () => {
   it.each([
     [{ ...metric('x'), value: 'one' }, 'value'],
     [{ ...metric('x'), extra: true }, 'extra'],
-    [metric('x', { metric: 'nps' }), 'metric: no metric "nps"'],
     [metric('x', { value: 0.12345 }), 'value: must have at most 4 decimal places'],
     [metric('x', { channel: 'fax' }), 'channel: must be one of'],
     [metric('x', { timestamp: '2026-12-05T00:00:00Z' }), 'timestamp: is more than a day in the future'],
@@ -98,6 +97,14 @@ describe('planIngestion', () => {
     expect(plan.decided).toHaveLength(1);
     expect(plan.decided[0].status).toBe('rejected');
     expect((plan.decided[0] as { reason: string }).reason).toContain(reason);
+  });
+
+  it('keeps an event for a metric not in the catalogue raw, answered stored with the reason', () => {
+    const plan = planIngestion([metric('x', { metric: 'nps' }), exposure('good')], ctx);
+    expect(plan.accepted.map((e) => e.id)).toEqual(['good']);
+    expect(plan.decided).toHaveLength(1);
+    expect(plan.decided[0].status).toBe('stored');
+    expect((plan.decided[0] as { reason: string }).reason).toContain('metric: no metric "nps"');
   });
 
   it('answers a repeated id within one batch as a duplicate, in order', () => {

@@ -1,0 +1,258 @@
+/**
+ * The raw event store: every event POST /api/events receives is kept with the outcome it was
+ * answered with, in the contract's partitions; metrics not in the catalogue and identify events are
+ * answered `stored`; a failed raw write answers 503 and the resent batch keeps the accepted events
+ * (as duplicates carrying every field), so nothing accepted is lost.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalRawEventStore } from '../../functions/stores/local-raw-event-store';
+import { planIngestion } from '../../shared/experiments/ingest-plan';
+import { rawRecords } from '../../shared/experiments/raw-records';
+import type { EventBatchResponse, EventOutcome } from '../../shared/model/event';
+import type { MetricDefinition } from '../../shared/model/metric';
+import type { RawEventRecord } from '../../shared/store/raw-event-store';
+import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
+
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+const CHANNELS = ['mobile', 'branch', 'wechat'];
+const catalogue = new Map<string, MetricDefinition>([
+  ['loan', { key: 'loan', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' }],
+  ['visits', { key: 'visits', name: 'Visits', kind: 'count', direction: 'higher-is-better', unit: 'visits' }],
+]);
+const ctx = { experiments: new Map(), catalogue, channels: CHANNELS, now: NOW, environment: 'production' };
+
+/** Every record under a lake root's prefix, with the partition directories it was found in. */
+function readLake(root: string, kind: 'events' | 'rejected'): (RawEventRecord & { dir: string })[] {
+  const out: (RawEventRecord & { dir: string })[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.jsonl'))
+        for (const line of readFileSync(path, 'utf8').split('\n'))
+          if (line !== '')
+            out.push({ ...(JSON.parse(line) as RawEventRecord), dir: dir.slice(root.length + 1) });
+    }
+  };
+  try {
+    walk(join(root, kind));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return out;
+}
+
+describe('raw records of a batch (pure)', () => {
+  const event = fc.oneof(
+    fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd'),
+      type: fc.constant('metric'),
+      timestamp: fc.constant('2026-11-28T11:00:00Z'),
+      userId: fc.constantFrom('u1', 'u2'),
+      channel: fc.constantFrom(...CHANNELS, 'fax'),
+      metric: fc.constantFrom('loan', 'visits', 'nps', 'p95_login_ms'),
+      value: fc.option(fc.constantFrom(0, 1, 2.5, 0.12345), { nil: undefined }),
+    }),
+    fc.record({
+      id: fc.constantFrom('i1', 'i2'),
+      type: fc.constant('identify'),
+      timestamp: fc.constant('2026-11-28T10:00:00Z'),
+      channel: fc.constantFrom(...CHANNELS),
+      anonymousId: fc.constantFrom('wx-openid-1', 'device-9'),
+      userId: fc.constantFrom('u1', 'u2'),
+    }),
+    fc.anything(),
+  );
+
+  it('keeps one record per event, with the outcome it was answered and the fields it sent', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), (events) => {
+        const plan = planIngestion(events, ctx);
+        // Storage's outcome for what it decides: accepted.
+        const results: EventOutcome[] = plan.slots.map((s) => s.outcome ?? { id: s.id, status: 'accepted' });
+        const records = rawRecords(events, plan.slots, results, {
+          environment: 'production',
+          receivedAt: '2026-11-28T12:00:01.000Z',
+        });
+        expect(records).toHaveLength(events.length);
+        records.forEach((r, i) => {
+          const sent = events[i] as Record<string, unknown>;
+          expect(r.outcome).toBe(results[i].status);
+          expect(r.id).toBe(results[i].id);
+          expect(r).toMatchObject({ environment: 'production', receivedAt: '2026-11-28T12:00:01.000Z' });
+          if (results[i].status === 'rejected') return;
+          // Valid: every field as sent; a count metric's event without a value counts 1.
+          const { value, ...rest } = sent;
+          expect(r).toMatchObject(rest);
+          if (value !== undefined) expect(r.value).toBe(value);
+          else if (sent.metric === 'visits' && r.outcome !== 'stored') expect(r.value).toBe(1);
+          if (sent.type === 'identify' || (sent.type === 'metric' && !catalogue.has(String(sent.metric))))
+            expect(['stored', 'duplicate']).toContain(r.outcome);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the local raw event store', () => {
+  it('writes the contract layout, and concurrent appends never interleave lines', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'omnilab-lake-'));
+    const store = createLocalRawEventStore({ root });
+    const record = (i: number, outcome: RawEventRecord['outcome'], environment: string, day: string) =>
+      ({
+        id: `e${i}`,
+        type: 'metric',
+        timestamp: `${day}T00:00:00Z`,
+        receivedAt: `${day}T01:00:00.000Z`,
+        environment,
+        channel: 'atm',
+        userId: `u${i}`,
+        metric: 'loan',
+        value: 1,
+        properties: { note: 'x'.repeat(200) },
+        outcome,
+        ...(outcome === 'rejected' ? { reason: 'value: bad' } : {}),
+      }) satisfies RawEventRecord;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, b) =>
+        store.append(
+          Array.from({ length: 50 }, (_, i) =>
+            record(
+              b * 50 + i,
+              i % 10 === 0 ? 'rejected' : 'accepted',
+              b % 2 ? 'production' : 'uat',
+              '2026-11-2' + (b % 3),
+            ),
+          ),
+        ),
+      ),
+    );
+    const events = readLake(root, 'events');
+    const rejected = readLake(root, 'rejected');
+    expect(events).toHaveLength(900);
+    expect(rejected).toHaveLength(100);
+    for (const r of [...events, ...rejected])
+      expect(r.dir).toMatch(
+        new RegExp(`^(events|rejected)/environment=${r.environment}/day=${r.receivedAt.slice(0, 10)}$`),
+      );
+    expect(new Set(events.map((r) => r.id)).size).toBe(900);
+    expect(store.location()).toEqual({ kind: 'local', root });
+  });
+});
+
+describe('POST /api/events keeps every event raw', () => {
+  let p: TestPlatform;
+  let stateDir: string;
+  const lake = () => join(stateDir, 'lake');
+  const send = async (events: unknown[]) =>
+    p.call('POST', '/api/events', { token: p.tokens.client, body: { events } });
+  const now = () => new Date().toISOString();
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'omnilab-state-'));
+    p = await startTestPlatform({ OMNILAB_STATE_DIR: stateDir });
+    const res = await p.call('PUT', '/api/admin/metrics/visits', {
+      token: p.tokens.admin,
+      body: { key: 'visits', name: 'Visits', kind: 'count', direction: 'higher-is-better', unit: 'visits' },
+    });
+    expect(res.status).toBe(201);
+  });
+  afterAll(() => p.close());
+
+  it('answers stored for a metric not in the catalogue and an identify event, and keeps every outcome', async () => {
+    const at = now();
+    const res = await send([
+      { id: 'v1', type: 'metric', timestamp: at, userId: 'c1', channel: 'mobile', metric: 'visits' },
+      { id: 'v1', type: 'metric', timestamp: at, userId: 'c1', channel: 'mobile', metric: 'visits' },
+      {
+        id: 'n1',
+        type: 'metric',
+        timestamp: at,
+        userId: 'c1',
+        channel: 'atm',
+        metric: 'p95_login_ms',
+        value: 812,
+      },
+      {
+        id: 'i1',
+        type: 'identify',
+        timestamp: at,
+        channel: 'wechat',
+        anonymousId: 'wx-openid-7',
+        userId: 'c1',
+      },
+      { id: 'bad', type: 'metric', timestamp: at, channel: 'branch', metric: 'visits' },
+    ]);
+    expect(res.status).toBe(200);
+    const { results } = await bodyOf<EventBatchResponse>(res);
+    expect(results).toEqual([
+      { id: 'v1', status: 'accepted' },
+      { id: 'v1', status: 'duplicate' },
+      { id: 'n1', status: 'stored', reason: expect.stringContaining('metric: no metric "p95_login_ms"') },
+      { id: 'i1', status: 'stored', reason: expect.stringContaining('identify') },
+      { id: 'bad', status: 'rejected', reason: expect.stringContaining('userId') },
+    ]);
+    const day = at.slice(0, 10);
+    const kept = readLake(lake(), 'events');
+    expect(kept.map((r) => [r.id, r.outcome])).toEqual([
+      ['v1', 'accepted'],
+      ['v1', 'duplicate'],
+      ['n1', 'stored'],
+      ['i1', 'stored'],
+    ]);
+    expect(kept[0]).toMatchObject({ environment: 'development', channel: 'mobile', userId: 'c1', value: 1 });
+    expect(kept[0].dir).toBe(`events/environment=development/day=${day}`);
+    expect(kept[2]).toMatchObject({ metric: 'p95_login_ms', value: 812, channel: 'atm' });
+    expect(kept[3]).toMatchObject({
+      type: 'identify',
+      anonymousId: 'wx-openid-7',
+      userId: 'c1',
+      channel: 'wechat',
+    });
+    const [refused] = readLake(lake(), 'rejected');
+    expect(refused).toMatchObject({ id: 'bad', outcome: 'rejected', channel: 'branch', metric: 'visits' });
+    expect(refused.reason).toContain('userId');
+    // The stored event counted in no statistic; the accepted one did, once.
+  });
+
+  it('answers 503 when the raw write fails; the resent batch keeps the accepted event as a duplicate with its fields', async () => {
+    const dir = join(lake(), 'events', 'environment=development', `day=${now().slice(0, 10)}`);
+    const [file] = readdirSync(dir);
+    // The store's file becomes a directory: every append to it fails.
+    renameSync(join(dir, file), join(dir, `${file}.aside`));
+    mkdirSync(join(dir, file));
+    const at = now();
+    const event = {
+      id: 'v2',
+      type: 'metric',
+      timestamp: at,
+      userId: 'c2',
+      channel: 'branch',
+      metric: 'visits',
+      value: 3,
+    };
+    const failed = await send([event]);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('1');
+    rmdirSync(join(dir, file));
+    const again = await send([event]);
+    expect(again.status).toBe(200);
+    expect((await bodyOf<EventBatchResponse>(again)).results).toEqual([{ id: 'v2', status: 'duplicate' }]);
+    const kept = readLake(lake(), 'events').filter((r) => r.id === 'v2');
+    expect(kept).toEqual([
+      expect.objectContaining({
+        outcome: 'duplicate',
+        userId: 'c2',
+        channel: 'branch',
+        metric: 'visits',
+        value: 3,
+        timestamp: at,
+      }),
+    ]);
+  });
+});
