@@ -3,12 +3,12 @@
  * evidence (client metrics per environment, release plans; shared/release/flag-lifecycle.ts) and
  * `potentiallyStale`; `?lifecycle=potentially-stale` (or a stage) keeps only those flags.
  */
-
 import { ValidationError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
 import {
   type CleanupEntry,
   cleanupReport,
+  type EvaluatedHour,
   LIFECYCLE_STAGES,
   type Lifecycle,
   lifecycleOf,
@@ -21,6 +21,41 @@ export type FlagWithLifecycle = Flag & { lifecycle: Lifecycle; potentiallyStale:
 
 const FILTERS = ['potentially-stale', ...LIFECYCLE_STAGES];
 
+/** Every flag's evaluated hours, one read per environment, grouped by flag. */
+async function evaluatedHours(runtime: Runtime): Promise<Map<string, EvaluatedHour[]>> {
+  const envs = await runtime.environments.list();
+  const rows = (await Promise.all(envs.map((e) => runtime.clientMetrics.listSeen(e.name)))).flat();
+  const byFlag = new Map<string, EvaluatedHour[]>();
+  for (const r of rows) {
+    const list = byFlag.get(r.flag);
+    if (list) list.push(r);
+    else byFlag.set(r.flag, [r]);
+  }
+  return byFlag;
+}
+
+async function annotate(
+  runtime: Runtime,
+  flags: readonly Flag[],
+  hours: ReadonlyMap<string, readonly EvaluatedHour[]>,
+): Promise<FlagWithLifecycle[]> {
+  const [plans, prot] = await Promise.all([runtime.releases.listPlans(), protectedEnvironments(runtime)]);
+  const now = runtime.now();
+  return flags.map((flag) => {
+    const lifecycle = lifecycleOf(flag, {
+      metrics: hours.get(flag.name) ?? [],
+      plans,
+      protectedEnvironments: prot,
+      channels: runtime.config.channels,
+    });
+    return { ...flag, lifecycle, potentiallyStale: potentiallyStale(flag, lifecycle, now) };
+  });
+}
+
+/**
+ * The flags with their lifecycles: the evidence is read once for all of them (one client-metrics
+ * query per environment, the plans once), however many flags there are.
+ */
 export async function withLifecycle(
   runtime: Runtime,
   flags: readonly Flag[],
@@ -28,26 +63,7 @@ export async function withLifecycle(
 ): Promise<FlagWithLifecycle[]> {
   if (filter !== undefined && !FILTERS.includes(filter))
     throw new ValidationError(`must be one of ${FILTERS.join(', ')}`, 'query.lifecycle');
-  const [envs, plans, prot] = await Promise.all([
-    runtime.environments.list(),
-    runtime.releases.listPlans(),
-    protectedEnvironments(runtime),
-  ]);
-  const now = runtime.now();
-  const out = await Promise.all(
-    flags.map(async (flag) => {
-      const metrics = (
-        await Promise.all(envs.map((e) => runtime.clientMetrics.listByFlag(e.name, flag.name)))
-      ).flat();
-      const lifecycle = lifecycleOf(flag, {
-        metrics,
-        plans,
-        protectedEnvironments: prot,
-        channels: runtime.config.channels,
-      });
-      return { ...flag, lifecycle, potentiallyStale: potentiallyStale(flag, lifecycle, now) };
-    }),
-  );
+  const out = await annotate(runtime, flags, await evaluatedHours(runtime));
   if (filter === undefined) return out;
   return out.filter((f) =>
     filter === 'potentially-stale' ? f.potentiallyStale : f.lifecycle.stage === filter,
@@ -56,16 +72,12 @@ export async function withLifecycle(
 
 /** Flags to remove from code: fully rolled out, or not evaluated anywhere for `days` days. */
 export async function cleanup(runtime: Runtime, days: number): Promise<CleanupEntry[]> {
-  const flags = await runtime.flags.list();
-  const envs = await runtime.environments.list();
-  const annotated = await withLifecycle(runtime, flags);
-  const metrics = (
-    await Promise.all(flags.flatMap((f) => envs.map((e) => runtime.clientMetrics.listByFlag(e.name, f.name))))
-  ).flat();
+  const [flags, hours] = await Promise.all([runtime.flags.list(), evaluatedHours(runtime)]);
+  const annotated = await annotate(runtime, flags, hours);
   return cleanupReport(
     flags,
     new Map(annotated.map((f) => [f.name, f.lifecycle])),
-    metrics,
+    [...hours.values()].flat(),
     runtime.now(),
     days,
   );

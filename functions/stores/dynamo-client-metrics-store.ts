@@ -1,14 +1,22 @@
 /**
  * Client metrics in DynamoDB: one row per flag, hour, app and channel with ADDed counts, and per
- * batch a marker per flag of what was counted, written in the same transaction as the count.
+ * batch a marker per flag of what was counted, written in the same transaction as the count. Once
+ * a batch is counted, a mark per environment, flag and hour that it was evaluated (idempotent, so
+ * a resend writes it again harmlessly): every flag's lifecycle reads them in one query.
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type {
   ClientMetricsCount,
   ClientMetricsRow,
+  ClientMetricsSeen,
   ClientMetricsStore,
   ClientRegistrationRow,
 } from '../../shared/store/client-metrics-store';
@@ -28,6 +36,9 @@ interface Counted {
 }
 
 const batchKey = (environment: string, batch: string) => `batch#${environment}#${batch}`;
+const seenKey = (environment: string) => `seen#${environment}`;
+/** DynamoDB's limit of items per BatchWriteItem. */
+const BATCH_WRITE_ITEMS = 25;
 
 /**
  * A registration's sort key: app and instance, or their digest when that is longer than the
@@ -144,6 +155,38 @@ export function createDynamoClientMetricsStore(
     return [row, marker];
   }
 
+  /** Marks each flag the counts evaluated as seen in the environment and hour (a Put: idempotent). */
+  async function markSeen(environment: string, hour: string, counts: readonly ClientMetricsCount[]) {
+    const flags = [...new Set(counts.filter((c) => c.yes + c.no > 0).map((c) => c.flag))];
+    for (let i = 0; i < flags.length; i += BATCH_WRITE_ITEMS) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = flags
+        .slice(i, i + BATCH_WRITE_ITEMS)
+        .map((flag) => ({
+          PutRequest: {
+            Item: {
+              pk: seenKey(environment),
+              sk: `${flag}#${hour}`,
+              environment,
+              flag,
+              hour,
+              expiresAt: expiresAt(hour),
+            },
+          },
+        }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= ATTEMPTS)
+          throw new ServiceUnavailableError(
+            'client metrics were counted but not marked seen: send them again',
+          );
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tables.metrics]: requests } }));
+        requests = (out.UnprocessedItems?.[tables.metrics] ?? []).flatMap((r) =>
+          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+        );
+      }
+    }
+  }
+
   return {
     async record(environment, hour, batch, counts) {
       // Rows too full to take more variant names (a flood of made-up names): counted without them.
@@ -164,6 +207,8 @@ export function createDynamoClientMetricsStore(
             chunk = pairs.slice(i, i + PAIRS_PER_TRANSACTION);
             await doc.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => p.items) }));
           }
+          // After the counts: a failure here fails the request, and the SDK's resend adds no count.
+          await markSeen(environment, hour, counts);
           return;
         } catch (e) {
           if (!(e instanceof TransactionCanceledException)) throw e;
@@ -208,6 +253,20 @@ export function createDynamoClientMetricsStore(
           variants,
         };
       });
+    },
+    async listSeen(environment) {
+      const items = await queryAll<Record<string, unknown>>(doc, {
+        TableName: tables.metrics,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': seenKey(environment) },
+      });
+      return items.map(
+        (i): ClientMetricsSeen => ({
+          environment: String(i.environment),
+          flag: String(i.flag),
+          hour: String(i.hour),
+        }),
+      );
     },
     async register(environment, registration, seenAt) {
       await doc.send(

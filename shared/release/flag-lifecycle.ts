@@ -8,7 +8,7 @@
  * Pure: the evidence (client-metrics rows, plans) is passed in with the clock.
  */
 import type { Flag, FlagType } from '../model/flag';
-import type { ClientMetricsRow } from '../store/client-metrics-store';
+import type { ClientMetricsSeen } from '../store/client-metrics-store';
 import type { ReleasePlan } from './release-plan';
 
 export const LIFECYCLE_STAGES = ['initial', 'pre-live', 'live', 'completed', 'archived'] as const;
@@ -28,9 +28,15 @@ export const EXPECTED_LIFETIME_DAYS: Readonly<Record<FlagType, number | null>> =
   permission: null,
 };
 
+/** An hour a flag was evaluated in: a seen mark, or a client-metrics row (with its counts). */
+export type EvaluatedHour = ClientMetricsSeen & { yes?: number; no?: number };
+
+/** A row with counts counts when some were counted; a seen mark always does. */
+const evaluated = (r: EvaluatedHour) => r.yes === undefined || r.yes + (r.no ?? 0) > 0;
+
 export interface LifecycleEvidence {
-  /** Client-metrics rows of the flag, every environment. */
-  metrics: readonly ClientMetricsRow[];
+  /** Hours the flag was evaluated in, every environment (other flags' are passed over). */
+  metrics: readonly EvaluatedHour[];
   plans: readonly ReleasePlan[];
   protectedEnvironments: ReadonlySet<string>;
   channels: readonly string[];
@@ -78,7 +84,7 @@ export function lifecycleOf(flag: Flag, e: LifecycleEvidence): Lifecycle {
   if (completedPlan) return { stage: 'completed', since: completedPlan.updatedAt };
   if (prot.length > 0 && prot.every((env) => everyChannelFull(flag, env, e)))
     return { stage: 'completed', since: flag.updatedAt };
-  const seen = e.metrics.filter((r) => r.flag === flag.name && r.yes + r.no > 0);
+  const seen = e.metrics.filter((r) => r.flag === flag.name && evaluated(r));
   const live = earliest(seen.filter((r) => e.protectedEnvironments.has(r.environment)).map((r) => r.hour));
   if (live) return { stage: 'live', since: live };
   const pre = earliest(seen.map((r) => r.hour));
@@ -106,11 +112,16 @@ export interface CleanupEntry {
 export function cleanupReport(
   flags: readonly Flag[],
   lifecycles: ReadonlyMap<string, Lifecycle>,
-  metrics: readonly ClientMetricsRow[],
+  metrics: readonly EvaluatedHour[],
   now: Date,
   days: number,
 ): CleanupEntry[] {
   const out: CleanupEntry[] = [];
+  const lastSeen = new Map<string, string>();
+  for (const r of metrics) {
+    const was = lastSeen.get(r.flag);
+    if (evaluated(r) && (was === undefined || r.hour > was)) lastSeen.set(r.flag, r.hour);
+  }
   for (const f of flags) {
     const lc = lifecycles.get(f.name);
     if (!lc || lc.stage === 'archived') continue;
@@ -118,9 +129,8 @@ export function cleanupReport(
       out.push({ flag: f.name, squad: f.squad, reason: 'fully-rolled-out', since: lc.since });
       continue;
     }
-    const hours = metrics.filter((r) => r.flag === f.name && r.yes + r.no > 0).map((r) => r.hour);
-    const last = hours.length > 0 ? [...hours].sort().at(-1) : f.createdAt;
-    if (last && now.getTime() - Date.parse(last) > days * 86_400_000)
+    const last = lastSeen.get(f.name) ?? f.createdAt;
+    if (now.getTime() - Date.parse(last) > days * 86_400_000)
       out.push({ flag: f.name, squad: f.squad, reason: 'unused', since: last });
   }
   return out;

@@ -14,6 +14,9 @@ export interface ClientMetricsRow extends ClientMetricsCount {
   hour: string;
 }
 
+/** A flag was evaluated (some yes or no counted) in an environment in an hour, by any app or channel. */
+export type ClientMetricsSeen = Pick<ClientMetricsRow, 'environment' | 'flag' | 'hour'>;
+
 export interface ClientRegistration {
   appName: string;
   instanceId: string;
@@ -39,6 +42,11 @@ export interface ClientMetricsStore {
    */
   record(environment: string, hour: string, batch: string, counts: ClientMetricsCount[]): Promise<void>;
   listByFlag(environment: string, flag: string): Promise<ClientMetricsRow[]>;
+  /**
+   * Every hour each flag was evaluated in the environment, in one read: what flags' lifecycles and
+   * the cleanup report need, without a read per flag.
+   */
+  listSeen(environment: string): Promise<ClientMetricsSeen[]>;
   register(environment: string, registration: ClientRegistration, seenAt: string): Promise<void>;
   listApplications(environment: string): Promise<ClientRegistrationRow[]>;
 }

@@ -2,9 +2,12 @@
  * A simulated release through the real platform: the bank's default template from
  * experiments/releases.yaml, plans started and approved over the admin API in production (four
  * eyes), customers' events through POST /api/events, and the scheduled function with an injected
- * clock. A healthy flag walks every milestone to 100% on every channel; a flag that harms web
- * customers is paused and rolled back on web only, with the evidence stored; an A/A release is
- * never paused. What SDKs are served is read from the client API and evaluated as they would.
+ * clock. Two releases walk at once over the same customers (one stream of events, one scheduler
+ * look a day): a healthy flag walks every milestone to 100% on every channel; a flag that harms web
+ * customers is paused and rolled back on web only, with the evidence stored. What SDKs are served
+ * is read from the client API and evaluated as they would. The A/A property (never paused over many
+ * runs, with the false-pause rate reported) runs the same decision code over the pure core in
+ * release-aa.test.ts: through the platform each run costs seconds of DynamoDB writes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +17,11 @@ import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import { compile, evaluate } from '../../shared';
-import { seededRandom } from '../../shared/experiments/simulation';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { ReleasePlan } from '../../shared/release/release-plan';
 import { armOf } from '../../shared/release/release-rollout';
 import { releasesFileSchema } from '../../shared/release/releases-as-code';
+import { seededRandom } from '../../shared/simulation/simulation';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
@@ -67,41 +70,53 @@ async function sendEvents(events: unknown[]): Promise<void> {
   );
 }
 
+/** A release walked in the simulation: its flag, the harm it does per channel, where it stands. */
+interface Walk {
+  flag: string;
+  /** Complaint rate multiplier per channel for customers the flag is on for. */
+  harm: Record<string, number>;
+  plan: ReleasePlan;
+  /** The milestone after each simulated day it was active. */
+  milestones: number[];
+  /** The milestone of the day before (a new one brings every customer back into its comparison). */
+  last: number;
+}
+
+const splits = (plan: ReleasePlan, channel: string) => {
+  const percent = plan.applied?.channels[channel] ?? 0;
+  return percent > 0 && percent < 100;
+};
+
 /**
- * One simulated day: every customer on a channel the flag reaches starts a session; each files a
- * complaint with the base rate, times `harm[channel]` when the flag is on for them.
+ * One simulated day of the bank's customers, shared by every release walking at once (as two
+ * releases in a bank reach the same customers): each customer on a channel an active plan splits
+ * files a complaint with the base rate, times a walk's `harm[channel]` for each flag on for them;
+ * on a milestone's first day for any plan splitting their channel they start a session, which
+ * brings them into that milestone's comparison. The platform derives each plan's exposures from
+ * the same events (the flag's hash), so one stream of events feeds every plan's safeguards.
  */
-function day(
-  flag: string,
-  plan: ReleasePlan,
-  seed: number,
-  harm: Record<string, number>,
-  firstDayOfMilestone: boolean,
-): {
-  id: string;
-  type: 'metric';
-  timestamp: string;
-  userId: string;
-  channel: string;
-  metric: string;
-  value: number;
-}[] {
+function day(walks: readonly Walk[], seed: number) {
   const random = seededRandom(seed);
   const out = [];
   const at = new Date(clock + 60_000).toISOString();
+  const active = walks.filter((w) => w.plan.status === 'active');
   for (const [channel, n] of Object.entries(POPULATION)) {
-    const percent = plan.applied?.channels[channel] ?? 0;
-    if (percent <= 0 || percent >= 100) continue;
+    const splitting = active.filter((w) => splits(w.plan, channel));
+    if (splitting.length === 0) continue;
+    const firstDay = splitting.some((w) => w.plan.current !== w.last);
     for (let i = 0; i < n; i++) {
-      const userId = `${flag}-${channel}-${i}`;
+      const userId = `customer-${channel}-${i}`;
       const base = { type: 'metric' as const, timestamp: at, userId, channel };
-      // A session on a milestone's first day is what brings the customer into its comparison.
-      if (firstDayOfMilestone)
-        out.push({ ...base, id: `${flag}-${seed}-s-${channel}-${i}`, metric: 'session_started', value: 1 });
-      const on = armOf(flag, userId, percent) === 'exposed';
-      const rate = BASE_COMPLAINT_RATE * (on ? (harm[channel] ?? 1) : 1);
+      if (firstDay)
+        out.push({ ...base, id: `${seed}-s-${channel}-${i}`, metric: 'session_started', value: 1 });
+      let rate = BASE_COMPLAINT_RATE;
+      for (const w of walks) {
+        const percent = w.plan.applied?.channels[channel] ?? 0;
+        if (percent > 0 && (percent >= 100 || armOf(w.flag, userId, percent) === 'exposed'))
+          rate *= w.harm[channel] ?? 1;
+      }
       if (random() < rate)
-        out.push({ ...base, id: `${flag}-${seed}-c-${channel}-${i}`, metric: 'complaint_filed', value: 1 });
+        out.push({ ...base, id: `${seed}-c-${channel}-${i}`, metric: 'complaint_filed', value: 1 });
     }
   }
   return out;
@@ -172,22 +187,48 @@ async function startPlan(flag: string): Promise<ReleasePlan> {
   return plan;
 }
 
-/** Days pass, customers act, the scheduler runs, until the plan stops moving or `days` pass. */
-async function simulate(flag: string, harm: Record<string, number>, days: number, seed: number) {
-  const milestones: number[] = [];
-  let plan = await readPlan(flag);
-  let last = Number.NaN;
+/** Days pass, customers act, the scheduler runs (one look at every plan a day), until no plan moves or `days` pass. */
+async function simulate(walks: Walk[], days: number, seed: number): Promise<void> {
+  for (const w of walks) w.plan = await readPlan(w.flag);
   for (let d = 0; d < days; d++) {
-    if (plan.status !== 'active') break;
-    const events = day(flag, plan, seed + d, harm, plan.current !== last);
-    last = plan.current;
+    const active = walks.filter((w) => w.plan.status === 'active');
+    if (active.length === 0) break;
+    const events = day(walks, seed + d);
+    for (const w of active) w.last = w.plan.current;
     if (events.length > 0) await sendEvents(events);
+    sent += events.length;
     clock += 86_400_000;
     await scheduler();
-    plan = await readPlan(flag);
-    milestones.push(plan.current);
+    for (const w of active) {
+      w.plan = await readPlan(w.flag);
+      w.milestones.push(w.plan.current);
+    }
   }
-  return { plan, milestones };
+}
+
+const walks = new Map<string, Walk>();
+let walked: Promise<void> | undefined;
+let sent = 0;
+/** Both releases walk together, once, over the same customers; each test reads its own. */
+function walk(): Promise<void> {
+  walked ??= (async () => {
+    const harms: [string, Record<string, number>][] = [
+      ['transfer-healthy', {}],
+      ['transfer-harms-web', { web: 2.5 }],
+    ];
+    for (const [flag, harm] of harms)
+      walks.set(flag, { flag, harm, plan: await startPlan(flag), milestones: [], last: Number.NaN });
+    clock = T0;
+    await simulate([...walks.values()], 16, 1);
+    console.log(JSON.stringify({ releasesWalked: walks.size, eventsSent: sent }));
+  })();
+  return walked;
+}
+
+function walkOf(flag: string): Walk {
+  const w = walks.get(flag);
+  if (!w) throw new Error(`no walk of ${flag}`);
+  return w;
 }
 
 beforeAll(async () => {
@@ -240,10 +281,8 @@ afterAll(async () => {
 
 describe('a simulated release through the platform and the scheduler', () => {
   it('walks a healthy flag through every milestone to 100% on every channel', async () => {
-    const flag = 'transfer-healthy';
-    await startPlan(flag);
-    clock = T0;
-    const { plan, milestones } = await simulate(flag, {}, 16, 1);
+    await walk();
+    const { flag, plan, milestones } = walkOf('transfer-healthy');
     expect(plan.status).toBe('completed');
     expect(plan.current).toBe(5);
     // Each milestone in order, none skipped, each held at least its minimum.
@@ -262,10 +301,8 @@ describe('a simulated release through the platform and the scheduler', () => {
   }, 600_000);
 
   it('pauses a flag that harms web customers and rolls back web only, with the evidence stored', async () => {
-    const flag = 'transfer-harms-web';
-    await startPlan(flag);
-    clock = T0;
-    const { plan } = await simulate(flag, { web: 2.5 }, 16, 100);
+    await walk();
+    const { flag, plan } = walkOf('transfer-harms-web');
     expect(plan.status).toBe('paused');
     // It stopped on a milestone that splits web (25% or 50%), rolled web back to off, and kept
     // every other channel at that milestone's share.
@@ -293,19 +330,4 @@ describe('a simulated release through the platform and the scheduler', () => {
     const notes = await p.runtime.notifications.list();
     expect(notes.some((n) => n.subject === flag && n.kind === 'guardrail-halt')).toBe(true);
   }, 600_000);
-
-  it('never pauses an A/A release (no planted effect) through the platform', async () => {
-    const runs = 2;
-    let paused = 0;
-    for (let r = 0; r < runs; r++) {
-      const flag = `transfer-aa-${r}`;
-      await startPlan(flag);
-      clock = T0;
-      const { plan } = await simulate(flag, {}, 16, 1000 * (r + 2));
-      if (plan.status === 'paused' || plan.rolledBack.web !== undefined) paused++;
-      expect(plan.status).toBe('completed');
-    }
-    logged.push(`A/A through the platform: ${paused} paused of ${runs}`);
-    expect(paused).toBe(0);
-  }, 1_200_000);
 });
