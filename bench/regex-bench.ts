@@ -13,9 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import fc from 'fast-check';
 import { buildSdk } from '../sdk/build';
 import type * as Sdk from '../sdk/src/index';
+import type * as Shared from '../shared';
 import { compile, evaluate } from '../shared';
 import {
   compileRegex,
@@ -36,7 +38,55 @@ const LONGEST = 250_000;
 /** The last commit of the previous linear engine. */
 const PREVIOUS_COMMIT = '50631cc';
 
+/** The last commit whose engine did not train itself once per process (see `train` in regex.ts). */
+const UNTRAINED_COMMIT = '489ad65';
+
 type Compiler = (pattern: string, caseInsensitive: boolean) => ((s: string) => boolean) | null;
+
+/**
+ * The server path (shared/index.ts bundled unminified, as tsx runs it) and the SDK bundle, with
+ * shared/evaluation/regex*.ts as at UNTRAINED_COMMIT, from git (null where this is not a git
+ * checkout): the same run measures the engine before and after.
+ */
+async function untrainedBuilds(): Promise<{ sdk: typeof Sdk; server: typeof Shared } | null> {
+  const dir = join(workDir, 'untrained');
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['regex.ts', 'regex-parse.ts', 'regex-search.ts'])
+      writeFileSync(
+        join(dir, f),
+        execFileSync('git', ['show', `${UNTRAINED_COMMIT}:shared/evaluation/${f}`], {
+          cwd: repo,
+          encoding: 'utf8',
+        }),
+      );
+  } catch {
+    return null;
+  }
+  const untrained: Plugin = {
+    name: 'untrained-regex',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/regex(-parse|-search)?$/ }, (a) => ({
+        path: join(dir, `${a.path.slice(2)}.ts`),
+      }));
+    },
+  };
+  const { outdir } = await buildSdk(join(dir, 'sdk'), [untrained]);
+  await build({
+    entryPoints: [join(repo, 'shared', 'index.ts')],
+    outfile: join(dir, 'server.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    plugins: [untrained],
+    logLevel: 'silent',
+  });
+  return {
+    sdk: await import(pathToFileURL(join(outdir, 'index.js')).href),
+    server: await import(pathToFileURL(join(dir, 'server.js')).href),
+  };
+}
 
 /** The previous linear engine's compileRegex, from git (null where this is not a git checkout). */
 async function previousLinearEngine(): Promise<Compiler | null> {
@@ -207,6 +257,22 @@ export interface RegexBenchResult {
     /** The server path and the SDK, cold: the least of three fresh documents' first evaluations. */
     serverBest: Spread;
     sdkBest: Spread;
+    /** The same, with the engine as at UNTRAINED_COMMIT (null without git). */
+    untrainedServerBest: Spread | null;
+    untrainedSdkBest: Spread | null;
+    /**
+     * The patterns whose worst least-of-3 (over the inputs) is the highest, server or SDK, with
+     * that input, beside the untrained engine's worst on the same pattern.
+     */
+    slowest: {
+      pattern: string;
+      serverMs: number;
+      serverInput: string;
+      sdkMs: number;
+      sdkInput: string;
+      untrainedServerMs: number | null;
+      untrainedSdkMs: number | null;
+    }[];
     sdk: Timings;
     /** The previous linear engine, on the patterns it accepts, same inputs, cold and warm. */
     previous: Timings | null;
@@ -442,6 +508,21 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
   const { outdir, sizes } = await buildSdk(join(workDir, 'dist'));
   const sdk: typeof Sdk = await import(pathToFileURL(join(outdir, 'index.js')).href);
   const previousCompile = await previousLinearEngine();
+  const builds = await untrainedBuilds();
+  const untrained = builds && {
+    serverFor: (value: string) => {
+      const config = builds.server.compile(docOf(value));
+      return (userId: string) => builds.server.evaluate(config, 'f', { userId }).enabled;
+    },
+    sdkFor: (value: string) => {
+      const client = builds.sdk.createClient({
+        appName: 'regex-bench',
+        bootstrap: docOf(value),
+        refreshIntervalMs: 0,
+      });
+      return (userId: string) => client.isEnabled('f', { userId });
+    },
+  };
   const sdkFor = (value: string) => {
     const client = sdk.createClient({
       appName: 'regex-bench',
@@ -534,6 +615,9 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
   let maxPricedNs = 0;
   let worst = { pattern: '', input: '', ms: 0, steps: 0 };
   let worstSdk = { pattern: '', input: '', ms: 0 };
+  const perPattern: RegexBenchResult['fuzz']['slowest'] = [];
+  const untrainedServerBest: number[] = [];
+  const untrainedSdkBest: number[] = [];
   const label = (input: string) => `${JSON.stringify(input.slice(0, 12))}… (${input.length})`;
   const c = REGEX_COST_NS;
   for (const pattern of patterns) {
@@ -541,6 +625,16 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
     const size = program.op.length;
     const longest = longestValue(program);
     const { tests, comparisons } = worstPerCharacter(program);
+    const mine = {
+      pattern,
+      serverMs: 0,
+      serverInput: '',
+      sdkMs: 0,
+      sdkInput: '',
+      untrainedServerMs: untrained ? 0 : null,
+      untrainedSdkMs: untrained ? 0 : null,
+    };
+    perPattern.push(mine);
     for (const input of inputs) {
       // Cold: a fresh compile (the document and its pattern), its first evaluation; then warm.
       const server = serverFor(pattern);
@@ -567,6 +661,8 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
         );
       }
       serverBest.push(serverLeast);
+      if (serverLeast > mine.serverMs)
+        Object.assign(mine, { serverMs: serverLeast, serverInput: label(input) });
       // The engine alone: a fresh compile (timed apart), then its first search of this input.
       let re: ((s: string) => boolean) | null = null;
       compileTimes.push(msOnce(() => (re = compileRegex(pattern, false))));
@@ -598,6 +694,27 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
         );
       }
       sdkBest.push(sdkLeast);
+      if (sdkLeast > mine.sdkMs) Object.assign(mine, { sdkMs: sdkLeast, sdkInput: label(input) });
+      if (untrained) {
+        // The engine before, both ways, measured alike.
+        const least = (make: (value: string) => (userId: string) => boolean) => {
+          let best = Number.POSITIVE_INFINITY;
+          for (let k = 0; k < 3; k++) {
+            const again = make(pattern);
+            best = Math.min(
+              best,
+              msOnce(() => again(input)),
+            );
+          }
+          return best;
+        };
+        const server = least(untrained.serverFor);
+        const onSdk = least(untrained.sdkFor);
+        untrainedServerBest.push(server);
+        untrainedSdkBest.push(onSdk);
+        mine.untrainedServerMs = Math.max(mine.untrainedServerMs ?? 0, server);
+        mine.untrainedSdkMs = Math.max(mine.untrainedSdkMs ?? 0, onSdk);
+      }
     }
     const re = nativeRegExp(pattern);
     const server = serverFor(pattern);
@@ -658,6 +775,9 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
       engineBest: spread(engineBest),
       serverBest: spread(serverBest),
       sdkBest: spread(sdkBest),
+      untrainedServerBest: untrained ? spread(untrainedServerBest) : null,
+      untrainedSdkBest: untrained ? spread(untrainedSdkBest) : null,
+      slowest: perPattern.sort((x, y) => worstOf(y) - worstOf(x)).slice(0, 8),
       sdk: onSdk,
       previous,
       maxServerMs: server.cold.max,
@@ -676,6 +796,10 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
     bundle: sizes.index,
   };
 }
+
+/** The worst least-of-3 of a pattern, any way it was run. */
+const worstOf = (x: RegexBenchResult['fuzz']['slowest'][number]) =>
+  Math.max(x.serverMs, x.sdkMs, x.untrainedServerMs ?? 0, x.untrainedSdkMs ?? 0);
 
 const ms = (n: number | null) => (n === null ? 'n/a' : n < 0.01 ? n.toFixed(4) : n.toFixed(3));
 const spreadRow = (name: string, s: Spread | undefined) => ({
@@ -747,6 +871,14 @@ export function formatRegexBench(r: RegexBenchResult): string {
       spreadRow('SDK bundle, cold', f.sdk.cold),
       spreadRow('  less GC pauses', f.sdk.coldNoGc),
       spreadRow('  least of 3 fresh documents', f.sdkBest),
+      spreadRow(
+        `untrained (${UNTRAINED_COMMIT}) server, least of 3 fresh documents`,
+        f.untrainedServerBest ?? undefined,
+      ),
+      spreadRow(
+        `untrained (${UNTRAINED_COMMIT}) SDK bundle, least of 3 fresh documents`,
+        f.untrainedSdkBest ?? undefined,
+      ),
       spreadRow('SDK bundle, warm', f.sdk.warm),
       spreadRow('  less GC pauses', f.sdk.warmNoGc),
       spreadRow(`previous linear engine (${PREVIOUS_COMMIT}), cold`, f.previous?.cold),
@@ -760,6 +892,18 @@ export function formatRegexBench(r: RegexBenchResult): string {
         'median ms': ms(f.nativeMedianMs),
       },
     ]),
+    `REGEX: the generated patterns slowest in the least of 3 fresh documents (their worst input), ms; untrained: the engine as at ${UNTRAINED_COMMIT}, same inputs`,
+    formatTable(
+      f.slowest.map((x) => ({
+        pattern: x.pattern,
+        server: ms(x.serverMs),
+        'server input': x.serverInput,
+        SDK: ms(x.sdkMs),
+        'SDK input': x.sdkInput,
+        'untrained server': ms(x.untrainedServerMs),
+        'untrained SDK': ms(x.untrainedSdkMs),
+      })),
+    ),
     `evaluations with a GC pause within: engine ${f.engine.paused}, server ${f.server.paused}, SDK ${f.sdk.paused}, previous ${f.previous?.paused ?? 'n/a'} (of ${2 * f.evaluations} each)`,
     `worst server: ${f.worst.pattern} on ${f.worst.input}: ${ms(f.worst.ms)} ms, ${f.worst.steps} visits`,
     `worst SDK: ${f.worstSdk.pattern} on ${f.worstSdk.input}: ${ms(f.worstSdk.ms)} ms`,

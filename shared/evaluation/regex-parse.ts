@@ -55,6 +55,11 @@ export interface Program {
   a: number[];
   b: number[];
   m: Matcher[];
+  /**
+   * Whether an assertion tells word characters from others (`\b` and its kin; see kindOf): only
+   * then does a code point's kind cost the search a RegExp test (else it is the end, `\n` or another).
+   */
+  w: boolean;
 }
 
 // Unicode-aware like Rust's \d \w \s, where the runtime knows property escapes; ASCII otherwise.
@@ -189,6 +194,7 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   const a: number[] = [];
   const b: number[] = [];
   const m: Matcher[] = [];
+  let w = false;
   const literals = new Map<number, Matcher>();
   // One matcher per distinct class of the pattern: the search tests each once per new code point.
   const known = new Map<string, Matcher>();
@@ -362,8 +368,11 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
       emit(0, 0, 0, m);
   const assert =
     (mask: number): Emitter =>
-    () =>
+    () => {
+      // ^ $ \A \z treat word characters and others alike: their masks are the same for kinds 2 and 3.
+      w ||= (mask & 0x4444) * 2 !== (mask & 0x8888) || mask >> 12 !== ((mask >> 8) & 15);
       emit(3, mask);
+    };
 
   const group = (): Emitter | null => {
     const saved = f;
@@ -501,5 +510,5 @@ export function parseRegex(pattern: string, caseInsensitive: boolean): Program {
   if (i < cs.length) fail(20);
   root();
   emit(4);
-  return { op, a, b, m };
+  return { op, a, b, m, w };
 }

@@ -25,23 +25,6 @@ const STATE_SLOTS = 256;
 /** Counts NFA instruction visits (following threads), for tests and benchmarks that bound the work done. */
 export const regexWork = { steps: 0 };
 
-/** Swaps kinds 2 (word character) and 3 (other) in a 4-bit kind. */
-const swap = (k: number): number => (k < 2 ? k : 5 - k);
-
-/**
- * Whether an assertion of the program tells word characters from others (\b and its kin): only
- * then does a code point's kind cost a RegExp test (else it is the end, `\n` or another).
- */
-export function usesWordKinds(program: Program): boolean {
-  for (let pc = 0; pc < program.op.length; pc++) {
-    if (program.op[pc] !== 3) continue;
-    const mask = program.a[pc];
-    for (let bit = 0; bit < 16; bit++)
-      if (((mask >> bit) & 1) !== ((mask >> (swap(bit >> 2) * 4 + swap(bit & 3))) & 1)) return true;
-  }
-  return false;
-}
-
 /** The distinct matchers of a program, and those that test with a RegExp (not a comparison). */
 const matchersOf = (program: Program): { all: Matcher[]; costly: number } => {
   const all = [...new Set(program.m.filter(Boolean))];
@@ -60,7 +43,7 @@ export function worstPerCharacter(program: Program): { visits: number; tests: nu
   const { all, costly } = matchersOf(program);
   return {
     visits: program.op.length,
-    tests: costly + (usesWordKinds(program) ? 1 : 0),
+    tests: costly + (program.w ? 1 : 0),
     comparisons: all.length - costly,
   };
 }
@@ -70,7 +53,7 @@ export class RegexSearch {
   /** The program, three numbers an instruction: op, a, and b (for a consuming one, its matcher's index). */
   private readonly code_: Int32Array;
   private readonly matchers_: Matcher[];
-  /** Whether a code point's kind tells word characters (see usesWordKinds). */
+  /** Whether a code point's kind tells word characters (only where `\b` and its kin ask: its RegExp test is priced). */
   private readonly words_: boolean;
   // Scratch of one step: seen marks (of generation `gen`), the closure's stack, the consuming threads it reaches.
   private readonly seen_: Int32Array;
@@ -112,7 +95,7 @@ export class RegexSearch {
     }
     this.code_ = code;
     this.matchers_ = matchers;
-    this.words_ = usesWordKinds(program);
+    this.words_ = program.w;
     this.seen_ = new Int32Array(size + 1);
     this.stack_ = new Int32Array(3 * size + 4);
     this.ready_ = new Int32Array(size + 1);

@@ -6,7 +6,7 @@
  * One evaluation costs at most 1 ms (REGEX_WORK_BUDGET): a value too long for that does not match.
  */
 import { type Program, parseRegex, REGEX_OMNILAB_PROBLEMS, REGEX_PROBLEMS } from './regex-parse';
-import { searcher, worstPerCharacter } from './regex-search';
+import { RegexSearch, regexWork, worstPerCharacter } from './regex-search';
 
 /**
  * What the search's work costs at most, in ns, with its first evaluations counted (a new pattern,
@@ -40,8 +40,34 @@ export function longestValue(program: Program, budget = REGEX_WORK_BUDGET): numb
   );
 }
 
-/** A short value of every kind of character, searched once at compile time (see compileRegex). */
-const WARM_UP = 'aZ09_ -.@\u00e9\u4e2d\u{1F600}';
+/** Whether this process has trained the engine (see `train`). */
+let trained = false;
+
+/**
+ * Runs the engine once per process, when its first pattern compiles, on its costliest shapes, so
+ * that V8 has optimised the search's code before a customer's first evaluation (unoptimised it is
+ * about 15 times slower: see docs/evaluation.md): a new DFA state every character (`[ab]*a[ab]{20}`
+ * on random a/b), an assertion that holds (before each `\n`) and one that fails, three kinds of
+ * class, and 1,500 new code points (CJK and astral). Not the word test of `\b` (its RegExp takes
+ * about 2 ms to compile; a pattern with `\b` compiles it itself). Its instruction visits are not
+ * counted in `regexWork`.
+ */
+function train(): void {
+  trained = true;
+  const steps = regexWork.steps;
+  const search = new RegexSearch(parseRegex('[ab]*a[ab]{20}(?m:$)x|\\d', false));
+  let text = '';
+  let wide = '';
+  for (let seed = 1, i = 0; i < 1500; i++) {
+    seed = Math.imul(seed, 1103515245) + 12345;
+    text += i % 100 ? (seed < 0 ? 'a' : 'b') : '\n';
+    wide += String.fromCodePoint((i & 1 ? 0x20000 : 0x4e00) + i);
+  }
+  search.test(text);
+  search.test(text);
+  search.test(wide);
+  regexWork.steps = steps;
+}
 
 /**
  * Whether the pattern matches anywhere in a string; null when it cannot match (never throws).
@@ -59,10 +85,11 @@ export function compileRegex(
     const program = parseRegex(pattern, caseInsensitive);
     if (longestValue(program) < REGEX_SCANNED) return null;
     const longest = longestValue(program, share);
-    const search = searcher(program);
-    // Parse and compile the search's code now, with the document, not in the first evaluation.
-    search(WARM_UP);
-    return (s) => s.length <= longest && search(s);
+    if (!trained) train();
+    const search = new RegexSearch(program);
+    // Its start state now, with the document, not in the first evaluation (see `train` too).
+    search.test('');
+    return (s) => s.length <= longest && search.test(s);
   } catch {
     return null;
   }

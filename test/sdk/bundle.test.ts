@@ -20,9 +20,12 @@ describe('the published bundle', () => {
   // 10 kB until the linear-time REGEX engine (a Thompson NFA with a lazy DFA over typed arrays,
   // about 4 kB gzipped) replaced JavaScript's backtracking RegExp, which one hostile pattern could
   // stall for minutes. The ecosystem's RE2 port costs more: re2js 2.10.0 bundled alone, minified,
-  // is 45,773 B gzipped (measured with esbuild and gzip -9 on 2026-12-01).
-  it('keeps the main entry within 14.5 kB gzipped, with no imports at all', () => {
-    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(14_500);
+  // is 45,773 B gzipped (measured with esbuild and gzip -9 on 2026-12-01). 14,575 B since the
+  // engine trains itself once per process (regex.ts `train`; 77 B net of what the engine gave back):
+  // untrained, the SDK's first hostile evaluations ran unoptimised code, 0.97 ms least-of-3 against
+  // 0.32 ms trained, in one run of `npm run bench -- regex`.
+  it('keeps the main entry within 14,575 B gzipped, with no imports at all', () => {
+    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(14_575);
     expect(importsOf(read('index'))).toEqual([]);
     // The zod schema stays out: the SDK validates documents with the evaluator's own checks.
     expect(read('index')).not.toMatch(/zod|ZodError/);
