@@ -330,6 +330,14 @@ export const ROUTES: readonly Route[] = [
     entry: ADMIN_EXPERIMENTS,
     access: 'admin-write',
   },
+  {
+    // Statistics from the raw events (docs/experiments.md, "Backfill"): DuckDB locally, Athena on AWS.
+    method: 'POST',
+    path: '/api/admin/experiments/{key}/backfill',
+    function: 'admin-experiments',
+    entry: ADMIN_EXPERIMENTS,
+    access: 'admin-write',
+  },
   governance('GET', '/api/admin/change-requests', 'admin-read'),
   governance('GET', '/api/admin/change-requests/{id}', 'admin-read'),
   // The author edits (a squad or platform admin); who is who is the handler's check.

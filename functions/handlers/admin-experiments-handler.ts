@@ -6,6 +6,7 @@
 import type { AnalysisPlan } from '../../shared/experiments/analysis-plan';
 import { nextPlanHistory, planReport } from '../../shared/experiments/analysis-plan';
 import { historicalBaseline, planFigures } from '../../shared/experiments/planning';
+import { withRawEventMetrics } from '../../shared/experiments/quantile-results';
 import { buildResults } from '../../shared/experiments/results';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
@@ -28,6 +29,7 @@ import {
   requireVersion,
 } from '../lib/admin-support';
 import { json, type RouteHandler } from '../lib/api-types';
+import { backfillRoutes, cellsWithBackfill } from '../lib/backfill-routes';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { writeExperiment } from '../lib/experiment-writes';
 import { gate, proposePlan } from '../lib/governance';
@@ -76,6 +78,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
   }
 
   return {
+    ...backfillRoutes(runtime),
     'GET /api/admin/experiments': async () => json(200, { experiments: await runtime.experiments.list() }),
 
     'GET /api/admin/experiments/{key}': async (req) => json(200, await requireExperiment(req.params.key)),
@@ -183,13 +186,19 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
         runtime.events.readCells(experiment.key),
         runtime.events.readAssignmentMismatches(experiment.key),
       ]);
-      const results = buildResults({
-        experiment,
+      // Metrics backfilled from the raw events read their stored cells; quantiles their reports.
+      const backfilled = await cellsWithBackfill(runtime, experiment.key, cells);
+      const results = withRawEventMetrics(
+        buildResults({
+          experiment,
+          catalogue,
+          cells: backfilled.cells,
+          assignmentMismatch,
+          ...(channel ? { channel } : {}),
+        }),
         catalogue,
-        cells,
-        assignmentMismatch,
-        ...(channel ? { channel } : {}),
-      });
+        backfilled,
+      );
       return json(200, {
         ...results,
         // Fixed at the start; any later change shows here, with when and by whom.

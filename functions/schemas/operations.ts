@@ -32,6 +32,7 @@ import {
   segmentUpdateSchema,
   tokenCreateSchema,
 } from './admin-schemas';
+import { backfillSchema } from './backfill-schemas';
 import {
   clientMetricsSchema,
   clientRegisterSchema,
@@ -67,6 +68,11 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/admin/experiments/{key}/rollout-plan': {
     summary: "Ask to step the experiment's traffic share up at set times (a change request)",
     body: rolloutPlanSchema,
+  },
+  'POST /api/admin/experiments/{key}/backfill': {
+    summary:
+      "Compute the experiment's statistics for catalogue metrics (quantiles too) from the raw events, and keep them for results",
+    body: backfillSchema,
   },
   'GET /api/admin/change-requests': {
     summary: 'List change requests, newest first',

@@ -13,7 +13,8 @@ export type TestKind = 'fixed-horizon' | 'sequential';
 export type GuardrailStatus = 'ok' | 'degraded' | 'insufficient-data';
 
 /** Why a comparison carries no information: the engine's reasons, or the metric is not in the catalogue. */
-export type ComparisonError = StatsError | 'UNKNOWN_METRIC';
+/** `NOT_BACKFILLED`: a quantile metric, computed from the raw events only, before its first backfill. */
+export type ComparisonError = StatsError | 'UNKNOWN_METRIC' | 'NOT_BACKFILLED';
 
 export interface Interval {
   estimate: number;

@@ -1,0 +1,32 @@
+/** Backfilled statistics in the config table: one item per (experiment, metric), under `backfill#<experiment>`. */
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BackfilledMetric, BackfillStore } from '../../shared/store/backfill-store';
+import { queryAll, stripKeys } from './dynamo-support';
+
+const partition = (experiment: string) => `backfill#${experiment}`;
+
+export function createDynamoBackfillStore(
+  doc: DynamoDBDocumentClient,
+  tables: { config: string },
+): BackfillStore {
+  return {
+    async put(metrics) {
+      // A handful of metrics per backfill: one put each (PutItem is what the function may do).
+      for (const m of metrics)
+        await doc.send(
+          new PutCommand({
+            TableName: tables.config,
+            Item: { pk: partition(m.experiment), sk: m.metric, ...m },
+          }),
+        );
+    },
+    async list(experiment) {
+      const items = await queryAll<Record<string, unknown>>(doc, {
+        TableName: tables.config,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition(experiment) },
+      });
+      return items.map((i) => stripKeys<BackfilledMetric>(i));
+    },
+  };
+}
