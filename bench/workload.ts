@@ -5,7 +5,7 @@
  */
 import type { ClientFeaturesDocument, Context, Feature } from '../shared';
 import { DEFAULT_CHANNELS } from '../shared';
-import { seededRandom } from '../shared/experiments/simulation';
+import { seededRandom } from '../shared/simulation/simulation';
 
 export { seededRandom };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
-import { seededRandom, simulateExperiment } from '../../shared/experiments/simulation';
+import { seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Experiment } from '../../shared/model/experiment';

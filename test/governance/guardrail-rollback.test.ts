@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
-import { type PlantedEffect, seededRandom, simulateExperiment } from '../../shared/experiments/simulation';
+import { type PlantedEffect, seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import type { OmnilabEvent } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';
 import { heldRequest } from '../support/governance';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { seededRandom } from '../../shared/experiments/simulation';
+import { seededRandom } from '../../shared/simulation/simulation';
 import { cellKey, type StatsVector } from '../../shared/experiments/unit-state';
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
 import type { MetricDefinition } from '../../shared/model/metric';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
-import { seededRandom } from '../../shared/experiments/simulation';
+import { seededRandom } from '../../shared/simulation/simulation';
 import { parseImpactCellKey } from '../../shared/release/impact-metrics';
 import type { ReleasePlan } from '../../shared/release/release-plan';
 import { milestoneKey } from '../../shared/release/release-safeguards';

@@ -10,7 +10,7 @@ import {
   seededRandom,
   simulateExperiment,
   simulationUnitContributions,
-} from '../../shared/experiments/simulation';
+} from '../../shared/simulation/simulation';
 import { addVectors, type StatsVector } from '../../shared/experiments/unit-state';
 import { catalogue, channelBaseline, experiment, simulate } from './fixtures';
 

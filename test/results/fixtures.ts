@@ -6,7 +6,7 @@ import {
   seededRandom,
   simulateExperiment,
   simulationCells,
-} from '../../shared/experiments/simulation';
+} from '../../shared/simulation/simulation';
 import type { StatsVector } from '../../shared/experiments/unit-state';
 import type { Experiment } from '../../shared/model/experiment';
 import type { MetricDefinition } from '../../shared/model/metric';

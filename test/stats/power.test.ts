@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../shared/experiments/simulation';
+import { seededRandom } from '../../shared/simulation/simulation';
 import { normalSf } from '../../shared/stats';
 import {
   daysToReach,

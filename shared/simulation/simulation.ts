@@ -9,19 +9,13 @@
  * refuses an exposure naming any other. `npm run simulate` sends these events through the public API;
  * tests turn them into cell totals with `simulationCells`, the same path ingestion takes.
  */
+import { type Assign, experimentAssignment } from '../experiments/assignment';
+import { MAX_VALUE, SCALE, toScaled } from '../experiments/exact';
+import { foldUnitEvents, splitCellPeriod, type UnitEvent } from '../experiments/unit-fold';
+import { addVectors, EMPTY_UNIT_STATE, type StatsVector } from '../experiments/unit-state';
 import type { OmnilabEvent } from '../model/event';
 import { type Experiment, unitIdOf } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
-import { type Assign, experimentAssignment } from './assignment';
-import { MAX_VALUE, SCALE, toScaled } from './exact';
-import {
-  addVectors,
-  type ExposureObservation,
-  type MetricObservation,
-  type StatsVector,
-  unitContributions,
-  unitStateFromEvents,
-} from './unit-state';
 
 /** A uniform generator on [0, 1). */
 export type Random = () => number;
@@ -474,45 +468,54 @@ export interface UnitContribution {
 }
 
 /**
- * Each unit's contribution to the cells, the way ingestion computes it: the unit's state from all
- * its events, then its sufficient statistics. Sorted by first exposure to `experiment`, so that
- * adding the first k gives the totals after k units (what a look at the results would see).
- * Events without a unit id, or with a value ingestion would refuse, are left out.
+ * Each unit's contribution to the cells, the way ingestion computes it: the unit's events folded
+ * by the same fold the event store commits (`foldUnitEvents`), summed over periods. Sorted by
+ * first exposure to `experiment`, so that adding the first k gives the totals after k units (what
+ * a look at the results would see). Events without a unit id, or with a value ingestion would
+ * refuse, are left out.
  */
 export function simulationUnitContributions(
   events: readonly OmnilabEvent[],
   experiment: Experiment,
   catalogue: readonly MetricDefinition[],
 ): UnitContribution[] {
-  const units = new Map<string, { exposures: ExposureObservation[]; metrics: MetricObservation[] }>();
+  const units = new Map<string, UnitEvent[]>();
   for (const e of events) {
     const unit = unitIdOf(experiment.unit, e);
     if (unit === undefined) continue;
     let entry = units.get(unit);
     if (!entry) {
-      entry = { exposures: [], metrics: [] };
+      entry = [];
       units.set(unit, entry);
     }
     const at = Date.parse(e.timestamp);
     if (e.type === 'exposure') {
-      entry.exposures.push({
+      entry.push({
         id: e.id,
-        experiment: e.experiment,
-        variant: e.variant,
-        channel: e.channel,
-        at,
+        exposure: { id: e.id, experiment: e.experiment, variant: e.variant, channel: e.channel, at },
       });
       continue;
     }
     const value = scaled(e.value);
-    if (typeof value === 'bigint') entry.metrics.push({ id: e.id, metric: e.metric, value, at });
+    if (typeof value === 'bigint')
+      entry.push({ id: e.id, metric: { id: e.id, metric: e.metric, value, at } });
   }
   const out: UnitContribution[] = [];
-  for (const [unit, { exposures, metrics }] of units) {
-    const state = unitStateFromEvents(exposures, metrics);
-    const entry = state.experiments[experiment.key];
+  for (const [unit, unitEvents] of units) {
+    // Totals only: every event falls in one period, so the contribution is taken once.
+    const fold = foldUnitEvents({
+      before: EMPTY_UNIT_STATE,
+      history: [],
+      stored: null,
+      events: unitEvents,
+      catalogue,
+      periodOf: () => '',
+    });
+    const entry = fold.after.experiments[experiment.key];
     if (!entry) continue;
-    out.push({ unit, exposedAt: entry.exposedAt, cells: unitContributions(state, catalogue) });
+    const cells = new Map<string, StatsVector>();
+    for (const [key, d] of fold.changes) addVectors(cells, new Map([[splitCellPeriod(key).cell, d]]));
+    out.push({ unit, exposedAt: entry.exposedAt, cells });
   }
   return out.sort((a, b) => a.exposedAt - b.exposedAt || a.unit.localeCompare(b.unit));
 }
