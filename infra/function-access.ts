@@ -123,6 +123,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     config: ['GetItem', 'Query', 'PutItem'],
     audit: ['GetItem', 'PutItem'],
   },
+  // Reads the raw event store only (the lake bucket through Athena: infra/constructs/raw-event-lake.ts).
+  'data-quality': {
+    tokens: AUTHENTICATES,
+  },
   // Public and static: it never reaches a table.
   openapi: {},
   // Reads the audit table's stream only (granted by the stream mapping) and puts heads in S3.

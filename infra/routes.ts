@@ -50,6 +50,7 @@ function governance(method: HttpMethod, path: string, access: Access): Route {
 }
 const EXPERIMENT_HISTORY = 'functions/handlers/experiment-history-handler.ts';
 const ADMIN_RELEASES = 'functions/handlers/admin-releases-handler.ts';
+const DATA_QUALITY = 'functions/handlers/data-quality-handler.ts';
 
 function releaseRoutes(): Route[] {
   const release = (method: HttpMethod, path: string, access: Access): Route => ({
@@ -302,6 +303,14 @@ export const ROUTES: readonly Route[] = [
     access: 'admin-write',
   },
   { method: 'POST', path: '/api/events', function: 'events', entry: EVENTS, access: 'client' },
+  {
+    // Per channel and day, from the raw event store (DuckDB locally, Athena on AWS).
+    method: 'GET',
+    path: '/api/admin/data-quality',
+    function: 'data-quality',
+    entry: DATA_QUALITY,
+    access: 'admin-read',
+  },
   {
     method: 'GET',
     path: '/api/admin/experiments/{key}/results/history',

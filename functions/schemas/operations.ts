@@ -33,6 +33,7 @@ import {
   tokenCreateSchema,
 } from './admin-schemas';
 import { backfillSchema } from './backfill-schemas';
+import { dataQualityQuerySchema } from './data-quality-schemas';
 import {
   clientMetricsSchema,
   clientRegisterSchema,
@@ -259,6 +260,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       'Start a release plan from a template (the flag version read), or replace a live plan’s milestones (the plan version read; it needs approval again)',
     body: releasePlanPutSchema,
+  },
+  'GET /api/admin/data-quality': {
+    summary:
+      'Data quality per channel and received day, from the raw events: received, accepted, stored raw, duplicates, late, rejected by reason',
+    query: dataQualityQuerySchema,
   },
   'GET /api/admin/release-cleanup': {
     summary: 'Cleanup report: flags fully rolled out, or not evaluated anywhere for ?days (default 30)',

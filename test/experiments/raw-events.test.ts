@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRawEventStore } from '../../functions/stores/local-raw-event-store';
+import type { DataQualityReport } from '../../shared/experiments/data-quality';
 import { planIngestion } from '../../shared/experiments/ingest-plan';
 import { rawRecords } from '../../shared/experiments/raw-records';
 import type { EventBatchResponse, EventOutcome } from '../../shared/model/event';
@@ -240,6 +241,7 @@ describe('POST /api/events keeps every event raw', () => {
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('1');
     rmdirSync(join(dir, file));
+    renameSync(join(dir, `${file}.aside`), join(dir, file));
     const again = await send([event]);
     expect(again.status).toBe(200);
     expect((await bodyOf<EventBatchResponse>(again)).results).toEqual([{ id: 'v2', status: 'duplicate' }]);
@@ -254,5 +256,35 @@ describe('POST /api/events keeps every event raw', () => {
         timestamp: at,
       }),
     ]);
+  });
+  it('reports data quality per channel and day from the raw events, late ones counted', async () => {
+    const lateAt = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    const late = await send([
+      { id: 'late1', type: 'metric', timestamp: lateAt, userId: 'c3', channel: 'atm', metric: 'visits' },
+    ]);
+    expect((await bodyOf<EventBatchResponse>(late)).results).toEqual([{ id: 'late1', status: 'accepted' }]);
+    const day = now().slice(0, 10);
+    const res = await p.call('GET', `/api/admin/data-quality?environment=development&from=${day}&to=${day}`, {
+      token: p.tokens.productOwner,
+    });
+    expect(res.status).toBe(200);
+    const report = await bodyOf<DataQualityReport>(res);
+    expect(report).toMatchObject({ environment: 'development', from: day, to: day, lateAfterHours: 24 });
+    const cell = (channel: string) => report.days.find((d) => d.channel === channel);
+    expect(cell('mobile')).toMatchObject({ received: 2, accepted: 1, duplicates: 1, stored: 0, late: 0 });
+    expect(cell('atm')).toMatchObject({ received: 2, accepted: 1, stored: 1, late: 1 });
+    expect(cell('wechat')).toMatchObject({ received: 1, stored: 1 });
+    // The first v2 was never kept raw (its write failed); its resend was, as a duplicate.
+    expect(cell('branch')).toMatchObject({ received: 2, duplicates: 1, rejected: { total: 1 } });
+    expect(Object.keys(cell('branch')!.rejected.byReason)).toEqual([expect.stringContaining('userId')]);
+    const bad = await p.call('GET', '/api/admin/data-quality?environment=development&from=2026-13-01', {
+      token: p.tokens.admin,
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('query.from');
+    const client = await p.call('GET', '/api/admin/data-quality?environment=development', {
+      token: p.tokens.client,
+    });
+    expect(client.status).toBe(403);
   });
 });
