@@ -112,15 +112,19 @@ export function createClientStreamingHandler(runtime: Runtime, options: ClientSt
   const lifetimeMs = options.lifetimeMs ?? STREAM_LIFETIME_MS;
   const log = createRevisionLog();
   // Streams read through a cache of at most one poll interval: every open stream of the process
-  // shares one read of the flags per interval, and a change shows within it.
+  // shares one look per interval, and a change shows within it. The look is the config revision
+  // (one small item, functions/stores/dynamo-config-revision.ts); the flags and segments are read
+  // only when it moved (on AWS each stream is its own Lambda instance, so this is per stream).
   let fast: ServedConfig | undefined;
   const streamServed = () => {
+    const revision = runtime.flags.revision?.bind(runtime.flags);
     fast ??= createServedConfig({
       flags: runtime.flags,
       segments: runtime.segments,
       channels: runtime.config.channels,
       cacheMs: Math.min(runtime.config.configCacheMs, pollMs),
       sensitiveFields: runtime.config.sensitiveFields,
+      ...(revision ? { revision } : {}),
     });
     return fast;
   };

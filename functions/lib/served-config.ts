@@ -38,6 +38,11 @@ export function etagOf(text: string): string {
 
 interface Snapshot {
   at: number;
+  /** When the flags and segments were last read whole, and the config revision read just before. */
+  readAt: number;
+  revision?: string;
+  /** The revision moved at the last whole read: read whole once more a second later (see load). */
+  recheck?: boolean;
   flags: Flag[];
   segments: SegmentDefinition[];
   documents: Map<string, ServedDocument>;
@@ -70,6 +75,13 @@ export function createServedConfig(deps: {
   cacheMs: number;
   /** The context fields an app key's document hides; default DEFAULT_SENSITIVE_FIELDS. */
   sensitiveFields?: readonly string[];
+  /**
+   * The config revision (FlagStore.revision): when given, an expired snapshot is kept while the
+   * revision has not moved, at the cost of one small read instead of reading every flag.
+   */
+  revision?: () => Promise<string>;
+  /** With `revision`: read whole at least this often anyway (writes made around the stores). */
+  fullReadMs?: number;
 }): ServedConfig {
   let snapshot: Snapshot | null = null;
   let loading: Promise<Snapshot> | null = null;
@@ -78,15 +90,51 @@ export function createServedConfig(deps: {
   // form is kept by the plain document's ETag, across snapshots.
   const hiddenByPlainEtag = new Map<string, ServedDocument>();
 
+  const fullReadMs = deps.fullReadMs ?? 60_000;
+
+  /**
+   * With a revision: the snapshot stays while the revision has not moved. Reads are eventually
+   * consistent, so the flags read right after the revision moved may not show the write yet: a
+   * snapshot read at a move is read whole once more a second later.
+   */
+  async function reuse(current: Snapshot, at: number): Promise<{ keep: boolean; revision?: string }> {
+    if (!deps.revision) return { keep: false };
+    const revision = await deps.revision();
+    const settled = !current.recheck || at - current.readAt < 1000;
+    const keep = revision === current.revision && settled && at - current.readAt < fullReadMs;
+    return { keep, revision };
+  }
+
   async function load(): Promise<Snapshot> {
     if (snapshot && Date.now() - snapshot.at < deps.cacheMs) return snapshot;
     if (deps.cacheMs > 0 && loading) return loading;
     const at = Date.now();
-    const pending = Promise.all([deps.flags.list(), deps.segments.list()]).then(([flags, segments]) => {
-      const s: Snapshot = { at, flags, segments, documents: new Map(), compiled: new Map() };
+    const previous = snapshot;
+    const pending = (async () => {
+      let revision: string | undefined;
+      if (previous) {
+        const r = await reuse(previous, at);
+        if (r.keep) {
+          previous.at = at;
+          return previous;
+        }
+        revision = r.revision;
+      } else if (deps.revision) revision = await deps.revision();
+      const [flags, segments] = await Promise.all([deps.flags.list(), deps.segments.list()]);
+      const moved = previous !== null && revision !== undefined && revision !== previous.revision;
+      const s: Snapshot = {
+        at,
+        readAt: at,
+        revision,
+        recheck: moved,
+        flags,
+        segments,
+        documents: new Map(),
+        compiled: new Map(),
+      };
       snapshot = s;
       return s;
-    });
+    })();
     loading = pending;
     try {
       return await pending;

@@ -5,6 +5,7 @@ import type {
   StoredExperiment,
   StoredMetric,
 } from '../../shared/store/experiment-store';
+import { configRevisionBump } from './dynamo-config-revision';
 import { flagPutItem } from './dynamo-flag-store';
 import { auditItems, queryAll, stripKeys, type TransactItem, transactGroups } from './dynamo-support';
 
@@ -51,7 +52,11 @@ export function createDynamoExperimentStore(
         ...flags.map((f) => flagPutItem(tables.config, f)),
         ...audit.flatMap((a) => auditItems(tables.audit, a)),
       ];
-      await transactGroups(doc, [{ items, describe: `experiment ${experiment.key}` }]);
+      await transactGroups(
+        doc,
+        [{ items, describe: `experiment ${experiment.key}` }],
+        flags.length > 0 ? { eachCommit: configRevisionBump(tables.config) } : {},
+      );
     },
   };
 }

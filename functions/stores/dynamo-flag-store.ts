@@ -3,6 +3,7 @@ import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';
 import type { FlagStore, FlagWrite } from '../../shared/store/flag-store';
+import { configRevisionBump, readConfigRevision } from './dynamo-config-revision';
 import {
   allowHeadroom,
   auditItems,
@@ -56,6 +57,7 @@ export function createDynamoFlagStore(
   };
   return {
     get,
+    revision: () => readConfigRevision(doc, tables.config),
     async list() {
       const items = await queryAll<Record<string, unknown>>(doc, {
         TableName: tables.config,
@@ -85,7 +87,7 @@ export function createDynamoFlagStore(
           describe: `flag ${w.flag.name}`,
         });
       }
-      await transactGroups(doc, groups);
+      await transactGroups(doc, groups, { eachCommit: configRevisionBump(tables.config) });
     },
   };
 }

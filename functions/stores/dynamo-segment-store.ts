@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import type { SegmentStore } from '../../shared/store/segment-store';
+import { configRevisionBump } from './dynamo-config-revision';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const PK = 'segment';
@@ -58,7 +59,7 @@ export function createDynamoSegmentStore(
         ],
         describe: `segment ${w.segment.id}`,
       }));
-      await transactGroups(doc, groups);
+      await transactGroups(doc, groups, { eachCommit: configRevisionBump(tables.config) });
     },
   };
 }

@@ -155,12 +155,26 @@ export async function readChainHead(doc: DynamoDBDocumentClient, table: string):
  * re-reads the head and tries again. A failed condition on the change itself becomes a
  * ConflictError naming the item.
  */
-export async function transactGroups(doc: DynamoDBDocumentClient, groups: TransactGroup[]): Promise<void> {
+export async function transactGroups(
+  doc: DynamoDBDocumentClient,
+  groups: TransactGroup[],
+  options: {
+    /** An item every transaction of this commit carries once (the config revision's increment). */
+    eachCommit?: TransactItem;
+  } = {},
+): Promise<void> {
   let batch: TransactGroup[] = [];
   let size = 0;
+  const extra = options.eachCommit ? 1 : 0;
   const commit = async (current: TransactGroup[]) => {
-    const plain = current.flatMap((g) => g.items.filter((i): i is TransactItem => !isAuditWrite(i)));
-    const names = current.flatMap((g) => g.items.filter((i) => !isAuditWrite(i)).map(() => g.describe));
+    const plain = [
+      ...current.flatMap((g) => g.items.filter((i): i is TransactItem => !isAuditWrite(i))),
+      ...(options.eachCommit ? [options.eachCommit] : []),
+    ];
+    const names = [
+      ...current.flatMap((g) => g.items.filter((i) => !isAuditWrite(i)).map(() => g.describe)),
+      ...(options.eachCommit ? ['the config revision'] : []),
+    ];
     const audits = current
       .flatMap((g) => g.items.filter(isAuditWrite))
       .map((a) => ({ ...a, audit: compactAuditEntry(a.audit) }));
@@ -263,10 +277,10 @@ export async function transactGroups(doc: DynamoDBDocumentClient, groups: Transa
   }
   for (const g of groups) {
     const count = itemCount(g.items);
-    // One item more for the chain head.
-    if (count + 1 > MAX_TRANSACTION_ITEMS)
+    // One item more for the chain head (and one for eachCommit).
+    if (count + 1 + extra > MAX_TRANSACTION_ITEMS)
       throw new Error(`a change of ${count} items cannot commit at once`);
-    if (size + count + 1 > MAX_TRANSACTION_ITEMS) await flush();
+    if (size + count + 1 + extra > MAX_TRANSACTION_ITEMS) await flush();
     batch.push(g);
     size += count;
   }

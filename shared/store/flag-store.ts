@@ -11,6 +11,11 @@ export interface FlagStore {
   get(name: string): Promise<Flag | null>;
   list(): Promise<Flag[]>;
   /**
+   * The config revision: a marker that moves with every committed write of flags or segments, read
+   * with one small read, so an open stream reads the flags only when it moved.
+   */
+  revision?(): Promise<string>;
+  /**
    * Writes the flags and their audit entries together: a stale version refuses the write with a
    * ConflictError and nothing is written. Many writes (an import) commit in chunks; each flag
    * commits with its own audit entries.
