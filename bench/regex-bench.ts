@@ -48,7 +48,11 @@ type Compiler = (pattern: string, caseInsensitive: boolean) => ((s: string) => b
  * shared/evaluation/regex*.ts as at UNTRAINED_COMMIT, from git (null where this is not a git
  * checkout): the same run measures the engine before and after.
  */
-async function untrainedBuilds(): Promise<{ sdk: typeof Sdk; server: typeof Shared } | null> {
+async function untrainedBuilds(): Promise<{
+  sdk: typeof Sdk;
+  sdkIndex: string;
+  server: typeof Shared;
+} | null> {
   const dir = join(workDir, 'untrained');
   try {
     mkdirSync(dir, { recursive: true });
@@ -82,8 +86,10 @@ async function untrainedBuilds(): Promise<{ sdk: typeof Sdk; server: typeof Shar
     plugins: [untrained],
     logLevel: 'silent',
   });
+  const sdkIndex = join(outdir, 'index.js');
   return {
-    sdk: await import(pathToFileURL(join(outdir, 'index.js')).href),
+    sdk: await import(pathToFileURL(sdkIndex).href),
+    sdkIndex,
     server: await import(pathToFileURL(join(dir, 'server.js')).href),
   };
 }
@@ -291,7 +297,18 @@ export interface RegexBenchResult {
     boundedMaxMs: number;
   };
   /** The first REGEX evaluation of a fresh process (the SDK bundle in a new node): engine code not yet optimised. */
-  firstInProcess: { pattern: string; input: string; ms: number }[];
+  firstInProcess: {
+    pattern: string;
+    input: string;
+    /** createClient with the document (its REGEX flag compiled, the engine trained if it does). */
+    loadMs: number;
+    /** The first evaluation. */
+    ms: number;
+    untrainedLoadMs: number | null;
+    untrainedMs: number | null;
+    /** The first evaluation with V8's optimising compiler off. */
+    noOptMs: number;
+  }[];
   /** compileRegex on one pattern (parse, the search's tables, its RegExps), ms: max and median over the fuzz evaluations. */
   compile: { max: number; median: number };
   /** Measured ns per unit of work, the worst of several shapes, beside REGEX_COST_NS. */
@@ -474,32 +491,60 @@ function measureUnits(): RegexBenchResult['units'] {
   return out;
 }
 
-/** The first evaluation in a fresh node process, through the built SDK: the engine's code cold too. */
-function firstInProcess(sdkIndex: string): RegexBenchResult['firstInProcess'] {
+/** One fresh node process: the SDK's document load (its REGEX flag compiled) and first evaluation, ms. */
+function freshProcess(sdkIndex: string, pattern: string, input: string, flags: string[] = []) {
+  const script = `
+    const sdk = await import(${JSON.stringify(pathToFileURL(sdkIndex).href)});
+    const doc = ${JSON.stringify(docOf(pattern))};
+    const input = ${JSON.stringify(input)};
+    const time = (run) => {
+      const cpu = process.cpuUsage();
+      const wall = performance.now();
+      const out = run();
+      const w = performance.now() - wall;
+      const u = process.cpuUsage(cpu);
+      return [Math.min(w, (u.user + u.system) / 1000), out];
+    };
+    const [load, client] = time(() => sdk.createClient({ appName: 'first', bootstrap: doc, refreshIntervalMs: 0 }));
+    const [first] = time(() => client.isEnabled('f', { userId: input }));
+    console.log(JSON.stringify({ load, first }));
+    client.close?.();
+    process.exit(0);`;
+  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  const { load, first }: { load: number; first: number } = JSON.parse(out.trim());
+  return { load, first };
+}
+
+/**
+ * The first evaluation in a fresh node process, through the built SDK (the engine's code cold too),
+ * after its document's load: this engine, the untrained one (UNTRAINED_COMMIT), and this one with
+ * V8's optimising compiler off (`node --no-opt`: what unoptimised code costs).
+ */
+function firstInProcess(sdkIndex: string, untrainedIndex: string | null): RegexBenchResult['firstInProcess'] {
+  let seed = 5;
+  const ab = Array.from({ length: 1000 }, () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed & 0x10000 ? 'a' : 'b';
+  }).join('');
   const cases: [string, string][] = [
-    ['[ab]*a[ab]{40}$', 'ab'.repeat(300)],
+    ['[ab]*a[ab]{25}c', ab],
+    ['[ab]*a[ab]{40}$', ab.slice(0, 600)],
     ['(.*a){12}$', `${'a'.repeat(511)}!`],
     ['^[A-Z]{2}\\d{2}[A-Z0-9]{4}\\d{7}([A-Z0-9]?){0,16}$', '中'.repeat(512)],
   ];
   return cases.map(([pattern, input]) => {
-    const script = `
-      const sdk = await import(${JSON.stringify(pathToFileURL(sdkIndex).href)});
-      const doc = ${JSON.stringify(docOf(pattern))};
-      const client = sdk.createClient({ appName: 'first', bootstrap: doc, refreshIntervalMs: 0 });
-      const input = ${JSON.stringify(input)};
-      const cpu = process.cpuUsage();
-      const wall = performance.now();
-      client.isEnabled('f', { userId: input });
-      const w = performance.now() - wall;
-      const u = process.cpuUsage(cpu);
-      console.log(Math.min(w, (u.user + u.system) / 1000));
-      client.close?.();
-      process.exit(0);`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const trained = freshProcess(sdkIndex, pattern, input);
+    const before = untrainedIndex ? freshProcess(untrainedIndex, pattern, input) : null;
     return {
       pattern,
       input: `${JSON.stringify(input.slice(0, 6))}… (${input.length})`,
-      ms: Number(out.trim()),
+      loadMs: trained.load,
+      ms: trained.first,
+      untrainedLoadMs: before?.load ?? null,
+      untrainedMs: before?.first ?? null,
+      noOptMs: freshProcess(sdkIndex, pattern, input, ['--no-opt']).first,
     };
   });
 }
@@ -790,7 +835,7 @@ export async function runRegexBench({ generated = 300 } = {}): Promise<RegexBenc
       nativeMedianMs: native.median,
       boundedMaxMs,
     },
-    firstInProcess: firstInProcess(join(outdir, 'index.js')),
+    firstInProcess: firstInProcess(join(outdir, 'index.js'), builds?.sdkIndex ?? null),
     compile: { max: cm.max, median: cm.median },
     units,
     bundle: sizes.index,
@@ -910,8 +955,18 @@ export function formatRegexBench(r: RegexBenchResult): string {
     `max visits / bound (program size per character): ${f.maxStepsOverBound.toFixed(3)}; max priced work: ${(f.maxPricedNs / 1e6).toFixed(3)} ms of the 1 ms budget`,
     `this engine on native RegExp's cut inputs: max ${ms(f.boundedMaxMs)} ms`,
     `compileRegex on a generated pattern: max ${ms(r.compile.max)} ms, median ${ms(r.compile.median)} ms`,
-    'first REGEX evaluation of a fresh node process (SDK bundle; the engine code not yet optimised):',
-    ...r.firstInProcess.map((x) => `  ${x.pattern} on ${x.input}: ${ms(x.ms)} ms`),
+    `REGEX: a fresh node process, SDK bundle: the document's load (createClient), then the first evaluation, ms; untrained: the engine as at ${UNTRAINED_COMMIT}; --no-opt: V8's optimising compiler off`,
+    formatTable(
+      r.firstInProcess.map((x) => ({
+        pattern: x.pattern,
+        input: x.input,
+        load: ms(x.loadMs),
+        first: ms(x.ms),
+        'untrained load': ms(x.untrainedLoadMs),
+        'untrained first': ms(x.untrainedMs),
+        'first, --no-opt': ms(x.noOptMs),
+      })),
+    ),
     `SDK main entry: ${r.bundle.minified} B minified, ${r.bundle.gzipped} B gzipped`,
   ].join('\n');
 }
