@@ -20,6 +20,7 @@ Commands:
   plan                 Show what apply would change on the platform
   apply                Make the platform match experiments/ (safe to run again)
   results <experiment> Print an experiment's results as a table
+  backfill <experiment> Compute metrics (quantiles too) from the raw events: --metric <key>, --stitch
   migrate unleash      Move flags over from a live Unleash, then compare both servers' answers
   refs <dir>           List where flag names appear in a code tree (--json)
 
@@ -189,6 +190,11 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   if (argv[0] === 'refs') {
     const { runRefs } = await import('./refs-command');
     return runRefs(argv.slice(1), out, err);
+  }
+  // backfill has its own options (--metric may repeat).
+  if (argv[0] === 'backfill') {
+    const { runBackfillCommand } = await import('./backfill-command');
+    return runBackfillCommand(argv.slice(1), out, err);
   }
   // migrate has its own options (--url and --token name the Unleash it reads).
   if (argv[0] === 'migrate') {

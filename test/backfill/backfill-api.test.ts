@@ -9,7 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBackfillCommand } from '../../cli/backfill-command';
 import type { BackfillResult } from '../../functions/lib/backfill';
 import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
@@ -392,5 +394,42 @@ describe('backfill', () => {
       }),
     );
     expect(plain.health).toEqual({ units: CUSTOMERS + 10, crossover: 0 });
+  });
+
+  it('runs from the CLI, in English or Chinese, with --help', async () => {
+    const capture = () => {
+      const stream = new PassThrough();
+      const chunks: string[] = [];
+      stream.on('data', (c) => chunks.push(String(c)));
+      return { stream, text: () => chunks.join('') };
+    };
+    const help = capture();
+    expect(await runBackfillCommand(['--help'], help.stream, help.stream)).toBe(0);
+    expect(help.text()).toContain('npx omnilab backfill <experiment> [--metric <key>]');
+    const out = capture();
+    const err = capture();
+    const args = [
+      KEY,
+      '--metric',
+      'login_seconds',
+      '--metric',
+      'loan',
+      '--url',
+      p.url,
+      '--token',
+      p.tokens.admin,
+    ];
+    expect(await runBackfillCommand([...args, '--lang', 'zh-CN'], out.stream, err.stream)).toBe(0);
+    expect(out.text()).toContain('login_seconds（quantile）：已从');
+    expect(out.text()).toContain('已保存 2 个指标');
+    const bad = capture();
+    expect(
+      await runBackfillCommand(
+        [KEY, '--metric', 'nope', '--url', p.url, '--token', p.tokens.admin],
+        bad.stream,
+        bad.stream,
+      ),
+    ).toBe(1);
+    expect(bad.text()).toContain('metrics.0');
   });
 });
