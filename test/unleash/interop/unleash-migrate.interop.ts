@@ -11,6 +11,7 @@ import { main } from '../../../cli/main';
 import { generateContexts } from '../../../cli/migrate-command';
 import type { ClientFeaturesDocument } from '../../../shared/model/client-features';
 import type { Flag } from '../../../shared/model/flag';
+import type { UnleashExport } from '../../../shared/model/unleash-export';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../../support/platform';
 import { SEEDED_FLAGS, seedUnleash, type UnleashAdmin, unleashAdmin } from './seed-unleash';
 
@@ -129,6 +130,19 @@ describe('a real Unleash 8.2 and omnilab', () => {
     expect((await flag('loan-banner-copy')).dependencies).toEqual([
       { feature: 'loan-banner', enabled: true, variants: [] },
     ]);
+    // Context field definitions and tag types are stored as Unleash had them.
+    const fields = await bodyOf<{ contextFields: { name: string; description: string }[] }>(
+      await p.call('GET', '/api/admin/context-fields', { token: p.tokens.admin }),
+    );
+    expect(fields.contextFields).toContainEqual(
+      expect.objectContaining({ name: 'channel', description: 'Banking channel' }),
+    );
+    const types = await bodyOf<{ tagTypes: { name: string; description: string }[] }>(
+      await p.call('GET', '/api/admin/tag-types', { token: p.tokens.admin }),
+    );
+    expect(types.tagTypes).toContainEqual(
+      expect.objectContaining({ name: 'team', description: 'Owning team' }),
+    );
   });
 
   it('the official SDK connected to each server answers the same', async () => {
@@ -138,10 +152,17 @@ describe('a real Unleash 8.2 and omnilab', () => {
   });
 
   it("omnilab's export imports back into Unleash through its features-batch import, and still agrees", async () => {
-    const exported = await bodyOf(
+    const exported = await bodyOf<UnleashExport>(
       await p.call('GET', '/api/admin/environments/development/export?format=unleash', {
         token: p.tokens.admin,
       }),
+    );
+    // The definitions go back as Unleash gave them.
+    expect(exported.contextFields).toContainEqual(
+      expect.objectContaining({ name: 'channel', description: 'Banking channel' }),
+    );
+    expect(exported.tagTypes).toContainEqual(
+      expect.objectContaining({ name: 'team', description: 'Owning team' }),
     );
     // Unleash refuses admin tokens for imports: a personal access token of its default admin user.
     const login = await fetch(`${url}/auth/simple/login`, {

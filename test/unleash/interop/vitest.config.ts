@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:interop` (not part of `npm test`): a real Unleash 8.2 (npm unleash-server on Node 22
- * from tools/node22, PostgreSQL from Debian) beside the local omnilab; see unleash-server.ts.
+ * from tools/node22, PostgreSQL from Debian) beside the local omnilab; see unleash-server.ts. The
+ * real Unleash Proxy (npm @unleash/proxy, Node 22) with omnilab upstream: unleash-proxy.ts.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../../..', import.meta.url)),
