@@ -74,6 +74,8 @@ function releaseRoutes(): Route[] {
     release('GET', '/api/admin/release-cleanup', 'admin-read'),
     // A flag's state in one environment copied to another, as one governed change.
     release('POST', '/api/admin/flags/{name}/promote', 'admin-write'),
+    // A lifecycle stage set by a person, governed like the flag's other writes.
+    release('PUT', '/api/admin/flags/{name}/lifecycle', 'admin-write'),
   ];
 }
 

@@ -4,7 +4,9 @@
  * safeguards }`. Plan routes never write the flag: they write the plan (its content, digest and
  * approvals), and the scheduler serves a milestone only while the plan's approvals cover its digest
  * (functions/lib/release-scheduler.ts). Promotion writes the flag once, governed by its effect like
- * every admin write (built with createGovernedHttpHandler).
+ * every admin write (built with createGovernedHttpHandler). A lifecycle stage set by a person is a
+ * flag write too, declared protected where the flag has a protected environment (a change request
+ * then holds it). A plan paused by a person notifies as a scheduler's pause does.
  */
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
@@ -21,14 +23,16 @@ import {
   type ReleasePlan,
 } from '../../shared/release/release-plan';
 import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
+import type { NotificationStore } from '../../shared/store/change-request-store';
 import { auditEntry, requireEnvironment, requireOwner, requireVersion } from '../lib/admin-support';
 import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { protectedEnvironments } from '../lib/governance';
+import { gate, protectedEnvironments } from '../lib/governance';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
-import { cleanup } from '../lib/release-lifecycle';
+import { cleanup, withLifecycle } from '../lib/release-lifecycle';
 import type {
+  FlagLifecycleBody,
   FlagPromote,
   ReleasePlanActionBody,
   ReleasePlanPut,
@@ -54,7 +58,14 @@ export function planView(plan: ReleasePlan, now: Date) {
   };
 }
 
-export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
+/**
+ * The routes; `notifications` is where a person's pause is told (the real store: routes run staged,
+ * and plan writes are not held, so their notice is not either).
+ */
+export function releaseRoutes(
+  runtime: Runtime,
+  notifications: Pick<NotificationStore, 'add'> = runtime.notifications,
+): Record<string, RouteHandler> {
   const { releases } = runtime;
 
   async function requireTemplate(id: string, field?: string): Promise<ReleaseTemplate> {
@@ -157,6 +168,47 @@ export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
         ],
       );
       return json(200, after);
+    },
+
+    'PUT /api/admin/flags/{name}/lifecycle': async (req) => {
+      const { stage, version } = req.body as FlagLifecycleBody;
+      const flag = await requireFlag(req.params.name);
+      requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
+      requireVersion(flag.version, version, `flag ${flag.name}`);
+      if (flag.archived && stage !== null)
+        throw new ValidationError(
+          `flag ${flag.name} is archived: revive it before setting its stage`,
+          'stage',
+        );
+      const now = runtime.now().toISOString();
+      const { lifecycleStage: _was, ...rest } = flag;
+      const after: Flag = {
+        ...rest,
+        ...(stage === null ? {} : { lifecycleStage: { stage, since: now, by: req.principal.name } }),
+        version: flag.version + 1,
+        updatedAt: now,
+      };
+      const environments = Object.keys(flag.environments);
+      // Where the flag is in a protected environment, a second person approves the stage first.
+      await gate(runtime, req, {
+        title: `set the lifecycle stage of flag ${flag.name} to ${stage ?? 'derived from evidence'}`,
+        target: { type: 'flag', id: flag.name },
+        squad: flag.squad,
+        environments,
+      });
+      await runtime.flags.write(
+        [{ flag: after, expectedVersion: flag.version }],
+        [
+          auditEntry(runtime, req.principal, {
+            action: 'flag.lifecycle-set',
+            target: { type: 'flag', id: flag.name },
+            environments,
+            before: flag,
+            after,
+          }),
+        ],
+      );
+      return json(200, (await withLifecycle(runtime, [after]))[0]);
     },
 
     'GET /api/admin/release-cleanup': async (req) => {
@@ -274,13 +326,24 @@ export function releaseRoutes(runtime: Runtime): Record<string, RouteHandler> {
       });
       const next = { ...acted, version: plan.version + 1 };
       await releases.writePlan(next, plan.version, [audit(p, `release-plan.${action}`, plan, next)]);
+      if (next.status === 'paused' && plan.status !== 'paused') {
+        const where = `${flag.name} in ${env}`;
+        await notifications.add({
+          id: runtime.newId(),
+          at: now.toISOString(),
+          kind: 'rollout-stopped',
+          subject: flag.name,
+          message: `release of ${where} paused by ${p.name}: ${next.pausedReason ?? ''}`,
+          details: { releasePlan: where, by: p.name },
+        });
+      }
       return json(200, planView(next, now));
     },
   };
 }
 
 export function createAdminReleasesHandler(runtime: Runtime) {
-  return createGovernedHttpHandler(runtime, releaseRoutes);
+  return createGovernedHttpHandler(runtime, (staged) => releaseRoutes(staged, runtime.notifications));
 }
 
 export const handler = lazyHandler(() => createAdminReleasesHandler(getRuntime()));

@@ -5,7 +5,8 @@
  * proposed like any other (staged, its effect and served-document size checked) and committed only
  * because the plan's approvals cover the digest of the milestones as written; a rollback is a pure
  * reduction, applied at once like a guardrail halt, with its evidence in the audit log and a
- * notification. Ingestion's side is in release-ingest.ts.
+ * notification. Each run also sends the notices of flags overdue (release-stale-notices.ts).
+ * Ingestion's side is in release-ingest.ts.
  */
 import type { StatsVector } from '../../shared/experiments/unit-state';
 import { OmnilabError } from '../../shared/model/errors';
@@ -18,6 +19,7 @@ import { auditEntry } from './admin-support';
 import { commitOps, effectNow } from './change-requests';
 import type { Runtime } from './composition-root';
 import type { Notifier } from './notifier';
+import { noticeStaleFlags } from './release-stale-notices';
 import { stage } from './staging';
 
 export const RELEASE_SCHEDULER: Principal = {
@@ -32,6 +34,8 @@ export interface ReleaseRun {
   rolledBack: { flag: string; environment: string; channels: string[] }[];
   completed: string[];
   paused: string[];
+  /** Flags notified as potentially stale in this run (once per flag per notice period). */
+  staleNoticed: string[];
 }
 
 const LIVE = new Set(['pending-approval', 'active', 'paused']);
@@ -68,9 +72,16 @@ async function serve(runtime: Runtime, plan: ReleasePlan, flag: Flag, next: Rele
   return after.version;
 }
 
-/** One look at every live plan. */
+/** One look at every live plan, and the notices of flags newly overdue. */
 export async function stepReleasePlans(runtime: Runtime, notifier: Notifier): Promise<ReleaseRun> {
-  const run: ReleaseRun = { checked: 0, advanced: [], rolledBack: [], completed: [], paused: [] };
+  const run: ReleaseRun = {
+    checked: 0,
+    advanced: [],
+    rolledBack: [],
+    completed: [],
+    paused: [],
+    staleNoticed: await noticeStaleFlags(runtime, notifier),
+  };
   const plans = (await runtime.releases.listPlans()).filter((p) => LIVE.has(p.status));
   if (plans.length === 0) return run;
   const catalogue = await runtime.metrics.list();

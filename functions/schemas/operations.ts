@@ -42,6 +42,7 @@ import {
 } from './client-schemas';
 import { metricPowerQuerySchema } from './planning-schemas';
 import {
+  flagLifecycleSchema,
   flagPromoteSchema,
   releasePlanActionSchema,
   releasePlanPutSchema,
@@ -273,6 +274,11 @@ export const OPERATIONS: Record<string, Operation> = {
     summary:
       "Copy a flag's state from one environment to another as one change (held, with its effect, when it reaches a protected one)",
     body: flagPromoteSchema,
+  },
+  'PUT /api/admin/flags/{name}/lifecycle': {
+    summary:
+      "Set a flag's lifecycle stage (null: derived from evidence again); held as a change request where the flag is in a protected environment",
+    body: flagLifecycleSchema,
   },
   'POST /api/admin/flags/{name}/environments/{env}/release-plan/{action}': {
     summary:

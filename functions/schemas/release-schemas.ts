@@ -1,5 +1,6 @@
 /** Request bodies of the release template and plan routes (validated by the HTTP stack, listed in OpenAPI). */
 import * as z from 'zod';
+import { SETTABLE_STAGES } from '../../shared/release/flag-lifecycle';
 import { templateBodySchema, templateIdSchema } from '../../shared/release/release-template';
 
 export const releaseTemplateCreateSchema = templateBodySchema.extend({ id: templateIdSchema });
@@ -32,3 +33,10 @@ export const flagPromoteSchema = z.strictObject({
   version: z.number().int().min(1),
 });
 export type FlagPromote = z.infer<typeof flagPromoteSchema>;
+
+/** Set a flag's lifecycle stage (null: back to the stage its evidence gives), the flag's version read. */
+export const flagLifecycleSchema = z.strictObject({
+  stage: z.enum(SETTABLE_STAGES).nullable(),
+  version: z.number().int().min(1),
+});
+export type FlagLifecycleBody = z.infer<typeof flagLifecycleSchema>;

@@ -3,9 +3,16 @@
  * `sk=<environment>#<flag>`), each write a compare-and-swap on its version with its audit entries in
  * one transaction; impact metric cells in the metrics table (`pk=release-impact#<env>#<flag>`),
  * added with DynamoDB's ADD in the same transaction as the batch's marker, so a resent batch counts once.
+ * Per flag, the last period its potentially-stale notice went out (`pk=release-stale-notice`), moved
+ * on only by a conditional update, so concurrent scheduler runs send it once.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { ImpactCell } from '../../shared/release/impact-metrics';
 import type { ReleasePlan } from '../../shared/release/release-plan';
@@ -17,6 +24,7 @@ const TEMPLATE_PK = 'release-template';
 const PLAN_PK = 'release-plan';
 const impactPk = (environment: string, flag: string) => `release-impact#${environment}#${flag}`;
 const BATCH_PK = 'release-impact-batch';
+const STALE_NOTICE_PK = 'release-stale-notice';
 /** A batch marker is kept 8 days: SDKs resend within minutes. */
 const BATCH_TTL_SECONDS = 8 * 24 * 3600;
 /** Cells per transaction, beside their marker (DynamoDB takes 100 items). */
@@ -134,6 +142,31 @@ export function createDynamoReleaseStore(
             continue;
           throw e;
         }
+      }
+    },
+    async staleNotices() {
+      const rows = await queryAll<Record<string, unknown>>(doc, {
+        TableName: tables.config,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': STALE_NOTICE_PK },
+      });
+      return new Map(rows.map((r) => [String(r.sk), Number(r.period)]));
+    },
+    async markStaleNotice(flag, period, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tables.config,
+            Key: { pk: STALE_NOTICE_PK, sk: flag },
+            UpdateExpression: 'SET period = :p, noticedAt = :at',
+            ConditionExpression: 'attribute_not_exists(period) OR period < :p',
+            ExpressionAttributeValues: { ':p': period, ':at': at },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (e instanceof ConditionalCheckFailedException) return false;
+        throw e;
       }
     },
     async readImpact(environment, flag) {

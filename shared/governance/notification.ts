@@ -11,7 +11,9 @@ export interface Notification {
     | 'emergency-change'
     | 'emergency-review-overdue'
     /** A scheduled change or plan step reaches more than was approved: it wants approval again. */
-    | 'approval-needed-again';
+    | 'approval-needed-again'
+    /** A flag past its type's expected lifetime, neither completed nor archived: once per flag per period. */
+    | 'flag-potentially-stale';
   /** One sentence a person reads in the console or an e-mail subscribed to the SNS topic. */
   message: string;
   /** The experiment, flag or change request it is about. */

@@ -33,10 +33,19 @@ export interface Flag {
   variants: VariantDefinition[];
   environments: Record<string, FlagEnvironmentState>;
   archived: boolean;
+  /** A lifecycle stage set by a person (PUT /api/admin/flags/{name}/lifecycle); absent: derived from evidence. */
+  lifecycleStage?: FlagLifecycleSet;
   /** Incremented on every write; a write carries the version it read, and a stale one is refused. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The stages a person may set (archived is archiving the flag): `since` is when it was set, `by` who. */
+export interface FlagLifecycleSet {
+  stage: 'initial' | 'pre-live' | 'live' | 'completed';
+  since: string;
+  by: string;
 }
 
 export interface SegmentDefinition {

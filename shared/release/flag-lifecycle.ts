@@ -1,10 +1,12 @@
 /**
- * A flag's lifecycle, derived from evidence, never typed in: `initial` (created, never evaluated),
+ * A flag's lifecycle, derived from evidence unless a person set it: `initial` (created, never evaluated),
  * `pre-live` (evaluated by SDKs outside protected environments), `live` (evaluated in a protected
  * one), `completed` (a release plan completed there, or it serves everyone on every channel of
  * every protected environment), `archived`. Each stage with the time the evidence for it begins.
  * A flag is potentially stale once it outlives its type's expected lifetime without being
- * completed or archived; the cleanup report lists flags fully rolled out or unused for N days.
+ * completed or archived; the cleanup report lists flags fully rolled out or unused for N days. A
+ * stage set by a person (`flag.lifecycleStage`) stands over the evidence until it is cleared;
+ * archiving stands over both.
  * Pure: the evidence (client-metrics rows, plans) is passed in with the clock.
  */
 import type { Flag, FlagType } from '../model/flag';
@@ -14,9 +16,14 @@ import type { ReleasePlan } from './release-plan';
 export const LIFECYCLE_STAGES = ['initial', 'pre-live', 'live', 'completed', 'archived'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
+/** The stages a person may set: archiving is its own flag write (it changes what is served). */
+export const SETTABLE_STAGES = ['initial', 'pre-live', 'live', 'completed'] as const;
+
 export interface Lifecycle {
   stage: LifecycleStage;
   since: string;
+  /** Who set the stage, when a person did (absent: derived from evidence). */
+  setBy?: string;
 }
 
 /** Days a flag of each type is expected to live (Unleash's defaults); null: meant to stay. */
@@ -77,6 +84,8 @@ function everyChannelFull(flag: Flag, env: string, e: LifecycleEvidence): boolea
 
 export function lifecycleOf(flag: Flag, e: LifecycleEvidence): Lifecycle {
   if (flag.archived) return { stage: 'archived', since: flag.updatedAt };
+  const set = flag.lifecycleStage;
+  if (set) return { stage: set.stage, since: set.since, setBy: set.by };
   const prot = [...e.protectedEnvironments].filter((env) => flag.environments[env] !== undefined);
   const completedPlan = e.plans.find(
     (p) => p.flag === flag.name && p.status === 'completed' && e.protectedEnvironments.has(p.environment),
@@ -92,12 +101,27 @@ export function lifecycleOf(flag: Flag, e: LifecycleEvidence): Lifecycle {
   return { stage: 'initial', since: flag.createdAt };
 }
 
-/** Past its type's expected lifetime and neither completed nor archived (completed but kept: stale too). */
+/** When a flag of its type is expected to be gone (null: meant to stay). */
+export function expectedEndOf(flag: Flag): string | null {
+  const days = EXPECTED_LIFETIME_DAYS[flag.type];
+  return days === null ? null : new Date(Date.parse(flag.createdAt) + days * 86_400_000).toISOString();
+}
+
+/** Past its type's expected lifetime and not archived (completed but kept in code: stale too). */
 export function potentiallyStale(flag: Flag, lifecycle: Lifecycle, now: Date): boolean {
   if (lifecycle.stage === 'archived') return false;
-  const days = EXPECTED_LIFETIME_DAYS[flag.type];
-  if (days === null) return false;
-  return now.getTime() - Date.parse(flag.createdAt) > days * 86_400_000;
+  const end = expectedEndOf(flag);
+  return end !== null && now.getTime() > Date.parse(end);
+}
+
+/** A potentially-stale flag is notified once per this many days while it stays so. */
+export const STALE_NOTICE_PERIOD_DAYS = 7;
+
+/** The notice period `now` falls in, counted from the flag's expected end (0: the first week overdue). */
+export function staleNoticePeriod(flag: Flag, now: Date): number | null {
+  const end = expectedEndOf(flag);
+  if (end === null || now.getTime() <= Date.parse(end)) return null;
+  return Math.floor((now.getTime() - Date.parse(end)) / (STALE_NOTICE_PERIOD_DAYS * 86_400_000));
 }
 
 export interface CleanupEntry {

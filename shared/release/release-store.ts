@@ -19,4 +19,11 @@ export interface ReleaseStore {
   /** Adds a metrics batch's impact cells once: a batch id already counted adds nothing. */
   recordImpact(environment: string, batch: string, cells: readonly ImpactCell[]): Promise<void>;
   readImpact(environment: string, flag: string): Promise<ImpactCell[]>;
+  /**
+   * Records that the flag's potentially-stale notice for `period` went out: true when this call
+   * recorded it (send the notice), false when that period (or a later one) was recorded already.
+   */
+  markStaleNotice(flag: string, period: number, at: string): Promise<boolean>;
+  /** The last period each flag's potentially-stale notice went out for, in one read. */
+  staleNotices(): Promise<Map<string, number>>;
 }
