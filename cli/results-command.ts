@@ -14,14 +14,18 @@ import {
   channelView,
   daysRunning,
   decidingFigure,
+  engineOf,
   explainVerdict,
+  formatFigure,
   formatP,
   goalComparisons,
   guardrailSummaries,
   harms,
+  intervalOf,
   type Projection,
   pLabel,
   projectDecision,
+  quoteChance,
   quoteP,
   type ReasonPart,
 } from '../shared/presentation/results-presentation';
@@ -56,6 +60,19 @@ export function reasonSentence(part: ReasonPart): string {
     case 'no-units':
       return `No units exposed${where(part.channel)} yet.`;
     case 'lift':
+      if (part.interval === 'credible') {
+        const t = part.threshold ?? 0.95;
+        const verdict =
+          part.p >= t
+            ? `at least ${t}`
+            : part.p <= 1 - t
+              ? `at most ${Number((1 - t).toFixed(6))}`
+              : `short of ${t}`;
+        return (
+          `${part.variant}: ${part.metric} ${pct(part.lift)}${where(part.channel)} ` +
+          `(${share(part.confidence)} credible interval ${pct(part.lower)} to ${pct(part.upper)}, chance to beat control ${quoteChance(part.p)}), ${verdict}.`
+        );
+      }
       return (
         `${part.variant}: ${part.metric} ${pct(part.lift)}${where(part.channel)} ` +
         `(${share(part.confidence)} CI ${pct(part.lower)} to ${pct(part.upper)}, ${part.label} ${quoteP(part.p)}), ` +
@@ -64,6 +81,12 @@ export function reasonSentence(part: ReasonPart): string {
     case 'not-enough-data':
       return `${part.variant}: not enough data on ${part.metric} yet.`;
     case 'guardrail-harm':
+      if (part.chanceOfHarm !== undefined && part.chanceOfHarm !== null)
+        return (
+          `${part.variant}: ${part.metric} ${part.change >= 0 ? 'rose' : 'fell'} by ${share(Math.abs(part.change))}` +
+          `${part.channel === null ? ' on all channels together' : where(part.channel)} ` +
+          `(chance of harm beyond its ${share(part.tolerance)} tolerance ${quoteChance(part.chanceOfHarm)}, at least ${part.level}).`
+        );
       return (
         `${part.variant}: ${part.metric} ${part.change >= 0 ? 'rose' : 'fell'} by ${share(Math.abs(part.change))}` +
         `${part.channel === null ? ' on all channels together' : where(part.channel)} ` +
@@ -74,6 +97,11 @@ export function reasonSentence(part: ReasonPart): string {
         ? `No guardrail degraded (not enough data yet on ${part.pending.join(', ')}).`
         : `No guardrail degraded${part.acrossChannels ? ', on any channel' : ''}.`;
     case 'decided-by':
+      if (part.engine === 'bayesian')
+        return (
+          `Decided by the Bayesian engine: ship when the chance to beat control is at least ${part.threshold ?? 0.95}` +
+          `${part.guardrailLevel === null ? '' : `; a guardrail halts on the sequential test (always-valid p) at ${part.guardrailLevel.toPrecision(2)} each and blocks shipping when its chance of harm reaches ${part.threshold ?? 0.95}`}.`
+        );
       return (
         `Decided by the ${testName(part.test)} at alpha ${part.alpha}` +
         `${part.comparisons > 1 ? `, Holm-adjusted over ${part.comparisons} goal comparisons` : ''}` +
@@ -124,7 +152,7 @@ export function formatChannels(r: ExperimentResults, lang: Language = 'en'): str
           [t('channels.lift')]: x.lift === null ? '-' : signed(x.lift),
           [t('channels.interval')]:
             x.lower === null || x.upper === null ? '-' : `${signed(x.lower)} .. ${signed(x.upper)}`,
-          [t('channels.deciding')]: x.figure ? `${x.figure.label} ${formatP(x.figure.p)}` : '-',
+          [t('channels.deciding')]: x.figure ? `${x.figure.label} ${formatFigure(x.figure)}` : '-',
           [t('channels.status')]:
             x.tone === 'harm'
               ? t('channels.harm')
@@ -192,16 +220,34 @@ export function formatResults(
   const lines: string[] = [];
   lines.push(`Experiment ${r.experiment}${r.channel ? ` (channel ${r.channel})` : ''}: ${r.units} units`);
   const k = goalComparisons(r);
-  lines.push(
-    `Decided by: ${testName(r.analysis.test)}, alpha ${r.analysis.alpha}${r.analysis.cuped ? ', CUPED' : ''}` +
-      `${k > 1 ? `, Holm correction over ${k} goal comparisons` : ''}; ` +
-      `guardrails: sequential test (always-valid p) at ${r.analysis.guardrailAlpha.toPrecision(2)} each. ` +
-      'Chance to win (Bayesian) and unadjusted p are secondary: they do not decide.',
-  );
+  const bayesian = engineOf(r) === 'bayesian';
+  const threshold = r.engine?.chanceThreshold ?? 0.95;
+  if (bayesian) {
+    lines.push(
+      `Decided by: Bayesian engine, ship when the chance to beat control is at least ${threshold} ` +
+        `(${share(1 - r.analysis.alpha)} credible intervals, no correction)${r.analysis.cuped ? ', CUPED' : ''}; ` +
+        `guardrails: halt on the sequential test (always-valid p) at ${r.analysis.guardrailAlpha.toPrecision(2)} each, ` +
+        `block shipping when their chance of harm beyond tolerance reaches ${threshold}. ` +
+        'Frequentist p-values are secondary: they do not decide.',
+    );
+  } else
+    lines.push(
+      `Decided by: ${testName(r.analysis.test)}, alpha ${r.analysis.alpha}${r.analysis.cuped ? ', CUPED' : ''}` +
+        `${k > 1 ? `, Holm correction over ${k} goal comparisons` : ''}; ` +
+        `guardrails: sequential test (always-valid p) at ${r.analysis.guardrailAlpha.toPrecision(2)} each. ` +
+        'Chance to win (Bayesian) and unadjusted p are secondary: they do not decide.',
+    );
   const harmful = harms(r);
   if (harmful.length > 0) {
     lines.push('');
     for (const h of harmful) {
+      if (h.chanceOfHarm !== null) {
+        lines.push(
+          `HARM${h.channel === null ? ' ON ALL CHANNELS' : ` ON ${h.channel.toUpperCase()}`}: ${h.metricName} ` +
+            `${pct(h.change)} for ${h.variant}${where(h.channel)} (chance of harm beyond its ${share(h.tolerance)} tolerance ${quoteChance(h.chanceOfHarm)}).`,
+        );
+        continue;
+      }
       lines.push(
         `HARM${h.channel === null ? ' ON ALL CHANNELS' : ` ON ${h.channel.toUpperCase()}`}: ${h.metricName} ` +
           `${pct(h.change)} for ${h.variant}${where(h.channel)} (always-valid p ${quoteP(h.p)}, tolerance ${share(h.tolerance)}).`,
@@ -236,6 +282,34 @@ export function formatResults(
     for (const c of m.comparisons) {
       const treated = m.variants.find((v) => v.variant === c.variant);
       const figure = decidingFigure(r, r, r.channel, m, c);
+      if (bayesian) {
+        const interval = intervalOf(r, c);
+        rows.push({
+          metric: `${m.name} (${m.role})`,
+          variant: c.variant,
+          control: control ? display(m, control.mean) : '-',
+          treatment: treated ? display(m, treated.mean) : '-',
+          lift: c.error ? c.error : pct(c.relative.estimate),
+          'credible interval': c.error ? '-' : `${pct(interval.ciLower)} to ${pct(interval.ciUpper)}`,
+          'deciding figure': figure ? `${figure.label} ${formatFigure(figure)}` : '-',
+          decides: figure
+            ? figure.by === 'guardrail-check'
+              ? figure.significant
+                ? 'harm'
+                : (figure.status ?? '-')
+              : figure.significant
+                ? c.improved
+                  ? 'yes, better'
+                  : 'yes, worse'
+                : 'no'
+            : '-',
+          'risk if shipped': c.error ? '-' : share(c.risk.ship),
+          'secondary: p (frequentist)': c.error
+            ? '-'
+            : `${pLabel(c.test, false)} ${formatP(c.relative.pValue)}`,
+        });
+        continue;
+      }
       rows.push({
         metric: `${m.name} (${m.role})`,
         variant: c.variant,

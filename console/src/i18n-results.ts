@@ -50,6 +50,25 @@ export const resultsEn = {
   'power.none': 'With this traffic and duration no lift on {metric} can be detected reliably.',
   'power.source.history': 'Variance from experiment {experiment} ({units} units in its control).',
   'power.source.given': 'Variance from the baseline given (no earlier experiment measured it).',
+  'results.pLabel.chance to beat control': 'chance to beat control',
+  'results.pLabel.chance of harm': 'chance of harm',
+  'results.decidedByBayes':
+    'Decided by: the Bayesian engine, ship when the chance to beat control is at least {threshold} ({confidence} credible intervals, no correction). Guardrails: a guardrail halts on the sequential test (always-valid p) at {guardrailAlpha} each, and stops shipping when its chance of harm beyond its tolerance reaches {threshold}.',
+  'results.risk': 'Risk if shipped',
+  'results.secondaryFrequentist': 'Secondary: p (frequentist)',
+  'reason.lift-bayes':
+    '{variant}: {metric} {lift}{where} ({confidence} credible interval {lower} to {upper}, chance to beat control {p}), {significance}.',
+  'reason.bayesWin': 'at least {threshold}',
+  'reason.bayesLose': 'at most {threshold}',
+  'reason.bayesOpen': 'short of {threshold}',
+  'reason.guardrail-chance':
+    '{variant}: {metric} {direction} by {change} {where} (chance of harm beyond its {tolerance} tolerance {p}, at least {threshold}).',
+  'reason.decided-by-bayes':
+    'Decided by the Bayesian engine: ship when the chance to beat control is at least {threshold}{guardrails}.',
+  'reason.decidedGuardrailsBayes':
+    '; a guardrail halts on the sequential test (always-valid p) at {level} each and blocks shipping when its chance of harm reaches {threshold}',
+  'results.harmLineChance':
+    '{metric} {change} for {variant} {where} (chance of harm beyond its {tolerance} tolerance {p}): do not ship as is.',
 } as const;
 
 export const resultsZh: Record<keyof typeof resultsEn, string> = {
@@ -97,4 +116,22 @@ export const resultsZh: Record<keyof typeof resultsEn, string> = {
   'power.none': '按此流量和时长，无法可靠地检测 {metric} 的任何提升。',
   'power.source.history': '方差来自实验 {experiment}（其对照组 {units} 个单位）。',
   'power.source.given': '方差来自给定的基线（此前没有实验测量过该指标）。',
+  'results.pLabel.chance to beat control': '胜过对照组的概率',
+  'results.pLabel.chance of harm': '损害概率',
+  'results.decidedByBayes':
+    '判定方式：贝叶斯引擎，胜过对照组的概率达到 {threshold} 即可发布（{confidence} 可信区间，不做多重比较校正）。护栏指标：序贯检验（始终有效 p）每项水平 {guardrailAlpha} 时叫停；超出容忍度的损害概率达到 {threshold} 时不予发布。',
+  'results.risk': '发布的风险',
+  'results.secondaryFrequentist': '次要：p（频率学派）',
+  'reason.lift-bayes':
+    '{variant}：{metric} {where}变化 {lift}（{confidence} 可信区间 {lower} 至 {upper}，胜过对照组的概率 {p}），{significance}。',
+  'reason.bayesWin': '达到 {threshold}',
+  'reason.bayesLose': '不超过 {threshold}',
+  'reason.bayesOpen': '未达到 {threshold}',
+  'reason.guardrail-chance':
+    '{variant}：{metric} {where}{direction} {change}（超出 {tolerance} 容忍度的损害概率 {p}，达到 {threshold}）。',
+  'reason.decided-by-bayes': '由贝叶斯引擎判定：胜过对照组的概率达到 {threshold} 即可发布{guardrails}。',
+  'reason.decidedGuardrailsBayes':
+    '；护栏指标由序贯检验（始终有效 p）每项水平 {level} 时叫停，损害概率达到 {threshold} 时不予发布',
+  'results.harmLineChance':
+    '{variant} 的 {metric} {where}变化 {change}（超出 {tolerance} 容忍度的损害概率 {p}）：不宜按原样发布。',
 };

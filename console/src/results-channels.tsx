@@ -4,7 +4,7 @@
  * every channel with harm marked, in the reader's language.
  */
 import { useMemo } from 'preact/hooks';
-import { channelRows, formatP } from '../../shared/presentation/results-presentation';
+import { channelRows, formatFigure } from '../../shared/presentation/results-presentation';
 import { useApp } from './app-context';
 import { channelLabel, type MessageKey } from './i18n';
 import { channelFitText, heterogeneityText, pLabelText } from './results-text';
@@ -73,7 +73,7 @@ export function ChannelsFirst({ results }: { results: ExperimentResults }) {
                 <td class="num">
                   {r.lower === null || r.upper === null ? '—' : `[${signed(r.lower)}, ${signed(r.upper)}]`}
                 </td>
-                <td>{r.figure ? `${pLabelText(t, r.figure.label)} ${formatP(r.figure.p)}` : '—'}</td>
+                <td>{r.figure ? `${pLabelText(t, r.figure.label)} ${formatFigure(r.figure)}` : '—'}</td>
                 <td>
                   {r.tone === 'harm' ? (
                     <span class="badge badge-guardrail-degraded">{t('channels.harm')}</span>

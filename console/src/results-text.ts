@@ -4,15 +4,16 @@
  */
 import type { ChannelFit, ChannelHeterogeneity } from '../../shared/experiments/results-types';
 import {
+  type FigureLabel,
   type Harm,
-  type PLabel,
   type Projection,
+  quoteChance,
   quoteP,
   type ReasonPart,
 } from '../../shared/presentation/results-presentation';
 import { channelLabel, type Formatters, type MessageKey, type Translate } from './i18n';
 
-export function pLabelText(t: Translate, label: PLabel): string {
+export function pLabelText(t: Translate, label: FigureLabel): string {
   return t(`results.pLabel.${label}` as MessageKey);
 }
 
@@ -42,6 +43,25 @@ export function reasonText(t: Translate, fmt: Formatters, part: ReasonPart): str
     case 'no-units':
       return t('reason.no-units', { where: inline(t, part.channel) });
     case 'lift':
+      if (part.interval === 'credible') {
+        const threshold = part.threshold ?? 0.95;
+        return t('reason.lift-bayes', {
+          variant: part.variant,
+          metric: part.metric,
+          lift: signed(part.lift),
+          where: inline(t, part.channel),
+          confidence: fmt.percent(part.confidence, { digits: 0 }),
+          lower: signed(part.lower),
+          upper: signed(part.upper),
+          p: quoteChance(part.p),
+          significance:
+            part.p >= threshold
+              ? t('reason.bayesWin', { threshold: levelText(threshold) })
+              : part.p <= 1 - threshold
+                ? t('reason.bayesLose', { threshold: levelText(1 - threshold) })
+                : t('reason.bayesOpen', { threshold: levelText(threshold) }),
+        });
+      }
       return t('reason.lift', {
         variant: part.variant,
         metric: part.metric,
@@ -57,6 +77,17 @@ export function reasonText(t: Translate, fmt: Formatters, part: ReasonPart): str
     case 'not-enough-data':
       return t('reason.not-enough-data', { variant: part.variant, metric: part.metric });
     case 'guardrail-harm':
+      if (part.chanceOfHarm !== undefined && part.chanceOfHarm !== null)
+        return t('reason.guardrail-chance', {
+          variant: part.variant,
+          metric: part.metric,
+          direction: part.change >= 0 ? t('reason.rose') : t('reason.fell'),
+          change: fmt.percent(Math.abs(part.change)),
+          where: where(t, part.channel, true),
+          p: quoteChance(part.chanceOfHarm),
+          threshold: levelText(part.level),
+          tolerance: fmt.percent(part.tolerance, { digits: 0 }),
+        });
       return t('reason.guardrail-harm', {
         variant: part.variant,
         metric: part.metric,
@@ -72,6 +103,17 @@ export function reasonText(t: Translate, fmt: Formatters, part: ReasonPart): str
         ? t('reason.guardrails-clean-pending', { metrics: part.pending.join(', ') })
         : t('reason.guardrails-clean', { across: part.acrossChannels ? t('reason.acrossChannels') : '' });
     case 'decided-by':
+      if (part.engine === 'bayesian')
+        return t('reason.decided-by-bayes', {
+          threshold: levelText(part.threshold ?? 0.95),
+          guardrails:
+            part.guardrailLevel === null
+              ? ''
+              : t('reason.decidedGuardrailsBayes', {
+                  level: levelText(part.guardrailLevel),
+                  threshold: levelText(part.threshold ?? 0.95),
+                }),
+        });
       return t('reason.decided-by', {
         test: t(`results.test.${part.test}` as MessageKey),
         alpha: levelText(part.alpha),
@@ -86,6 +128,15 @@ export function reasonText(t: Translate, fmt: Formatters, part: ReasonPart): str
 
 /** The harm banner's line for one degraded guardrail. */
 export function harmText(t: Translate, fmt: Formatters, h: Harm): string {
+  if (h.chanceOfHarm !== null)
+    return t('results.harmLineChance', {
+      metric: h.metricName,
+      change: fmt.percent(h.change, { signed: true }),
+      variant: h.variant,
+      where: where(t, h.channel, true),
+      p: quoteChance(h.chanceOfHarm),
+      tolerance: fmt.percent(h.tolerance, { digits: 0 }),
+    });
   return t('results.harmLine', {
     metric: h.metricName,
     change: fmt.percent(h.change, { signed: true }),

@@ -1,6 +1,11 @@
 /** What the results page shows, computed from the results document (pure, so it is unit-tested). */
 import { csvCell } from '../../shared/model/csv-cell';
-import { channelRows } from '../../shared/presentation/results-presentation';
+import {
+  channelRows,
+  decidingFigure,
+  engineOf,
+  intervalOf,
+} from '../../shared/presentation/results-presentation';
 import type { ExperimentResults, MetricComparison, MetricResult, ScopeResults } from './types';
 
 export type Tone = 'better' | 'worse' | 'neutral';
@@ -47,8 +52,11 @@ function guardrailRow(scope: ScopeResults, m: MetricResult, c: MetricComparison)
   };
 }
 
-/** One row per metric and treatment variant; comparisons the engine could not make are left out. */
-export function forestRows(scope: ScopeResults): ForestRow[] {
+/**
+ * One row per metric and treatment variant; comparisons the engine could not make are left out.
+ * With the document's analysis, a goal row shows its engine's interval (Bayesian: the credible one).
+ */
+export function forestRows(scope: ScopeResults & { engine?: ExperimentResults['engine'] }): ForestRow[] {
   return scope.metrics.flatMap((m) =>
     m.comparisons
       .filter((c) => c.error === null)
@@ -60,8 +68,8 @@ export function forestRows(scope: ScopeResults): ForestRow[] {
             role: m.role,
             variant: c.variant,
             estimate: c.relative.estimate,
-            lower: c.relative.ciLower,
-            upper: c.relative.ciUpper,
+            lower: intervalOf(scope, c).ciLower,
+            upper: intervalOf(scope, c).ciUpper,
             pValue: c.relative.pValue,
             chanceToWin: c.chanceToWin,
             significant: c.significant,
@@ -91,12 +99,26 @@ const CSV_COLUMNS = [
   'decision',
 ];
 
+/** A Bayesian document's extra columns: the figures its verdict decides by. */
+const BAYESIAN_CSV_COLUMNS = [
+  'engine',
+  'deciding_label',
+  'deciding_value',
+  'credible_lower',
+  'credible_upper',
+  'risk_if_shipped',
+  'risk_if_kept',
+];
+
 /**
  * Every scope (all channels, then each channel), metric and variant; the control's row has no lift.
  * Names and keys that look like formulas open as text (shared/model/csv-cell.ts).
  */
 export function resultsCsv(results: ExperimentResults): string {
-  const rows: (string | number | boolean | null)[][] = [CSV_COLUMNS];
+  const bayesian = engineOf(results) === 'bayesian';
+  const rows: (string | number | boolean | null)[][] = [
+    bayesian ? [...CSV_COLUMNS, ...BAYESIAN_CSV_COLUMNS] : CSV_COLUMNS,
+  ];
   const scopes: [string, ScopeResults][] = [
     [results.channel ?? 'all', results],
     ...results.breakdown.map((b): [string, ScopeResults] => [b.channel, b]),
@@ -105,6 +127,11 @@ export function resultsCsv(results: ExperimentResults): string {
     for (const m of s.metrics) {
       for (const v of m.variants) {
         const c = m.comparisons.find((x) => x.variant === v.variant);
+        const figure =
+          bayesian && c && c.error === null
+            ? decidingFigure(results, s, scope === 'all' ? results.channel : scope, m, c)
+            : null;
+        const posterior = c && c.error === null ? c.posterior : undefined;
         rows.push([
           scope,
           m.key,
@@ -123,6 +150,17 @@ export function resultsCsv(results: ExperimentResults): string {
           c ? c.significant : null,
           s.srm.detected,
           s.verdict.decision,
+          ...(bayesian
+            ? [
+                'bayesian',
+                figure?.label ?? null,
+                figure?.p ?? null,
+                posterior?.ciLower ?? null,
+                posterior?.ciUpper ?? null,
+                c && c.error === null ? c.risk.ship : null,
+                c && c.error === null ? c.risk.keep : null,
+              ]
+            : []),
         ]);
       }
     }
@@ -151,7 +189,12 @@ const CHANNEL_CSV_COLUMNS = [
  * deciding figure and status (harm for a degraded guardrail), and the channel's advice.
  */
 export function channelsCsv(results: ExperimentResults): string {
-  const rows: (string | number | boolean | null)[][] = [CHANNEL_CSV_COLUMNS];
+  const bayesian = engineOf(results) === 'bayesian';
+  // A Bayesian document's deciding figures are chances: deciding_p keeps only p-values (the
+  // guardrails' always-valid rule) and deciding_value holds every figure.
+  const rows: (string | number | boolean | null)[][] = [
+    bayesian ? [...CHANNEL_CSV_COLUMNS, 'engine', 'deciding_value'] : CHANNEL_CSV_COLUMNS,
+  ];
   const fit = results.channelAnalysis?.fit.channels ?? [];
   for (const r of channelRows(results)) {
     const advice = fit.find((x) => x.channel === r.channel);
@@ -165,10 +208,11 @@ export function channelsCsv(results: ExperimentResults): string {
       r.lower,
       r.upper,
       r.figure?.label ?? null,
-      r.figure?.p ?? null,
+      r.figure && r.figure.kind === 'p' ? r.figure.p : null,
       r.tone,
       advice?.advice ?? null,
       advice?.because ?? null,
+      ...(bayesian ? ['bayesian', r.figure?.p ?? null] : []),
     ]);
   }
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;

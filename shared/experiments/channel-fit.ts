@@ -21,6 +21,8 @@ import type {
   ChannelFitEntry,
   ChannelHeterogeneity,
   ChannelResults,
+  GuardrailCheck,
+  MetricComparison,
   MetricResult,
   ScopeResults,
 } from './results-types';
@@ -96,6 +98,13 @@ export function channelFit(
   breakdown: readonly ChannelResults[],
   heterogeneity: readonly ChannelHeterogeneity[],
   alpha: number,
+  /**
+   * Whether a channel's own primary comparison decides, by the experiment's engine (default: its
+   * raw p below alpha; the Bayesian engine: its chance to beat control reaches the threshold).
+   */
+  decisive: (c: MetricComparison) => boolean = (c) => c.relative.pValue < alpha,
+  /** Whether a guardrail check holds a channel (default: degraded; Bayesian adds its chance of harm). */
+  harmful: (g: GuardrailCheck) => boolean = (g) => g.status === 'degraded',
 ): ChannelFit {
   const variant = candidate(top);
   const primary = top.metrics.find((m) => m.role === 'primary');
@@ -107,8 +116,8 @@ export function channelFit(
   const differs = heterogeneity.some((h) => h.metric === primary.key && h.variant === variant && h.differs);
   const channels: ChannelFitEntry[] = breakdown.map((b) => {
     const own = comparisonOn(b, primary.key, variant);
-    const harmed = b.guardrails.filter((g) => g.variant === variant && g.status === 'degraded');
-    const significantHere = own !== undefined && own.error === null && own.relative.pValue < alpha;
+    const harmed = b.guardrails.filter((g) => g.variant === variant && harmful(g));
+    const significantHere = own !== undefined && own.error === null && decisive(own);
     const lift = own && own.error === null ? own.relative.estimate : null;
     if (b.srm.detected) return { channel: b.channel, advice: 'hold', because: 'srm', lift, metrics: [] };
     if (harmed.length > 0)

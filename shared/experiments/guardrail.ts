@@ -14,6 +14,10 @@
  *     relative harm exceeds the guardrail's tolerance (harm > tolerance; with tolerance 0 any
  *     significant harm trips);
  *   - `ok` otherwise.
+ * The status is this rule whichever engine the experiment's plan names, so a guardrail halts on
+ * the always-valid test either way; the evidence also carries the Bayesian chance of harm (the
+ * posterior probability that the harm exceeds the tolerance), which a Bayesian verdict adds as a
+ * reason not to ship (verdict.ts), never as a reason to roll back.
  * The guardrail level is the experiment's alpha divided by the number of checks the job makes
  * (guardrails × treatment variants × (configured channels + 1 for all channels together)):
  * Bonferroni, so the chance that any check of an A/A experiment ever trips, at any look, stays
@@ -25,7 +29,7 @@ import type { Experiment, Guardrail } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
 import { DEFAULT_ALPHA } from '../stats';
 import { experimentCells, type VariantChannelCells, variantTotals } from './results-cells';
-import { compareMetric, observedMean } from './results-compare';
+import { chanceWorseBy, compareMetric, observedMean } from './results-compare';
 import type { GuardrailCheck, GuardrailEvidence } from './results-types';
 import type { StatsVector } from './unit-state';
 
@@ -63,6 +67,7 @@ const NO_EVIDENCE = {
   ciUpper: 0,
   pValue: 1,
   harm: 0,
+  chanceOfHarm: 0,
 };
 
 /** One guardrail, one treatment, one scope: the status by the rule above, with its evidence. */
@@ -117,6 +122,7 @@ export function evaluateGuardrail(
     ciUpper,
     pValue,
     harm,
+    chanceOfHarm: chanceWorseBy(comparison, metric.direction === 'higher-is-better', tolerance),
     error: null,
   });
 }

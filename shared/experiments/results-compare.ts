@@ -4,7 +4,7 @@
  */
 import type { MetricDefinition } from '../model/metric';
 import { statsMetricType } from '../model/metric';
-import { analyzeTwoArm, DEFAULT_SEQUENTIAL_TUNING, type Effect } from '../stats';
+import { analyzeTwoArm, DEFAULT_SEQUENTIAL_TUNING, type Effect, normalQuantile, normalSf } from '../stats';
 import { armStats, unitsOf } from './results-cells';
 import type { ComparisonError, Interval, MetricComparison, TestKind } from './results-types';
 import type { StatsVector } from './unit-state';
@@ -64,7 +64,33 @@ function uninformative(
     improved: false,
     chanceToWin: 0.5,
     risk: { ship: 0, keep: 0 },
+    posterior: { mean: 0, sd: 0, ciLower: 0, ciUpper: 0 },
   };
+}
+
+/**
+ * The posterior's mean and standard deviation from its symmetric (1 − alpha) credible interval
+ * (shared/stats/bayesian.ts: mean ± z·sd).
+ */
+function posteriorOf(
+  ciLower: number,
+  ciUpper: number,
+  alpha: number,
+): NonNullable<MetricComparison['posterior']> {
+  const z = -normalQuantile(alpha / 2);
+  const sd = z > 0 ? (ciUpper - ciLower) / (2 * z) : 0;
+  return { mean: (ciLower + ciUpper) / 2, sd: Number.isFinite(sd) && sd > 0 ? sd : 0, ciLower, ciUpper };
+}
+
+/**
+ * The posterior probability that the relative lift lies beyond `threshold` in the worse direction
+ * of the metric: P(lift < −threshold) when higher is better, P(lift > threshold) when lower is.
+ */
+export function chanceWorseBy(c: MetricComparison, higherIsBetter: boolean, threshold: number): number {
+  const { mean, sd } = c.posterior ?? { mean: 0, sd: 0 };
+  const harm = higherIsBetter ? -mean : mean;
+  if (!(sd > 0)) return harm > threshold ? 1 : 0;
+  return normalSf((threshold - harm) / sd);
 }
 
 /**
@@ -110,5 +136,6 @@ export function compareMetric(
     risk: higherIsBetter
       ? { ship: bayes.riskTreatment, keep: bayes.riskControl }
       : { ship: bayes.riskControl, keep: bayes.riskTreatment },
+    posterior: posteriorOf(bayes.ciLower, bayes.ciUpper, settings.alpha),
   };
 }

@@ -2,6 +2,7 @@
  * The shape of an experiment's results, as the results endpoint, the CLI and the console read
  * them. Plain JSON: numbers are always finite, and there are no Maps or bigints.
  */
+import type { AnalysisEngine } from '../model/experiment';
 import type { StatsError } from '../stats';
 
 export type Decision = 'ship' | 'do-not-ship' | 'keep-running' | 'invalid';
@@ -44,7 +45,11 @@ export interface MetricComparison {
   cupedTheta: number | null;
   /** Goal metrics only: the relative p-value adjusted across goal metrics × treatment variants. */
   adjustedPValue: { holm: number; bh: number } | null;
-  /** Goal metrics: Holm-adjusted p < alpha. Guardrail metrics: raw p < alpha. */
+  /**
+   * Goal metrics, by the experiment's engine: frequentist, Holm-adjusted p < alpha; Bayesian, the
+   * chance to beat control at least the threshold or at most 1 − threshold. Guardrail metrics:
+   * raw p < alpha.
+   */
   significant: boolean;
   /** The estimate moved in the metric's better direction. */
   improved: boolean;
@@ -55,6 +60,12 @@ export interface MetricComparison {
    * fact worse, or keeping the control when the treatment is in fact better.
    */
   risk: { ship: number; keep: number };
+  /**
+   * The Gaussian posterior of the relative lift (treatment / control − 1): its mean, standard
+   * deviation and (1 − alpha) credible interval, as the engine computed them (prior N(0, 0.3²)).
+   * Always served by the results endpoint; absent from documents built before it existed.
+   */
+  posterior?: { mean: number; sd: number; ciLower: number; ciUpper: number };
 }
 
 export interface MetricResult {
@@ -92,6 +103,11 @@ export interface GuardrailEvidence {
   /** The relative change oriented so that positive is harmful (e.g. +0.12: 12% worse). */
   harm: number;
   tolerance: number;
+  /**
+   * Posterior probability that the harm exceeds the tolerance (the Bayesian engine's figure; the
+   * status is still the always-valid rule's). 0 without data.
+   */
+  chanceOfHarm: number;
   error: ComparisonError | null;
 }
 
@@ -207,6 +223,13 @@ export interface ExperimentResults extends ScopeResults {
   experiment: string;
   /** The channel the top-level results are restricted to, or null for all channels. */
   channel: string | null;
+  /**
+   * The engine the verdict decides by and the rows' deciding figures come from (the plan's
+   * `analysis.engine`, frequentist by default), with the Bayesian engine's threshold: the chance
+   * to beat control a winner needs, and the chance of harm at which a guardrail blocks (null for
+   * frequentist). Guardrails halt on the always-valid rule under either engine.
+   */
+  engine: { name: AnalysisEngine; chanceThreshold: number | null };
   analysis: {
     alpha: number;
     test: TestKind;

@@ -4,7 +4,7 @@
  * the sample-ratio check, the guardrails, a per-channel breakdown, and a verdict in plain words.
  * Pure and synchronous: reading results costs the same whatever the number of events behind them.
  */
-import type { Experiment } from '../model/experiment';
+import { type AnalysisEngine, analysisEngine, chanceThreshold, type Experiment } from '../model/experiment';
 import type { MetricDefinition } from '../model/metric';
 import { adjustPValues, srmTest } from '../stats';
 import { channelFit, channelHeterogeneity } from './channel-fit';
@@ -27,6 +27,7 @@ import type {
   AssignmentMismatchCheck,
   ExperimentResults,
   GuardrailCheck,
+  MetricComparison,
   MetricResult,
   MetricRole,
   ScopeResults,
@@ -34,7 +35,7 @@ import type {
   VariantSummary,
 } from './results-types';
 import type { StatsVector } from './unit-state';
-import { decideVerdict } from './verdict';
+import { decideVerdict, guardrailBlocks } from './verdict';
 
 export type * from './results-types';
 
@@ -65,6 +66,9 @@ interface Context {
   experiment: Experiment;
   catalogue: ReadonlyMap<string, MetricDefinition>;
   settings: CompareSettings;
+  engine: AnalysisEngine;
+  /** Bayesian: the chance to beat control that decides. */
+  threshold: number;
   /** The metrics analysed, in order: primary, secondary, then guardrails not already goals. */
   metrics: { metric: MetricDefinition; role: MetricRole }[];
   metricNames: ReadonlyMap<string, string>;
@@ -160,9 +164,18 @@ function metricResults(ctx: Context, totals: ReadonlyMap<string, StatsVector>): 
   const bh = adjustPValues(raw, 'bh');
   family.forEach((c, i) => {
     c.adjustedPValue = { holm: holm[i], bh: bh[i] };
-    c.significant = c.error === null && holm[i] < ctx.settings.alpha;
+    c.significant =
+      c.error === null &&
+      (ctx.engine === 'bayesian'
+        ? bayesianDecisive(c.chanceToWin, ctx.threshold)
+        : holm[i] < ctx.settings.alpha);
   });
   return results;
+}
+
+/** The Bayesian engine decides when the chance to beat control reaches the threshold, either way. */
+export function bayesianDecisive(chanceToWin: number, threshold: number): boolean {
+  return chanceToWin >= threshold || chanceToWin <= 1 - threshold;
 }
 
 function scopeResults(
@@ -179,6 +192,8 @@ function scopeResults(
   const verdict = decideVerdict({
     experiment: ctx.experiment,
     alpha: ctx.settings.alpha,
+    engine: ctx.engine,
+    threshold: ctx.threshold,
     channel,
     srm,
     channelSrm: channelScopes
@@ -223,6 +238,8 @@ export function buildResults(input: ResultsInput): ExperimentResults {
     experiment,
     catalogue,
     settings: { alpha: experimentAlpha(experiment), sequential, cuped: experiment.analysis?.cuped === true },
+    engine: analysisEngine(experiment),
+    threshold: chanceThreshold(experiment),
     metrics,
     metricNames: new Map(input.catalogue.map((m) => [m.key, m.name])),
   };
@@ -239,10 +256,15 @@ export function buildResults(input: ResultsInput): ExperimentResults {
   const top = scopeResults(ctx, variantTotals(cells), input.channel ?? null, channelScopes);
   const heterogeneity =
     input.channel === undefined ? channelHeterogeneity(top, breakdown, ctx.settings.alpha) : [];
+  const decisiveOn = (c: MetricComparison) =>
+    ctx.engine === 'bayesian'
+      ? bayesianDecisive(c.chanceToWin, ctx.threshold)
+      : c.relative.pValue < ctx.settings.alpha;
 
   return {
     experiment: experiment.key,
     channel: input.channel ?? null,
+    engine: { name: ctx.engine, chanceThreshold: ctx.engine === 'bayesian' ? ctx.threshold : null },
     analysis: {
       alpha: ctx.settings.alpha,
       test: testKind(sequential),
@@ -261,7 +283,9 @@ export function buildResults(input: ResultsInput): ExperimentResults {
       heterogeneity,
       fit:
         input.channel === undefined
-          ? channelFit(top, breakdown, heterogeneity, ctx.settings.alpha)
+          ? channelFit(top, breakdown, heterogeneity, ctx.settings.alpha, decisiveOn, (g) =>
+              guardrailBlocks(g, ctx.engine, ctx.threshold),
+            )
           : { variant: top.verdict.variant, summary: 'wait', channels: [] },
     },
   };

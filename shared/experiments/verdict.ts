@@ -15,8 +15,16 @@
  *    every treatment is a loser; otherwise `keep-running`, except that an experiment no longer
  *    collecting data (stopped or shipped) without a winner gets `do-not-ship`.
  * Secondary metrics inform (they share the correction) but do not decide.
+ *
+ * The plan's engine says what "significant" means in rule 2. Frequentist (the default): the
+ * Holm-adjusted p-value of the experiment's test (fixed-horizon or sequential) below alpha.
+ * Bayesian: the chance to beat control at least the plan's threshold (0.95 by default) for a
+ * winner, at most 1 − threshold for a loser, with no correction; and a guardrail also stops a
+ * treatment when its chance of harm beyond its tolerance reaches the threshold. Either way a
+ * degraded guardrail (the always-valid rule of guardrail.ts) stops it. The reason quotes the
+ * figure that decided: the p-value named by its test, or the chance.
  */
-import type { Experiment } from '../model/experiment';
+import { type AnalysisEngine, DEFAULT_CHANCE_THRESHOLD, type Experiment } from '../model/experiment';
 import type { GuardrailCheck, MetricComparison, MetricResult, SrmCheck, Verdict } from './results-types';
 
 export interface VerdictInput {
@@ -35,6 +43,52 @@ export interface VerdictInput {
   comparisons: number;
   /** Display names of guardrail metrics, by key. */
   metricNames: ReadonlyMap<string, string>;
+  /** The plan's engine (absent: frequentist). */
+  engine?: AnalysisEngine;
+  /** Bayesian: the chance to beat control that decides (absent: 0.95). */
+  threshold?: number;
+}
+
+/**
+ * Whether a guardrail check stops its treatment from shipping: degraded by the always-valid rule
+ * under either engine, or (Bayesian) its chance of harm beyond the tolerance reaching the threshold.
+ */
+export function guardrailBlocks(g: GuardrailCheck, engine: AnalysisEngine, threshold: number): boolean {
+  if (g.status === 'degraded') return true;
+  return engine === 'bayesian' && g.status === 'ok' && (g.evidence.chanceOfHarm ?? 0) >= threshold;
+}
+
+/**
+ * A probability as a statistician prints it: "< 0.01", "0.957", "> 0.99", rounded toward 0.5 so
+ * that the printed figure is past a threshold (of up to three decimals) exactly when the value is.
+ */
+export function formatChance(x: number): string {
+  if (!(x >= 0.01)) return '< 0.01';
+  if (x > 0.99) return '> 0.99';
+  // Thousandths toward 0.5, checked against x itself so that float error never crosses a step.
+  let k = x >= 0.5 ? Math.floor(x * 1000) : Math.ceil(x * 1000);
+  if (x >= 0.5) {
+    if ((k + 1) / 1000 <= x) k += 1;
+    if (k / 1000 > x) k -= 1;
+  } else {
+    if ((k - 1) / 1000 >= x) k -= 1;
+    if (k / 1000 < x) k += 1;
+  }
+  return (k / 1000).toFixed(3);
+}
+
+/** "= 0.957", "> 0.99" or "< 0.01": a chance after its label. */
+export function quoteChance(x: number): string {
+  const text = formatChance(x);
+  return text.startsWith('<') || text.startsWith('>') ? text : `= ${text}`;
+}
+
+function engineOf(input: VerdictInput): AnalysisEngine {
+  return input.engine === 'bayesian' ? 'bayesian' : 'frequentist';
+}
+
+function thresholdOf(input: VerdictInput): number {
+  return input.threshold ?? DEFAULT_CHANCE_THRESHOLD;
 }
 
 type Outcome = 'winner' | 'loser' | 'inconclusive';
@@ -61,8 +115,17 @@ function confidenceLabel(alpha: number): string {
   return `${Number(((1 - alpha) * 100).toFixed(1))}% CI`;
 }
 
-function intervalText(c: MetricComparison, alpha: number): string {
+function intervalText(c: MetricComparison, alpha: number, engine: AnalysisEngine = 'frequentist'): string {
+  if (engine === 'bayesian') {
+    const label = `${Number(((1 - alpha) * 100).toFixed(1))}% credible interval`;
+    const p = c.posterior ?? c.relative;
+    return `${label} ${formatPercent(p.ciLower)} to ${formatPercent(p.ciUpper)}`;
+  }
   return `${confidenceLabel(alpha)} ${formatPercent(c.relative.ciLower)} to ${formatPercent(c.relative.ciUpper)}`;
+}
+
+function chanceText(c: MetricComparison): string {
+  return `chance to beat control ${quoteChance(c.chanceToWin)}`;
 }
 
 function moved(c: MetricComparison, name: string): string {
@@ -74,11 +137,18 @@ function onScope(channel: string | null): string {
   return channel === null ? '' : ` on ${channel}`;
 }
 
-function significanceText(input: VerdictInput): string {
+function significanceText(input: VerdictInput, c?: MetricComparison): string {
+  if (engineOf(input) === 'bayesian' && c) {
+    const t = thresholdOf(input);
+    return c.chanceToWin >= t
+      ? `${chanceText(c)}, at least ${t}`
+      : `${chanceText(c)}, at most ${Number((1 - t).toFixed(6))}`;
+  }
   return input.comparisons > 1 ? 'significant after correction' : 'significant';
 }
 
 function pValueText(c: MetricComparison, input: VerdictInput): string {
+  if (engineOf(input) === 'bayesian') return chanceText(c);
   if (input.comparisons > 1 && c.adjustedPValue) return `adjusted p = ${formatPValue(c.adjustedPValue.holm)}`;
   return `p = ${formatPValue(c.relative.pValue)}`;
 }
@@ -92,6 +162,12 @@ function outcomeOf(c: MetricComparison, degraded: GuardrailCheck[]): Outcome {
 function guardrailText(g: GuardrailCheck, input: VerdictInput): string {
   const name = input.metricNames.get(g.metric) ?? g.metric;
   const verb = g.evidence.relativeChange >= 0 ? 'rose' : 'fell';
+  if (g.status !== 'degraded') {
+    return (
+      `${name} ${verb} by ${formatPercent(Math.abs(g.evidence.relativeChange))}${onScope(g.channel)} ` +
+      `(chance of harm beyond its ${formatPercent(g.evidence.tolerance)} tolerance ${quoteChance(g.evidence.chanceOfHarm)}, at least ${thresholdOf(input)})`
+    );
+  }
   return (
     `${name} ${verb} by ${formatPercent(Math.abs(g.evidence.relativeChange))}${onScope(g.channel)} ` +
     `(p = ${formatPValue(g.evidence.pValue)}), beyond its ${formatPercent(g.evidence.tolerance)} tolerance`
@@ -118,19 +194,20 @@ function describeLoser(
   name: string,
   input: VerdictInput,
 ): string {
-  const effect = `${c.variant} ${moved(c, name)}${onScope(input.channel)} (${intervalText(c, input.alpha)})`;
+  const effect = `${c.variant} ${moved(c, name)}${onScope(input.channel)} (${intervalText(c, input.alpha, engineOf(input))})`;
   const first = degraded[0];
-  if (!first) return `${effect}, ${significanceText(input)}: it makes ${name} worse.`;
+  if (!first) return `${effect}, ${significanceText(input, c)}: it makes ${name} worse.`;
   if (c.error === null && c.significant && c.improved) {
     return `${effect}, but ${guardrailText(first, input)}: do not ship as is.`;
   }
-  return `${c.variant} degraded a guardrail: ${guardrailText(first, input)}.`;
+  const what = first.status === 'degraded' ? 'degraded a guardrail' : 'likely harms a guardrail';
+  return `${c.variant} ${what}: ${guardrailText(first, input)}.`;
 }
 
 function describeInconclusive(c: MetricComparison, name: string, input: VerdictInput): string {
   if (c.error === 'BASELINE_ZERO') return `${c.variant}: no ${name} in the control yet`;
   if (c.error !== null) return `${c.variant}: not enough data on ${name} yet`;
-  return `${c.variant} ${signedPercent(c.relative.estimate)} (${intervalText(c, input.alpha)}, ${pValueText(c, input)})`;
+  return `${c.variant} ${signedPercent(c.relative.estimate)} (${intervalText(c, input.alpha, engineOf(input))}, ${pValueText(c, input)})`;
 }
 
 function primaryUnits(primary: MetricResult): number {
@@ -179,8 +256,13 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const judged = comparisons.map((c) => {
     // Overall degradations first, so the reason names the broadest one.
     const degraded = input.guardrails
-      .filter((g) => g.variant === c.variant && g.status === 'degraded')
-      .sort((a, b) => Number(a.channel !== null) - Number(b.channel !== null));
+      .filter((g) => g.variant === c.variant && guardrailBlocks(g, engineOf(input), thresholdOf(input)))
+      // Overall first, and an always-valid degradation before a Bayesian chance of harm.
+      .sort(
+        (a, b) =>
+          Number(a.channel !== null) - Number(b.channel !== null) ||
+          Number(a.status !== 'degraded') - Number(b.status !== 'degraded'),
+      );
     return { c, degraded, outcome: outcomeOf(c, degraded) };
   });
 
@@ -194,8 +276,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
       decision: 'ship',
       variant: c.variant,
       reason:
-        `${c.variant} ${moved(c, name)}${where} (${intervalText(c, input.alpha)}), ` +
-        `${significanceText(input)}; ${clean(input.guardrails, c.variant, input)}.`,
+        `${c.variant} ${moved(c, name)}${where} (${intervalText(c, input.alpha, engineOf(input))}), ` +
+        `${significanceText(input, c)}; ${clean(input.guardrails, c.variant, input)}.`,
     };
   }
 
@@ -210,7 +292,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
 
   const open = judged.filter((j) => j.outcome === 'inconclusive').map((j) => j.c);
-  const raw = open.find((c) => c.error === null && c.relative.pValue < input.alpha);
+  const raw =
+    engineOf(input) === 'bayesian'
+      ? undefined
+      : open.find((c) => c.error === null && c.relative.pValue < input.alpha);
   let sentence: string;
   if (open.length === 1 && raw && input.comparisons > 1) {
     sentence =
@@ -220,7 +305,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
     sentence = `Not enough data yet on ${name}${where} (${primaryUnits(primary)} units so far)`;
   } else {
     const yet = stopped ? '' : ' yet';
-    sentence = `No significant difference in ${name}${where}${yet}: ${open.map((c) => describeInconclusive(c, name, input)).join('; ')}`;
+    const difference = engineOf(input) === 'bayesian' ? 'clear' : 'significant';
+    sentence = `No ${difference} difference in ${name}${where}${yet}: ${open.map((c) => describeInconclusive(c, name, input)).join('; ')}`;
   }
   if (stopped) {
     return {

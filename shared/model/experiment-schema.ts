@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { DEFAULT_CHANNELS } from './channels';
-import { EXPERIMENT_STATUSES, RANDOMISATION_UNITS } from './experiment';
+import { ANALYSIS_ENGINES, EXPERIMENT_STATUSES, RANDOMISATION_UNITS } from './experiment';
 import { METRIC_KINDS } from './metric';
 import { payloadProblems } from './targeting-rules';
 
@@ -133,9 +133,20 @@ const experimentFields = {
   stoppedAt: z.iso.datetime().optional(),
   analysis: z
     .strictObject({
+      /** Absent: frequentist (the results and the verdict use the engine named here). */
+      engine: z
+        .enum(ANALYSIS_ENGINES)
+        .optional()
+        .describe('frequentist (default; fixed-horizon or sequential by `sequential`) or bayesian'),
       sequential: z.boolean().default(true),
       alpha: z.number().gt(0).lt(0.5).default(0.05),
       cuped: z.boolean().default(true),
+      chanceThreshold: z
+        .number()
+        .gt(0.5)
+        .lt(1)
+        .optional()
+        .describe('bayesian: ship when the chance to beat control reaches this (default 0.95)'),
     })
     .default({ sequential: true, alpha: 0.05, cuped: true }),
 };

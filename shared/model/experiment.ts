@@ -50,11 +50,38 @@ export interface Experiment {
   startedAt?: string;
   stoppedAt?: string;
   analysis: {
-    /** Sequential testing lets product owners look every day without inflating false positives. */
+    /**
+     * The engine whose numbers the results show and the verdict decides by; absent: frequentist.
+     * Guardrails halt on the always-valid sequential rule whichever engine is named.
+     */
+    engine?: AnalysisEngine;
+    /** Frequentist: sequential testing lets product owners look every day without inflating false positives. */
     sequential: boolean;
     alpha: number;
     cuped: boolean;
+    /**
+     * Bayesian: ship when the chance to beat control reaches this (absent: 0.95); a guardrail
+     * blocks when its chance of harm beyond its tolerance reaches it.
+     */
+    chanceThreshold?: number;
   };
+}
+
+export const ANALYSIS_ENGINES = ['frequentist', 'bayesian'] as const;
+export type AnalysisEngine = (typeof ANALYSIS_ENGINES)[number];
+
+/** The Bayesian threshold when the plan names none. */
+export const DEFAULT_CHANCE_THRESHOLD = 0.95;
+
+/** The plan's engine: frequentist unless it names Bayesian. */
+export function analysisEngine(e: Pick<Experiment, 'analysis'>): AnalysisEngine {
+  return e.analysis?.engine === 'bayesian' ? 'bayesian' : 'frequentist';
+}
+
+/** The plan's Bayesian threshold when usable (above 0.5, below 1), else the default. */
+export function chanceThreshold(e: Pick<Experiment, 'analysis'>): number {
+  const t = e.analysis?.chanceThreshold;
+  return typeof t === 'number' && t > 0.5 && t < 1 ? t : DEFAULT_CHANCE_THRESHOLD;
 }
 
 /** The id of an event's unit for an experiment's randomisation unit, or undefined when it lacks one. */

@@ -5,6 +5,7 @@
  * language, and, while an experiment keeps running, the days it likely still needs. Pure: reads
  * the payload the results endpoint serves, changes nothing in it.
  */
+
 import type {
   ExperimentResults,
   GuardrailCheck,
@@ -12,6 +13,8 @@ import type {
   MetricResult,
   TestKind,
 } from '../experiments/results-types';
+import { formatChance, guardrailBlocks, quoteChance } from '../experiments/verdict';
+import type { AnalysisEngine } from '../model/experiment';
 import {
   type Baseline,
   daysToReach,
@@ -42,9 +45,29 @@ export function pLabel(test: TestKind, adjusted: boolean): PLabel {
   return adjusted ? 'adjusted p' : 'p';
 }
 
+export { formatChance, quoteChance };
+
+/** What a Bayesian figure is: the goal metrics' chance to beat control, a guardrail's chance of harm. */
+export type ChanceLabel = 'chance to beat control' | 'chance of harm';
+
+/** The label of any deciding figure. */
+export type FigureLabel = PLabel | ChanceLabel;
+
+/** The engine a document's verdict decides by (documents from before the engine say frequentist). */
+export function engineOf(results: { engine?: ExperimentResults['engine'] }): AnalysisEngine {
+  return results.engine?.name === 'bayesian' ? 'bayesian' : 'frequentist';
+}
+
+function thresholdOf(results: { engine?: ExperimentResults['engine'] }): number {
+  return results.engine?.chanceThreshold ?? 0.95;
+}
+
 /** The figure that decided a row, and the level it was compared with. */
 export interface DecidingFigure {
-  label: PLabel;
+  label: FigureLabel;
+  /** A p-value, or (kind `chance`) a posterior probability. */
+  kind: 'p' | 'chance';
+  /** The figure's value: the p-value, or the chance. */
   p: number;
   level: number;
   significant: boolean;
@@ -52,6 +75,16 @@ export interface DecidingFigure {
   by: 'goal-test' | 'guardrail-check';
   /** Guardrail checks only: their status in the row's scope. */
   status: GuardrailCheck['status'] | null;
+}
+
+/** A deciding figure as printed after its label: "always-valid p < 0.001", "chance to beat control 0.957". */
+export function formatFigure(figure: Pick<DecidingFigure, 'kind' | 'p'>): string {
+  return figure.kind === 'chance' ? formatChance(figure.p) : formatP(figure.p);
+}
+
+/** "= 0.031" / "> 0.99": a figure's value after its label inside a sentence. */
+export function quoteFigure(figure: Pick<DecidingFigure, 'kind' | 'p'>): string {
+  return figure.kind === 'chance' ? quoteChance(figure.p) : quoteP(figure.p);
 }
 
 /** How many goal comparisons the Holm correction spans (goal metrics × treatments). */
@@ -62,7 +95,9 @@ export function goalComparisons(scope: { metrics: MetricResult[] }): number {
 /**
  * The deciding figure of one metric row. A goal metric is decided by the experiment's test, Holm-
  * adjusted when the family has more than one comparison; a guardrail metric by its guardrail check
- * (always-valid p at the Bonferroni level), which is the figure the verdict quotes.
+ * (always-valid p at the Bonferroni level), which is the figure the verdict quotes. Under the
+ * Bayesian engine a goal metric is decided by its chance to beat control against the plan's
+ * threshold, and a guardrail not degraded by the always-valid rule by its chance of harm.
  */
 export function decidingFigure(
   results: ExperimentResults,
@@ -77,8 +112,21 @@ export function decidingFigure(
       (g) => g.metric === metric.key && g.variant === c.variant && g.channel === channel,
     );
     if (!check || check.evidence.error !== null || check.status === 'insufficient-data') return null;
+    if (engineOf(results) === 'bayesian' && check.status !== 'degraded') {
+      const chance = check.evidence.chanceOfHarm ?? 0;
+      return {
+        label: 'chance of harm',
+        kind: 'chance',
+        p: chance,
+        level: thresholdOf(results),
+        significant: chance >= thresholdOf(results),
+        by: 'guardrail-check',
+        status: check.status,
+      };
+    }
     return {
       label: 'always-valid p',
+      kind: 'p',
       p: check.evidence.pValue,
       level: check.evidence.alpha,
       significant: check.evidence.pValue < check.evidence.alpha,
@@ -86,9 +134,21 @@ export function decidingFigure(
       status: check.status,
     };
   }
+  if (engineOf(results) === 'bayesian') {
+    return {
+      label: 'chance to beat control',
+      kind: 'chance',
+      p: c.chanceToWin,
+      level: thresholdOf(results),
+      significant: c.significant,
+      by: 'goal-test',
+      status: null,
+    };
+  }
   const adjusted = goalComparisons(scope) > 1 && c.adjustedPValue !== null;
   return {
     label: pLabel(c.test, adjusted),
+    kind: 'p',
     p: adjusted && c.adjustedPValue ? c.adjustedPValue.holm : c.relative.pValue,
     level: results.analysis.alpha,
     significant: c.significant,
@@ -109,6 +169,11 @@ export interface Harm {
   p: number;
   level: number;
   tolerance: number;
+  /**
+   * null: degraded by the always-valid rule (p, level). A number: the Bayesian engine's chance of
+   * harm beyond the tolerance, which reached the threshold (in `level`) while the check is ok.
+   */
+  chanceOfHarm: number | null;
 }
 
 function metricNames(results: ExperimentResults): Map<string, string> {
@@ -128,11 +193,16 @@ export function allGuardrailChecks(results: ExperimentResults): GuardrailCheck[]
   return out;
 }
 
-/** Degraded guardrails, all channels first, then per channel in the document's order. */
+/**
+ * Guardrails that stop a treatment (degraded; under the Bayesian engine also a chance of harm at
+ * the threshold), all channels first, then per channel in the document's order.
+ */
 export function harms(results: ExperimentResults): Harm[] {
   const names = metricNames(results);
+  const engine = engineOf(results);
+  const threshold = thresholdOf(results);
   return allGuardrailChecks(results)
-    .filter((g) => g.status === 'degraded')
+    .filter((g) => guardrailBlocks(g, engine, threshold))
     .sort((a, b) => Number(a.channel !== null) - Number(b.channel !== null))
     .map((g) => ({
       metric: g.metric,
@@ -142,8 +212,9 @@ export function harms(results: ExperimentResults): Harm[] {
       change: g.evidence.relativeChange,
       harm: g.evidence.harm,
       p: g.evidence.pValue,
-      level: g.evidence.alpha,
+      level: g.status === 'degraded' ? g.evidence.alpha : threshold,
       tolerance: g.evidence.tolerance,
+      chanceOfHarm: g.status === 'degraded' ? null : (g.evidence.chanceOfHarm ?? 0),
     }));
 }
 
@@ -186,9 +257,14 @@ export type ReasonPart =
       upper: number;
       /** Confidence of the interval (0.95). */
       confidence: number;
-      label: PLabel;
+      label: FigureLabel;
+      /** The label's figure: a p-value, or the chance to beat control. */
       p: number;
       significant: boolean;
+      /** A confidence interval (frequentist), or the posterior's credible interval (Bayesian). */
+      interval?: 'confidence' | 'credible';
+      /** Bayesian: the chance to beat control the decision needs. */
+      threshold?: number;
     }
   | { code: 'not-enough-data'; variant: string; metric: string }
   | {
@@ -200,6 +276,8 @@ export type ReasonPart =
       p: number;
       level: number;
       tolerance: number;
+      /** Bayesian: the chance of harm beyond the tolerance that stopped it (null: the always-valid rule). */
+      chanceOfHarm?: number | null;
     }
   | { code: 'guardrails-clean'; pending: string[]; acrossChannels: boolean }
   | {
@@ -208,6 +286,10 @@ export type ReasonPart =
       alpha: number;
       comparisons: number;
       guardrailLevel: number | null;
+      /** Absent: frequentist. */
+      engine?: AnalysisEngine;
+      /** Bayesian: the chance to beat control a winner needs. */
+      threshold?: number;
     };
 
 /**
@@ -235,18 +317,21 @@ export function explainVerdict(results: ExperimentResults): ReasonPart[] {
       parts.push({ code: 'not-enough-data', variant: c.variant, metric: primary.name });
       continue;
     }
+    const credible = figure.kind === 'chance';
+    const interval = credible ? (c.posterior ?? c.relative) : c.relative;
     parts.push({
       code: 'lift',
       variant: c.variant,
       metric: primary.name,
       channel: scope,
       lift: c.relative.estimate,
-      lower: c.relative.ciLower,
-      upper: c.relative.ciUpper,
+      lower: interval.ciLower,
+      upper: interval.ciUpper,
       confidence: 1 - results.analysis.alpha,
       label: figure.label,
       p: figure.p,
       significant: figure.significant,
+      ...(credible ? { interval: 'credible' as const, threshold: figure.level } : {}),
     });
   }
   const harmful = harms(results);
@@ -260,6 +345,7 @@ export function explainVerdict(results: ExperimentResults): ReasonPart[] {
       p: h.p,
       level: h.level,
       tolerance: h.tolerance,
+      ...(h.chanceOfHarm === null ? {} : { chanceOfHarm: h.chanceOfHarm }),
     });
   }
   if (harmful.length === 0 && results.guardrails.length > 0) {
@@ -278,6 +364,9 @@ export function explainVerdict(results: ExperimentResults): ReasonPart[] {
     alpha: results.analysis.alpha,
     comparisons: goalComparisons(results),
     guardrailLevel: results.guardrails.length > 0 ? results.analysis.guardrailAlpha : null,
+    ...(engineOf(results) === 'bayesian'
+      ? { engine: 'bayesian' as const, threshold: thresholdOf(results) }
+      : {}),
   });
   return parts;
 }
@@ -406,6 +495,14 @@ function detectableAt(
   return high;
 }
 
+/** The interval a row shows: the confidence interval, or under the Bayesian engine the credible one. */
+export function intervalOf(
+  results: { engine?: ExperimentResults['engine'] },
+  c: MetricComparison,
+): { ciLower: number; ciUpper: number } {
+  return engineOf(results) === 'bayesian' ? (c.posterior ?? c.relative) : c.relative;
+}
+
 /** One row of the per-channel table: a primary or guardrail metric × treatment on one channel. */
 export interface ChannelRow {
   metric: string;
@@ -444,7 +541,7 @@ export function channelRows(results: ExperimentResults): ChannelRow[] {
         const figure = decidingFigure(view, b, b.channel, asGuardrail, c);
         const check = b.guardrails.find((g) => g.metric === key && g.variant === c.variant);
         const tone: ChannelRow['tone'] =
-          check?.status === 'degraded'
+          check && guardrailBlocks(check, engineOf(results), thresholdOf(results))
             ? 'harm'
             : c.error !== null || !figure
               ? 'pending'
@@ -460,8 +557,8 @@ export function channelRows(results: ExperimentResults): ChannelRow[] {
           variant: c.variant,
           channel: b.channel,
           lift: c.error === null ? c.relative.estimate : null,
-          lower: c.error === null ? c.relative.ciLower : null,
-          upper: c.error === null ? c.relative.ciUpper : null,
+          lower: c.error === null ? intervalOf(results, c).ciLower : null,
+          upper: c.error === null ? intervalOf(results, c).ciUpper : null,
           figure,
           tone,
         });

@@ -8,9 +8,11 @@ import {
   daysRunning,
   decidingFigure,
   explainVerdict,
+  formatFigure,
   formatP,
   guardrailSummaries,
   harms,
+  intervalOf,
   projectDecision,
 } from '../../../shared/presentation/results-presentation';
 import { ApiError, path } from '../api';
@@ -272,12 +274,19 @@ function ResultsBody({
       <VerdictBox results={results} daysSoFar={daysSoFar} />
       <ChannelsFirst results={results} />
       <p class="muted decided-by">
-        {t('results.decidedBy', {
-          test: t(`results.test.${results.analysis.test}` as MessageKey),
-          alpha: levelText(results.analysis.alpha),
-          holm: goalCount(results) > 1 ? t('results.decidedHolm', { comparisons: goalCount(results) }) : '',
-          guardrailAlpha: levelText(results.analysis.guardrailAlpha),
-        })}
+        {results.engine?.name === 'bayesian'
+          ? t('results.decidedByBayes', {
+              threshold: levelText(results.engine?.chanceThreshold ?? 0.95),
+              confidence: fmt.percent(1 - results.analysis.alpha, { digits: 0 }),
+              guardrailAlpha: levelText(results.analysis.guardrailAlpha),
+            })
+          : t('results.decidedBy', {
+              test: t(`results.test.${results.analysis.test}` as MessageKey),
+              alpha: levelText(results.analysis.alpha),
+              holm:
+                goalCount(results) > 1 ? t('results.decidedHolm', { comparisons: goalCount(results) }) : '',
+              guardrailAlpha: levelText(results.analysis.guardrailAlpha),
+            })}
       </p>
       {results.units === 0 ? (
         <p>{t('results.none')}</p>
@@ -396,7 +405,7 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                       )
                     : undefined;
                 const tone = check
-                  ? check.status === 'degraded'
+                  ? check.status === 'degraded' || (figure?.kind === 'chance' && figure.significant)
                     ? 'worse'
                     : 'neutral'
                   : c?.significant
@@ -404,8 +413,8 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                       ? 'better'
                       : 'worse'
                     : 'neutral';
-                const lower = check ? check.evidence.ciLower : c?.relative.ciLower;
-                const upper = check ? check.evidence.ciUpper : c?.relative.ciUpper;
+                const lower = check ? check.evidence.ciLower : c ? intervalOf(results, c).ciLower : undefined;
+                const upper = check ? check.evidence.ciUpper : c ? intervalOf(results, c).ciUpper : undefined;
                 const decides = !c
                   ? '—'
                   : !figure
@@ -441,7 +450,7 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                         : '—'}
                     </td>
                     <td class="num deciding-p">
-                      {figure ? `${pLabelText(t, figure.label)} ${formatP(figure.p)}` : '—'}
+                      {figure ? `${pLabelText(t, figure.label)} ${formatFigure(figure)}` : '—'}
                     </td>
                     <td class="decides">{decides}</td>
                     {secondary && (
