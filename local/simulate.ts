@@ -159,7 +159,7 @@ export async function simulate(argv: string[], log: (line: string) => void = con
     idPrefix: `sim${seed}-`,
   };
   const { events, summary } = simulateExperiment(config, seededRandom(seed));
-  const counts = { accepted: 0, duplicate: 0, rejected: 0 };
+  const counts = { accepted: 0, duplicate: 0, stored: 0, rejected: 0 };
   const batches: (typeof events)[] = [];
   for (let i = 0; i < events.length; i += 500) batches.push(events.slice(i, i + 500));
   const bar = progressBar(batches.length, `Sending ${events.length} events`);
