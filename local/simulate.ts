@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { createApiClient } from '../cli/api-client';
 import { formatTable } from '../cli/format-table';
 import { progressBar } from '../cli/progress';
-import { type SimulationConfig, seededRandom, simulateExperiment } from '../shared/simulation/simulation';
 import type { EventBatchResponse } from '../shared/model/event';
 import type { Experiment } from '../shared/model/experiment';
 import type { MetricDefinition } from '../shared/model/metric';
+import { type SimulationConfig, seededRandom, simulateExperiment } from '../shared/simulation/simulation';
 
 const HELP = `Usage: npm run simulate [-- options]
 
