@@ -5,6 +5,16 @@ import { queryAll, stripKeys } from './dynamo-support';
 
 const partition = (experiment: string) => `backfill#${experiment}`;
 
+/**
+ * DynamoDB numbers keep magnitudes from 1e-130 up: a p-value far below that (a large effect on many
+ * units) is stored as 0, which is what any reader rounds it to anyway.
+ */
+function storable(metric: BackfilledMetric): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(metric, (_key, v) => (typeof v === 'number' && v !== 0 && Math.abs(v) < 1e-100 ? 0 : v)),
+  );
+}
+
 export function createDynamoBackfillStore(
   doc: DynamoDBDocumentClient,
   tables: { config: string },
@@ -16,7 +26,7 @@ export function createDynamoBackfillStore(
         await doc.send(
           new PutCommand({
             TableName: tables.config,
-            Item: { pk: partition(m.experiment), sk: m.metric, ...m },
+            Item: { pk: partition(m.experiment), sk: m.metric, ...storable(m) },
           }),
         );
     },

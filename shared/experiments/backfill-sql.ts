@@ -90,9 +90,12 @@ export function backfillSql(q: BackfillQuery): string {
     stitchOn ? `LEFT JOIN links l ON l.anon = ${alias}.userId AND l.rn = 1` : '';
   return `WITH
 copies AS (
-  SELECT r.*, row_number() OVER (PARTITION BY r.id ORDER BY r.receivedAt, r.outcome) AS copy_rank
+  SELECT r.*, row_number() OVER (
+    PARTITION BY r.id
+    ORDER BY CASE WHEN r.outcome = 'duplicate' THEN 1 ELSE 0 END, r.receivedAt, r.outcome
+  ) AS copy_rank
   FROM ${q.source} r
-  WHERE r.environment = ${sqlString(q.environment)} AND r.outcome IN ('accepted', 'stored')
+  WHERE r.environment = ${sqlString(q.environment)} AND r.outcome IN ('accepted', 'stored', 'duplicate')
 ),
 events AS (
   SELECT c.*, ${epochMillisSql('c."timestamp"')} AS at_ms FROM copies c WHERE c.copy_rank = 1

@@ -108,6 +108,7 @@ const streamArb = fc.record({
   cuts: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 3 }),
   resend: fc.array(fc.nat(), { maxLength: 5 }),
   twice: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  lost: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
 });
 
 type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
@@ -134,11 +135,12 @@ function batchesOf(s: Stream): Batch[] {
     const slice = events.slice(cuts[i], cuts[i + 1]);
     if (slice.length === 0) continue;
     // Received the next day and the day after (two partitions), never before the events' times.
-    batches.push({
-      receivedAt: BASE + 86_400_000 * (1 + (i % 2)) + i,
-      events: slice,
-      writtenTwice: s.twice[i % 4],
-    });
+    const receivedAt = BASE + 86_400_000 * (1 + (i % 2)) + i * 10;
+    if (s.lost[i % 4]) {
+      // The raw write failed after the statistics committed: the sender resends the batch.
+      batches.push({ receivedAt, events: slice, rawLost: true });
+      batches.push({ receivedAt: receivedAt + 5, events: slice });
+    } else batches.push({ receivedAt, events: slice, writtenTwice: s.twice[i % 4] });
   }
   // Some events sent again in a last batch: duplicates by id.
   const again = s.resend.map((r) => events[r % events.length]);

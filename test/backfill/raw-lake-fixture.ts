@@ -24,6 +24,11 @@ export interface Batch {
   events: Record<string, unknown>[];
   /** The raw store wrote this batch's records twice (a retried write). */
   writtenTwice?: boolean;
+  /**
+   * The raw write failed after the statistics committed (the platform answered 503): none of the
+   * batch's records were kept, and the sender resends it (its accepted events then `duplicate`).
+   */
+  rawLost?: boolean;
 }
 
 export interface LiveAndRaw {
@@ -46,7 +51,8 @@ export function ingestBatches(
   channels: readonly string[],
 ): LiveAndRaw {
   const liveSeen = new Set<string>();
-  const rawSeen = new Set<string>();
+  /** Ids the platform accepted: a later copy is answered (and kept raw as) `duplicate`. */
+  const platformSeen = new Set<string>();
   const exposures = new Map<string, ExposureObservation[]>();
   const metrics = new Map<string, MetricObservation[]>();
   const records: Record<string, unknown>[] = [];
@@ -80,13 +86,14 @@ export function ingestBatches(
       const status = slot.outcome?.status;
       const refusal = slot.outcome?.status === 'rejected' ? slot.outcome.reason : undefined;
       if (status === 'stored' || refusal?.startsWith('metric: no metric')) {
-        outcome = rawSeen.has(slot.id) ? 'duplicate' : 'stored';
+        // Stored events are not deduplicated by the platform: each copy is kept `stored`.
+        outcome = 'stored';
         reason = 'metric: not in the catalogue yet';
       } else if (refusal !== undefined) {
         outcome = 'rejected';
         reason = refusal;
-      } else outcome = status === 'duplicate' || rawSeen.has(slot.id) ? 'duplicate' : 'accepted';
-      if (outcome === 'accepted' || outcome === 'stored') rawSeen.add(slot.id);
+      } else outcome = status === 'duplicate' || platformSeen.has(slot.id) ? 'duplicate' : 'accepted';
+      if (outcome === 'accepted') platformSeen.add(slot.id);
       const metric = typeof event.metric === 'string' ? all.get(event.metric) : undefined;
       const counted = outcome === 'accepted' && event.value === undefined && metric?.kind === 'count';
       const record = {
@@ -97,6 +104,7 @@ export function ingestBatches(
         outcome,
         ...(reason ? { reason } : {}),
       };
+      if (batch.rawLost) return;
       records.push(record);
       if (batch.writtenTwice)
         records.push({ ...record, receivedAt: new Date(batch.receivedAt + 1).toISOString() });
