@@ -23,6 +23,8 @@ import { FlagPage } from './pages/flag-page';
 import { FlagsPage } from './pages/flags-page';
 import { MetricPage, MetricsPage } from './pages/metrics-page';
 import { NewFlagPage } from './pages/new-flag-page';
+import { ReleaseCleanupPage } from './pages/release-cleanup-page';
+import { ReleaseLifecyclePage } from './pages/release-lifecycle-page';
 import { ReleasePlanPage } from './pages/release-plan-page';
 import { ReleaseTemplatesPage } from './pages/release-templates-page';
 import { SegmentPage, SegmentsPage } from './pages/segments-page';
@@ -103,6 +105,10 @@ function Page({ route }: { route: Route }) {
       return <ReleaseTemplatesPage />;
     case 'release-plan':
       return <ReleasePlanPage name={route.name} env={route.env} />;
+    case 'release-lifecycle':
+      return <ReleaseLifecyclePage />;
+    case 'release-cleanup':
+      return <ReleaseCleanupPage />;
   }
 }
 

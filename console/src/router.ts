@@ -17,7 +17,9 @@ export type Route =
   | { page: 'metric'; key: string }
   | { page: 'audit' }
   | { page: 'release-templates' }
-  | { page: 'release-plan'; name: string; env: string };
+  | { page: 'release-plan'; name: string; env: string }
+  | { page: 'release-lifecycle' }
+  | { page: 'release-cleanup' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -42,6 +44,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'metrics') return parts[1] ? { page: 'metric', key: parts[1] } : { page: 'metrics' };
   if (parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'release-templates') return { page: 'release-templates' };
+  if (parts[0] === 'release-lifecycle') return { page: 'release-lifecycle' };
+  if (parts[0] === 'release-cleanup') return { page: 'release-cleanup' };
   if (parts[0] === 'release-plans' && parts[1] && parts[2])
     return { page: 'release-plan', name: parts[1], env: parts[2] };
   if (parts[0] === 'experiments' && parts[1]) return { page: 'experiment', key: parts[1] };
@@ -83,6 +87,10 @@ export function href(route: Route): string {
       return '#/release-templates';
     case 'release-plan':
       return `#/release-plans/${encodeURIComponent(route.name)}/${encodeURIComponent(route.env)}`;
+    case 'release-lifecycle':
+      return '#/release-lifecycle';
+    case 'release-cleanup':
+      return '#/release-cleanup';
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type CleanupEntry,
   cleanupReport,
   type EvaluatedHour,
+  expectedEndOf,
   LIFECYCLE_STAGES,
   type Lifecycle,
   lifecycleOf,
@@ -17,7 +18,12 @@ import {
 import type { Runtime } from './composition-root';
 import { protectedEnvironments } from './governance';
 
-export type FlagWithLifecycle = Flag & { lifecycle: Lifecycle; potentiallyStale: boolean };
+export type FlagWithLifecycle = Flag & {
+  lifecycle: Lifecycle;
+  potentiallyStale: boolean;
+  /** When a flag of its type is expected to be gone (its type's lifetime from creation); null: meant to stay. */
+  expectedEnd: string | null;
+};
 
 const FILTERS = ['potentially-stale', ...LIFECYCLE_STAGES];
 
@@ -48,7 +54,12 @@ async function annotate(
       protectedEnvironments: prot,
       channels: runtime.config.channels,
     });
-    return { ...flag, lifecycle, potentiallyStale: potentiallyStale(flag, lifecycle, now) };
+    return {
+      ...flag,
+      lifecycle,
+      potentiallyStale: potentiallyStale(flag, lifecycle, now),
+      expectedEnd: expectedEndOf(flag),
+    };
   });
 }
 

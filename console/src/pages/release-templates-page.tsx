@@ -2,6 +2,7 @@
 import { useApp } from '../app-context';
 import { channelLabel } from '../i18n';
 import { useResource } from '../use-resource';
+import { ReleaseTabs } from './release-tabs';
 import { releaseText } from './release-text';
 
 interface Template {
@@ -24,6 +25,7 @@ export function ReleaseTemplatesPage() {
   const list = useResource(() => api.get<{ templates: Template[] }>('/api/admin/release-templates'), []);
   return (
     <section aria-labelledby="release-templates-title">
+      <ReleaseTabs current="release-templates" />
       <h1 id="release-templates-title">{r('templates')}</h1>
       <p class="muted">{r('templatesIntro')}</p>
       {list.error && <p class="alert alert-error">{t('error.load', { message: list.error.message })}</p>}
