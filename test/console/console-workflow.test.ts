@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
-import { seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Experiment } from '../../shared/model/experiment';
 import type { Flag } from '../../shared/model/flag';
+import { seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import { launchChromium } from '../support/chromium';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 

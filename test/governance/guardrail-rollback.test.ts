@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
-import { type PlantedEffect, seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import type { OmnilabEvent } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';
+import { type PlantedEffect, seededRandom, simulateExperiment } from '../../shared/simulation/simulation';
 import { heldRequest } from '../support/governance';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 

@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { seededRandom } from '../../shared/simulation/simulation';
 import { cellKey, type StatsVector } from '../../shared/experiments/unit-state';
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
 import type { MetricDefinition } from '../../shared/model/metric';
@@ -28,6 +27,7 @@ import {
   safeguardChecks,
 } from '../../shared/release/release-safeguards';
 import { releasesFileSchema } from '../../shared/release/releases-as-code';
+import { seededRandom } from '../../shared/simulation/simulation';
 
 const CHANNELS = [...DEFAULT_CHANNELS];
 const POPULATION: Record<string, number> = {

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
-import { seededRandom } from '../../shared/simulation/simulation';
 import { parseImpactCellKey } from '../../shared/release/impact-metrics';
 import type { ReleasePlan } from '../../shared/release/release-plan';
 import { milestoneKey } from '../../shared/release/release-safeguards';
+import { seededRandom } from '../../shared/simulation/simulation';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;

@@ -6,12 +6,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGuardrails } from '../../shared/experiments/guardrail';
 import { buildResults } from '../../shared/experiments/results';
+import { addVectors, type StatsVector } from '../../shared/experiments/unit-state';
 import {
   seededRandom,
   simulateExperiment,
   simulationUnitContributions,
 } from '../../shared/simulation/simulation';
-import { addVectors, type StatsVector } from '../../shared/experiments/unit-state';
 import { catalogue, channelBaseline, experiment, simulate } from './fixtures';
 
 describe('A/A: one look, fixed horizon', () => {

@@ -1,15 +1,15 @@
 // Shared by the results tests: a small slice of the bank's catalogue, an experiment factory, and
 // a one-call simulation through the same path ingestion takes.
 
+import type { StatsVector } from '../../shared/experiments/unit-state';
+import type { Experiment } from '../../shared/model/experiment';
+import type { MetricDefinition } from '../../shared/model/metric';
 import {
   type SimulationConfig,
   seededRandom,
   simulateExperiment,
   simulationCells,
 } from '../../shared/simulation/simulation';
-import type { StatsVector } from '../../shared/experiments/unit-state';
-import type { Experiment } from '../../shared/model/experiment';
-import type { MetricDefinition } from '../../shared/model/metric';
 
 export const catalogue: MetricDefinition[] = [
   {
