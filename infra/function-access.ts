@@ -149,3 +149,14 @@ export const AUDIT_ANCHOR_ACCESS: Readonly<Record<string, 'read' | 'write'>> = {
   'admin-governance': 'read',
   'audit-anchor': 'write',
 };
+
+/**
+ * The raw event lake (infra/constructs/raw-event-lake.ts): the events function puts records on its
+ * Firehose stream; data quality and backfill (admin-experiments) query it with Athena. No other
+ * function has any right on the stream, the bucket, the Glue tables or the workgroup.
+ */
+export const RAW_EVENT_LAKE_ACCESS: Readonly<Record<string, 'write' | 'query'>> = {
+  events: 'write',
+  'data-quality': 'query',
+  'admin-experiments': 'query',
+};

@@ -15,6 +15,14 @@ export interface StageConfig {
   p99LatencyAlarm: Duration;
   /** API 5xx answers in 5 minutes that raise an alarm. */
   serverErrorAlarm: number;
+  /**
+   * The raw event lake (infra/constructs/raw-event-lake.ts): days records are kept, by default and
+   * for named environments (shorter only), and the bytes one Athena query may scan.
+   */
+  rawEvents: {
+    retention: { defaultDays: number; environments: Readonly<Record<string, number>> };
+    athenaScanLimitBytes: number;
+  };
 }
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
@@ -25,6 +33,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     throttle: { rateLimit: 50, burstLimit: 100 },
     p99LatencyAlarm: Duration.seconds(3),
     serverErrorAlarm: 10,
+    rawEvents: { retention: { defaultDays: 30, environments: {} }, athenaScanLimitBytes: 1024 ** 3 },
   },
   prod: {
     name: 'prod',
@@ -34,6 +43,11 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     throttle: { rateLimit: 2000, burstLimit: 4000 },
     p99LatencyAlarm: Duration.seconds(1),
     serverErrorAlarm: 1,
+    // Thirteen months of production events (a year-on-year comparison), a month of the others'.
+    rawEvents: {
+      retention: { defaultDays: 400, environments: { development: 30 } },
+      athenaScanLimitBytes: 10 * 1024 ** 3,
+    },
   },
 };
 

@@ -4,9 +4,12 @@
  * `events/` or `rejected/`, `environment=<env>/day=<YYYY-MM-DD>/` (dynamic partitioning), in the
  * lake bucket (infra/constructs/raw-event-lake.ts). `PutRecordBatch` over signed fetch
  * (functions/lib/aws-request.ts) rather than the Firehose client, which would add to the events
- * bundle what the audit anchor avoided. A call takes 500 records and 4 MiB at most; records the
- * service refuses in a call (throttling) are put again, up to `attempts` times, then the append
- * fails (the caller answers 503 and the sender retries the whole batch: readers dedupe by id).
+ * bundle what the audit anchor avoided. Events are packed as JSON lines into Firehose records of
+ * at most 500 events and 1,000 KiB, which the stream deaggregates (JSON) before partitioning:
+ * Firehose bills each record rounded up to 5 KB, and one event is a few hundred bytes. A call takes
+ * 500 records and 4 MiB at most; records the service refuses in a call (throttling) are put again,
+ * up to `attempts` times, then the append fails (the caller answers 503 and the sender retries the
+ * whole batch: readers dedupe by id).
  */
 import type { RawEventLocation, RawEventRecord, RawEventStore } from '../../shared/store/raw-event-store';
 import { awsRequest, type CredentialSource, credentialsFromEnv } from '../lib/aws-request';
@@ -25,6 +28,30 @@ export interface FirehoseRawEventStoreOptions {
 
 const MAX_RECORDS = 500;
 const MAX_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+/** Firehose's deaggregation splits at most 500 JSON objects out of one record of at most 1,000 KiB. */
+const EVENTS_PER_RECORD = 500;
+const MAX_RECORD_BYTES = 1000 * 1024 - 1024;
+
+/** Events as JSON lines, packed into Firehose records' data (base64) of at most 500 events and 1,000 KiB. */
+export function firehoseRecords(records: readonly RawEventRecord[]): string[] {
+  const out: string[] = [];
+  let lines: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (lines.length > 0) out.push(Buffer.from(lines.join(''), 'utf8').toString('base64'));
+    lines = [];
+    bytes = 0;
+  };
+  for (const record of records) {
+    const line = `${JSON.stringify(record)}\n`;
+    const size = Buffer.byteLength(line, 'utf8');
+    if (lines.length === EVENTS_PER_RECORD || bytes + size > MAX_RECORD_BYTES) flush();
+    lines.push(line);
+    bytes += size;
+  }
+  flush();
+  return out;
+}
 
 /** The error Firehose's refusal or unavailability becomes: the events handler answers 503. */
 export class RawEventsUnavailableError extends Error {
@@ -36,13 +63,12 @@ interface PutRecordBatchAnswer {
   RequestResponses?: { ErrorCode?: string; RecordId?: string }[];
 }
 
-/** Records in calls of at most 500 records and 4 MiB of base64 data. */
+/** Firehose records in calls of at most 500 records and 4 MiB of base64 data. */
 export function firehoseChunks(records: readonly RawEventRecord[]): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let bytes = 0;
-  for (const record of records) {
-    const data = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8').toString('base64');
+  for (const data of firehoseRecords(records)) {
     if (current.length > 0 && (current.length === MAX_RECORDS || bytes + data.length > MAX_BYTES)) {
       chunks.push(current);
       current = [];

@@ -6,7 +6,13 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { AUDIT_ANCHOR_ACCESS, FUNCTION_ACCESS, readsTokenPepper, type TableAccess } from '../function-access';
+import {
+  AUDIT_ANCHOR_ACCESS,
+  FUNCTION_ACCESS,
+  RAW_EVENT_LAKE_ACCESS,
+  readsTokenPepper,
+  type TableAccess,
+} from '../function-access';
 import { REPO_ROOT } from '../repo-root';
 import { ROUTES, type Route } from '../routes';
 import { SCHEDULES, type ScheduledJob } from '../schedules';
@@ -20,6 +26,7 @@ import { FlagApi } from './flag-api';
 import { Monitoring } from './monitoring';
 import { functionFactory, type OmnilabFunction } from './omnilab-function';
 import { OmnilabTables } from './omnilab-tables';
+import { RawEventLake } from './raw-event-lake';
 import { ScheduledJobs } from './scheduled-jobs';
 
 /** Where the web console's build lands; uploaded only if it exists when the app is synthesized. */
@@ -58,6 +65,8 @@ export class OmnilabStack extends Stack {
   /** The secret tokens are keyed with (functions/lib/tokens.ts). */
   readonly tokenPepper: Secret;
   readonly auditAnchor: AuditAnchorBucket;
+  /** Every raw event with its outcome: Firehose → S3 Parquet, Glue tables, an Athena workgroup. */
+  readonly rawEvents: RawEventLake;
 
   constructor(scope: Construct, id: string, props: OmnilabStackProps) {
     super(scope, id, props);
@@ -139,8 +148,25 @@ export class OmnilabStack extends Stack {
       retentionDays: stage.retain ? 7 * 365 : 1,
       logBucket: this.console.logBucket,
     });
+    this.rawEvents = new RawEventLake(this, 'RawEvents', {
+      prefix,
+      retain: stage.retain,
+      retention: stage.rawEvents.retention,
+      athenaScanLimitBytes: stage.rawEvents.athenaScanLimitBytes,
+      logBucket: this.console.logBucket,
+      logRetention: stage.logRetention,
+    });
     const access = props.access ?? FUNCTION_ACCESS;
     for (const f of this.functions) {
+      const lake = RAW_EVENT_LAKE_ACCESS[f.spec.name];
+      if (lake) {
+        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_STREAM', this.rawEvents.streamName);
+        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_BUCKET', this.rawEvents.bucket.bucketName);
+        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_DATABASE', this.rawEvents.databaseName);
+        f.fn.addEnvironment('OMNILAB_ATHENA_WORKGROUP', this.rawEvents.workgroupName);
+        if (lake === 'write') this.rawEvents.grantWrite(f.role);
+        else this.rawEvents.grantQuery(f.role);
+      }
       if (readsTokenPepper(access[f.spec.name])) {
         f.fn.addEnvironment('OMNILAB_TOKEN_PEPPER_SECRET_ARN', this.tokenPepper.secretArn);
         f.role.addToPrincipalPolicy(
@@ -209,5 +235,11 @@ export class OmnilabStack extends Stack {
     new CfnOutput(this, 'AlertsTopic', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'Dashboard', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AuditAnchorBucket', { value: this.auditAnchor.bucket.bucketName });
+    new CfnOutput(this, 'RawEventsBucket', { value: this.rawEvents.bucket.bucketName });
+    new CfnOutput(this, 'RawEventsDatabase', {
+      value: this.rawEvents.databaseName,
+      description:
+        'Glue database of the raw events: tables events and rejected, Athena workgroup <prefix>raw-events',
+    });
   }
 }

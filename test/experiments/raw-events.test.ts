@@ -5,10 +5,15 @@
  * (as duplicates carrying every field), so nothing accepted is lost.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFirehoseRawEventStore,
+  RawEventsUnavailableError,
+} from '../../functions/stores/firehose-raw-event-store';
 import { createLocalRawEventStore } from '../../functions/stores/local-raw-event-store';
 import type { DataQualityReport } from '../../shared/experiments/data-quality';
 import { planIngestion } from '../../shared/experiments/ingest-plan';
@@ -127,7 +132,7 @@ describe('the local raw event store', () => {
               b * 50 + i,
               i % 10 === 0 ? 'rejected' : 'accepted',
               b % 2 ? 'production' : 'uat',
-              '2026-11-2' + (b % 3),
+              `2026-11-2${b % 3}`,
             ),
           ),
         ),
@@ -143,6 +148,82 @@ describe('the local raw event store', () => {
       );
     expect(new Set(events.map((r) => r.id)).size).toBe(900);
     expect(store.location()).toEqual({ kind: 'local', root });
+  });
+});
+
+describe('the Firehose raw event store', () => {
+  it('packs events as JSON lines, 500 per record, puts refused records again, and fails after its attempts', async () => {
+    const calls: { target: string; stream: string; records: string[][] }[] = [];
+    let refuseFirst = true;
+    let refuseAll = false;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const sent = JSON.parse(body) as { DeliveryStreamName: string; Records: { Data: string }[] };
+        const records = sent.Records.map((r) =>
+          Buffer.from(r.Data, 'base64').toString('utf8').split('\n').filter(Boolean),
+        );
+        calls.push({ target: String(req.headers['x-amz-target']), stream: sent.DeliveryStreamName, records });
+        const failed = sent.Records.map((_, i) => refuseAll || (refuseFirst && i === 0));
+        refuseFirst = false;
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        res.end(
+          JSON.stringify({
+            FailedPutCount: failed.filter(Boolean).length,
+            RequestResponses: failed.map((f) =>
+              f ? { ErrorCode: 'ServiceUnavailableException' } : { RecordId: 'r' },
+            ),
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const store = createFirehoseRawEventStore({
+      stream: 'omnilab-dev-raw-events',
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }),
+      location: {
+        kind: 's3',
+        bucket: 'b',
+        prefix: 'events/',
+        rejectedPrefix: 'rejected/',
+        database: 'd',
+        table: 'events',
+        rejectedTable: 'rejected',
+        workgroup: 'w',
+      },
+      sleep: async () => undefined,
+    });
+    try {
+      const records: RawEventRecord[] = Array.from({ length: 1200 }, (_, i) => ({
+        id: `e${i}`,
+        type: 'metric',
+        timestamp: '2026-12-01T00:00:00Z',
+        receivedAt: '2026-12-01T00:00:01.000Z',
+        environment: 'production',
+        channel: 'atm',
+        userId: `u${i}`,
+        metric: 'loan',
+        value: 1,
+        outcome: 'accepted',
+      }));
+      await store.append(records);
+      expect(calls[0].target).toBe('Firehose_20150804.PutRecordBatch');
+      expect(calls[0].stream).toBe('omnilab-dev-raw-events');
+      // One call of three records (500 + 500 + 200 events), then the refused first one again.
+      expect(calls.map((c) => c.records.map((r) => r.length))).toEqual([[500, 500, 200], [500]]);
+      const put = calls.flatMap((c) => c.records.flat()).map((l) => (JSON.parse(l) as RawEventRecord).id);
+      expect(new Set(put).size).toBe(1200);
+      refuseAll = true;
+      await expect(store.append(records.slice(0, 3))).rejects.toBeInstanceOf(RawEventsUnavailableError);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -9,7 +9,12 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_CACHE, PREFLIGHT_ROUTE } from '../../infra/constructs/flag-api';
 import { CONSOLE_DIST, type OmnilabStack } from '../../infra/constructs/omnilab-stack';
-import { AUDIT_ANCHOR_ACCESS, FUNCTION_ACCESS, readsTokenPepper } from '../../infra/function-access';
+import {
+  AUDIT_ANCHOR_ACCESS,
+  FUNCTION_ACCESS,
+  RAW_EVENT_LAKE_ACCESS,
+  readsTokenPepper,
+} from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
 import { ROUTES, routeKey } from '../../infra/routes';
 import { SCHEDULES } from '../../infra/schedules';
@@ -195,6 +200,31 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
           `sqs:SendMessage on ${queue}`,
         );
       }
+      // The raw event lake: the events function puts on its stream; its readers query with Athena.
+      const lake = RAW_EVENT_LAKE_ACCESS[name];
+      const lakeBucket = `${idOf(stack.rawEvents.bucket)}.Arn`;
+      const arn = (service: string, rest: string) =>
+        `arn:{"Ref":"AWS::Partition"}:${service}:{"Ref":"AWS::Region"}:{"Ref":"AWS::AccountId"}:${rest}`;
+      const db = stack.rawEvents.databaseName;
+      if (lake === 'write')
+        expected.push(`firehose:PutRecordBatch on ${stack.getLogicalId(stack.rawEvents.stream)}.Arn`);
+      if (lake === 'query')
+        expected.push(
+          ...['GetQueryExecution', 'GetQueryResults', 'StartQueryExecution'].map(
+            (a) => `athena:${a} on ${arn('athena', `workgroup/${prefix}raw-events`)}`,
+          ),
+          ...['catalog', `database/${db}`].map((r) => `glue:GetDatabase on ${arn('glue', r)}`),
+          ...['catalog', `database/${db}`, `table/${db}/events`, `table/${db}/rejected`].map(
+            (r) => `glue:GetTable on ${arn('glue', r)}`,
+          ),
+          `s3:GetBucketLocation on ${lakeBucket}`,
+          `s3:ListBucket on ${lakeBucket}`,
+          `s3:GetObject on ${lakeBucket}/events/*`,
+          `s3:GetObject on ${lakeBucket}/rejected/*`,
+          ...['AbortMultipartUpload', 'GetObject', 'PutObject'].map(
+            (a) => `s3:${a} on ${lakeBucket}/athena-results/*`,
+          ),
+        );
       expect(rolePermissions(template(), logicalId), name).toEqual(expected.sort());
     }
   });
@@ -301,6 +331,72 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
     });
     // The build is uploaded only when console/dist exists at synth time.
     template().resourceCountIs('Custom::CDKBucketDeployment', existsSync(CONSOLE_DIST) ? 1 : 0);
+  });
+
+  it('keeps raw events in a private, encrypted lake: Firehose to Parquet by environment and day, Glue, Athena', () => {
+    const { retention } = STAGES[stage].rawEvents;
+    const lake = stacks.get(stage)!.rawEvents;
+    template().hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.anyValue(),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'raw-events/' }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          // In order: each prefix's default, then its shorter rule per listed environment.
+          ...['events', 'rejected'].flatMap((p) => [
+            Match.objectLike({ Prefix: `${p}/`, ExpirationInDays: retention.defaultDays, Status: 'Enabled' }),
+            ...Object.entries(retention.environments).map(([env, days]) =>
+              Match.objectLike({ Prefix: `${p}/environment=${env}/`, ExpirationInDays: days }),
+            ),
+          ]),
+          Match.objectLike({ Prefix: 'athena-results/', ExpirationInDays: 7 }),
+        ]),
+      },
+    });
+    template().hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: `${prefix}raw-events`,
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix:
+          '!{partitionKeyFromQuery:kind}/environment=!{partitionKeyFromQuery:environment}/day=!{partitionKeyFromQuery:day}/',
+        DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
+        DataFormatConversionConfiguration: Match.objectLike({
+          Enabled: true,
+          OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+          SchemaConfiguration: Match.objectLike({ DatabaseName: lake.databaseName, TableName: 'events' }),
+        }),
+      }),
+    });
+    for (const table of ['events', 'rejected'])
+      template().hasResourceProperties('AWS::Glue::Table', {
+        DatabaseName: lake.databaseName,
+        TableInput: Match.objectLike({
+          Name: table,
+          PartitionKeys: [
+            { Name: 'environment', Type: 'string' },
+            { Name: 'day', Type: 'string' },
+          ],
+          Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.day.type': 'date' }),
+        }),
+      });
+    template().hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: `${prefix}raw-events`,
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: STAGES[stage].rawEvents.athenaScanLimitBytes,
+        ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }),
+      }),
+    });
+    // Only the events function may put on the stream.
+    const puts = [...omnilabFunctions(template())].filter(([, { logicalId }]) =>
+      rolePermissions(template(), logicalId).some((l) => l.startsWith('firehose:')),
+    );
+    expect(puts.map(([name]) => name)).toEqual(['events']);
   });
 
   it('outputs what an operator needs after deploying', () => {
