@@ -112,8 +112,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // Running experiments, their flags, due change requests and rollout plans.
     config: ['GetItem', 'Query', 'PutItem'],
     audit: ['GetItem', 'PutItem'],
-    // The statistic cells of each running experiment.
-    events: ['Query'],
+    // The statistic cells of each running experiment; once, the totals migration (a scan for
+    // experiments with day items, their missing totals put if absent, its mark: totals-migration.ts).
+    events: ['Query', 'GetItem', 'Scan', 'PutItem'],
     // Release plans' safeguards read the impact metrics SDKs report.
     metrics: ['Query'],
   },

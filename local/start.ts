@@ -11,6 +11,8 @@ import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-che
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
 import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
 import { createLogNotifier } from '../functions/lib/notifier';
+import { migrateTotals } from '../functions/stores/totals-migration';
+import { tableNames } from '../infra/tables';
 import { createTables } from './create-tables';
 import { type DynamoDbLocal, JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
 import { portInUseMessage } from './port-holder';
@@ -151,6 +153,8 @@ async function main(): Promise<void> {
     const config = loadConfig();
     const clients = createDynamoClients(config);
     await createTables(clients.client, config.tablePrefix);
+    // Statistics stored before the running totals existed get theirs (once; a mark ends it after).
+    await migrateTotals(clients.client, tableNames(config.tablePrefix).events);
     const tokens = localTokens(local, !inMemory);
     await seedLocal(createRuntime(config, clients), tokens);
     try {

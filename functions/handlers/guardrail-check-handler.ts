@@ -4,7 +4,7 @@
  * each channel where a guardrail degraded beyond its tolerance (functions/lib/scheduler.ts).
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { getRuntime, type Runtime } from '../lib/composition-root';
+import { createDynamoClients, getRuntime, type Runtime } from '../lib/composition-root';
 import {
   createLogNotifier,
   createPublishingNotifier,
@@ -13,10 +13,25 @@ import {
   snsPublishPort,
 } from '../lib/notifier';
 import { runScheduled, type ScheduledRun } from '../lib/scheduler';
+import { migrateTotals } from '../stores/totals-migration';
 
 export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier) {
   const notify = createStoringNotifier(runtime.notifications, notifier);
+  let totalsMigrated = false;
   return async (_event?: ScheduledEvent): Promise<ScheduledRun> => {
+    // Once per process: statistics stored before the running totals get theirs (idempotent, and
+    // after its mark one read); a failure is logged and retried on the next run, never blocking it.
+    if (!totalsMigrated) {
+      await migrateTotals(createDynamoClients(runtime.config).client, runtime.tables.events)
+        .then(() => {
+          totalsMigrated = true;
+        })
+        .catch((e) =>
+          console.error(
+            JSON.stringify({ level: 'error', job: 'totals-migration', error: (e as Error).name }),
+          ),
+        );
+    }
     const run = await runScheduled(runtime, notify);
     console.log(
       JSON.stringify({
