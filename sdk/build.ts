@@ -17,6 +17,7 @@ export const SDK_ENTRIES = [
   'hidden-targeting',
   'otel-hook',
   'stream',
+  'impact',
 ] as const;
 
 /**
