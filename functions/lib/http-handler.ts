@@ -30,6 +30,7 @@ import {
   type ResponseHeaderSettings,
 } from './response-headers';
 import { hashToken, tokenFromAuthorization } from './tokens';
+import { isTransientAwsError } from './transient-error';
 
 export interface HttpHandlerDeps {
   tokens: TokenStore;
@@ -110,32 +111,6 @@ function allowed(access: Access, p: Principal): boolean {
         (p.role === 'platform-admin' || p.role === 'product-owner' || p.role === 'auditor')
       );
   }
-}
-
-const TRANSIENT_NAMES = new Set([
-  'TimeoutError',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TransactionConflictException',
-  'InternalServerError',
-  'ServiceUnavailable',
-]);
-
-/** A database that is slow, busy or restarting: nothing the caller did wrong, and worth a retry. */
-function transient(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const e = error as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  if (e.$retryable) return true;
-  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
-  if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EPIPE') return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
 }
 
 /** Names, keys and ids in paths become DynamoDB keys, which refuse anything over 1 KB: say so first. */
@@ -277,7 +252,7 @@ export function createHttpHandler(
       }
       // Only the error's class and the route: messages may carry customer ids or secrets.
       const name = error instanceof Error ? error.name : typeof error;
-      if (transient(error)) {
+      if (isTransientAwsError(error)) {
         log(JSON.stringify({ level: 'warn', route: request.event?.routeKey, error: name, retryable: true }));
         request.response = errorResult(
           503,

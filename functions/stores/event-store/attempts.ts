@@ -4,24 +4,14 @@
  * pause grows while no round makes progress.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { classifyAwsError } from '../../lib/transient-error';
 
-/** Whether a failed DynamoDB call may succeed if tried again. */
+/**
+ * Whether a failed DynamoDB call may succeed if tried again: a cancelled transaction (a condition
+ * or a concurrent writer: the next round reads again), a transient error, or no answer at all.
+ */
 export function isRetryable(e: unknown): boolean {
-  const err = e as {
-    name?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    code?: string;
-  };
-  if (e instanceof TransactionCanceledException) return true;
-  const status = err.$metadata?.httpStatusCode;
-  if (status !== undefined && status < 500 && status !== 429 && err.name !== 'ThrottlingException') {
-    return (
-      err.name === 'TransactionConflictException' || err.name === 'ProvisionedThroughputExceededException'
-    );
-  }
-  // No HTTP answer at all (connection refused or reset) is retryable too.
-  return true;
+  return e instanceof TransactionCanceledException || classifyAwsError(e) !== 'permanent';
 }
 
 /** Runs the tasks, at most `atOnce` at a time; results in the tasks' order. */
