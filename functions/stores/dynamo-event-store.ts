@@ -114,6 +114,8 @@ export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEv
     unsettled: Set<string>,
   ): Promise<Map<string, StoredState>> {
     const states = await readStates(client, table, units);
+    // A unit another writer finished (or never left unfinished) is settled.
+    for (const unit of units) if (!states.get(unit)?.refile.size) unsettled.delete(unit);
     const open = [...states].filter(([, s]) => s.refile.size > 0);
     if (open.length === 0) return states;
     await runAll(
