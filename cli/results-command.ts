@@ -8,6 +8,7 @@ import {
   projectionText,
   reasonText,
 } from '../console/src/results-text';
+import { rawEventsMarkOf, rawEventsSentence } from '../shared/experiments/quantile-results';
 import type { ExperimentResults, MetricResult, TestKind } from '../shared/experiments/results-types';
 import {
   channelRows,
@@ -334,6 +335,11 @@ export function formatResults(
   }
   lines.push('');
   lines.push(rows.length > 0 ? formatTable(rows) : 'No metric results yet.');
+  // Metrics computed from the raw events: when they were backfilled, or that they wait for it.
+  for (const m of r.metrics) {
+    const mark = rawEventsMarkOf(m);
+    if (mark) lines.push(rawEventsSentence(m.name, mark, lang));
+  }
   const summaries = guardrailSummaries(r);
   if (summaries.length > 0) {
     const guardrailRows: Record<string, string | number>[] = [];

@@ -137,3 +137,24 @@ export function withRawEventMetrics<R extends ExperimentResults>(
     breakdown: results.breakdown.map((b) => ({ ...b, metrics: withNotes(b.metrics, b.channel, byKey, raw) })),
   };
 }
+
+/**
+ * A served metric result's raw-events mark, read defensively (clients get plain JSON): whether it
+ * was backfilled and when, or null when the metric is live ingestion's alone.
+ */
+export function rawEventsMarkOf(m: object): { backfilledAt: string | null } | null {
+  if (!('rawEvents' in m) || typeof m.rawEvents !== 'object' || m.rawEvents === null) return null;
+  const at = 'backfilledAt' in m.rawEvents ? m.rawEvents.backfilledAt : null;
+  return { backfilledAt: typeof at === 'string' ? at : null };
+}
+
+/** The mark in words, in English or Simplified Chinese (the CLI's results). */
+export function rawEventsSentence(name: string, mark: { backfilledAt: string | null }, lang: string): string {
+  if (lang === 'zh-CN')
+    return mark.backfilledAt
+      ? `${name}：来自原始事件，回填于 ${mark.backfilledAt}`
+      : `${name}：来自原始事件，请运行 backfill（npx omnilab backfill）`;
+  return mark.backfilledAt
+    ? `${name}: from raw events, backfilled ${mark.backfilledAt}`
+    : `${name}: ${RUN_BACKFILL_NOTE} (npx omnilab backfill)`;
+}

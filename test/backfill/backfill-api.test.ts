@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfillCommand } from '../../cli/backfill-command';
+import { formatResults } from '../../cli/results-command';
 import type { BackfillResult } from '../../functions/lib/backfill';
 import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
@@ -242,6 +243,10 @@ describe('backfill', () => {
     const q = metricOf(before, 'login_seconds');
     expect(q.rawEvents).toMatchObject({ status: 'not-backfilled', note: 'from raw events: run backfill' });
     expect(q.comparisons.every((c) => c.error === 'NOT_BACKFILLED')).toBe(true);
+    expect(formatResults(before)).toContain('P95 login time: from raw events: run backfill');
+    expect(formatResults(before, { lang: 'zh-CN' })).toContain(
+      'P95 login time：来自原始事件，请运行 backfill',
+    );
     expect(metricOf(before, 'loan').rawEvents).toBeUndefined();
     expect(before.units).toBe(CUSTOMERS);
   });
@@ -286,6 +291,7 @@ describe('backfill', () => {
 
     const q = metricOf(after, 'login_seconds');
     expect(q.rawEvents).toMatchObject({ status: 'backfilled', quantile: 0.95, backfilledAt: done.at });
+    expect(formatResults(after)).toContain(`P95 login time: from raw events, backfilled ${done.at}`);
     for (const arm of ['control', 'fast']) {
       // Each customer's value is the mean of their login times; then the P95 across customers.
       const values = [...Array(CUSTOMERS).keys()]
