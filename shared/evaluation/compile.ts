@@ -4,6 +4,7 @@
  */
 import type {
   ClientFeaturesDocument,
+  Constraint,
   DeltaDocument,
   Dependency,
   Feature,
@@ -11,13 +12,13 @@ import type {
   Strategy,
 } from '../model/client-features';
 import type { CompileEnv } from './compile-env';
-import { ALWAYS, allOf, compileConstraint, NEVER, type Predicate } from './constraints';
+import { type CompiledConstraint, compileConstraint } from './constraints';
 import { applyDelta } from './delta';
 import { checkFeature, checkSegment, fail, list, need, object } from './document-checks';
 import type { HiddenFieldReaders } from './hidden-readers';
 import { REGEX_WORK_BUDGET } from './regex';
 import type { EnabledReason } from './results';
-import { defaultStickyId, param, strategyPredicate } from './strategies';
+import { defaultStickyId, type Predicate, param, strategyPredicate } from './strategies';
 import { compileVariants, defaultVariantSeed, type VariantSet } from './variants';
 
 export interface CompileOptions {
@@ -34,10 +35,17 @@ export interface CompileOptions {
   hiddenTargeting?: (hidden: HiddenTargeting) => HiddenFieldReaders;
 }
 
+/**
+ * A strategy: its own test (a rollout's hash state and sticky id in one closure), its constraints
+ * and the next strategy as linked records (no arrays), its variants.
+ */
 export interface CompiledStrategy {
-  readonly test: Predicate;
+  readonly test_: Predicate;
+  /** The first constraint (segments' included); null: none. */
+  readonly constraints_: CompiledConstraint | null;
   readonly reason: EnabledReason;
   readonly variants: VariantSet | null;
+  readonly next_: CompiledStrategy | null;
 }
 
 export interface CompiledDependency {
@@ -49,8 +57,8 @@ export interface CompiledDependency {
 /** What evaluation runs on for one feature: built on the feature's first evaluation. */
 export interface FeatureRules {
   readonly enabled: boolean;
-  /** null: no strategies, so the feature is on for everyone when enabled. */
-  readonly strategies: CompiledStrategy[] | null;
+  /** The first strategy (each links the next); null: none, so the feature is on for everyone when enabled. */
+  readonly strategies: CompiledStrategy | null;
   readonly variants: VariantSet | null;
   readonly dependencies: CompiledDependency[] | null;
 }
@@ -78,25 +86,34 @@ function normalize(input: unknown): ClientFeaturesDocument {
   return { ...(document as unknown as ClientFeaturesDocument), features, segments };
 }
 
-function compileStrategy(s: Strategy, featureName: string, env: CompileEnv): CompiledStrategy {
-  const predicates: Predicate[] = [];
-  for (const c of s.constraints ?? []) predicates.push(compileConstraint(c, env));
+function compileStrategy(
+  s: Strategy,
+  featureName: string,
+  env: CompileEnv,
+  next: CompiledStrategy | null,
+): CompiledStrategy {
+  const constraints: Constraint[] = [...(s.constraints ?? [])];
+  let missing = false;
   for (const id of s.segments ?? []) {
     const segment = env.segments_.get(id);
     // A strategy that names a segment this document lacks can never be satisfied.
-    if (!segment) predicates.push(NEVER);
-    else for (const c of segment.constraints) predicates.push(compileConstraint(c, env));
+    if (!segment) missing = true;
+    else constraints.push(...segment.constraints);
   }
-  const constrained = predicates.length > 0;
-  const { test: strategyTest, reason } = strategyPredicate(s, featureName, env);
-  if (strategyTest !== ALWAYS) predicates.push(strategyTest);
+  const first = constraints.reduceRight<CompiledConstraint | null>(
+    (next, c) => compileConstraint(c, env, next),
+    null,
+  );
   const strategyVariants = s.variants ?? [];
   const groupId = param(s, 'groupId') || featureName;
   const stickiness = strategyVariants[0]?.stickiness || param(s, 'stickiness') || 'default';
+  const { test, reason } = strategyPredicate(missing ? { name: '' } : s, featureName, env);
   return {
-    test: allOf(predicates) ?? ALWAYS,
-    reason: reason === 'STATIC' && constrained ? 'TARGETING_MATCH' : reason,
+    test_: test,
+    constraints_: first,
+    reason: reason === 'STATIC' && (missing || first !== null) ? 'TARGETING_MATCH' : reason,
     variants: compileVariants(strategyVariants, groupId, stickiness, env),
+    next_: next,
   };
 }
 
@@ -132,7 +149,12 @@ function compileRules(f: Feature, shared: CompileEnv, regexes: number): FeatureR
   const strategies = on && f.strategies && f.strategies.length > 0 ? f.strategies : null;
   return {
     enabled: on,
-    strategies: strategies ? strategies.map((s) => compileStrategy(s, f.name, env)) : null,
+    strategies: strategies
+      ? strategies.reduceRight<CompiledStrategy | null>(
+          (next, s) => compileStrategy(s, f.name, env, next),
+          null,
+        )
+      : null,
     variants: on
       ? compileVariants(f.variants ?? [], f.name, f.variants?.[0]?.stickiness || 'default', env)
       : null,

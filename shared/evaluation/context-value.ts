@@ -18,8 +18,9 @@ function topLevel(name: keyof Context): ContextReader {
   };
 }
 
-// The readers for the well-known fields are built once: constraints on them share one closure.
-const KNOWN: Record<string, ContextReader> = {};
+// One reader per field name, shared by every constraint on it: the well-known fields read the top
+// level first, the others `properties` (documents name a few fields).
+const READERS: Record<string, ContextReader> = Object.create(null);
 for (const name of [
   'userId',
   'sessionId',
@@ -29,8 +30,10 @@ for (const name of [
   'channel',
   'currentTime',
 ] as const)
-  KNOWN[name] = topLevel(name);
+  READERS[name] = topLevel(name);
 
 export function contextReader(name: string): ContextReader {
-  return KNOWN[name] ?? ((ctx) => fromProperties(ctx, name));
+  const read = READERS[name] || ((ctx: Context) => fromProperties(ctx, name));
+  READERS[name] = read;
+  return read;
 }

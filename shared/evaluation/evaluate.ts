@@ -1,6 +1,13 @@
 /** `evaluate`: one flag for one context on a compiled configuration; never throws. */
 import type { Context, EvaluationResult } from '../model/client-features';
-import type { CompiledConfig, CompiledDependency, CompiledFeature, FeatureRules } from './compile';
+import type {
+  CompiledConfig,
+  CompiledDependency,
+  CompiledFeature,
+  CompiledStrategy,
+  FeatureRules,
+} from './compile';
+import { allHold } from './constraints';
 import {
   DISABLED,
   ENABLED_NO_VARIANT,
@@ -22,11 +29,11 @@ function evaluateFeature(config: CompiledConfig, f: CompiledFeature, ctx: Contex
   const r = f.rules_;
   if (!r.enabled) return DISABLED;
   if (r.dependencies !== null && !dependenciesSatisfied(config, r.dependencies, ctx)) return NO_MATCH;
-  const strategies = r.strategies;
-  if (strategies === null) return enabledResult(r, ctx, 'STATIC');
-  for (let i = 0; i < strategies.length; i++) {
-    const s = strategies[i];
-    if (!s.test(ctx)) continue;
+  const first = r.strategies;
+  if (first === null) return enabledResult(r, ctx, 'STATIC');
+  for (let s: CompiledStrategy | null = first; s !== null; s = s.next_) {
+    const constraints = s.constraints_;
+    if ((constraints !== null && !allHold(constraints, ctx)) || !s.test_(ctx)) continue;
     // The strategy's own variants first, then the feature's.
     return (s.variants && selectVariant(s.variants, ctx, s.reason)) ?? enabledResult(r, ctx, s.reason);
   }

@@ -5,13 +5,18 @@
  */
 import type { Context, Strategy } from '../model/client-features';
 import type { CompileEnv } from './compile-env';
-import { ALWAYS, NEVER, type Predicate } from './constraints';
 import { contextReader } from './context-value';
 import { parseCidr, parseIp, rangeContains } from './ip';
 import { hashPrefix, hashWithPrefix } from './murmur3';
 import type { EnabledReason } from './results';
 
 const STRATEGY_SEED = 0;
+
+/** A strategy's own test. */
+export type Predicate = (ctx: Context) => boolean;
+
+export const NEVER: Predicate = () => false;
+export const ALWAYS: Predicate = () => true;
 
 function percentage(value: unknown): number {
   const n = Number(value);

@@ -1,7 +1,8 @@
 /**
- * Variants: a feature's or a strategy's variant list compiled once (weights, overrides, the sticky
- * seed and its hash prefix), and the pick of one for a context: by override, then by weight. A
- * variant's frozen results are built the first time it is picked, then reused.
+ * Variants: a feature's or a strategy's variant list compiled once (total weight, overrides, the
+ * sticky seed and its hash prefix; weights and definitions are read from the document's list), and
+ * the pick of one for a context: by override, then by weight. A variant's frozen results are
+ * built the first time it is picked, then reused.
  */
 import type { Context, EvaluationResult, StrategyVariant, VariantDefinition } from '../model/client-features';
 import type { CompileEnv } from './compile-env';
@@ -11,35 +12,36 @@ import { type EnabledReason, frozen, type ResultsByReason, resultsFor } from './
 
 const VARIANT_SEED = 86028157;
 
-/** One variant: its weight and definition, and its results once it has been picked. */
-interface CompiledVariant {
-  readonly weight: number;
-  readonly def_: VariantDefinition | StrategyVariant;
-  results_: ResultsByReason | undefined;
+type Definition = VariantDefinition | StrategyVariant;
+
+export interface VariantSet {
+  /** The document's own list: a variant's weight and definition are read from it. */
+  readonly defs_: readonly Definition[];
+  readonly totalWeight_: number;
+  readonly split: boolean;
+  /** null: no variant has overrides (the common case); `num_` is the variant's index. */
+  readonly overrides: { read_: ContextReader; values_: string[]; num_: number }[] | null;
+  readonly seed_: (ctx: Context) => string;
+  readonly prefix_: HashPrefix;
+  /** Per variant, its results (one per reason), built the first time it is picked; holes until then. */
+  results_: (ResultsByReason | undefined)[] | null;
 }
 
-/** The variant's result for `reason`, its frozen results built the first time it is picked. */
-function resultOf(v: CompiledVariant, reason: EnabledReason): EvaluationResult {
-  if (v.results_ === undefined) {
-    const d = v.def_;
-    v.results_ = resultsFor(
+/** Variant `i`'s result for `reason`, its results built the first time it is picked. */
+function resultOf(set: VariantSet, i: number, reason: EnabledReason): EvaluationResult {
+  if (set.results_ === null) set.results_ = [];
+  const d = set.defs_[i];
+  const results =
+    set.results_[i] ??
+    resultsFor(
       frozen(
         d.payload
           ? { name: d.name, payload: frozen({ ...d.payload }), enabled: true, feature_enabled: true }
           : { name: d.name, enabled: true, feature_enabled: true },
       ),
     );
-  }
-  return v.results_[reason];
-}
-
-export interface VariantSet {
-  readonly variants: CompiledVariant[];
-  readonly totalWeight_: number;
-  readonly split: boolean;
-  readonly overrides: { read: ContextReader; values: string[]; variant: CompiledVariant }[];
-  readonly seed_: (ctx: Context) => string;
-  readonly prefix_: HashPrefix;
+  set.results_[i] = results;
+  return results[reason];
 }
 
 /** The sticky seed of variants without a stickiness field: userId, sessionId, remoteAddress, else random. */
@@ -62,54 +64,55 @@ function variantSeed(stickiness: string, env: CompileEnv): (ctx: Context) => str
 }
 
 export function compileVariants(
-  defs: (VariantDefinition | StrategyVariant)[],
+  defs: Definition[],
   groupId: string,
   stickiness: string,
   env: CompileEnv,
 ): VariantSet | null {
   if (defs.length === 0) return null;
-  const overrides: VariantSet['overrides'] = [];
+  const overrides: NonNullable<VariantSet['overrides']> = [];
   let totalWeight = 0;
   let weighted = 0;
-  const variants = defs.map((d) => {
-    const v: CompiledVariant = { weight: d.weight, def_: d, results_: undefined };
+  defs.forEach((d, index) => {
     totalWeight += d.weight;
     if (d.weight > 0) weighted++;
     for (const o of (d as VariantDefinition).overrides ?? []) {
       overrides.push({
-        read: (env.hidden_ ?? contextReader)(o.contextName),
-        values: o.values ?? [],
-        variant: v,
+        read_: (env.hidden_ ?? contextReader)(o.contextName),
+        values_: o.values ?? [],
+        num_: index,
       });
     }
-    return v;
   });
   return {
-    variants,
+    defs_: defs,
     totalWeight_: totalWeight,
     split: weighted > 1,
-    overrides,
+    overrides: overrides.length > 0 ? overrides : null,
     seed_: variantSeed(stickiness, env),
     prefix_: hashPrefix(`${groupId}:`, VARIANT_SEED),
+    results_: null,
   };
 }
 
 /** Picks a variant by override, then by the sticky hash; null when the weights sum to 0. */
 export function selectVariant(set: VariantSet, ctx: Context, reason: EnabledReason): EvaluationResult | null {
   if (set.totalWeight_ <= 0) return null;
-  for (let i = 0; i < set.overrides.length; i++) {
-    const o = set.overrides[i];
-    const v = o.read(ctx);
-    if (v !== undefined && o.values.includes(v)) return resultOf(o.variant, 'TARGETING_MATCH');
-  }
+  const overrides = set.overrides;
+  if (overrides !== null)
+    for (let i = 0; i < overrides.length; i++) {
+      const o = overrides[i];
+      const v = o.read_(ctx);
+      if (v !== undefined && o.values_.includes(v)) return resultOf(set, o.num_, 'TARGETING_MATCH');
+    }
   const target = (hashWithPrefix(set.prefix_, set.seed_(ctx)) % set.totalWeight_) + 1;
   let counter = 0;
-  const variants = set.variants;
-  for (let i = 0; i < variants.length; i++) {
-    const w = variants[i].weight;
+  const defs = set.defs_;
+  for (let i = 0; i < defs.length; i++) {
+    const w = defs[i].weight;
     if (w === 0) continue;
     counter += w;
-    if (counter >= target) return resultOf(variants[i], set.split ? 'SPLIT' : reason);
+    if (counter >= target) return resultOf(set, i, set.split ? 'SPLIT' : reason);
   }
   return null;
 }
