@@ -12,6 +12,7 @@ import type { ApiBenchResult } from './api-bench';
 import type { EvaluationBenchResult } from './evaluation-bench';
 import type { IngestionBenchResult } from './ingestion-bench';
 import type { PropagationBenchResult } from './propagation-bench';
+import type { RawEventsBenchResult } from './raw-events-bench';
 import type { RegexBenchResult } from './regex-bench';
 import type { ResultsBenchResult } from './results-bench';
 import type { SdkBenchResult } from './sdk-bench';
@@ -27,6 +28,7 @@ export interface BenchReport {
     results?: ResultsBenchResult;
     regex?: RegexBenchResult;
     propagation?: PropagationBenchResult;
+    'raw-events'?: RawEventsBenchResult;
   };
 }
 

@@ -66,7 +66,7 @@ export const CATALOGUE: MetricDefinition[] = [
     unit: 'complaints',
   },
 ];
-const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
+export const CHANNELS = ['mobile', 'web', 'branch', 'call_center', 'wechat', 'atm'];
 
 /** Customers who are exposed once to experiment `bench`, then act a few times on any channel. */
 export function* benchEvents(total: number, seed: number): Generator<PreparedEvent> {
@@ -95,8 +95,8 @@ export function* benchEvents(total: number, seed: number): Generator<PreparedEve
   }
 }
 
-const VERIFY_START = 1_700_000_000_000;
-const VERIFY_EXPERIMENT: Experiment = {
+export const VERIFY_START = 1_700_000_000_000;
+export const VERIFY_EXPERIMENT: Experiment = {
   key: 'bench-verify',
   name: 'Verification benchmark',
   hypothesis: 'Checking assignment costs little',

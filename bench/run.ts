@@ -12,6 +12,7 @@ import { type EvaluationBenchResult, formatEvaluationBench, runEvaluationBench }
 import { formatIngestionBench, type IngestionBenchResult, runIngestionBench } from './ingestion-bench';
 import { formatTable } from './measure';
 import { formatPropagationBench, runPropagationBench } from './propagation-bench';
+import { formatRawEventsBench, runRawEventsBench } from './raw-events-bench';
 import { formatRegexBench, type RegexBenchResult, runRegexBench } from './regex-bench';
 import {
   formatResultsBench,
@@ -47,6 +48,11 @@ const BENCHES: Bench[] = [
   },
   { name: 'regex', run: () => runRegexBench(), format: formatRegexBench },
   {
+    name: 'raw-events',
+    run: () => runRawEventsBench({ events: Number(process.env.BENCH_RAW_EVENTS ?? 10_000) }),
+    format: formatRawEventsBench,
+  },
+  {
     name: 'propagation',
     run: () => runPropagationBench({ rounds: Number(process.env.BENCH_PROPAGATION_ROUNDS ?? 8) }),
     format: formatPropagationBench,
@@ -62,6 +68,7 @@ function usage(): string {
     'BENCH_EVENTS: events the ingestion benchmark sends (default 20000).',
     'BENCH_API_SECONDS: seconds per HTTP endpoint under load (default 10).',
     'BENCH_PROPAGATION_ROUNDS: flag changes the propagation benchmark times (default 8).',
+    'BENCH_RAW_EVENTS: events per mode of the raw-events benchmark, with and without the lake (default 10000).',
     'BENCH_RESULTS_EVENTS: the largest size the results benchmark ingests (default 100000;',
     '  1000000 adds the 10^6 point, about half an hour on DynamoDB Local).',
   ].join('\n');
