@@ -145,6 +145,16 @@ describe('the release console pages', () => {
         .locator('#lifecycle-table tbody tr')
         .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-flag'))),
     ).toEqual(['old-flag']);
+    // Setting a stage from the page: the flag is in production, so a change request holds it.
+    await page.getByLabel('Show').selectOption('');
+    await page.getByLabel('Set the stage of timeline-flag').selectOption('completed');
+    await expect
+      .poll(async () => {
+        const res = await p.call('GET', '/api/admin/change-requests', { token: p.tokens.admin });
+        const body = await bodyOf<{ changeRequests: { title: string }[] }>(res);
+        return body.changeRequests.map((c) => c.title);
+      })
+      .toContain('set the lifecycle stage of flag timeline-flag to completed');
     await page.context().close();
   });
 

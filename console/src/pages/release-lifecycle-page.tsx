@@ -1,16 +1,22 @@
 /** Flag lifecycle: every flag's stage (derived or set by a person), since when, its expected end, and the potentially-stale ones. */
 import { useState } from 'preact/hooks';
+import { path } from '../api';
 import { useApp } from '../app-context';
 import { SelectField } from '../components/fields';
+import { useGovernedWrite } from '../use-governed-write';
 import { useResource } from '../use-resource';
 import { ReleaseTabs } from './release-tabs';
 import { releaseText } from './release-text';
 
 const STAGES = ['initial', 'pre-live', 'live', 'completed', 'archived'] as const;
+/** What a person may set (archiving is the flag's own action); '' goes back to the evidence. */
+const SETTABLE = ['initial', 'pre-live', 'live', 'completed'] as const;
 type Stage = (typeof STAGES)[number];
 
 interface LifecycleFlag {
   name: string;
+  version: number;
+  archived: boolean;
   type: string;
   squad: string;
   lifecycle: { stage: Stage; since: string; setBy?: string };
@@ -27,6 +33,16 @@ export function ReleaseLifecyclePage() {
   const url = filter ? `/api/admin/flags?lifecycle=${encodeURIComponent(filter)}` : '/api/admin/flags';
   const list = useResource(() => api.get<{ flags: LifecycleFlag[] }>(url), [url]);
   const flags = list.data?.flags ?? [];
+  const write = useGovernedWrite();
+  const setStage = async (f: LifecycleFlag, stage: string) => {
+    const out = await write(
+      'PUT',
+      path`/api/admin/flags/${f.name}/lifecycle`,
+      { stage: stage === '' ? null : stage, version: f.version },
+      { what: f.name, applied: r('stageSet', { flag: f.name }) },
+    );
+    if (out.kind !== 'refused') await list.reload();
+  };
   return (
     <section aria-labelledby="release-lifecycle-title">
       <ReleaseTabs current="release-lifecycle" />
@@ -56,6 +72,7 @@ export function ReleaseLifecyclePage() {
                 <th scope="col">{r('stage')}</th>
                 <th scope="col">{r('since')}</th>
                 <th scope="col">{r('expectedEnd')}</th>
+                <th scope="col">{r('setStage')}</th>
               </tr>
             </thead>
             <tbody>
@@ -76,6 +93,23 @@ export function ReleaseLifecyclePage() {
                   <td>
                     {f.expectedEnd ? day(f.expectedEnd) : r('staysForever')}
                     {f.potentiallyStale && <span class="tone-warn"> {r('potentiallyStale')}</span>}
+                  </td>
+                  <td>
+                    {!f.archived && (
+                      <select
+                        class="set-stage"
+                        aria-label={r('setStageOf', { flag: f.name })}
+                        value={f.lifecycle.setBy ? f.lifecycle.stage : ''}
+                        onChange={(e) => void setStage(f, e.currentTarget.value)}
+                      >
+                        <option value="">{r('derived')}</option>
+                        {SETTABLE.map((s) => (
+                          <option key={s} value={s}>
+                            {r(`stage.${s}`)}
+                          </option>
+                        ))}
+                      </select>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -72,6 +72,9 @@ const en = {
   cleanupCount: '{n} flags to clean up',
   noCleanup: 'Nothing to clean up.',
   releasePages: 'Release pages',
+  setStage: 'Set stage',
+  setStageOf: 'Set the stage of {flag}',
+  stageSet: 'Stage of {flag} set',
 };
 
 type Key = keyof typeof en;
@@ -147,6 +150,9 @@ const zhCN: Record<Key, string> = {
   cleanupCount: '{n} 个开关待清理',
   noCleanup: '没有需要清理的开关。',
   releasePages: '发布页面',
+  setStage: '设定阶段',
+  setStageOf: '设定 {flag} 的阶段',
+  stageSet: '{flag} 的阶段已设定',
 };
 
 export type ReleaseTextKey = Key;
