@@ -109,6 +109,15 @@ const streamArb = fc.record({
   resend: fc.array(fc.nat(), { maxLength: 5 }),
   twice: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
   lost: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  // Identify events: an anonymous id (here another customer's id, or a device's) linked to a customer.
+  links: fc.array(
+    fc.record({
+      anon: fc.integer({ min: 0, max: 5 }),
+      customer: fc.integer({ min: 0, max: 3 }),
+      minute: fc.integer({ min: -90, max: 600 }),
+    }),
+    { maxLength: 4 },
+  ),
 });
 
 type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
@@ -126,6 +135,16 @@ function batchesOf(s: Stream): Batch[] {
     return e.exposure
       ? { ...base, type: 'exposure', experiment: 'exp', variant: e.variant }
       : { ...base, type: 'metric', metric: e.metric, ...(e.value !== undefined ? { value: e.value } : {}) };
+  });
+  s.links.forEach((l, i) => {
+    events.push({
+      id: `i${i}`,
+      type: 'identify',
+      timestamp: stamp(BASE + l.minute * 60_000, 0, 0),
+      userId: `u${l.customer}`,
+      anonymousId: `u${l.anon}`,
+      channel: 'web',
+    });
   });
   const cuts = [...new Set([0, ...s.cuts.map((c) => Math.min(c, events.length)), events.length])].sort(
     (a, b) => a - b,
@@ -163,7 +182,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function backfill(root: string, exp: Experiment) {
+async function backfill(root: string, exp: Experiment, stitch = false) {
   const catalogue = new Map(analysed.map((m) => [m.key, m]));
   const sql = backfillSql({
     source: LOCAL_SOURCE,
@@ -171,7 +190,7 @@ async function backfill(root: string, exp: Experiment) {
     experiment: exp.key,
     unit: exp.unit,
     metrics: metricsToRead(analysed, catalogue),
-    stitch: false,
+    stitch,
   });
   return foldBackfill(await runLocalBackfillQuery(root, sql), exp, analysed, 0.05);
 }
@@ -192,10 +211,33 @@ describe('backfill from the raw events equals live ingestion', () => {
           expect(sorted(got.cells)).toEqual(sorted(live.cells));
           if (live.cells.size > 0) nonEmpty++;
         }),
-        { numRuns: unit === 'customer' ? 40 : 20, seed: unit === 'customer' ? 2101 : 2102 },
+        { numRuns: unit === 'customer' ? 30 : 15, seed: unit === 'customer' ? 2101 : 2102 },
       );
       // The property saw real statistics, not only empty experiments.
       expect(nonEmpty).toBeGreaterThan(5);
     });
   }
+
+  it('with identity stitching, equals the same events with linked ids replaced by their customer', {
+    timeout: 60_000,
+  }, async () => {
+    const exp = experiment('customer');
+    let run = 0;
+    let crossed = 0;
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (s) => {
+        const live = ingestBatches(batchesOf(s), exp, known, analysed, CHANNELS);
+        const root = mkdtempSync(join(tmpdir(), `backfill-stitch-${run++}-`));
+        dirs.push(root);
+        writeLake(root, live.records);
+        const got = await backfill(root, exp, true);
+        expect(sorted(got.cells)).toEqual(sorted(live.stitched.cells));
+        expect(got.crossover).toBe(live.stitched.crossover);
+        if (got.crossover > 0) crossed++;
+      }),
+      { numRuns: 20, seed: 2103 },
+    );
+    // Some streams stitched units of two variants together.
+    expect(crossed).toBeGreaterThan(0);
+  });
 });

@@ -34,6 +34,12 @@ export interface Batch {
 export interface LiveAndRaw {
   /** Live ingestion's cells for the catalogue given. */
   cells: Map<string, StatsVector>;
+  /**
+   * The reference for identity stitching: the same accepted events with each customer id an
+   * identify event links (its first link by time, then id) replaced by that customer, then the
+   * same unit rules; and how many stitched units' exposures name more than one variant.
+   */
+  stitched: { cells: Map<string, StatsVector>; crossover: number };
   /** The raw records, one JSON object each. */
   records: Record<string, unknown>[];
 }
@@ -56,6 +62,7 @@ export function ingestBatches(
   const exposures = new Map<string, ExposureObservation[]>();
   const metrics = new Map<string, MetricObservation[]>();
   const records: Record<string, unknown>[] = [];
+  const links = new Map<string, { customer: string; at: number; id: string }>();
   const all = new Map(analysed.map((m) => [m.key, m]));
   const context = (catalogue: ReadonlyMap<string, MetricDefinition>, now: number) => ({
     experiments: new Map([[experiment.key, experiment]]),
@@ -105,6 +112,13 @@ export function ingestBatches(
         ...(reason ? { reason } : {}),
       };
       if (batch.rawLost) return;
+      if (outcome === 'stored' && event.type === 'identify') {
+        const link = { customer: String(event.userId), at: Date.parse(String(event.timestamp)), id: slot.id };
+        const anon = String(event.anonymousId);
+        const first = links.get(anon);
+        if (!first || link.at < first.at || (link.at === first.at && link.id < first.id))
+          links.set(anon, link);
+      }
       records.push(record);
       if (batch.writtenTwice)
         records.push({ ...record, receivedAt: new Date(batch.receivedAt + 1).toISOString() });
@@ -116,7 +130,29 @@ export function ingestBatches(
     const state = unitStateFromEvents(exposures.get(unit) ?? [], metrics.get(unit) ?? []);
     addVectors(cells, unitContributions(state, analysed));
   }
-  return { cells, records };
+  const stitchedExposures = new Map<string, ExposureObservation[]>();
+  const stitchedMetrics = new Map<string, MetricObservation[]>();
+  const stitchedKey = (unit: string) => {
+    const [prefix, id] = unit.split('#');
+    return prefix.endsWith(':customer') ? `${prefix}#${links.get(id)?.customer ?? id}` : unit;
+  };
+  for (const [unit, xs] of exposures) {
+    const key = stitchedKey(unit);
+    stitchedExposures.set(key, [...(stitchedExposures.get(key) ?? []), ...xs]);
+  }
+  for (const [unit, ms] of metrics) {
+    const key = stitchedKey(unit);
+    stitchedMetrics.set(key, [...(stitchedMetrics.get(key) ?? []), ...ms]);
+  }
+  const stitchedCells = new Map<string, StatsVector>();
+  let crossover = 0;
+  for (const unit of new Set([...stitchedExposures.keys(), ...stitchedMetrics.keys()])) {
+    const xs = (stitchedExposures.get(unit) ?? []).filter((x) => x.experiment === experiment.key);
+    if (new Set(xs.map((x) => x.variant)).size > 1) crossover++;
+    const state = unitStateFromEvents(xs, stitchedMetrics.get(unit) ?? []);
+    addVectors(stitchedCells, unitContributions(state, analysed));
+  }
+  return { cells, records, stitched: { cells: stitchedCells, crossover } };
 }
 
 /** Writes records in the raw store's local layout under `root` (events/ and rejected/, by environment and day). */
