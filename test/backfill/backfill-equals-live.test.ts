@@ -123,7 +123,7 @@ const streamArb = fc.record({
 type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
 
 function batchesOf(s: Stream): Batch[] {
-  const events = s.events.map((e, i) => {
+  const events: Record<string, unknown>[] = s.events.map((e, i) => {
     const at = BASE + e.minute * 60_000 + e.second;
     const base = {
       id: `e${i}`,
