@@ -8,9 +8,16 @@ import type { Flag } from '../../../shared/model/flag';
 import type { FlagStore, FlagWrite } from '../../../shared/store/flag-store';
 import type { MemoryAuditLog } from './memory-audit-log';
 
-export function createMemoryFlagStore(audit: MemoryAuditLog): FlagStore {
+/** The config revision flags and segments share: it moves with every committed write of either. */
+export interface MemoryConfigRevision {
+  value: number;
+}
+
+export function createMemoryFlagStore(
+  audit: MemoryAuditLog,
+  revision: MemoryConfigRevision = { value: 0 },
+): FlagStore {
   const flags = new Map<string, Flag>();
-  let revision = 0;
   return {
     get: async (name) => {
       const flag = flags.get(name);
@@ -18,7 +25,7 @@ export function createMemoryFlagStore(audit: MemoryAuditLog): FlagStore {
     },
     list: async () =>
       [...flags.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => structuredClone(f)),
-    revision: async () => String(revision),
+    revision: async () => String(revision.value),
     async write(writes: FlagWrite[], entries) {
       // As in DynamoDB, audit entries commit with a flag's write: none without one.
       if (writes.length === 0) return;
@@ -31,7 +38,7 @@ export function createMemoryFlagStore(audit: MemoryAuditLog): FlagStore {
       }
       for (const w of writes) flags.set(w.flag.name, structuredClone(w.flag));
       audit.append(entries);
-      revision++;
+      revision.value++;
     },
   };
 }
