@@ -160,10 +160,11 @@ export class OmnilabStack extends Stack {
     for (const f of this.functions) {
       const lake = RAW_EVENT_LAKE_ACCESS[f.spec.name];
       if (lake) {
-        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_STREAM', this.rawEvents.streamName);
+        // References (each resolves to the name), so a function is created after what it names.
+        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_STREAM', this.rawEvents.stream.ref);
         f.fn.addEnvironment('OMNILAB_RAW_EVENTS_BUCKET', this.rawEvents.bucket.bucketName);
-        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_DATABASE', this.rawEvents.databaseName);
-        f.fn.addEnvironment('OMNILAB_ATHENA_WORKGROUP', this.rawEvents.workgroupName);
+        f.fn.addEnvironment('OMNILAB_RAW_EVENTS_DATABASE', this.rawEvents.database.ref);
+        f.fn.addEnvironment('OMNILAB_ATHENA_WORKGROUP', this.rawEvents.workgroup.ref);
         if (lake === 'write') this.rawEvents.grantWrite(f.role);
         else this.rawEvents.grantQuery(f.role);
       }

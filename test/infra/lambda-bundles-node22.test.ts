@@ -115,6 +115,11 @@ const LOCAL_STAND_INS: Record<string, (anchorFile: string) => Record<string, str
   OMNILAB_AUDIT_ANCHOR_BUCKET: (anchorFile) => ({ OMNILAB_AUDIT_ANCHOR_FILE: anchorFile }),
   // SNS: without a topic the roll-backs go to the log and the notifications table.
   OMNILAB_ALERT_TOPIC_ARN: () => ({}),
+  // The raw event lake (Firehose, S3, Glue, Athena): the local lake under a state directory.
+  OMNILAB_RAW_EVENTS_STREAM: (anchorFile) => ({ OMNILAB_STATE_DIR: `${anchorFile}-state` }),
+  OMNILAB_RAW_EVENTS_BUCKET: () => ({}),
+  OMNILAB_RAW_EVENTS_DATABASE: () => ({}),
+  OMNILAB_ATHENA_WORKGROUP: () => ({}),
 };
 
 interface Deployed {
@@ -1107,6 +1112,8 @@ describe('every route, through the bundles on Node 22 and through the handlers i
       'audit-anchor.jsonl',
     );
     delete process.env.OMNILAB_AUDIT_ANCHOR_BUCKET;
+    // Its own raw event lake, as the bundles have theirs (the stand-in for Firehose and Athena).
+    process.env.OMNILAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'omnilab-twin-state-'));
     for (const spec of specs) {
       const mod = (await import(join(process.cwd(), spec.entry))) as {
         handler: (event: unknown, context: unknown) => Promise<unknown>;
