@@ -368,4 +368,27 @@ describe('POST /api/events keeps every event raw', () => {
     });
     expect(client.status).toBe(403);
   });
+  it('answers any query to data quality with 200 or a 4xx naming the field, never a 5xx', async () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2026-02-30', '2026-12-01', '1999-01-01', '9999-99-99', "x' OR 1=1 --", '%00', ''),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ environment: value, from: value, to: value }, { requiredKeys: [] }),
+        async (q) => {
+          const res = await p.call('GET', `/api/admin/data-quality?${new URLSearchParams(q)}`, {
+            token: p.tokens.admin,
+          });
+          const body = (await res.json()) as { code?: string; message?: string; days?: unknown[] };
+          if (res.status === 200) expect(Array.isArray(body.days)).toBe(true);
+          else {
+            expect(res.status).toBe(400);
+            expect(body.message).toMatch(/query\./);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
