@@ -71,12 +71,9 @@ export function createImpactMetrics(client: OmnilabClient, options: ImpactMetric
     const channel = fc?.context?.channel ?? options.channel;
     if (channel) labels.channel = channel;
     for (const flag of fc?.flagNames ?? []) {
+      // One evaluation per flag: the variant when there is one, else the flag's state.
       const variant = client.getVariant(flag, fc?.context);
-      labels[flag] = variant.enabled
-        ? variant.name
-        : client.isEnabled(flag, fc?.context)
-          ? 'enabled'
-          : 'disabled';
+      labels[flag] = variant.enabled ? variant.name : variant.feature_enabled ? 'enabled' : 'disabled';
     }
     return labels;
   };
