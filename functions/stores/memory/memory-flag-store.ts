@@ -13,12 +13,30 @@ export interface MemoryConfigRevision {
   value: number;
 }
 
+/** The flag store, and what lets the experiment store commit flags in the same step as its own write. */
+export interface MemoryFlagStore extends FlagStore {
+  /** Whether any of the writes is stale (the flag exists where it must not, or at another version). */
+  stale(writes: readonly FlagWrite[]): boolean;
+  /** Stores the writes and moves the config revision (after `stale` said none is). */
+  apply(writes: readonly FlagWrite[]): void;
+}
+
 export function createMemoryFlagStore(
   audit: MemoryAuditLog,
   revision: MemoryConfigRevision = { value: 0 },
-): FlagStore {
+): MemoryFlagStore {
   const flags = new Map<string, Flag>();
+  const isStale = (w: FlagWrite) => {
+    const current = flags.get(w.flag.name);
+    return w.expectedVersion === null ? current !== undefined : current?.version !== w.expectedVersion;
+  };
+  const apply = (writes: readonly FlagWrite[]) => {
+    for (const w of writes) flags.set(w.flag.name, structuredClone(w.flag));
+    if (writes.length > 0) revision.value++;
+  };
   return {
+    stale: (writes) => writes.some(isStale),
+    apply,
     get: async (name) => {
       const flag = flags.get(name);
       return flag ? structuredClone(flag) : null;
@@ -29,16 +47,11 @@ export function createMemoryFlagStore(
     async write(writes: FlagWrite[], entries) {
       // As in DynamoDB, audit entries commit with a flag's write: none without one.
       if (writes.length === 0) return;
-      for (const w of writes) {
-        const current = flags.get(w.flag.name);
-        const stale =
-          w.expectedVersion === null ? current !== undefined : current?.version !== w.expectedVersion;
-        if (stale)
+      for (const w of writes)
+        if (isStale(w))
           throw new ConflictError(`flag ${w.flag.name} was changed by someone else: read it again and retry`);
-      }
-      for (const w of writes) flags.set(w.flag.name, structuredClone(w.flag));
+      apply(writes);
       audit.append(entries);
-      revision.value++;
     },
   };
 }
