@@ -33,13 +33,13 @@ import {
   tokenCreateSchema,
 } from './admin-schemas';
 import { backfillSchema } from './backfill-schemas';
-import { dataQualityQuerySchema } from './data-quality-schemas';
 import {
   clientMetricsSchema,
   clientRegisterSchema,
   frontendRequestSchema,
   ofrepRequestSchema,
 } from './client-schemas';
+import { dataQualityQuerySchema } from './data-quality-schemas';
 import { metricPowerQuerySchema } from './planning-schemas';
 import {
   flagLifecycleSchema,
