@@ -22,7 +22,8 @@ export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier
     // Once per process: statistics stored before the running totals get theirs (idempotent, and
     // after its mark one read); a failure is logged and retried on the next run, never blocking it.
     if (!totalsMigrated) {
-      await migrateTotals(createDynamoClients(runtime.config).client, runtime.tables.events)
+      const { client } = createDynamoClients(runtime.config);
+      await migrateTotals(client, runtime.tables.events)
         .then(() => {
           totalsMigrated = true;
         })
@@ -30,7 +31,8 @@ export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier
           console.error(
             JSON.stringify({ level: 'error', job: 'totals-migration', error: (e as Error).name }),
           ),
-        );
+        )
+        .finally(() => client.destroy());
     }
     const run = await runScheduled(runtime, notify);
     console.log(
