@@ -50,6 +50,7 @@ export const resultsEn = {
   'power.none': 'With this traffic and duration no lift on {metric} can be detected reliably.',
   'power.source.history': 'Variance from experiment {experiment} ({units} units in its control).',
   'power.source.given': 'Variance from the baseline given (no earlier experiment measured it).',
+  'experiment.bayesian': 'Bayesian, ship at a chance to beat control of {threshold}',
   'results.pLabel.chance to beat control': 'chance to beat control',
   'results.pLabel.chance of harm': 'chance of harm',
   'results.decidedByBayes':
@@ -116,6 +117,7 @@ export const resultsZh: Record<keyof typeof resultsEn, string> = {
   'power.none': '按此流量和时长，无法可靠地检测 {metric} 的任何提升。',
   'power.source.history': '方差来自实验 {experiment}（其对照组 {units} 个单位）。',
   'power.source.given': '方差来自给定的基线（此前没有实验测量过该指标）。',
+  'experiment.bayesian': '贝叶斯，胜过对照组的概率达到 {threshold} 即发布',
   'results.pLabel.chance to beat control': '胜过对照组的概率',
   'results.pLabel.chance of harm': '损害概率',
   'results.decidedByBayes':

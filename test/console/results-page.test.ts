@@ -185,6 +185,30 @@ describe('the results page', () => {
     await page.context().close();
   });
 
+  it('under a Bayesian plan, each goal row and the verdict quote the chance to beat control', async () => {
+    const bayesian: Experiment = {
+      ...EXPERIMENT,
+      analysis: { engine: 'bayesian', sequential: false, alpha: 0.05, cuped: false },
+    };
+    const s = simulate(1, {
+      experiment: bayesian,
+      units: 6000,
+      effects: [{ variant: 'banner', metric: 'loan_application_submitted', relativeLift: 0.2 }],
+    });
+    const page = await resultsPage(buildResults({ experiment: bayesian, catalogue, cells: s.cells }));
+    const primary = (await page.locator('.lift-table td.deciding-p').nth(1).textContent()) ?? '';
+    expect(primary).toMatch(/^chance to beat control (0\.\d{3}|> 0\.99|< 0\.01)$/);
+    const figure = primary.replace('chance to beat control ', '');
+    const reason = (await page.locator('.verdict-reason').textContent()) ?? '';
+    expect(reason).toContain(`chance to beat control ${figure.startsWith('0') ? `= ${figure}` : figure}`);
+    expect(reason).toContain('credible interval');
+    expect(await page.locator('.decided-by').textContent()).toContain(
+      'Decided by: the Bayesian engine, ship when the chance to beat control is at least 0.95',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'results-bayesian.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('reads the verdict, its reasons and the harm in Simplified Chinese', async () => {
     const page = await resultsPage(branchHarm(), 'zh-CN');
     const reason = (await page.locator('.verdict-reason').textContent()) ?? '';

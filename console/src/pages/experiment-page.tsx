@@ -155,7 +155,11 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
             <dd>{fmt.percent(e.trafficPercent / 100, { digits: 0 })}</dd>
             <dt>{t('experiment.analysis')}</dt>
             <dd>
-              {e.analysis.sequential ? t('experiment.sequential') : t('experiment.fixedHorizon')}
+              {e.analysis.engine === 'bayesian'
+                ? t('experiment.bayesian', { threshold: String(e.analysis.chanceThreshold ?? 0.95) })
+                : e.analysis.sequential
+                  ? t('experiment.sequential')
+                  : t('experiment.fixedHorizon')}
               {e.analysis.cuped ? `; ${t('experiment.cuped')}` : ''};{' '}
               {t('experiment.alpha', { alpha: String(e.analysis.alpha) })}
             </dd>
