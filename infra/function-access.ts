@@ -112,9 +112,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // Running experiments, their flags, due change requests and rollout plans.
     config: ['GetItem', 'Query', 'PutItem'],
     audit: ['GetItem', 'PutItem'],
-    // The statistic cells of each running experiment; once, the totals migration (a scan for
-    // experiments with day items, their missing totals put if absent, its mark: totals-migration.ts).
-    events: ['Query', 'GetItem', 'Scan', 'PutItem'],
+    // The statistic cells of each running experiment; once, the totals migration (each catalogued
+    // experiment's missing totals put if absent, then its mark: totals-migration.ts).
+    events: ['Query', 'GetItem', 'PutItem'],
     // Release plans' safeguards read the impact metrics SDKs report.
     metrics: ['Query'],
   },

@@ -154,7 +154,12 @@ async function main(): Promise<void> {
     const clients = createDynamoClients(config);
     await createTables(clients.client, config.tablePrefix);
     // Statistics stored before the running totals existed get theirs (once; a mark ends it after).
-    await migrateTotals(clients.client, tableNames(config.tablePrefix).events);
+    const runtime = createRuntime(config, clients);
+    await migrateTotals(
+      clients.client,
+      tableNames(config.tablePrefix).events,
+      (await runtime.experiments.list()).map((e) => e.key),
+    );
     const tokens = localTokens(local, !inMemory);
     await seedLocal(createRuntime(config, clients), tokens);
     try {

@@ -23,7 +23,15 @@ export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier
     // after its mark one read); a failure is logged and retried on the next run, never blocking it.
     if (!totalsMigrated) {
       const { client } = createDynamoClients(runtime.config);
-      await migrateTotals(client, runtime.tables.events)
+      await runtime.experiments
+        .list()
+        .then((all) =>
+          migrateTotals(
+            client,
+            runtime.tables.events,
+            all.map((e) => e.key),
+          ),
+        )
         .then(() => {
           totalsMigrated = true;
         })

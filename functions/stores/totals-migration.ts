@@ -18,19 +18,9 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
-  ScanCommand,
-  type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { addVectors, cellKey, parseCellKey, type StatsVector } from '../../shared/experiments/unit-state';
-import {
-  DAY_SK_PREFIX,
-  decodeStat,
-  fromItem,
-  type Item,
-  statsPk,
-  TOTAL_SK_PREFIX,
-  toItem,
-} from './event-store/codecs';
+import { DAY_SK_PREFIX, decodeStat, type Item, statsPk, TOTAL_SK_PREFIX, toItem } from './event-store/codecs';
 
 export const TOTALS_MIGRATION_MARK = { pk: 'MIGRATION', sk: 'TOTALS#v1' } as const;
 /** The sort key's shard of the totals a migration writes. */
@@ -167,34 +157,22 @@ export async function migrateExperimentTotals(
   throw new TotalsMigrationBusyError(experiment);
 }
 
-/** Every experiment with day items in the table (one scan: the migration's only one). */
-async function experimentsWithDays(client: DynamoDBClient, table: string): Promise<string[]> {
-  const found = new Set<string>();
-  let start: Item | undefined;
-  do {
-    const res: ScanCommandOutput = await client.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'begins_with(pk, :stats) AND begins_with(sk, :day)',
-        ExpressionAttributeValues: toItem({ ':stats': 'STATS#', ':day': DAY_SK_PREFIX }),
-        ProjectionExpression: 'pk',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const raw of res.Items ?? []) found.add(String(fromItem(raw).pk).slice('STATS#'.length));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return [...found].sort();
-}
-
-/** The whole table, once: every experiment with day items, then the mark. */
-export async function migrateTotals(client: DynamoDBClient, table: string): Promise<TotalsMigrationReport> {
+/**
+ * Every experiment of the catalogue, once, then the mark. The keys come from the experiment store
+ * rather than a scan of the events table, so no function needs the right to scan it; an
+ * experiment deleted from the catalogue has no results to read.
+ */
+export async function migrateTotals(
+  client: DynamoDBClient,
+  table: string,
+  experimentKeys: readonly string[],
+): Promise<TotalsMigrationReport> {
   const mark = await client.send(
     new GetItemCommand({ TableName: table, Key: toItem(TOTALS_MIGRATION_MARK), ConsistentRead: true }),
   );
   if (mark.Item) return { alreadyDone: true, experiments: [] };
   const experiments: ExperimentTotalsMigration[] = [];
-  for (const experiment of await experimentsWithDays(client, table)) {
+  for (const experiment of [...new Set(experimentKeys)].sort()) {
     experiments.push(await migrateExperimentTotals(client, table, experiment));
   }
   await client.send(

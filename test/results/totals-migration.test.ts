@@ -160,7 +160,7 @@ describe('the totals migration', () => {
     expect(await old.readCells(EXPERIMENT)).not.toEqual(truth);
     const daysBefore = await old.readDailyCells(EXPERIMENT);
 
-    const report = await migrateTotals(client, OLD);
+    const report = await migrateTotals(client, OLD, [EXPERIMENT]);
     expect(report.alreadyDone).toBe(false);
     expect(report.experiments).toHaveLength(1);
     expect(report.experiments[0].migrated).toBeGreaterThan(0);
@@ -180,7 +180,7 @@ describe('the totals migration', () => {
     expect(results(cells)).toEqual(results(await fresh.readCells(EXPERIMENT)));
 
     // Again: the mark ends it at once; forced per experiment, nothing is written.
-    expect(await migrateTotals(client, OLD)).toEqual({ alreadyDone: true, experiments: [] });
+    expect(await migrateTotals(client, OLD, [EXPERIMENT])).toEqual({ alreadyDone: true, experiments: [] });
     expect(await migrateExperimentTotals(client, OLD, EXPERIMENT)).toMatchObject({ migrated: 0 });
     expect(await old.readCells(EXPERIMENT)).toEqual(truth);
 
