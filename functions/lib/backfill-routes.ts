@@ -3,7 +3,7 @@
  * metrics' cells over the live ones and the quantile metrics' reports (functions/lib/backfill.ts).
  */
 import type { StatsVector } from '../../shared/experiments/unit-state';
-import { NotFoundError, ServiceUnavailableError } from '../../shared/model/errors';
+import { NotFoundError } from '../../shared/model/errors';
 import type { BackfillStore } from '../../shared/store/backfill-store';
 import type { BackfillBody } from '../schemas/backfill-schemas';
 import { createDynamoBackfillStore } from '../stores/dynamo-backfill-store';
@@ -28,8 +28,9 @@ export function backfillStore(runtime: Runtime): BackfillStore {
 function sourceOf(runtime: Runtime): RawEventsSource {
   const location = runtime.rawEvents?.location();
   if (!location)
-    throw new ServiceUnavailableError(
-      'no raw event store is configured (OMNILAB_STATE_DIR locally, the raw events stream on AWS): nothing to backfill from',
+    // Not a passing outage (a 503 would invite retries): this deployment keeps no raw events.
+    throw new NotFoundError(
+      'no raw events are kept in this deployment, so there is nothing to backfill from: set OMNILAB_STATE_DIR locally, or deploy the raw event lake on AWS',
     );
   if (location.kind === 'local') return { kind: 'local', root: location.root };
   return {
