@@ -16,6 +16,7 @@ import {
 } from './i18n';
 import { AuditPage } from './pages/audit-page';
 import { ChangeRequestPage, ChangeRequestsPage } from './pages/change-requests-page';
+import { DataQualityPage } from './pages/data-quality-page';
 import { ExperimentEditPage } from './pages/experiment-edit-page';
 import { ExperimentPage } from './pages/experiment-page';
 import { ExperimentsPage } from './pages/experiments-page';
@@ -109,6 +110,8 @@ function Page({ route }: { route: Route }) {
       return <ReleaseLifecyclePage />;
     case 'release-cleanup':
       return <ReleaseCleanupPage />;
+    case 'data-quality':
+      return <DataQualityPage />;
   }
 }
 
@@ -223,6 +226,12 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
               aria-current={route.page.startsWith('metric') ? 'page' : undefined}
             >
               {t('nav.metrics')}
+            </a>
+            <a
+              href={href({ page: 'data-quality' })}
+              aria-current={route.page === 'data-quality' ? 'page' : undefined}
+            >
+              {t('nav.dataQuality')}
             </a>
             <a
               href={href({ page: 'release-templates' })}

@@ -3,6 +3,7 @@
  * a type error: the Chinese dictionary must have exactly the English keys.
  */
 
+import { lakeEn, lakeZh } from './i18n-lake';
 import { resultsEn, resultsZh } from './i18n-results';
 import { workflowEn, workflowZh } from './i18n-workflow';
 
@@ -12,6 +13,7 @@ export type Language = (typeof LANGUAGES)[number];
 const en = {
   ...workflowEn,
   ...resultsEn,
+  ...lakeEn,
   'app.title': 'omnilab console',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
@@ -269,6 +271,7 @@ export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...workflowZh,
   ...resultsZh,
+  ...lakeZh,
   'app.title': 'omnilab 控制台',
   'app.skip': '跳到正文',
   'app.loading': '加载中…',

@@ -19,7 +19,8 @@ export type Route =
   | { page: 'release-templates' }
   | { page: 'release-plan'; name: string; env: string }
   | { page: 'release-lifecycle' }
-  | { page: 'release-cleanup' };
+  | { page: 'release-cleanup' }
+  | { page: 'data-quality' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -46,6 +47,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'release-templates') return { page: 'release-templates' };
   if (parts[0] === 'release-lifecycle') return { page: 'release-lifecycle' };
   if (parts[0] === 'release-cleanup') return { page: 'release-cleanup' };
+  if (parts[0] === 'data-quality') return { page: 'data-quality' };
   if (parts[0] === 'release-plans' && parts[1] && parts[2])
     return { page: 'release-plan', name: parts[1], env: parts[2] };
   if (parts[0] === 'experiments' && parts[1]) return { page: 'experiment', key: parts[1] };
@@ -91,6 +93,8 @@ export function href(route: Route): string {
       return '#/release-lifecycle';
     case 'release-cleanup':
       return '#/release-cleanup';
+    case 'data-quality':
+      return '#/data-quality';
   }
 }
 

@@ -17,6 +17,13 @@ import {
 } from '../../../shared/presentation/results-presentation';
 import { ApiError, path } from '../api';
 import { useApp } from '../app-context';
+import {
+  type BackfillAnswer,
+  BackfillPanel,
+  CrossoverCheck,
+  RawEventsNoteText,
+  rawEventsOf,
+} from '../components/backfill-panel';
 import { ForestPlot } from '../components/forest-plot';
 import { LiftHistoryChart } from '../components/lift-history-chart';
 import { channelLabel, type Formatters, type MessageKey, type Translate } from '../i18n';
@@ -51,6 +58,9 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
   const [results, setResults] = useState<ExperimentResults | null>(null);
   const [resultsError, setResultsError] = useState<string | null>(null);
   const [history, setHistory] = useState<HistoryPoint[] | null>(null);
+  // A backfill's answer (its crossover check) and the results read again after it.
+  const [backfill, setBackfill] = useState<BackfillAnswer | null>(null);
+  const [resultsRead, setResultsRead] = useState(0);
 
   useEffect(() => {
     api
@@ -75,7 +85,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
       .get<ExperimentResults>(`${path`/api/admin/experiments/${experimentKey}/results`}${query}`)
       .then(setResults)
       .catch((e: Error) => setResultsError(e.message));
-  }, [experimentKey, channel]);
+  }, [experimentKey, channel, resultsRead]);
 
   if (missing) return <p class="alert alert-error">{t('experiment.notFound', { key: experimentKey })}</p>;
   if (error)
@@ -208,9 +218,23 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
         )}
         {!results && !resultsError && <p>{t('app.loading')}</p>}
         {results && (
-          <ResultsBody results={results} level={level} daysSoFar={daysRunning(e.startedAt, Date.now())} />
+          <ResultsBody
+            results={results}
+            level={level}
+            daysSoFar={daysRunning(e.startedAt, Date.now())}
+            backfill={backfill}
+          />
         )}
       </section>
+
+      <BackfillPanel
+        experiment={e}
+        results={results}
+        onDone={(answer) => {
+          setBackfill(answer);
+          setResultsRead((n) => n + 1);
+        }}
+      />
 
       <HistorySection points={history} primary={e.primaryMetric} />
 
@@ -223,10 +247,12 @@ function ResultsBody({
   results,
   level,
   daysSoFar,
+  backfill,
 }: {
   results: ExperimentResults;
   level: string;
   daysSoFar: number | null;
+  backfill: BackfillAnswer | null;
 }) {
   const { t, fmt } = useApp();
   const harmful = useMemo(() => harms(results), [results]);
@@ -267,6 +293,7 @@ function ResultsBody({
           </p>
         </div>
       )}
+      <CrossoverCheck answer={backfill} />
       {harmful.length > 0 && (
         <div class="alert alert-error harm-banner" role="alert">
           <strong>{t('results.harmTitle')}</strong>
@@ -431,22 +458,33 @@ function LiftTable({ results }: { results: ExperimentResults }) {
                           : t('results.worse')
                         : t('results.no');
                 return (
-                  <tr key={`${m.key}-${v.variant}`}>
+                  <tr key={`${m.key}-${v.variant}`} data-metric={m.key} data-variant={v.variant}>
                     {i === 0 && (
                       <th scope="rowgroup" rowSpan={m.variants.length}>
                         {m.name}
                         <div class="muted">{m.unit}</div>
+                        <RawEventsNoteText metric={m} />
                       </th>
                     )}
                     {i === 0 && (
                       <td rowSpan={m.variants.length}>{t(`results.role.${m.role}` as MessageKey)}</td>
                     )}
                     <td>{v.variant}</td>
-                    <td class="num">
-                      {m.kind === 'conversion' ? fmt.percent(v.mean) : fmt.number(Number(v.mean.toFixed(3)))}
+                    <td class="num variant-mean">
+                      {rawEventsOf(m)?.status === 'not-backfilled'
+                        ? '—'
+                        : m.kind === 'conversion'
+                          ? fmt.percent(v.mean)
+                          : fmt.number(Number(v.mean.toFixed(3)))}
                     </td>
-                    <td class={`num ${c ? `tone-${tone}` : ''}`}>
-                      {ok ? fmt.percent(c.relative.estimate, { signed: true }) : c ? c.error : '—'}
+                    <td class={`num lift ${c ? `tone-${tone}` : ''}`}>
+                      {ok
+                        ? fmt.percent(c.relative.estimate, { signed: true })
+                        : c?.error === 'NOT_BACKFILLED'
+                          ? t('lake.runBackfill')
+                          : c
+                            ? c.error
+                            : '—'}
                     </td>
                     <td class="num">
                       {ok && lower !== undefined && upper !== undefined

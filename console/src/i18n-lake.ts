@@ -1,0 +1,106 @@
+/**
+ * The console's words for the raw event lake: computing an experiment's metrics from the raw events
+ * (backfill, identity stitching, the crossover check) and the data-quality page, in English and
+ * Simplified Chinese. i18n.ts merges them into its dictionaries.
+ */
+
+export const lakeEn = {
+  'nav.dataQuality': 'Data quality',
+  'lake.title': 'Metrics from raw events',
+  'lake.intro':
+    'Every event received is kept raw. A metric defined after the experiment started, or a percentile, is computed from them here, with the same unit, exposure and attribution rules as live ingestion.',
+  'lake.metric': 'Metric',
+  'lake.kind': 'Kind',
+  'lake.status': 'Figures from',
+  'lake.action': 'Action',
+  'lake.live': 'live ingestion',
+  'lake.runBackfill': 'from raw events: run backfill',
+  'lake.backfilledAt': 'raw events, backfilled at {at}',
+  'lake.compute': 'Compute from raw events',
+  'lake.computeLabel': 'Compute {metric} from raw events',
+  'lake.computing': 'Computing…',
+  'lake.progress': 'Computing {metric} from the raw events…',
+  'lake.done': '{metric} computed from the raw events ({units} units).',
+  'lake.failed': 'Could not compute from the raw events: {message}',
+  'lake.stitch': 'Stitch anonymous ids to customers (first touch)',
+  'lake.stitchHelp':
+    'An identify event links a device or WeChat id to the customer id; the customer keeps their first exposure. A stitched backfill of a mean metric is kept but results keep the live figures.',
+  'lake.stitchUnit': 'Stitching needs the customer unit; this experiment is randomised by {unit}.',
+  'lake.crossoverTitle': 'Units in more than one variant',
+  'lake.crossover':
+    '{crossover} of {units} units were seen in more than one variant ({stitched}, backfill at {at}). Many crossovers argue for assigning by customer only.',
+  'lake.crossoverNone':
+    'Crossover check: 0 of {units} units in more than one variant ({stitched}, backfill at {at}).',
+  'lake.stitched': 'stitched',
+  'lake.unstitched': 'not stitched',
+  'dq.title': 'Data quality per channel',
+  'dq.intro':
+    'Events received per channel and day (the day they arrived, UTC), from the raw event store: what was accepted, kept raw, resent, late, and rejected with its reason.',
+  'dq.from': 'From',
+  'dq.to': 'To',
+  'dq.day': 'Day',
+  'dq.channel': 'Channel',
+  'dq.received': 'Received',
+  'dq.accepted': 'Accepted',
+  'dq.stored': 'Stored raw',
+  'dq.duplicates': 'Duplicates',
+  'dq.late': 'Late',
+  'dq.rejected': 'Rejected',
+  'dq.reasons': 'Rejected by reason',
+  'dq.none': 'No event was received in {env} between {from} and {to}.',
+  'dq.lateHelp': 'Late: arrived more than {hours} hours after its timestamp.',
+  'dq.noChannel': '(no channel)',
+  'dq.chartTitle': 'Rejected share per channel and day',
+  'dq.chartSummary': 'Rejected share per channel and day: {series}',
+  'dq.table': 'Events per channel and day',
+};
+
+export const lakeZh: Record<keyof typeof lakeEn, string> = {
+  'nav.dataQuality': '数据质量',
+  'lake.title': '从原始事件计算指标',
+  'lake.intro':
+    '收到的每个事件都按原样保留。实验开始后才定义的指标或分位数指标在此从原始事件计算，单位、曝光和归因规则与实时摄取相同。',
+  'lake.metric': '指标',
+  'lake.kind': '类型',
+  'lake.status': '数据来源',
+  'lake.action': '操作',
+  'lake.live': '实时摄取',
+  'lake.runBackfill': '来自原始事件：请运行回填',
+  'lake.backfilledAt': '原始事件，回填于 {at}',
+  'lake.compute': '从原始事件计算',
+  'lake.computeLabel': '从原始事件计算 {metric}',
+  'lake.computing': '计算中…',
+  'lake.progress': '正在从原始事件计算 {metric}…',
+  'lake.done': '已从原始事件计算 {metric}（{units} 个单位）。',
+  'lake.failed': '无法从原始事件计算：{message}',
+  'lake.stitch': '将匿名 ID 关联到客户（首次触达）',
+  'lake.stitchHelp':
+    '识别事件把设备 ID 或微信 ID 关联到客户 ID，客户保留其首次曝光。均值类指标的关联回填会保存，但结果仍显示实时数据。',
+  'lake.stitchUnit': '身份关联需要以客户为单位；本实验按 {unit} 随机分组。',
+  'lake.crossoverTitle': '出现在多个变体中的单位',
+  'lake.crossover':
+    '{units} 个单位中有 {crossover} 个出现在多个变体中（{stitched}，回填于 {at}）。交叉较多时，宜只按客户分组。',
+  'lake.crossoverNone': '交叉检查：{units} 个单位中有 0 个出现在多个变体中（{stitched}，回填于 {at}）。',
+  'lake.stitched': '已关联身份',
+  'lake.unstitched': '未关联身份',
+  'dq.title': '各渠道数据质量',
+  'dq.intro':
+    '来自原始事件存储、按渠道和接收日期（UTC）统计的事件：接受、原样保留、重复发送、迟到以及被拒绝的事件及其原因。',
+  'dq.from': '开始日期',
+  'dq.to': '结束日期',
+  'dq.day': '日期',
+  'dq.channel': '渠道',
+  'dq.received': '收到',
+  'dq.accepted': '已接受',
+  'dq.stored': '原样保留',
+  'dq.duplicates': '重复',
+  'dq.late': '迟到',
+  'dq.rejected': '已拒绝',
+  'dq.reasons': '拒绝原因',
+  'dq.none': '{from} 至 {to} 期间 {env} 未收到任何事件。',
+  'dq.lateHelp': '迟到：到达时间比事件时间戳晚 {hours} 小时以上。',
+  'dq.noChannel': '（无渠道）',
+  'dq.chartTitle': '各渠道每日拒绝比例',
+  'dq.chartSummary': '各渠道每日拒绝比例：{series}',
+  'dq.table': '各渠道每日事件',
+};
