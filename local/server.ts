@@ -10,6 +10,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { loadConfig } from '../functions/lib/config';
+import { errorFields, logger } from '../functions/lib/logger';
 import {
   apiResponseHeaders,
   consoleContentSecurityPolicy,
@@ -288,7 +289,10 @@ export async function startServer(
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       send(res, result.statusCode ?? 200, headers, result.body ?? '');
     } catch (e) {
-      console.error(JSON.stringify({ level: 'error', where: 'local-server', error: (e as Error).name }));
+      logger.error('the handler threw: answered 500', {
+        method: req.method,
+        error: errorFields(e),
+      });
       if (!res.headersSent) send(res, 500, cors, errorBody('INTERNAL', 'internal error'));
     }
   });

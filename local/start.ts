@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
 import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
+import { errorFields, logger } from '../functions/lib/logger';
 import { createLogNotifier } from '../functions/lib/notifier';
 import { migrateTotals } from '../functions/stores/totals-migration';
 import { tableNames } from '../infra/tables';
@@ -177,7 +178,10 @@ async function main(): Promise<void> {
       running = true;
       scheduled()
         .catch((e) =>
-          console.error(JSON.stringify({ level: 'error', job: 'guardrail-check', error: (e as Error).name })),
+          logger.error('the scheduled run failed: it runs again next time', {
+            job: 'guardrail-check',
+            error: errorFields(e),
+          }),
         )
         .finally(() => {
           running = false;

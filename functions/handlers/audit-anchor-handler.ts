@@ -4,10 +4,13 @@
  * write audit entries hold no S3 right at all; a rollback of the table shows as a chain shorter
  * than its anchored head.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChainHead } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import { loadConfig } from '../lib/config';
+import { logger } from '../lib/logger';
 import { CHAIN_HEAD_KEY } from '../stores/dynamo-support';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
 
@@ -29,20 +32,25 @@ export function createAuditAnchorHandler(anchor: AuditAnchor) {
   return async (event: DynamoDBStreamEvent): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
     const head = chainHeadOf(event);
     // A failed put throws: the stream retries the batch, so no head is skipped.
-    if (head) await anchor.record(head);
+    if (head) {
+      await anchor.record(head);
+      logger.info('audit chain head anchored', { sequence: head.sequence });
+    }
     return { batchItemFailures: [] };
   };
 }
 
 let built: ReturnType<typeof createAuditAnchorHandler> | undefined;
 
-export const handler = (event: DynamoDBStreamEvent) => {
-  if (!built) {
-    const config = loadConfig();
-    if (!config.auditAnchorBucket) throw new Error('OMNILAB_AUDIT_ANCHOR_BUCKET is not set');
-    built = createAuditAnchorHandler(
-      createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region }),
-    );
-  }
-  return built(event);
-};
+export const handler = middy<DynamoDBStreamEvent, { batchItemFailures: { itemIdentifier: string }[] }>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler((event) => {
+    if (!built) {
+      const config = loadConfig();
+      if (!config.auditAnchorBucket) throw new Error('OMNILAB_AUDIT_ANCHOR_BUCKET is not set');
+      built = createAuditAnchorHandler(
+        createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region }),
+      );
+    }
+    return built(event);
+  });

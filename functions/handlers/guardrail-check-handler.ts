@@ -3,8 +3,11 @@
  * approved changes that are due, steps rollout plans, and rolls an experiment's treatment back on
  * each channel where a guardrail degraded beyond its tolerance (functions/lib/scheduler.ts).
  */
-import type { ScheduledEvent } from 'aws-lambda';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createDynamoClients, getRuntime, type Runtime } from '../lib/composition-root';
+import { errorFields, invocationContext, logger } from '../lib/logger';
 import {
   createLogNotifier,
   createPublishingNotifier,
@@ -18,44 +21,47 @@ import { migrateTotals } from '../stores/totals-migration';
 export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier) {
   const notify = createStoringNotifier(runtime.notifications, notifier);
   let totalsMigrated = false;
-  return async (_event?: ScheduledEvent): Promise<ScheduledRun> => {
-    // Once per process: statistics stored before the running totals get theirs (idempotent, and
-    // after its mark one read); a failure is logged and retried on the next run, never blocking it.
-    if (!totalsMigrated) {
-      const { client } = createDynamoClients(runtime.config);
-      await runtime.experiments
-        .list()
-        .then((all) =>
-          migrateTotals(
-            client,
-            runtime.tables.events,
-            all.map((e) => e.key),
-          ),
-        )
-        .then(() => {
-          totalsMigrated = true;
-        })
-        .catch((e) =>
-          console.error(
-            JSON.stringify({ level: 'error', job: 'totals-migration', error: (e as Error).name }),
-          ),
-        )
-        .finally(() => client.destroy());
-    }
-    const run = await runScheduled(runtime, notify);
-    console.log(
-      JSON.stringify({
-        level: 'info',
-        job: 'guardrail-check',
+  const scheduled = middy<ScheduledEvent | undefined, ScheduledRun>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async () => {
+      logger.appendKeys({ job: 'guardrail-check' });
+      // Once per process: statistics stored before the running totals get theirs (idempotent, and
+      // after its mark one read); a failure is logged and retried on the next run, never blocking it.
+      if (!totalsMigrated) {
+        const { client } = createDynamoClients(runtime.config);
+        await runtime.experiments
+          .list()
+          .then((all) =>
+            migrateTotals(
+              client,
+              runtime.tables.events,
+              all.map((e) => e.key),
+            ),
+          )
+          .then(() => {
+            totalsMigrated = true;
+          })
+          .catch((e) =>
+            logger.error('the totals migration failed: it runs again next time', {
+              job: 'totals-migration',
+              error: errorFields(e),
+            }),
+          )
+          .finally(() => client.destroy());
+      }
+      const run = await runScheduled(runtime, notify);
+      logger.info('scheduled run', {
         experiments: run.checkedExperiments,
         halted: run.halted.length,
         applied: run.applied.length,
         failed: run.failed.length,
         rolloutSteps: run.rolloutSteps.length,
-      }),
-    );
-    return run;
-  };
+      });
+      return run;
+    });
+  // Outside Lambda (the `npm start` timer, tests) a run gets a context of its own.
+  return (event?: ScheduledEvent, context?: Context): Promise<ScheduledRun> =>
+    scheduled(event, context ?? invocationContext('guardrail-check'));
 }
 
 /** SNS when a topic is configured (on AWS), else the log. */
@@ -68,10 +74,10 @@ export function defaultNotifier(runtime: Runtime): Notifier {
 
 let built: ReturnType<typeof createGuardrailCheckHandler> | undefined;
 
-export const handler = (event: ScheduledEvent): Promise<ScheduledRun> => {
+export const handler = (event: ScheduledEvent, context: Context): Promise<ScheduledRun> => {
   if (!built) {
     const runtime = getRuntime();
     built = createGuardrailCheckHandler(runtime, defaultNotifier(runtime));
   }
-  return built(event);
+  return built(event, context);
 };

@@ -107,7 +107,14 @@ export function createAuditAnchor(
 ): AuditAnchor | undefined {
   if (config.auditAnchorFile) {
     const anchor = createFileAuditAnchor(config.auditAnchorFile);
-    anchorChain(doc, anchor);
+    // The logger loads when needed: the authorizer's bundle shares this module and carries none.
+    anchorChain(doc, anchor, (e) => {
+      void import('./logger').then(({ errorFields, logger }) =>
+        logger.warn('the audit chain head was not anchored (the next commit anchors a later one)', {
+          error: errorFields(e),
+        }),
+      );
+    });
     return anchor;
   }
   if (config.auditAnchorBucket)

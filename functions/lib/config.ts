@@ -186,8 +186,33 @@ export type ConfigVariable =
   | 'OMNILAB_AUDIT_ANCHOR_FILE'
   | 'OMNILAB_STATE_DIR'
   | 'OMNILAB_LATE_AFTER_HOURS'
+  | 'OMNILAB_METRICS'
   // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
   | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/** How the functions log and count (functions/lib/logger.ts, functions/lib/metrics.ts). */
+export interface TelemetryConfig {
+  /** OMNILAB_LOG_LEVEL: DEBUG, INFO (default), WARN, ERROR or SILENT. */
+  logLevel: LogLevel;
+  /**
+   * OMNILAB_METRICS=off leaves the business counters out of the log (CloudWatch EMF lines); on by
+   * default, on AWS and under `npm start` alike.
+   */
+  metricsEnabled: boolean;
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
+
+/** Never throws: the logger is built when a bundle loads, and a typo must not stop the function. */
+export function loadTelemetryConfig(env: Env = process.env): TelemetryConfig {
+  const level = env.OMNILAB_LOG_LEVEL?.trim().toUpperCase();
+  return {
+    logLevel: LOG_LEVELS.find((l) => l === level) ?? 'INFO',
+    metricsEnabled: env.OMNILAB_METRICS?.trim().toLowerCase() !== 'off',
+  };
+}
 
 export function setConfigEnv(values: Partial<Record<ConfigVariable, string>>): void {
   Object.assign(process.env, values);

@@ -28,6 +28,7 @@ import { commitOps, declaredReasons, effectNow } from './change-requests';
 import type { Runtime } from './composition-root';
 import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
 import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
+import { logger } from './logger';
 import { type Staging, stage } from './staging';
 
 const HOUR_MS = 3_600_000;
@@ -215,9 +216,7 @@ export async function governCommit(
       details: { changeRequest: cr.id, reason: emergency, effect },
     };
     await runtime.notifications.add(note);
-    console.log(
-      JSON.stringify({ level: 'warn', notification: note.kind, changeRequest: cr.id, message: note.message }),
-    );
+    logger.warn(note.message, { notification: note.kind, changeRequest: cr.id });
     return response;
   }
 

@@ -3,6 +3,7 @@
  * authenticate, authorize by the route's access, validate with the route's schema, and map every
  * error to a status in one place. A client's mistake is a 4xx naming the field, never a 500.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
@@ -22,6 +23,7 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
 import { STATUS_BY_CODE } from './errors';
+import { errorFields, logger } from './logger';
 import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import {
   apiResponseHeaders,
@@ -41,7 +43,6 @@ export interface HttpHandlerDeps {
    * origin (admin routes answer no browser page of another origin) and no HSTS.
    */
   responseHeaders?: ResponseHeaderSettings;
-  log?: (line: string) => void;
 }
 
 type Event = APIGatewayProxyEventV2 & { omnilab?: ApiRequest };
@@ -177,7 +178,6 @@ export function createHttpHandler(
         throw new Error(`${key} changes configuration: build its handler with createGovernedHttpHandler`);
     }
   }
-  const log = deps.log ?? ((line: string) => console.error(line));
   const verified = new Map<string, { token: TokenRecord; at: number }>();
 
   async function authenticate(headers: Record<string, string>): Promise<Principal> {
@@ -198,6 +198,8 @@ export function createHttpHandler(
       const key = event.routeKey;
       const access = ACCESS_BY_ROUTE.get(key);
       if (!access || !routes[key]) throw new NotFoundError(`no route ${key}`);
+      // Every line logged while this request runs names its route (reset after the invocation).
+      logger.appendKeys({ route: key });
       const operation = OPERATIONS[key] ?? { summary: '' };
       const headers = lowerCased(event.headers);
       checkHeaderLengths(headers);
@@ -250,10 +252,14 @@ export function createHttpHandler(
         }
         return;
       }
-      // Only the error's class and the route: messages may carry customer ids or secrets.
-      const name = error instanceof Error ? error.name : typeof error;
+      // Only the error's class and code and the route: messages may carry customer ids or secrets.
+      const route = request.event?.routeKey;
       if (isTransientAwsError(error)) {
-        log(JSON.stringify({ level: 'warn', route: request.event?.routeKey, error: name, retryable: true }));
+        logger.warn('the database was busy: answered 503', {
+          route,
+          error: errorFields(error),
+          retryable: true,
+        });
         request.response = errorResult(
           503,
           'UNAVAILABLE',
@@ -262,15 +268,10 @@ export function createHttpHandler(
         request.response.headers = { ...request.response.headers, 'retry-after': '1' };
         return;
       }
-      const aws = error && typeof error === 'object' && '$metadata' in error;
-      log(
-        JSON.stringify({
-          level: 'error',
-          route: request.event?.routeKey,
-          error: name,
-          ...(aws ? { message: (error as Error).message } : {}),
-        }),
-      );
+      logger.error('the route failed: answered 500', {
+        route,
+        error: errorFields(error, { awsMessage: true }),
+      });
       request.response = errorResult(500, 'INTERNAL', 'internal error');
     },
   };
@@ -307,6 +308,7 @@ export function createHttpHandler(
   }
 
   return middy<Event, Result>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(responseHeaders)
     .use(mapErrors)
     .use(prepare)

@@ -5,6 +5,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
  */
 import type { Notification } from '../../shared/governance/notification';
 import type { NotificationStore } from '../../shared/store/change-request-store';
+import { errorFields, logger } from './logger';
 
 export interface Notifier {
   notify(notification: Notification): Promise<void>;
@@ -25,27 +26,29 @@ export function createPublishingNotifier(port: PublishPort): Notifier {
   };
 }
 
-export function createLogNotifier(log: (line: string) => void = console.log): Notifier {
+/** The log (functions/lib/logger.ts); `log` takes the same fields as one JSON line instead (tests). */
+export function createLogNotifier(log?: (line: string) => void): Notifier {
   return {
     async notify(n) {
-      log(JSON.stringify({ level: 'warn', notification: n.kind, subject: n.subject, message: n.message }));
+      if (log)
+        log(JSON.stringify({ level: 'warn', notification: n.kind, subject: n.subject, message: n.message }));
+      else logger.warn(n.message, { notification: n.kind, subject: n.subject });
     },
   };
 }
 
 /** Stores every notification for the console, then hands it on; a failed hand-off is logged, not lost. */
-export function createStoringNotifier(
-  store: NotificationStore,
-  next: Notifier,
-  log: (line: string) => void = console.error,
-): Notifier {
+export function createStoringNotifier(store: NotificationStore, next: Notifier): Notifier {
   return {
     async notify(n) {
       await store.add(n);
       try {
         await next.notify(n);
       } catch (e) {
-        log(JSON.stringify({ level: 'error', where: 'notifier', error: (e as Error).name }));
+        logger.error('the alert was stored but not handed on', {
+          notification: n.kind,
+          error: errorFields(e),
+        });
       }
     },
   };

@@ -9,13 +9,14 @@
  */
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type { RawEventRecord, RawEventStore } from '../../shared/store/raw-event-store';
+import { errorFields, logger } from './logger';
 
 export const RAW_APPEND_ATTEMPTS = 2;
 
 export async function keepRawEvents(
   store: RawEventStore,
   records: readonly RawEventRecord[],
-  options: { sleep?: (ms: number) => Promise<void>; log?: (line: string) => void } = {},
+  options: { sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<void> {
   if (records.length === 0) return;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -25,14 +26,10 @@ export async function keepRawEvents(
       return;
     } catch (e) {
       if (attempt >= RAW_APPEND_ATTEMPTS) {
-        (options.log ?? console.error)(
-          JSON.stringify({
-            level: 'error',
-            where: 'raw-events',
-            records: records.length,
-            error: (e as Error).name,
-          }),
-        );
+        logger.error('the raw event store refused the batch: answered 503', {
+          records: records.length,
+          error: errorFields(e),
+        });
         throw new ServiceUnavailableError(
           'events: the raw event store is unavailable; send the batch again (nothing is counted twice)',
           1,

@@ -114,12 +114,19 @@ function checkSizes(items: TransactItem[], names: string[]): void {
   });
 }
 
-/** The anchor each client's chain heads go to, set by the composition root. */
-const ANCHORS = new WeakMap<DynamoDBDocumentClient, AuditAnchor>();
+/** The anchor each client's chain heads go to, and who hears of a failed anchoring: set by the composition root. */
+const ANCHORS = new WeakMap<DynamoDBDocumentClient, { anchor: AuditAnchor; failed: (e: unknown) => void }>();
 
-/** Every commit through `doc` that moves the audit chain then records the new head in `anchor`. */
-export function anchorChain(doc: DynamoDBDocumentClient, anchor: AuditAnchor): void {
-  ANCHORS.set(doc, anchor);
+/**
+ * Every commit through `doc` that moves the audit chain then records the new head in `anchor`;
+ * `failed` logs a failure (passed in, so the stores and the authorizer's bundle carry no logger).
+ */
+export function anchorChain(
+  doc: DynamoDBDocumentClient,
+  anchor: AuditAnchor,
+  failed: (e: unknown) => void,
+): void {
+  ANCHORS.set(doc, { anchor, failed });
 }
 
 /**
@@ -127,12 +134,12 @@ export function anchorChain(doc: DynamoDBDocumentClient, anchor: AuditAnchor): v
  * commit anchors a later head); verification then simply has an older anchor to hold against.
  */
 async function recordAnchor(doc: DynamoDBDocumentClient, head: ChainHead): Promise<void> {
-  const anchor = ANCHORS.get(doc);
-  if (!anchor) return;
+  const anchored = ANCHORS.get(doc);
+  if (!anchored) return;
   try {
-    await anchor.record(head);
+    await anchored.anchor.record(head);
   } catch (e) {
-    console.error(JSON.stringify({ level: 'warn', where: 'audit-anchor', error: (e as Error).name }));
+    anchored.failed(e);
   }
 }
 
