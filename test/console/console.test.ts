@@ -417,9 +417,10 @@ describe('web console', () => {
     await page.getByRole('heading', { name: '功能开关' }).waitFor();
     expect(await page.getByRole('link', { name: '实验' }).isVisible()).toBe(true);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    expect(await page.getByRole('switch', { name: '将 loan-offer-banner 在 网点 渠道设为关' }).count()).toBe(
-      1,
-    );
+    // The heading comes before the flags load: wait for the switch, then count it.
+    const branchSwitch = page.getByRole('switch', { name: '将 loan-offer-banner 在 网点 渠道设为关' });
+    await branchSwitch.first().waitFor();
+    expect(await branchSwitch.count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'flags-zh-tablet.png'), fullPage: true });
     await page.goto(`${p.url}/#/experiments/${EXPERIMENT.key}`);
     await page.getByRole('region', { name: '结论' }).waitFor();
