@@ -12,15 +12,10 @@
  * (`MIGRATION` / `TOTALS#v1`) lets later calls return after one read. Locally `npm start` runs it
  * after creating the tables; on AWS the scheduled function runs it on its first invocation.
  */
-import {
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { addVectors, cellKey, parseCellKey, type StatsVector } from '../../shared/experiments/unit-state';
-import { DAY_SK_PREFIX, decodeStat, type Item, statsPk, TOTAL_SK_PREFIX, toItem } from './event-store/codecs';
+import { DAY_SK_PREFIX, decodeStat, statsPk, TOTAL_SK_PREFIX, toItem } from './event-store/codecs';
+import { queryPrefix } from './event-store/reads';
 
 export const TOTALS_MIGRATION_MARK = { pk: 'MIGRATION', sk: 'TOTALS#v1' } as const;
 /** The sort key's shard of the totals a migration writes. */
@@ -49,25 +44,6 @@ export interface TotalsMigrationReport {
   experiments: ExperimentTotalsMigration[];
 }
 
-async function query(client: DynamoDBClient, table: string, pk: string, prefix: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const res: QueryCommandOutput = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: toItem({ ':pk': pk, ':prefix': prefix }),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** Sums statistic items by cell (variant and channel are the sort key's 2nd and 3rd parts). */
 async function sumByCell(
   client: DynamoDBClient,
@@ -76,7 +52,7 @@ async function sumByCell(
   prefix: string,
 ): Promise<Map<string, StatsVector>> {
   const cells = new Map<string, StatsVector>();
-  for (const raw of await query(client, table, statsPk(experiment), prefix)) {
+  for (const raw of await queryPrefix(client, table, statsPk(experiment), prefix)) {
     const [sk, v] = decodeStat(raw);
     const [, variant, channel] = sk.split('#');
     addVectors(cells, new Map([[cellKey(experiment, variant, channel), v]]));

@@ -40,7 +40,7 @@ import {
 const KEYS_PER_BATCH = 100;
 
 /** Every item of partition `pk` whose sort key begins with `prefix`, page after page. */
-async function queryPrefix(
+export async function queryPrefix(
   client: DynamoDBClient,
   table: string,
   pk: string,
