@@ -30,8 +30,9 @@ export function bundleBudgetBytes(kind: FunctionKind): number {
   // table an edit re-runs: release plans, definitions and the experiments' backfill route ride
   // along, since route factories still live in the entries — issue 15), 567,292 bytes; the
   // authorizer 202.0 kB at 11:45. A few per cent of headroom each. Powertools Logger (structured
-  // logs, issue 15) adds about 23.5 kB to every HTTP function: admin-governance 590,978 bytes at
-  // 14:33 UTC (the authorizer carries no logger: 207,753).
+  // logs, issue 15) adds about 23.5 kB to every HTTP function and Metrics (EMF counters) about 11.5 kB
+  // more: admin-governance 590,978 bytes with the logger, 602,425 with both (14:30 UTC); the
+  // authorizer carries neither (207,753).
   return kind === 'authorizer' ? 210_000 : 620_000;
 }
 

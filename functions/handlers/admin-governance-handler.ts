@@ -21,6 +21,7 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { changeRequestAudit } from '../lib/governance';
 import { governedRoutes } from '../lib/governed-routes';
 import { createHttpHandler, GOVERNED_WRITES, lazyHandler, validationErrorFrom } from '../lib/http-handler';
+import { countMetric } from '../lib/metrics';
 import { stage } from '../lib/staging';
 import type { AuditExportQuery, ChangeRequestDecision, ChangeRequestEdit } from '../schemas/admin-schemas';
 import { OPERATIONS } from '../schemas/operations';
@@ -92,7 +93,9 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
         ],
       });
       next.status = isApproved(next) ? 'approved' : 'open';
-      return save(req.principal, 'change-request.approved', cr, next);
+      const saved = await save(req.principal, 'change-request.approved', cr, next);
+      if (next.status === 'approved' && cr.status !== 'approved') countMetric('ChangeRequestsApproved');
+      return saved;
     },
 
     'POST /api/admin/change-requests/{id}/reject': async (req) => {

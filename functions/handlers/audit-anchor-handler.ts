@@ -4,13 +4,12 @@
  * write audit entries hold no S3 right at all; a rollback of the table shows as a chain shorter
  * than its anchored head.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChainHead } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import { loadConfig } from '../lib/config';
-import { logger } from '../lib/logger';
+import { logger, logInvocation } from '../lib/logger';
 import { CHAIN_HEAD_KEY } from '../stores/dynamo-support';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
 
@@ -43,7 +42,7 @@ export function createAuditAnchorHandler(anchor: AuditAnchor) {
 let built: ReturnType<typeof createAuditAnchorHandler> | undefined;
 
 export const handler = middy<DynamoDBStreamEvent, { batchItemFailures: { itemIdentifier: string }[] }>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logInvocation())
   .handler((event) => {
     if (!built) {
       const config = loadConfig();

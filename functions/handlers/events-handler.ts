@@ -17,6 +17,7 @@ import { httpDeps } from '../lib/admin-support';
 import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createHttpHandler } from '../lib/http-handler';
+import { type BusinessMetric, countMetric } from '../lib/metrics';
 import { keepRawEvents } from '../lib/raw-events';
 import { releaseExposuresFor } from '../lib/release-ingest';
 import { IngestionUnavailableError } from '../stores/dynamo-event-store';
@@ -30,6 +31,14 @@ interface Catalogues {
   assignments: Map<string, Assign>;
   at: number;
 }
+
+/** The dashboard's counter of each outcome (functions/lib/metrics.ts). */
+const OUTCOME_METRIC: Record<EventOutcome['status'], BusinessMetric> = {
+  accepted: 'EventsAccepted',
+  duplicate: 'EventsDuplicate',
+  stored: 'EventsStored',
+  rejected: 'EventsRejected',
+};
 
 export function createEventsHandler(runtime: Runtime) {
   let cached: Catalogues | undefined;
@@ -104,6 +113,12 @@ export function createEventsHandler(runtime: Runtime) {
           runtime.rawEvents,
           rawRecords(events, plan.slots, results, { environment, receivedAt: received.toISOString() }),
         );
+      const counts = new Map<BusinessMetric, number>();
+      for (const r of results) {
+        const name = OUTCOME_METRIC[r.status];
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      }
+      for (const [name, n] of counts) countMetric(name, n);
       const body: EventBatchResponse = { results };
       return json(200, body);
     },

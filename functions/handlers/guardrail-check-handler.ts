@@ -3,11 +3,11 @@
  * approved changes that are due, steps rollout plans, and rolls an experiment's treatment back on
  * each channel where a guardrail degraded beyond its tolerance (functions/lib/scheduler.ts).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createDynamoClients, getRuntime, type Runtime } from '../lib/composition-root';
-import { errorFields, invocationContext, logger } from '../lib/logger';
+import { errorFields, invocationContext, logger, logInvocation } from '../lib/logger';
+import { countMetric, publishMetrics } from '../lib/metrics';
 import {
   createLogNotifier,
   createPublishingNotifier,
@@ -22,7 +22,8 @@ export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier
   const notify = createStoringNotifier(runtime.notifications, notifier);
   let totalsMigrated = false;
   const scheduled = middy<ScheduledEvent | undefined, ScheduledRun>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logInvocation())
+    .use(publishMetrics())
     .handler(async () => {
       logger.appendKeys({ job: 'guardrail-check' });
       // Once per process: statistics stored before the running totals get theirs (idempotent, and
@@ -50,6 +51,9 @@ export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier
           .finally(() => client.destroy());
       }
       const run = await runScheduled(runtime, notify);
+      countMetric('GuardrailHalts', run.halted.length);
+      countMetric('ReleasePauses', run.releases?.paused.length ?? 0);
+      countMetric('ReleaseRollbacks', run.releases?.rolledBack.length ?? 0);
       logger.info('scheduled run', {
         experiments: run.checkedExperiments,
         halted: run.halted.length,

@@ -24,6 +24,7 @@ import { ConflictError, OmnilabError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import type { Runtime } from './composition-root';
 import { changeRequestAudit, protectedEnvironments } from './governance';
+import { countMetric } from './metrics';
 import type { Declaration } from './staging';
 
 export async function readState(runtime: Runtime): Promise<ConfigState> {
@@ -242,5 +243,6 @@ async function settle(
   await runtime.changeRequests.write(next, current.version, [
     changeRequestAudit(runtime, actor, ok ? 'change-request.applied' : 'change-request.failed', cr, next),
   ]);
+  if (ok) countMetric('ChangeRequestsApplied');
   return next;
 }

@@ -199,6 +199,8 @@ export interface TelemetryConfig {
    * default, on AWS and under `npm start` alike.
    */
   metricsEnabled: boolean;
+  /** The deployment's table prefix (OMNILAB_TABLE_PREFIX): the `deployment` dimension of every counter, one per stage. */
+  deployment: string;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -211,6 +213,7 @@ export function loadTelemetryConfig(env: Env = process.env): TelemetryConfig {
   return {
     logLevel: LOG_LEVELS.find((l) => l === level) ?? 'INFO',
     metricsEnabled: env.OMNILAB_METRICS?.trim().toLowerCase() !== 'off',
+    deployment: env.OMNILAB_TABLE_PREFIX || 'omnilab-',
   };
 }
 

@@ -29,6 +29,7 @@ import type { Runtime } from './composition-root';
 import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
 import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
 import { logger } from './logger';
+import { type BusinessMetric, countMetric } from './metrics';
 import { type Staging, stage } from './staging';
 
 const HOUR_MS = 3_600_000;
@@ -141,10 +142,19 @@ function brief(cr: ChangeRequest): ChangeRequest {
   return { ...rest, writes: writesOf(change?.ops ?? []) };
 }
 
+/** What each way of creating a change request counts (functions/lib/metrics.ts). */
+const CREATED_METRIC: Record<string, BusinessMetric> = {
+  'change-request.opened': 'ChangeRequestsOpened',
+  'change-request.emergency-applied': 'ChangeRequestsApplied',
+  'change-request.kill-switch-applied': 'ChangeRequestsApplied',
+};
+
 async function record(runtime: Runtime, req: ApiRequest, cr: ChangeRequest, action: string): Promise<void> {
   await runtime.changeRequests.write(cr, null, [
     changeRequestAudit(runtime, req.principal, action, null, cr),
   ]);
+  const metric = CREATED_METRIC[action];
+  if (metric) countMetric(metric);
 }
 
 /** Decides what happens to the change a route proposed, and answers the caller. */

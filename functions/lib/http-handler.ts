@@ -3,7 +3,6 @@
  * authenticate, authorize by the route's access, validate with the route's schema, and map every
  * error to a status in one place. A client's mistake is a 4xx naming the field, never a 500.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
@@ -23,7 +22,8 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
 import { STATUS_BY_CODE } from './errors';
-import { errorFields, logger } from './logger';
+import { errorFields, logger, logInvocation } from './logger';
+import { publishMetrics } from './metrics';
 import { checkHeaderLengths, checkJsonDepth, checkStorableNumbers } from './request-bounds';
 import {
   apiResponseHeaders,
@@ -308,7 +308,8 @@ export function createHttpHandler(
   }
 
   return middy<Event, Result>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logInvocation())
+    .use(publishMetrics())
     .use(responseHeaders)
     .use(mapErrors)
     .use(prepare)

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { loadTelemetryConfig } from './config';
 
@@ -16,6 +17,15 @@ export const logger = /* @__PURE__ */ new Logger({
   serviceName: SERVICE_NAME,
   logLevel: loadTelemetryConfig().logLevel,
 });
+
+/**
+ * The middy middleware that puts the invocation's function name, request id and cold start on every
+ * line and drops the keys it added (`route`, `job`) afterwards. It never logs the event, whatever
+ * POWERTOOLS_LOGGER_LOG_EVENT says: events carry tokens and customer ids.
+ */
+export function logInvocation() {
+  return injectLambdaContext(logger, { resetKeys: true, logEvent: false });
+}
 
 /** What a log line says about an error: `{ name, code }`, never its message or stack. */
 export interface LoggedError {

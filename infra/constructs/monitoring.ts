@@ -1,7 +1,8 @@
 /**
  * Alarms and a dashboard for a stage: every function's errors, throttles and p99 duration, the
  * API's 5xx answers and p99 latency, the tables' throttled requests and any parked stream failures,
- * all notifying one encrypted SNS topic.
+ * all notifying one encrypted SNS topic; and the business counters the functions write as EMF
+ * lines (functions/lib/metrics.ts): events by outcome, change requests, guardrail halts, releases.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -25,6 +26,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../functions/lib/logger';
+import { type BusinessMetric, METRICS_NAMESPACE } from '../../functions/lib/metrics';
 import type { StageConfig } from '../stages';
 import type { OmnilabFunction } from './omnilab-function';
 
@@ -182,6 +185,34 @@ export class Monitoring extends Construct {
         'Duration p99',
         each((f) => f.fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: f.spec.name })),
       ),
+    );
+    // The functions' own counters: `deployment` is the table prefix they run with (OMNILAB_TABLE_PREFIX).
+    const business = (metricName: BusinessMetric, label: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME, deployment: props.prefix },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label,
+      });
+    this.dashboard.addWidgets(
+      graph('Events by outcome', [
+        business('EventsAccepted', 'accepted'),
+        business('EventsDuplicate', 'duplicate'),
+        business('EventsStored', 'stored raw only'),
+        business('EventsRejected', 'rejected'),
+      ]),
+      graph('Change requests', [
+        business('ChangeRequestsOpened', 'opened'),
+        business('ChangeRequestsApproved', 'approved'),
+        business('ChangeRequestsApplied', 'applied'),
+      ]),
+      graph('Guardrail halts and releases', [
+        business('GuardrailHalts', 'guardrail halts'),
+        business('ReleasePauses', 'release pauses'),
+        business('ReleaseRollbacks', 'release roll-backs'),
+      ]),
     );
     const tables = [...props.tables];
     const tableMetric = (metricName: string, table: Table, id: string) =>
