@@ -6,6 +6,7 @@
 
 export const lakeEn = {
   'nav.dataQuality': 'Data quality',
+  'metricKind.quantile': 'Percentile',
   'lake.title': 'Metrics from raw events',
   'lake.intro':
     'Every event received is kept raw. A metric defined after the experiment started, or a percentile, is computed from them here, with the same unit, exposure and attribution rules as live ingestion.',
@@ -57,6 +58,7 @@ export const lakeEn = {
 
 export const lakeZh: Record<keyof typeof lakeEn, string> = {
   'nav.dataQuality': '数据质量',
+  'metricKind.quantile': '分位数',
   'lake.title': '从原始事件计算指标',
   'lake.intro':
     '收到的每个事件都按原样保留。实验开始后才定义的指标或分位数指标在此从原始事件计算，单位、曝光和归因规则与实时摄取相同。',

@@ -8,6 +8,8 @@ import { useState } from 'preact/hooks';
 import type { MetricResultWithRawEvents, RawEventsNote } from '../../../shared/experiments/quantile-results';
 import { path } from '../api';
 import { useApp } from '../app-context';
+import type { Translate } from '../i18n';
+import { labelOf } from '../labels';
 import { mayWriteFor } from '../rights';
 import type { ExperimentResults, MetricResult, StoredExperiment } from '../types';
 import { useGovernedWrite } from '../use-governed-write';
@@ -46,11 +48,12 @@ function experimentMetricKeys(e: StoredExperiment): string[] {
   return [...new Set([e.primaryMetric, ...e.secondaryMetrics, ...e.guardrails.map((g) => g.metric)])];
 }
 
-function kindText(m: MetricResult | undefined, note: RawEventsNote | null): string {
+function kindText(t: Translate, m: MetricResult | undefined, note: RawEventsNote | null): string {
   if (!m) return '—';
+  const kind = labelOf(t, 'metricKind', m.kind);
   if (m.kind === 'quantile' && note?.quantile !== undefined)
-    return `${m.kind} (P${Math.round(note.quantile * 1000) / 10})`;
-  return m.kind;
+    return `${kind} (P${Math.round(note.quantile * 1000) / 10})`;
+  return kind;
 }
 
 export function BackfillPanel({
@@ -140,7 +143,7 @@ export function BackfillPanel({
                   <th scope="row">
                     {nameOf(key)} <code>{key}</code>
                   </th>
-                  <td>{kindText(m, note)}</td>
+                  <td>{kindText(t, m, note)}</td>
                   <td class="backfill-status">
                     {!note
                       ? t('lake.live')

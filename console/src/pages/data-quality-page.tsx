@@ -135,7 +135,7 @@ export function DataQualityPage() {
               <tbody>
                 {cells.map((c) => (
                   <tr key={`${c.day}-${c.channel}`} data-day={c.day} data-channel={c.channel}>
-                    <th scope="row">{c.day}</th>
+                    <th scope="row">{c.day.replace(/-/g, '\u2011')}</th>
                     <td>{channelName(t, c.channel)}</td>
                     <td class="num dq-received">{fmt.number(c.received)}</td>
                     <td class="num dq-accepted">{fmt.number(c.accepted)}</td>
@@ -171,7 +171,7 @@ export function DataQualityPage() {
   );
 }
 
-/** One line per channel: the share of the day's received events that were rejected. */
+/** One bar per channel and day: the share of the day's received events that were rejected. */
 function RejectedChart({ cells, t, fmt }: { cells: DataQualityCell[]; t: Translate; fmt: Formatters }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const days = useMemo(() => [...new Set(cells.map((c) => c.day))].sort(), [cells]);
@@ -183,7 +183,7 @@ function RejectedChart({ cells, t, fmt }: { cells: DataQualityCell[]; t: Transla
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
-      type: 'line',
+      type: 'bar',
       data: {
         labels: days,
         datasets: channels.map((channel, i) => {
@@ -194,11 +194,8 @@ function RejectedChart({ cells, t, fmt }: { cells: DataQualityCell[]; t: Transla
               const share = shareAt(channel, day);
               return share === null ? null : share * 100;
             }),
-            borderColor: color,
             backgroundColor: color,
-            borderWidth: 2,
-            pointRadius: 3,
-            fill: false,
+            maxBarThickness: 28,
           };
         }),
       },
@@ -206,7 +203,6 @@ function RejectedChart({ cells, t, fmt }: { cells: DataQualityCell[]; t: Transla
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        spanGaps: true,
         scales: {
           y: {
             min: 0,
