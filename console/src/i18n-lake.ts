@@ -25,7 +25,7 @@ export const lakeEn = {
   'lake.failed': 'Could not compute from the raw events: {message}',
   'lake.stitch': 'Stitch anonymous ids to customers (first touch)',
   'lake.stitchHelp':
-    'An identify event links a device or WeChat id to the customer id; the customer keeps their first exposure. A stitched backfill of a mean metric is kept but results keep the live figures.',
+    'An identify event links a device or WeChat id to the customer id; the customer keeps their first exposure. For a metric live ingestion keeps, a stitched backfill is stored but results keep the live figures; a percentile shows the stitched figures.',
   'lake.stitchUnit': 'Stitching needs the customer unit; this experiment is randomised by {unit}.',
   'lake.crossoverTitle': 'Units in more than one variant',
   'lake.crossover':
@@ -77,7 +77,7 @@ export const lakeZh: Record<keyof typeof lakeEn, string> = {
   'lake.failed': '无法从原始事件计算：{message}',
   'lake.stitch': '将匿名 ID 关联到客户（首次触达）',
   'lake.stitchHelp':
-    '识别事件把设备 ID 或微信 ID 关联到客户 ID，客户保留其首次曝光。均值类指标的关联回填会保存，但结果仍显示实时数据。',
+    '识别事件把设备 ID 或微信 ID 关联到客户 ID，客户保留其首次曝光。对实时摄取的指标，关联回填会保存，但结果仍显示实时数据；分位数指标显示关联后的数据。',
   'lake.stitchUnit': '身份关联需要以客户为单位；本实验按 {unit} 随机分组。',
   'lake.crossoverTitle': '出现在多个变体中的单位',
   'lake.crossover':
