@@ -8,6 +8,8 @@
  * - late: a received event that is not rejected and whose receivedAt is more than `lateAfterHours`
  *   after its timestamp (default 24 h: branch and ATM uploads overnight are on time).
  * - A record written twice by one retried append (same id, outcome and receivedAt) counts once.
+ * - duplicates: resent events the store answered `duplicate`, and a stored event's records after its
+ *   first (a resent stored event is answered `stored` again, but it is one event).
  */
 
 export type DataQualityDialect = 'duckdb' | 'athena';
@@ -86,14 +88,21 @@ export function dataQualitySql(
     'SELECT channel, day, outcome, reason, COUNT(*) AS n,',
     `  SUM(CASE WHEN outcome <> 'rejected' AND ${lag} > ${q.lateAfterHours * 3600} THEN 1 ELSE 0 END) AS late`,
     'FROM (',
-    `  SELECT DISTINCT id, COALESCE(channel, ${literal(NO_CHANNEL)}) AS channel, day, outcome,`,
-    `    CASE WHEN outcome = 'rejected' THEN COALESCE(reason, '') ELSE '' END AS reason, receivedAt, timestamp`,
+    // A stored event sent again is answered `stored` again (no statistic holds its id), but it is
+    // the same event: every stored record of an id after its first counts as a duplicate.
+    "  SELECT channel, day, CASE WHEN outcome = 'stored' AND",
+    '      ROW_NUMBER() OVER (PARTITION BY id, outcome ORDER BY receivedAt, channel, timestamp) > 1',
+    "    THEN 'duplicate' ELSE outcome END AS outcome, reason, receivedAt, timestamp",
     '  FROM (',
-    `    SELECT ${columns} FROM ${relations.events} WHERE ${where}`,
-    '    UNION ALL',
-    `    SELECT ${columns} FROM ${relations.rejected} WHERE ${where}`,
-    '  ) AS kept',
-    ') AS once',
+    `    SELECT DISTINCT id, COALESCE(channel, ${literal(NO_CHANNEL)}) AS channel, day, outcome,`,
+    `      CASE WHEN outcome = 'rejected' THEN COALESCE(reason, '') ELSE '' END AS reason, receivedAt, timestamp`,
+    '    FROM (',
+    `      SELECT ${columns} FROM ${relations.events} WHERE ${where}`,
+    '      UNION ALL',
+    `      SELECT ${columns} FROM ${relations.rejected} WHERE ${where}`,
+    '    ) AS kept',
+    '  ) AS once',
+    ') AS classified',
     'GROUP BY channel, day, outcome, reason',
     'ORDER BY day, channel, outcome, reason',
   ].join('\n');

@@ -36,10 +36,29 @@ function bruteForce(records: readonly RawEventRecord[], q: DataQualityQuery): Da
       ].join('|'),
       r,
     );
-  const cells = new Map<string, DataQualityCell>();
-  for (const r of once.values()) {
+  const inRange = [...once.values()].filter((r) => {
     const day = r.receivedAt.slice(0, 10);
-    if (r.environment !== q.environment || day < q.from || day > q.to) continue;
+    return r.environment === q.environment && day >= q.from && day <= q.to;
+  });
+  // A stored event sent again is one event: its stored records after the first (by receivedAt,
+  // then channel and timestamp) are duplicates.
+  const order = (r: RawEventRecord) => [r.receivedAt, r.channel ?? NO_CHANNEL, r.timestamp ?? ''];
+  const firstStored = new Set<RawEventRecord>();
+  const seen = new Set<string>();
+  const stored = inRange.filter((r) => r.outcome === 'stored');
+  stored.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
+  for (const r of stored) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    firstStored.add(r);
+  }
+  const cells = new Map<string, DataQualityCell>();
+  for (const r of inRange) {
+    const day = r.receivedAt.slice(0, 10);
     const channel = r.channel ?? NO_CHANNEL;
     const key = `${day}|${channel}`;
     const cell = cells.get(key) ?? {
@@ -55,8 +74,8 @@ function bruteForce(records: readonly RawEventRecord[], q: DataQualityQuery): Da
     cells.set(key, cell);
     cell.received++;
     if (r.outcome === 'accepted') cell.accepted++;
-    if (r.outcome === 'stored') cell.stored++;
-    if (r.outcome === 'duplicate') cell.duplicates++;
+    if (r.outcome === 'stored' && firstStored.has(r)) cell.stored++;
+    if (r.outcome === 'duplicate' || (r.outcome === 'stored' && !firstStored.has(r))) cell.duplicates++;
     if (r.outcome === 'rejected') {
       cell.rejected.total++;
       cell.rejected.byReason[r.reason ?? ''] = (cell.rejected.byReason[r.reason ?? ''] ?? 0) + 1;
@@ -117,6 +136,35 @@ describe('the data-quality report', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('counts a stored event sent again once, and its resend as a duplicate', async () => {
+    // An event for a metric not yet in the catalogue is answered `stored` again when resent (no
+    // statistic holds its id): found from outside, posting the same batch twice to `npm start`.
+    const root = mkdtempSync(join(tmpdir(), 'omnilab-dq-'));
+    const sent = (receivedAt: string): RawEventRecord => ({
+      id: 'e1',
+      environment: 'production',
+      channel: 'mobile',
+      type: 'metric',
+      metric: 'not-yet',
+      value: 3,
+      outcome: 'stored',
+      reason: 'metric: not in the catalogue',
+      timestamp: '2026-11-21T00:30:00.000Z',
+      receivedAt,
+    });
+    await createLocalRawEventStore({ root }).append([
+      sent('2026-11-21T01:00:00.000Z'),
+      sent('2026-11-22T01:00:00.000Z'),
+    ]);
+    const q = { environment: 'production', from: '2026-11-21', to: '2026-11-24', lateAfterHours: 24 };
+    const days = (await runLocalDataQuality(root, q)).days;
+    expect(days.map((d) => [d.day, d.received, d.stored, d.duplicates])).toEqual([
+      ['2026-11-21', 1, 1, 0],
+      ['2026-11-22', 1, 0, 1],
+    ]);
+    expect(days).toEqual(bruteForce([sent('2026-11-21T01:00:00.000Z'), sent('2026-11-22T01:00:00.000Z')], q));
   });
 
   it('answers an empty report over a lake with nothing in it', async () => {
