@@ -4,23 +4,12 @@
  * imports `entry` and serves the same handler. Request schemas: functions/schemas/operations.ts.
  */
 
+import type { Access } from '../shared/rights/access';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Who may call a route; finer rights (a squad's own flags) are checked by the handler. */
-export type Access =
-  | 'public'
-  | 'client'
-  | 'frontend'
-  /** client or frontend token: evaluation on the server (OFREP) */
-  | 'evaluation'
-  | 'admin-read'
-  /** platform admins, and squads for what they own */
-  | 'admin-write'
-  | 'platform-admin'
-  /** who may approve change requests: platform admins, squads (their own squad's), auditors */
-  | 'approver'
-  /** the audit chain's verification and export: platform admins, product owners, auditors */
-  | 'audit-read';
+export type { Access } from '../shared/rights/access';
 
 export interface Route {
   method: HttpMethod;

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Access, ROUTES, routeKey } from '../../infra/routes';
+import { ROUTES, routeKey } from '../../infra/routes';
 import {
   ForbiddenError,
   NotFoundError,
@@ -18,6 +18,7 @@ import {
 } from '../../shared/model/errors';
 import { personOf } from '../../shared/model/person';
 import type { Principal, TokenRecord } from '../../shared/model/token';
+import { mayCall, WRITE_ACCESS } from '../../shared/rights/access';
 import type { TokenStore } from '../../shared/store/token-store';
 import { OPERATIONS } from '../schemas/operations';
 import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
@@ -86,34 +87,6 @@ export function parseBody(raw: string | undefined, isBase64: boolean | undefined
   return parsed;
 }
 
-function allowed(access: Access, p: Principal): boolean {
-  switch (access) {
-    case 'public':
-      return true;
-    case 'client':
-      return p.kind === 'client';
-    case 'frontend':
-      return p.kind === 'frontend';
-    case 'evaluation':
-      return p.kind === 'client' || p.kind === 'frontend';
-    case 'admin-read':
-      return p.kind === 'admin';
-    case 'admin-write':
-      return p.kind === 'admin' && (p.role === 'platform-admin' || p.role === 'squad');
-    case 'platform-admin':
-      return p.kind === 'admin' && p.role === 'platform-admin';
-    case 'approver':
-      return (
-        p.kind === 'admin' && (p.role === 'platform-admin' || p.role === 'squad' || p.role === 'auditor')
-      );
-    case 'audit-read':
-      return (
-        p.kind === 'admin' &&
-        (p.role === 'platform-admin' || p.role === 'product-owner' || p.role === 'auditor')
-      );
-  }
-}
-
 /** Names, keys and ids in paths become DynamoDB keys, which refuse anything over 1 KB: say so first. */
 const MAX_PARAM_BYTES = 1024;
 
@@ -164,8 +137,6 @@ function lowerCased(headers: Record<string, string | undefined> | undefined): Re
  */
 export const GOVERNED_WRITES: unique symbol = Symbol('omnilab governed writes');
 
-const WRITE_ACCESS: ReadonlySet<Access> = new Set(['admin-write', 'platform-admin', 'approver']);
-
 export function createHttpHandler(
   deps: HttpHandlerDeps,
   routes: Record<string, RouteHandler>,
@@ -205,7 +176,7 @@ export function createHttpHandler(
       checkHeaderLengths(headers);
       // Authentication comes before the body: an anonymous caller learns nothing about the schema.
       const principal = access === 'public' ? ANONYMOUS : await authenticate(headers);
-      if (!allowed(access, principal)) {
+      if (!mayCall(access, principal)) {
         throw new ForbiddenError(
           `a ${principal.kind}${principal.role ? ` (${principal.role})` : ''} token may not call ${key}`,
         );
