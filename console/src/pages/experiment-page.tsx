@@ -3,40 +3,23 @@
  * plain words first, then the evidence (forest plot, lift over time, channels, guardrails).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import {
-  channelView,
-  daysRunning,
-  decidingFigure,
-  explainVerdict,
-  formatFigure,
-  formatP,
-  guardrailSummaries,
-  harms,
-  intervalOf,
-  projectDecision,
-} from '../../../shared/presentation/results-presentation';
+import { daysRunning, harms } from '../../../shared/presentation/results-presentation';
 import { ApiError, path } from '../api';
 import { useApp } from '../app-context';
-import {
-  type BackfillAnswer,
-  BackfillPanel,
-  CrossoverCheck,
-  RawEventsNoteText,
-  rawEventsOf,
-} from '../components/backfill-panel';
+import { type BackfillAnswer, BackfillPanel, CrossoverCheck } from '../components/backfill-panel';
+import { BreakdownTable } from '../components/breakdown-table';
 import { ForestPlot } from '../components/forest-plot';
-import { LiftHistoryChart } from '../components/lift-history-chart';
-import { channelLabel, type Formatters, type MessageKey, type Translate } from '../i18n';
+import { GuardrailsSection } from '../components/guardrails-section';
+import { HistorySection } from '../components/history-section';
+import { LiftTable } from '../components/lift-table';
+import { VerdictBox } from '../components/verdict-box';
+import { channelLabel, type MessageKey } from '../i18n';
 import { ChannelsFirst } from '../results-channels';
-import { harmText, levelText, pLabelText, projectionText, reasonText } from '../results-text';
+import { harmText, levelText } from '../results-text';
 import { channelsCsv, forestRows, resultsCsv } from '../results-view';
 import { href } from '../router';
-import type { ExperimentResults, HistoryPoint, ScopeResults, StoredExperiment, Verdict } from '../types';
+import type { ExperimentResults, HistoryPoint, ScopeResults, StoredExperiment } from '../types';
 import { statusLabel } from './experiments-page';
-
-function verdictHeadline(t: Translate, verdict: Verdict): string {
-  return t(`results.decision.${verdict.decision}` as MessageKey, { variant: verdict.variant ?? '' });
-}
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -238,7 +221,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
 
       <HistorySection points={history} primary={e.primaryMetric} />
 
-      {results && results.breakdown.length > 0 && <Breakdown results={results} />}
+      {results && results.breakdown.length > 0 && <BreakdownTable results={results} />}
     </article>
   );
 }
@@ -329,7 +312,7 @@ function ResultsBody({
             <ForestPlot rows={rows} fmt={fmt} summary={summary} estimateLabel={t('results.lift')} />
           )}
           <LiftTable results={results} />
-          <Guardrails results={results} />
+          <GuardrailsSection results={results} />
         </>
       )}
     </>
@@ -338,368 +321,4 @@ function ResultsBody({
 
 function goalCount(scope: ScopeResults): number {
   return scope.metrics.filter((m) => m.role !== 'guardrail').reduce((n, m) => n + m.comparisons.length, 0);
-}
-
-/** The headline, then why, in the reader's language, from the payload's structured parts. */
-function VerdictBox({ results, daysSoFar }: { results: ExperimentResults; daysSoFar: number | null }) {
-  const { t, fmt } = useApp();
-  const verdict = results.verdict;
-  // The server's reasons (codes with parameters) when it sent them, else the same parts computed here.
-  const served = (results as { explanation?: ReturnType<typeof explainVerdict> }).explanation;
-  const parts = (served ?? explainVerdict(results)).filter((p) => p.code !== 'decided-by');
-  const projections = projectDecision(results, daysSoFar);
-  return (
-    <section class={`verdict verdict-${verdict.decision}`} aria-labelledby="verdict-title">
-      <h3 id="verdict-title">{t('results.verdict')}</h3>
-      <p class="verdict-headline">{verdictHeadline(t, verdict)}</p>
-      <p class="verdict-reason">
-        {parts.length > 0 ? parts.map((p) => reasonText(t, fmt, p)).join(' ') : verdict.reason}
-      </p>
-      {projections.map((x) => (
-        <p class="verdict-projection" key={x.variant}>
-          {projectionText(t, fmt, x)}
-        </p>
-      ))}
-    </section>
-  );
-}
-
-/** A channel's verdict explained in the reader's language (its headline is beside it). */
-function channelReason(t: Translate, fmt: Formatters, results: ExperimentResults, channel: string): string {
-  const view = channelView(results, channel);
-  const parts = view ? explainVerdict(view).filter((p) => p.code !== 'decided-by') : [];
-  return parts.map((p) => reasonText(t, fmt, p)).join(' ');
-}
-
-/**
- * One row per metric and variant: the deciding test's figure first (labelled), the others
- * (unadjusted p, the Bayesian chance to win) behind a toggle, marked secondary.
- */
-function LiftTable({ results }: { results: ExperimentResults }) {
-  const { t, fmt } = useApp();
-  const [secondary, setSecondary] = useState(false);
-  return (
-    <>
-      <label class="secondary-toggle">
-        <input
-          type="checkbox"
-          checked={secondary}
-          onChange={(ev) => setSecondary(ev.currentTarget.checked)}
-        />{' '}
-        {t('results.secondaryToggle')}
-      </label>
-      <div class="table-wrap">
-        <table class="data lift-table">
-          <caption>{t('results.table')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('results.metric')}</th>
-              <th scope="col">{t('results.role')}</th>
-              <th scope="col">{t('results.variant')}</th>
-              <th scope="col" class="num">
-                {t('results.mean')}
-              </th>
-              <th scope="col" class="num">
-                {t('results.lift')}
-              </th>
-              <th scope="col" class="num">
-                {t('results.interval')}
-              </th>
-              <th scope="col" class="num">
-                {t('results.decidingP')}
-              </th>
-              <th scope="col">{t('results.decision')}</th>
-              {secondary && (
-                <th scope="col" class="num secondary">
-                  {t('results.secondaryP')}
-                </th>
-              )}
-              {secondary && (
-                <th scope="col" class="num secondary">
-                  {t('results.secondaryChance')}
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {results.metrics.flatMap((m) =>
-              m.variants.map((v, i) => {
-                const c = m.comparisons.find((x) => x.variant === v.variant);
-                const ok = c && c.error === null;
-                const figure = c ? decidingFigure(results, results, results.channel, m, c) : null;
-                // A guardrail row shows its check's always-valid interval and tone, as its p.
-                const check =
-                  m.role === 'guardrail' && c
-                    ? results.guardrails.find(
-                        (g) =>
-                          g.metric === m.key && g.variant === c.variant && g.status !== 'insufficient-data',
-                      )
-                    : undefined;
-                const tone = check
-                  ? check.status === 'degraded' || (figure?.kind === 'chance' && figure.significant)
-                    ? 'worse'
-                    : 'neutral'
-                  : c?.significant
-                    ? c.improved
-                      ? 'better'
-                      : 'worse'
-                    : 'neutral';
-                const lower = check ? check.evidence.ciLower : c ? intervalOf(results, c).ciLower : undefined;
-                const upper = check ? check.evidence.ciUpper : c ? intervalOf(results, c).ciUpper : undefined;
-                const decides = !c
-                  ? '—'
-                  : !figure
-                    ? t('results.guardrail.insufficient-data')
-                    : figure.by === 'guardrail-check' && figure.status
-                      ? t(`results.guardrail.${figure.status}` as MessageKey)
-                      : figure.significant
-                        ? c.improved
-                          ? t('results.better')
-                          : t('results.worse')
-                        : t('results.no');
-                return (
-                  <tr key={`${m.key}-${v.variant}`} data-metric={m.key} data-variant={v.variant}>
-                    {i === 0 && (
-                      <th scope="rowgroup" rowSpan={m.variants.length}>
-                        {m.name}
-                        <div class="muted">{m.unit}</div>
-                        <RawEventsNoteText metric={m} />
-                      </th>
-                    )}
-                    {i === 0 && (
-                      <td rowSpan={m.variants.length}>{t(`results.role.${m.role}` as MessageKey)}</td>
-                    )}
-                    <td>{v.variant}</td>
-                    <td class="num variant-mean">
-                      {rawEventsOf(m)?.status === 'not-backfilled'
-                        ? '—'
-                        : m.kind === 'conversion'
-                          ? fmt.percent(v.mean)
-                          : fmt.number(Number(v.mean.toFixed(3)))}
-                    </td>
-                    <td class={`num lift ${c ? `tone-${tone}` : ''}`}>
-                      {ok
-                        ? fmt.percent(c.relative.estimate, { signed: true })
-                        : c?.error === 'NOT_BACKFILLED'
-                          ? t('lake.runBackfill')
-                          : c
-                            ? c.error
-                            : '—'}
-                    </td>
-                    <td class="num">
-                      {ok && lower !== undefined && upper !== undefined
-                        ? `[${fmt.percent(lower, { signed: true })}, ${fmt.percent(upper, { signed: true })}]`
-                        : '—'}
-                    </td>
-                    <td class="num deciding-p">
-                      {figure ? `${pLabelText(t, figure.label)} ${formatFigure(figure)}` : '—'}
-                    </td>
-                    <td class="decides">{decides}</td>
-                    {secondary && (
-                      <td class="num secondary">
-                        {ok
-                          ? `${pLabelText(t, c.test === 'sequential' ? 'always-valid p' : 'p')} ${formatP(c.relative.pValue)}`
-                          : '—'}
-                      </td>
-                    )}
-                    {secondary && (
-                      <td class="num secondary">{c ? fmt.percent(c.chanceToWin, { digits: 0 }) : '—'}</td>
-                    )}
-                  </tr>
-                );
-              }),
-            )}
-          </tbody>
-        </table>
-      </div>
-    </>
-  );
-}
-
-/** Each guardrail overall with what the channels say beside it, and a row per degraded channel. */
-function Guardrails({ results }: { results: ExperimentResults }) {
-  const { t, fmt } = useApp();
-  const summaries = guardrailSummaries(results);
-  const perChannel = results.breakdown.flatMap((b) => b.guardrails);
-  const rows = summaries.flatMap((s) => [
-    { check: s.check, name: s.metricName, summary: s },
-    ...perChannel
-      .filter((g) => g.metric === s.check.metric && g.variant === s.check.variant && g.status === 'degraded')
-      .map((g) => ({ check: g, name: s.metricName, summary: null })),
-  ]);
-  return (
-    <>
-      <h3>{t('results.guardrailChecks')}</h3>
-      {rows.length === 0 ? (
-        <p>{t('results.noGuardrails')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="data guardrail-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('results.metric')}</th>
-                <th scope="col">{t('results.variant')}</th>
-                <th scope="col">{t('results.channel')}</th>
-                <th scope="col">{t('experiments.status')}</th>
-                <th scope="col">{t('results.onChannels')}</th>
-                <th scope="col" class="num">
-                  {t('results.harm')}
-                </th>
-                <th scope="col" class="num">
-                  {t('results.interval')}
-                </th>
-                <th scope="col" class="num">
-                  {t('results.guardrailP')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ check: g, name, summary }) => (
-                <tr key={`${g.metric}-${g.variant}-${g.channel}`} data-channel={g.channel ?? 'all'}>
-                  <td>
-                    {name} <code>{g.metric}</code>
-                  </td>
-                  <td>{g.variant}</td>
-                  <td>{g.channel ? channelLabel(t, g.channel) : t('results.allChannels')}</td>
-                  <td>
-                    <span class={`badge badge-guardrail-${g.status}`}>
-                      {t(`results.guardrail.${g.status}` as MessageKey)}
-                    </span>
-                  </td>
-                  <td class="on-channels">
-                    {!summary || perChannel.length === 0 ? (
-                      '—'
-                    ) : summary.degradedOn.length > 0 ? (
-                      <span class="badge badge-guardrail-degraded">
-                        {t('results.degradedOn', {
-                          channels: summary.degradedOn.map((c) => channelLabel(t, c)).join(', '),
-                        })}
-                      </span>
-                    ) : (
-                      t('results.noChannelDegraded')
-                    )}
-                  </td>
-                  <td class="num">
-                    {g.status === 'insufficient-data' ? '—' : fmt.percent(g.evidence.harm, { signed: true })}
-                  </td>
-                  <td class="num">
-                    {g.status === 'insufficient-data'
-                      ? '—'
-                      : `[${fmt.percent(g.evidence.ciLower, { signed: true })}, ${fmt.percent(g.evidence.ciUpper, { signed: true })}]`}
-                  </td>
-                  <td class="num">{g.status === 'insufficient-data' ? '—' : formatP(g.evidence.pValue)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </>
-  );
-}
-
-function HistorySection({ points, primary }: { points: HistoryPoint[] | null; primary: string }) {
-  const { t, fmt } = useApp();
-  const metrics = useMemo(() => [...new Set((points ?? []).map((p) => p.metric))], [points]);
-  const [metric, setMetric] = useState('');
-  const shownMetric = metric || (metrics.includes(primary) ? primary : (metrics[0] ?? ''));
-  const shown = useMemo(() => (points ?? []).filter((p) => p.metric === shownMetric), [points, shownMetric]);
-  const last = shown[shown.length - 1];
-  return (
-    <section class="card" aria-labelledby="history-title">
-      <div class="card-head">
-        <h2 id="history-title">{t('results.history')}</h2>
-        {metrics.length > 1 && (
-          <label class="field">
-            <span class="field-label">{t('results.historyMetric')}</span>
-            <select value={shownMetric} onChange={(e) => setMetric(e.currentTarget.value)}>
-              {metrics.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
-      {points === null && <p>{t('app.loading')}</p>}
-      {points !== null && shown.length === 0 && <p class="history-none">{t('results.historyNone')}</p>}
-      {shown.length > 0 && (
-        <LiftHistoryChart
-          points={shown}
-          fmt={fmt}
-          clippedNote={(min, max) => t('results.historyClipped', { min, max })}
-          axisLabel={(min, max) => t('results.historyAxis', { min, max })}
-          summary={t('results.historySummary', {
-            metric: shownMetric,
-            variant: [...new Set(shown.map((p) => p.variant))].join(', '),
-            points: shown.length,
-            latest: last ? fmt.percent(last.relative.estimate, { signed: true }) : '—',
-          })}
-        />
-      )}
-    </section>
-  );
-}
-
-function Breakdown({ results }: { results: ExperimentResults }) {
-  const { t, fmt } = useApp();
-  const primary = results.metrics.find((m) => m.role === 'primary') ?? results.metrics[0];
-  const treatments = primary ? primary.comparisons.map((c) => c.variant) : [];
-  return (
-    <section class="card" aria-labelledby="breakdown-title">
-      <h2 id="breakdown-title">{t('results.breakdown')}</h2>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">{t('results.channel')}</th>
-              <th scope="col" class="num">
-                {t('results.unitsHeader')}
-              </th>
-              {treatments.map((v) => (
-                <th scope="col" class="num" key={v}>
-                  {primary?.name} · {v}
-                </th>
-              ))}
-              <th scope="col">{t('results.srmTitle')}</th>
-              <th scope="col">{t('results.channelVerdict')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.breakdown.map((b) => {
-              const m = b.metrics.find((x) => x.key === primary?.key);
-              return (
-                <tr key={b.channel}>
-                  <th scope="row">{channelLabel(t, b.channel)}</th>
-                  <td class="num">{fmt.number(b.units)}</td>
-                  {treatments.map((v) => {
-                    const c = m?.comparisons.find((x) => x.variant === v);
-                    return (
-                      <td class="num" key={v}>
-                        {c && c.error === null
-                          ? `${fmt.percent(c.relative.estimate, { signed: true })} [${fmt.percent(c.relative.ciLower, { signed: true })}, ${fmt.percent(c.relative.ciUpper, { signed: true })}]`
-                          : '—'}
-                      </td>
-                    );
-                  })}
-                  <td>
-                    {b.srm.detected ? (
-                      <span class="badge badge-guardrail-degraded">SRM</span>
-                    ) : (
-                      t('results.no')
-                    )}
-                  </td>
-                  <td>
-                    {verdictHeadline(t, b.verdict)}
-                    <div class="muted channel-reason">{channelReason(t, fmt, results, b.channel)}</div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
 }
