@@ -1,35 +1,18 @@
 /**
- * Which actions the console shows to whom, following the API's rights (infra/routes.ts access
- * and the handlers' owner checks): platform admins write everything, a squad member writes what
+ * Which actions the console shows to whom: the API's own rights (shared/rights/), so the console
+ * and the API cannot disagree. Platform admins write everything, a squad member writes what
  * their squad owns, product owners and auditors write nothing; the audit chain is read by platform
  * admins, product owners and auditors. The API checks every call again.
  */
+import { mayWriteOwned } from '../../shared/rights/ownership';
 import type { Principal } from './types';
 
-export function isPlatformAdmin(me: Principal): boolean {
-  return me.kind === 'admin' && me.role === 'platform-admin';
-}
-
-/** May create flags, segments, metrics and experiments (a squad member for their own squad). */
-export function mayCreate(me: Principal): boolean {
-  return me.kind === 'admin' && (me.role === 'platform-admin' || (me.role === 'squad' && !!me.squad));
-}
+// mayCreate: flags, segments, metrics and experiments (a squad member for their own squad);
+// squadChoices: the squads one may pick when creating (their own, or any for a platform admin).
+export { mayReadAudit } from '../../shared/rights/audit';
+export { isPlatformAdmin, mayCreate, squadChoices } from '../../shared/rights/ownership';
 
 /** May change what `squad` owns; something no squad owns is for platform admins only. */
 export function mayWriteFor(me: Principal, squad: string | undefined): boolean {
-  if (isPlatformAdmin(me)) return true;
-  return me.kind === 'admin' && me.role === 'squad' && squad !== undefined && me.squad === squad;
-}
-
-export function mayReadAudit(me: Principal): boolean {
-  return (
-    me.kind === 'admin' &&
-    (me.role === 'platform-admin' || me.role === 'product-owner' || me.role === 'auditor')
-  );
-}
-
-/** The squads a person may pick when creating: their own, or any for a platform admin. */
-export function squadChoices(me: Principal, known: readonly string[]): string[] {
-  if (isPlatformAdmin(me)) return [...new Set(known)].sort();
-  return me.squad ? [me.squad] : [];
+  return mayWriteOwned(me, squad, 'it').ok;
 }

@@ -3,6 +3,8 @@ import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
 import type { Environment } from '../../shared/model/environment';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
+import { mayWriteOwned } from '../../shared/rights/ownership';
+import type { Verdict } from '../../shared/rights/verdict';
 import type { Runtime } from './composition-root';
 import type { HttpHandlerDeps } from './http-handler';
 
@@ -34,19 +36,17 @@ export function auditEntry(
   };
 }
 
+/**
+ * The one place a right's refusal becomes a 403: a verdict of shared/rights/ (ownership,
+ * approval) thrown as a ForbiddenError carrying its sentence.
+ */
+export function requireRight(verdict: Verdict): void {
+  if (!verdict.ok) throw new ForbiddenError(verdict.why);
+}
+
 /** Platform admins change anything; a squad only what it owns; product owners nothing. */
 export function requireOwner(principal: Principal, owner: string | undefined, what: string): void {
-  if (principal.kind === 'admin' && principal.role === 'platform-admin') return;
-  if (
-    principal.kind === 'admin' &&
-    principal.role === 'squad' &&
-    owner !== undefined &&
-    principal.squad === owner
-  )
-    return;
-  throw new ForbiddenError(
-    `${principal.name} may not change ${what}${owner ? `, owned by squad ${owner}` : ''}`,
-  );
+  requireRight(mayWriteOwned(principal, owner, what));
 }
 
 export async function requireEnvironment(runtime: Runtime, name: string): Promise<Environment> {

@@ -1,0 +1,8 @@
+/** The answer of a right: allowed, or refused with the sentence a caller is shown. */
+export type Verdict = { ok: true } | { ok: false; why: string };
+
+export const ALLOWED: Verdict = { ok: true };
+
+export function refused(why: string): Verdict {
+  return { ok: false, why };
+}
