@@ -18,7 +18,7 @@ export interface LambdaFunctionSpec {
 
 export const TOKEN_AUTHORIZER: LambdaFunctionSpec = {
   name: 'token-authorizer',
-  entry: 'infra/authorizer/token-authorizer-handler.ts',
+  entry: 'functions/handlers/token-authorizer-handler.ts',
   kind: 'authorizer',
 };
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
 import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
 import { errorFields, logger } from '../functions/lib/logger';

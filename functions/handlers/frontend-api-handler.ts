@@ -1,45 +1,11 @@
-/**
- * The Unleash frontend API, as unleash-proxy-client calls it: evaluated on the server with the same
- * core, only enabled toggles returned (as Unleash does), with an ETag over the answer. The time and
- * the address are the server's (its clock, the request's source IP), never the caller's.
- */
-import { evaluate } from '../../shared/evaluation/evaluate';
-import type { Context } from '../../shared/model/client-features';
+/** The Unleash frontend API function (functions/route-handlers/frontend-api-routes.ts). */
 import { httpDeps } from '../lib/admin-support';
-import { type ApiRequest, type ApiResponse, json } from '../lib/api-types';
-import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { queryContext, unleashContext } from '../lib/evaluation-context';
-import { createHttpHandler } from '../lib/http-handler';
-import { etagOf } from '../lib/served-config';
-import type { FrontendRequest } from '../schemas/client-schemas';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { frontendApiRoutes } from '../route-handlers/frontend-api-routes';
 
-export function createFrontendApiHandler(runtime: Runtime) {
-  async function answer(req: ApiRequest, input: Record<string, unknown>): Promise<ApiResponse> {
-    const environment = req.principal.environment!;
-    const ctx: Context = unleashContext(input, { environment, now: runtime.now(), sourceIp: req.sourceIp });
-    const { config } = await runtime.served.compiled(environment);
-    const toggles = [];
-    for (const [name, feature] of config.features) {
-      const result = evaluate(config, name, ctx);
-      if (!result.enabled) continue;
-      // Unleash's frontend API names the variant's flag state both ways (featureEnabled since v5).
-      const variant = { ...result.variant, featureEnabled: result.variant.feature_enabled };
-      toggles.push({ name, enabled: true, variant, impressionData: feature.impressionData });
-    }
-    const body = JSON.stringify({ toggles });
-    const etag = etagOf(body);
-    const headers = { etag, 'cache-control': 'no-cache' };
-    if (matchesEtag(req.headers['if-none-match'], etag)) return { status: 304, headers };
-    return json(200, body, headers);
-  }
-
-  return createHttpHandler(httpDeps(runtime), {
-    'GET /api/frontend': (req) => answer(req, queryContext(req.query)),
-    'POST /api/frontend': (req) => answer(req, (req.body as FrontendRequest).context ?? {}),
-    'POST /api/frontend/client/metrics': (req) => recordMetrics(runtime, req),
-    'POST /api/frontend/client/register': (req) => register(runtime, req),
-  });
+export function create(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), frontendApiRoutes(runtime));
 }
 
-export const handler = createFrontendApiHandler(getRuntime());
+export const handler = lazyHandler(() => create(getRuntime()));

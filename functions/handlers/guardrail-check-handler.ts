@@ -18,7 +18,7 @@ import {
 import { runScheduled, type ScheduledRun } from '../lib/scheduler';
 import { migrateTotals } from '../stores/totals-migration';
 
-export function createGuardrailCheckHandler(runtime: Runtime, notifier: Notifier) {
+export function create(runtime: Runtime, notifier: Notifier = defaultNotifier(runtime)) {
   const notify = createStoringNotifier(runtime.notifications, notifier);
   let totalsMigrated = false;
   const scheduled = middy<ScheduledEvent | undefined, ScheduledRun>()
@@ -76,12 +76,9 @@ export function defaultNotifier(runtime: Runtime): Notifier {
     : createLogNotifier();
 }
 
-let built: ReturnType<typeof createGuardrailCheckHandler> | undefined;
+let built: ReturnType<typeof create> | undefined;
 
 export const handler = (event: ScheduledEvent, context: Context): Promise<ScheduledRun> => {
-  if (!built) {
-    const runtime = getRuntime();
-    built = createGuardrailCheckHandler(runtime, defaultNotifier(runtime));
-  }
+  built ??= create(getRuntime());
   return built(event, context);
 };

@@ -1,17 +1,11 @@
+/** The OpenAPI function, `GET /api/openapi.json` (functions/route-handlers/openapi-routes.ts). */
 import { httpDeps } from '../lib/admin-support';
-import { json } from '../lib/api-types';
 import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
-import { buildOpenApiDocument } from '../lib/openapi-document';
+import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+import { openapiRoutes } from '../route-handlers/openapi-routes';
 
-export function createOpenapiHandler(runtime: Runtime) {
-  let document: string | undefined;
-  return createHttpHandler(httpDeps(runtime), {
-    'GET /api/openapi.json': async () => {
-      document ??= JSON.stringify(buildOpenApiDocument());
-      return json(200, document);
-    },
-  });
+export function create(runtime: Runtime) {
+  return createHttpHandler(httpDeps(runtime), openapiRoutes());
 }
 
-export const handler = createOpenapiHandler(getRuntime());
+export const handler = lazyHandler(() => create(getRuntime()));

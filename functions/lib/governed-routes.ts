@@ -3,12 +3,12 @@
  * staged runtime, to compute its new exact change. (Applying never re-runs a route: it commits the
  * stored change.)
  */
-import { environmentRoutes } from '../handlers/admin-environments-handler';
-import { experimentRoutes } from '../handlers/admin-experiments-handler';
-import { flagRoutes } from '../handlers/admin-flags-handler';
-import { releaseRoutes } from '../handlers/admin-releases-handler';
-import { segmentRoutes } from '../handlers/admin-segments-handler';
-import { tokenRoutes } from '../handlers/admin-tokens-handler';
+import { environmentRoutes } from '../route-handlers/environment-routes';
+import { experimentRoutes } from '../route-handlers/experiment-routes';
+import { flagRoutes } from '../route-handlers/flag-routes';
+import { releaseRoutes } from '../route-handlers/release-routes';
+import { segmentRoutes } from '../route-handlers/segment-routes';
+import { tokenRoutes } from '../route-handlers/token-routes';
 import type { RouteHandler } from './api-types';
 import type { Runtime } from './composition-root';
 

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { httpDeps } from '../../functions/lib/admin-support';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createHttpHandler } from '../../functions/lib/http-handler';

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import { compile } from '../../shared/evaluation/compile';

@@ -1,6 +1,6 @@
 /** Four eyes: who may approve, edits reset approvals, every bypass path is held, the kill switch is not. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import type { ChangeRequest } from '../../shared/governance/change-request';

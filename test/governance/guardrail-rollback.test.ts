@@ -5,7 +5,7 @@
  * A/A experiment is never rolled back however often it is checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import type { OmnilabEvent } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';

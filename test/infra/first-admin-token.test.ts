@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClients, createRuntime, type Runtime } from '../../functions/lib/composition-root';
 import { loadConfig, setConfigEnv } from '../../functions/lib/config';
+import { createTokenAuthorizer } from '../../functions/lib/token-authorizer';
 import { hashToken } from '../../functions/lib/tokens';
-import { createTokenAuthorizer } from '../../infra/authorizer/token-authorizer';
 import { createFirstAdminToken } from '../../infra/create-first-admin-token';
 import { createTables } from '../../local/create-tables';
 

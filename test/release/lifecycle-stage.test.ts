@@ -1,7 +1,7 @@
 // Lifecycle stages set by a person (PUT /api/admin/flags/{name}/lifecycle: held for approval where the flag is in a protected environment, audited, cleared with null), expected lifetimes, and notifications: a person's pause, and overdue flags once per flag per notice period from the scheduled function.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import type { Flag } from '../../shared/model/flag';
 import {

@@ -5,7 +5,7 @@
  */
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import { parseImpactCellKey } from '../../shared/release/impact-metrics';

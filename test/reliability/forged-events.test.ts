@@ -8,7 +8,7 @@
  * exactly once, however often it is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
+import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
 import { experimentAssignment } from '../../shared/experiments/assignment';
 import type { ExperimentResults } from '../../shared/experiments/results-types';

@@ -6,18 +6,16 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create as createClientStreamingHandler } from '../../functions/handlers/client-streaming-handler';
 import type { Runtime } from '../../functions/lib/composition-root';
 import type { ResponseSink } from '../../functions/lib/response-stream';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
 const POLL_MS = 250;
-// Imported once the platform has set its configuration: the client API module builds its runtime on import.
-let createClientStreamingHandler: typeof import('../../functions/handlers/client-streaming-handler').createClientStreamingHandler;
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  ({ createClientStreamingHandler } = await import('../../functions/handlers/client-streaming-handler'));
   const res = await p.call('POST', '/api/admin/flags', {
     token: p.tokens.admin,
     body: {

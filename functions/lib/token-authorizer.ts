@@ -7,8 +7,8 @@
  * there within its token cache, whatever the gateway has cached.
  */
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { hashToken, tokenFromAuthorization } from '../../functions/lib/tokens';
 import type { TokenStore } from '../../shared/store/token-store';
+import { hashToken, tokenFromAuthorization } from './tokens';
 
 /** What the function behind the route (and the access log) can read as `authorizer.lambda`. */
 export interface TokenAuthorizerContext {

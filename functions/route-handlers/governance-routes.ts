@@ -1,0 +1,214 @@
+/**
+ * Change requests (list, read, approve, reject, edit, apply), the audit chain's verification and
+ * export, and the notifications the scheduled function raised. Rules: docs/governance.md.
+ */
+import { auditCsv, verifyChain } from '../../shared/governance/audit-chain';
+import {
+  CHANGE_REQUEST_STATUSES,
+  type ChangeRequest,
+  type ChangeRequestStatus,
+  isApproved,
+  mayApprove,
+} from '../../shared/governance/change-request';
+import { isProtectedEffect } from '../../shared/governance/effect';
+import { changeDigest, normalizeChange } from '../../shared/governance/proposed-change';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import type { Principal } from '../../shared/model/token';
+import { requireVersion } from '../lib/admin-support';
+import { json, type RouteHandler } from '../lib/api-types';
+import { applyChangeRequest, declaredReasons, effectNow } from '../lib/change-requests';
+import type { Runtime } from '../lib/composition-root';
+import { changeRequestAudit } from '../lib/governance';
+import { governedRoutes } from '../lib/governed-routes';
+import { validationErrorFrom } from '../lib/http-handler';
+import { countMetric } from '../lib/metrics';
+import { stage } from '../lib/staging';
+import type { AuditExportQuery, ChangeRequestDecision, ChangeRequestEdit } from '../schemas/admin-schemas';
+import { OPERATIONS } from '../schemas/operations';
+
+function requireApprover(principal: Principal, cr: ChangeRequest): void {
+  const verdict = mayApprove(principal, cr);
+  if (!verdict.ok) throw new ForbiddenError(verdict.why ?? 'may not approve');
+}
+
+export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler> {
+  async function requireRequest(id: string): Promise<ChangeRequest> {
+    const cr = await runtime.changeRequests.get(id);
+    if (!cr) throw new NotFoundError(`no change request ${id}`);
+    return cr;
+  }
+
+  async function save(principal: Principal, action: string, before: ChangeRequest, after: ChangeRequest) {
+    await runtime.changeRequests.write(after, before.version, [
+      changeRequestAudit(runtime, principal, action, before, after),
+    ]);
+    return json(200, after);
+  }
+
+  function bump(cr: ChangeRequest, changes: Partial<ChangeRequest>): ChangeRequest {
+    return { ...cr, ...changes, version: cr.version + 1, updatedAt: runtime.now().toISOString() };
+  }
+
+  return {
+    'GET /api/admin/change-requests': async (req) => {
+      const raw = req.query.status;
+      const statuses = raw ? raw.split(',') : undefined;
+      for (const s of statuses ?? []) {
+        if (!CHANGE_REQUEST_STATUSES.includes(s as ChangeRequestStatus))
+          throw new ValidationError(
+            `is not a status (${CHANGE_REQUEST_STATUSES.join(', ')})`,
+            'query.status',
+          );
+      }
+      const list = await runtime.changeRequests.list(
+        statuses ? { statuses: statuses as ChangeRequestStatus[] } : undefined,
+      );
+      return json(200, { changeRequests: list });
+    },
+
+    'GET /api/admin/change-requests/{id}': async (req) => json(200, await requireRequest(req.params.id)),
+
+    'POST /api/admin/change-requests/{id}/approve': async (req) => {
+      const { version } = req.body as ChangeRequestDecision;
+      const cr = await requireRequest(req.params.id);
+      requireApprover(req.principal, cr);
+      requireVersion(cr.version, version, `change request ${cr.id}`);
+      const at = runtime.now().toISOString();
+      if (cr.status === 'needs-review') {
+        return save(
+          req.principal,
+          'change-request.reviewed',
+          cr,
+          bump(cr, { status: 'reviewed', decidedBy: req.principal.name }),
+        );
+      }
+      if (cr.status !== 'open' && cr.status !== 'approved')
+        throw new ConflictError(`change request ${cr.id} is ${cr.status}: nothing to approve`);
+      if (cr.approvals.some((a) => a.by === req.principal.name && a.revision === cr.revision))
+        throw new ConflictError(`${req.principal.name} approved this revision already`);
+      const next = bump(cr, {
+        approvals: [
+          ...cr.approvals,
+          { by: req.principal.name, at, revision: cr.revision, ...(cr.digest ? { digest: cr.digest } : {}) },
+        ],
+      });
+      next.status = isApproved(next) ? 'approved' : 'open';
+      const saved = await save(req.principal, 'change-request.approved', cr, next);
+      if (next.status === 'approved' && cr.status !== 'approved') countMetric('ChangeRequestsApproved');
+      return saved;
+    },
+
+    'POST /api/admin/change-requests/{id}/reject': async (req) => {
+      const { version, reason } = req.body as ChangeRequestDecision;
+      const cr = await requireRequest(req.params.id);
+      const own = req.principal.name === cr.author.name;
+      // The author may withdraw; anyone else needs the right to approve to refuse.
+      if (!own) requireApprover(req.principal, cr);
+      requireVersion(cr.version, version, `change request ${cr.id}`);
+      if (!['open', 'approved', 'failed', 'in-progress'].includes(cr.status))
+        throw new ConflictError(`change request ${cr.id} is ${cr.status}: nothing to reject`);
+      const next = bump(cr, {
+        status: own ? 'cancelled' : 'rejected',
+        decidedBy: req.principal.name,
+        ...(reason ? { reason } : {}),
+      });
+      return save(req.principal, own ? 'change-request.cancelled' : 'change-request.rejected', cr, next);
+    },
+
+    'PUT /api/admin/change-requests/{id}': async (req) => {
+      const { version, body } = req.body as ChangeRequestEdit;
+      const cr = await requireRequest(req.params.id);
+      if (req.principal.name !== cr.author.name)
+        throw new ForbiddenError('only the author edits a change request; others approve or reject it');
+      requireVersion(cr.version, version, `change request ${cr.id}`);
+      if (!['open', 'approved', 'failed'].includes(cr.status) || cr.kind !== 'change')
+        throw new ConflictError(`change request ${cr.id} is ${cr.status}: it can no longer be edited`);
+      const schema = OPERATIONS[cr.routeKey]?.body;
+      let parsed: unknown = body;
+      if (schema) {
+        const result = schema.safeParse(body);
+        if (!result.success) throw validationErrorFrom(result.error, 'body');
+        parsed = result.data;
+      }
+      // The edited request runs again, staged, as its author: a new exact change, a new effect.
+      const staged = stage(runtime);
+      const route = governedRoutes(staged)[cr.routeKey];
+      if (!route)
+        throw new ConflictError(`change request ${cr.id} cannot be edited: no route ${cr.routeKey}`);
+      const answer = await route({
+        routeKey: cr.routeKey,
+        params: cr.params,
+        query: {},
+        headers: {},
+        body: parsed,
+        principal: req.principal,
+        sourceIp: req.sourceIp,
+      });
+      if (answer.status >= 300)
+        throw new ConflictError(`the edited change answers ${answer.status}: nothing to hold`);
+      const change = normalizeChange({ ops: staged.staging.ops });
+      const declared = await declaredReasons(runtime, staged.staging.declarations);
+      const effect = await effectNow(runtime, change.ops, declared);
+      // What was approved is no longer what would apply: every approval so far stops counting,
+      // and the approvals required follow the new effect.
+      const next = bump(cr, {
+        body: parsed,
+        change,
+        digest: changeDigest(change),
+        effect,
+        requiredApprovals: isProtectedEffect(effect) ? 1 : 0,
+        revision: cr.revision + 1,
+      });
+      next.status = isApproved(next) ? 'approved' : 'open';
+      delete next.result;
+      return save(req.principal, 'change-request.edited', cr, next);
+    },
+
+    'POST /api/admin/change-requests/{id}/apply': async (req) => {
+      const { version } = req.body as ChangeRequestDecision;
+      const cr = await requireRequest(req.params.id);
+      if (req.principal.name !== cr.author.name) requireApprover(req.principal, cr);
+      requireVersion(cr.version, version, `change request ${cr.id}`);
+      if (cr.kind !== 'change') throw new ConflictError(`a ${cr.kind} applies on its own schedule`);
+      if (cr.status !== 'approved' || !isApproved(cr))
+        throw new ConflictError(
+          `change request ${cr.id} is ${cr.status}: it applies once another principal approves it`,
+        );
+      if (cr.applyAt && Date.parse(cr.applyAt) > runtime.now().getTime())
+        throw new ConflictError(`change request ${cr.id} applies at ${cr.applyAt}, not before`);
+      const done = await applyChangeRequest(runtime, cr, req.principal);
+      return json(done.status === 'applied' ? 200 : 409, done);
+    },
+
+    'GET /api/admin/audit/verify': async () => {
+      const [entries, head] = await Promise.all([runtime.audit.chain(), runtime.audit.head()]);
+      return json(200, { ...verifyChain(entries, head), head });
+    },
+
+    'GET /api/admin/audit/export': async (req) => {
+      const query = req.query as AuditExportQuery;
+      const from = query.from ? Date.parse(query.from) : Number.NEGATIVE_INFINITY;
+      const to = query.to ? Date.parse(query.to) : Number.POSITIVE_INFINITY;
+      const entries = (await runtime.audit.chain()).filter((e) => {
+        const at = Date.parse(e.at);
+        return at >= from && at <= to;
+      });
+      if (query.format === 'csv') {
+        return {
+          status: 200,
+          body: auditCsv(entries),
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': 'attachment; filename="omnilab-audit.csv"',
+          },
+        };
+      }
+      return json(200, { from: query.from ?? null, to: query.to ?? null, entries });
+    },
+
+    'GET /api/admin/notifications': async (req) => {
+      const limit = req.query.limit ? Number(req.query.limit) : undefined;
+      return json(200, { notifications: await runtime.notifications.list(limit) });
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Tokens: mint, list, revoke. An admin token belongs to a person (its normalised name); minting
+ * one for somebody else, or with more rights than the minter holds, is itself a protected change,
+ * held for a second person's approval.
+ */
+
+import { ValidationError } from '../../shared/model/errors';
+import { personKey, personOf, refusedCharacter } from '../../shared/model/person';
+import type { AdminRole, Principal, TokenRecord } from '../../shared/model/token';
+import { auditEntry, requireEnvironment } from '../lib/admin-support';
+import type { RouteHandler } from '../lib/api-types';
+import { json } from '../lib/api-types';
+import type { Runtime } from '../lib/composition-root';
+import { gate, heldExtras } from '../lib/governance';
+import { generateToken, generateTokenId, hashToken } from '../lib/tokens';
+import type { TokenCreate } from '../schemas/admin-schemas';
+
+/** What a listing shows: the random id, never the stored hash; the secret is never kept. */
+export function publicView(t: TokenRecord) {
+  const { hash, id, ...rest } = t;
+  return { id: id ?? hash, ...rest };
+}
+
+/**
+ * True when a token with `role` (and `squad`) gives its holder a right `caller` lacks: anything
+ * but the caller's own role, except that a platform admin holds every right there is.
+ */
+export function raisesRights(caller: Principal, role: AdminRole, squad: string | undefined): boolean {
+  if (caller.kind !== 'admin') return true;
+  if (caller.role === 'platform-admin') return false;
+  return caller.role !== role || (role === 'squad' && caller.squad !== squad);
+}
+
+export function tokenRoutes(runtime: Runtime) {
+  return {
+    'GET /api/admin/tokens': async () => json(200, { tokens: (await runtime.tokens.list()).map(publicView) }),
+
+    // The console shows or hides actions by what the signed-in token may do.
+    'GET /api/admin/me': async (req) => json(200, req.principal),
+
+    'POST /api/admin/tokens': async (req) => {
+      const body = req.body as TokenCreate;
+      const refused = refusedCharacter(body.name);
+      if (refused)
+        throw new ValidationError(`contains ${refused}, a control, format or bidi character`, 'name');
+      const person = body.kind === 'admin' ? personKey(body.name, 'name') : undefined;
+      if (body.environment !== undefined) await requireEnvironment(runtime, body.environment);
+      const creator = personOf(req.principal);
+      const scope =
+        body.kind === 'admin' ? (body.role === 'squad' ? body.squad! : body.role!) : body.environment!;
+      const secret = generateToken(body.kind, scope);
+      const token: TokenRecord = {
+        hash: await runtime.tokens.keyFor(hashToken(secret)),
+        id: generateTokenId(),
+        name: body.name,
+        ...(person ? { person } : {}),
+        createdBy: creator,
+        kind: body.kind,
+        ...(body.kind === 'admin' ? { role: body.role } : { environment: body.environment }),
+        ...(body.kind === 'admin' && body.role === 'squad' ? { squad: body.squad } : {}),
+        ...(body.audience ? { audience: body.audience } : {}),
+        createdAt: runtime.now().toISOString(),
+      };
+      if (
+        person !== undefined &&
+        (person !== creator || raisesRights(req.principal, body.role!, body.squad))
+      ) {
+        const held = await gate(runtime, req, {
+          title: `admin token for ${person} (${body.role}${body.squad ? ` ${body.squad}` : ''}), minted by ${creator}`,
+          target: { type: 'token', id: token.id! },
+          environments: [],
+          alwaysApprove: true,
+        });
+        if (held) return held;
+        // Held: the author still gets the secret once; it authenticates only once approved.
+        heldExtras(runtime, { ...publicView(token), secret });
+      }
+      await runtime.tokens.create(token, [
+        auditEntry(runtime, req.principal, {
+          action: 'token.created',
+          target: { type: 'token', id: token.id! },
+          environments: token.environment ? [token.environment] : [],
+          before: null,
+          after: publicView(token),
+        }),
+      ]);
+      return json(201, { ...publicView(token), secret });
+    },
+
+    'DELETE /api/admin/tokens/{id}': async (req) => {
+      const token = await runtime.tokens.getById(req.params.id);
+      await runtime.tokens.revoke(req.params.id, [
+        auditEntry(runtime, req.principal, {
+          action: 'token.revoked',
+          target: { type: 'token', id: req.params.id },
+          environments: token?.environment ? [token.environment] : [],
+          before: token ? publicView(token) : null,
+          after: null,
+        }),
+      ]);
+      return { status: 204 };
+    },
+  } satisfies Record<string, RouteHandler>;
+}
