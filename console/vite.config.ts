@@ -1,3 +1,5 @@
+// The console's Vite build (Preact, relative asset URLs) and its dev server, proxying the API to `npm start`.
+
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 

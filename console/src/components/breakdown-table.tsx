@@ -1,3 +1,8 @@
+/**
+ * The results page's breakdown by channel: units, the primary metric's lift for each treatment, SRM,
+ * and the channel's verdict.
+ */
+
 import { useApp } from '../app-context';
 import { channelLabel } from '../i18n';
 import type { ExperimentResults } from '../types';

@@ -1,3 +1,5 @@
+/** The environment picker of the flags, flag and data-quality pages; keeps the last choice per tab. */
+
 import { useApp } from '../app-context';
 
 const ENV_KEY = 'omnilab.environment';

@@ -1,3 +1,8 @@
+/**
+ * The results page's guardrail checks: each guardrail overall with the channels it degrades on, then a
+ * row per degraded channel.
+ */
+
 import { formatP, guardrailSummaries } from '../../../shared/presentation/results-presentation';
 import { useApp } from '../app-context';
 import { channelLabel, type MessageKey } from '../i18n';

@@ -1,4 +1,5 @@
 /** Lift over time for an experiment's primary metric, as a chart and a table. */
+
 import { useMemo, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import type { HistoryPoint } from '../types';

@@ -1,4 +1,5 @@
 /** The lift table: one row per metric and variant, the deciding figure first. */
+
 import { useState } from 'preact/hooks';
 import {
   decidingFigure,

@@ -1,3 +1,8 @@
+/**
+ * The results page's verdict (headline, reasons, projected decision), and one channel's headline and
+ * reasons for the breakdown.
+ */
+
 import {
   channelView,
   explainVerdict,

@@ -1,3 +1,5 @@
+/** The sign-in page: a form for an API token, which the app checks before it opens a session. */
+
 import { useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 
