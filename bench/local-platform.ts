@@ -76,12 +76,12 @@ export async function startPlatform(options: PlatformOptions): Promise<InProcess
     OMNILAB_TOKEN_CACHE_MS: String(options.tokenCacheMs ?? 5000),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-  const config = loadConfig();
+  const config = loadConfig(process.env);
   const clients = createDynamoClients(config);
   await createTables(clients.client, config.tablePrefix);
   const runtime = createRuntime(config, clients);
   const tokens = await seedPlatform(runtime);
-  const server = await startServer({ port: 0, host: '127.0.0.1' });
+  const server = await startServer({ runtime, port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${server.port}`,
     tokens,

@@ -1,6 +1,7 @@
 /**
  * The local HTTP front door: each request becomes an API Gateway HTTP API (payload v2) event and
- * goes to the same middy handler Lambda runs, found through the one route list CDK also reads.
+ * goes to the same middy handler Lambda runs, found through the one route list CDK also reads, each
+ * entry built once with `create(runtime)` over the one runtime it is given.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { loadConfig } from '../functions/lib/config';
+import type { Runtime } from '../functions/lib/composition-root';
 import { errorFields, logger } from '../functions/lib/logger';
 import {
   apiResponseHeaders,
@@ -24,6 +25,13 @@ type LambdaHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A Lambda entry as functions/handlers/ shape it: the middy handler, or its request-response and streamed forms. */
+type BuiltEntry = LambdaHandler | { http: LambdaHandler; stream: StreamHandler };
+
+interface EntryModule {
+  create?: (runtime: Runtime) => BuiltEntry;
+}
 
 /** API Gateway refuses larger payloads before Lambda sees them; so does the local server. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -189,31 +197,35 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Loads every handler in the route list (so a broken one fails the start, not a request) and listens. */
-export async function startServer(
-  options: {
-    port?: number;
-    /** 127.0.0.1 unless given: `npm start` passes HOST, default 127.0.0.1 too. */
-    host?: string;
-    consoleDir?: string;
-    /** As the handlers read them (OMNILAB_CONSOLE_ORIGINS), unless given. */
-    responseHeaders?: ResponseHeaderSettings;
-  } = {},
-): Promise<LocalServer> {
+/**
+ * Builds every entry in the route list over `runtime` (so a broken one fails the start, not a
+ * request) and listens.
+ */
+export async function startServer(options: {
+  /** The one runtime every entry is built over (`npm start`'s, a test's, a benchmark's). */
+  runtime: Runtime;
+  port?: number;
+  /** 127.0.0.1 unless given: `npm start` passes HOST, default 127.0.0.1 too. */
+  host?: string;
+  consoleDir?: string;
+  /** The runtime's (OMNILAB_CONSOLE_ORIGINS, HSTS), as the handlers send them, unless given. */
+  responseHeaders?: ResponseHeaderSettings;
+}): Promise<LocalServer> {
   const routes = ROUTES.map(compileRoute);
-  const settings = options.responseHeaders ?? loadConfig();
+  const settings = options.responseHeaders ?? options.runtime.config;
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const handlers = new Map<string, LambdaHandler>();
-  // A module that exports `streamHandler` answers through a sink on the socket (Server-Sent Events).
+  // An entry built with a streamed form answers through a sink on the socket (Server-Sent Events).
   const streamHandlers = new Map<string, StreamHandler>();
   for (const entry of new Set(ROUTES.map((r) => r.entry))) {
-    const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as {
-      handler?: LambdaHandler;
-      streamHandler?: StreamHandler;
-    };
-    if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
-    handlers.set(entry, mod.handler);
-    if (typeof mod.streamHandler === 'function') streamHandlers.set(entry, mod.streamHandler);
+    const mod = (await import(pathToFileURL(join(ROOT, entry)).href)) as EntryModule;
+    if (typeof mod.create !== 'function') throw new Error(`${entry} exports no create(runtime)`);
+    const built = mod.create(options.runtime);
+    if (typeof built === 'function') handlers.set(entry, built);
+    else {
+      handlers.set(entry, built.http);
+      streamHandlers.set(entry, built.stream);
+    }
   }
 
   const server: Server = createServer(async (req, res) => {

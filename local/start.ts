@@ -1,6 +1,7 @@
 /**
  * `npm start`: DynamoDB Local (data under .omnilab/), the tables, the seeded environments and
- * tokens, and every HTTP function of omnilab on http://localhost:4242.
+ * tokens, and every HTTP function of omnilab on http://localhost:4242. One runtime, built once from
+ * the configuration, serves the HTTP functions, the scheduled function and the seeding.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create as createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
 import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
-import { loadConfig, loadLocalConfig, setConfigEnv } from '../functions/lib/config';
+import { type LocalConfig, loadConfig, loadLocalConfig, type OmnilabConfig } from '../functions/lib/config';
 import { errorFields, logger } from '../functions/lib/logger';
 import { createLogNotifier } from '../functions/lib/notifier';
 import { migrateTotals } from '../functions/stores/totals-migration';
-import { tableNames } from '../infra/tables';
 import { createTables } from './create-tables';
 import { type DynamoDbLocal, JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
 import { portInUseMessage } from './port-holder';
@@ -63,8 +63,8 @@ function localTokens(
  * The secret tokens are keyed with, generated once into the state directory (OMNILAB_TOKEN_PEPPER
  * overrides it): tokens minted before a restart still authenticate after it.
  */
-function localPepper(stateDir: string, persist: boolean): string {
-  if (process.env.OMNILAB_TOKEN_PEPPER) return process.env.OMNILAB_TOKEN_PEPPER;
+function localPepper(given: string | undefined, stateDir: string, persist: boolean): string {
+  if (given) return given;
   const file = join(stateDir, 'token-pepper');
   if (persist && existsSync(file)) return readFileSync(file, 'utf8').trim();
   const pepper = randomBytes(32).toString('hex');
@@ -73,6 +73,28 @@ function localPepper(stateDir: string, persist: boolean): string {
     writeFileSync(file, `${pepper}\n`, { mode: 0o600 });
   }
   return pepper;
+}
+
+/** What `npm start` runs with: the environment's configuration, on DynamoDB Local, with its state directory. */
+function localConfig(
+  base: OmnilabConfig,
+  local: LocalConfig,
+  dynamodbEndpoint: string,
+  inMemory: boolean,
+): OmnilabConfig {
+  const scratch = (name: string) => join(tmpdir(), `omnilab-${name}-${process.pid}-${Date.now()}`);
+  return {
+    ...base,
+    dynamodbEndpoint,
+    consoleOrigins: local.consoleOrigins,
+    tokenPepper: localPepper(base.tokenPepper, local.stateDir, !inMemory),
+    // The audit chain's head is anchored outside DynamoDB, so a rolled-back table shows.
+    auditAnchorFile: inMemory
+      ? `${scratch('audit-anchor')}.jsonl`
+      : join(local.stateDir, 'audit-anchor.jsonl'),
+    // Every raw event POST /api/events receives, under <state>/lake (docs/experiments.md).
+    stateDir: inMemory ? scratch('state') : local.stateDir,
+  };
 }
 
 /** Free or not, tried the way the server will listen; EADDRINUSE is the only "in use". */
@@ -103,7 +125,7 @@ async function main(): Promise<void> {
     console.error(JAVA_MISSING);
     process.exit(1);
   }
-  const local = loadLocalConfig();
+  const local = loadLocalConfig(process.env);
 
   let dynamo: DynamoDbLocal | undefined;
   let server: LocalServer | undefined;
@@ -137,41 +159,29 @@ async function main(): Promise<void> {
   try {
     dynamo = await startDynamoDbLocal(inMemory ? {} : { dbPath: join(local.stateDir, 'dynamodb') });
     if (stopping) return void (await dynamo.stop());
-    setConfigEnv({
-      OMNILAB_DYNAMODB_ENDPOINT: dynamo.endpoint,
-      OMNILAB_CONSOLE_ORIGINS: local.consoleOrigins.join(','),
-      OMNILAB_TOKEN_PEPPER: localPepper(local.stateDir, !inMemory),
-      // The audit chain's head is anchored outside DynamoDB, so a rolled-back table shows.
-      OMNILAB_AUDIT_ANCHOR_FILE: inMemory
-        ? join(tmpdir(), `omnilab-audit-anchor-${process.pid}-${Date.now()}.jsonl`)
-        : join(local.stateDir, 'audit-anchor.jsonl'),
-      // Every raw event POST /api/events receives, under <state>/lake (docs/experiments.md).
-      OMNILAB_STATE_DIR: inMemory
-        ? join(tmpdir(), `omnilab-state-${process.pid}-${Date.now()}`)
-        : local.stateDir,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
-    const config = loadConfig();
+    // The AWS SDK warns that its releases from 2027 need Node 22; omnilab pins one that runs on 20.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const config = localConfig(loadConfig(process.env), local, dynamo.endpoint, inMemory);
     const clients = createDynamoClients(config);
     await createTables(clients.client, config.tablePrefix);
-    // Statistics stored before the running totals existed get theirs (once; a mark ends it after).
     const runtime = createRuntime(config, clients);
+    // Statistics stored before the running totals existed get theirs (once; a mark ends it after).
     await migrateTotals(
       clients.client,
-      tableNames(config.tablePrefix).events,
+      runtime.tables.events,
       (await runtime.experiments.list()).map((e) => e.key),
     );
     const tokens = localTokens(local, !inMemory);
-    await seedLocal(createRuntime(config, clients), tokens);
+    await seedLocal(runtime, tokens);
     try {
-      server = await startServer({ port: local.port, host: local.host });
+      server = await startServer({ runtime, port: local.port, host: local.host });
     } catch (e) {
       // Taken meanwhile: the same one line as before DynamoDB Local started.
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(portInUseMessage(local.port));
       throw e;
     }
     // The scheduled function, as EventBridge runs it on AWS; alerts go to the log and the console.
-    const scheduled = createGuardrailCheckHandler(createRuntime(config, clients), createLogNotifier());
+    const scheduled = createGuardrailCheckHandler(runtime, createLogNotifier());
     let running = false;
     timer = setInterval(() => {
       if (running) return;

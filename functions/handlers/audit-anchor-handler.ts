@@ -45,7 +45,7 @@ export const handler = middy<DynamoDBStreamEvent, { batchItemFailures: { itemIde
   .use(logInvocation())
   .handler((event) => {
     if (!built) {
-      const config = loadConfig();
+      const config = loadConfig(process.env);
       if (!config.auditAnchorBucket) throw new Error('OMNILAB_AUDIT_ANCHOR_BUCKET is not set');
       built = createAuditAnchorHandler(
         createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region }),

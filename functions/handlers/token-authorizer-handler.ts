@@ -19,4 +19,4 @@ export function create(config: OmnilabConfig) {
   );
 }
 
-export const handler = create(loadConfig());
+export const handler = create(loadConfig(process.env));

@@ -201,8 +201,11 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
 
 let runtime: Runtime | undefined;
 
-/** The process's runtime, built on first use from the environment. */
+/**
+ * A Lambda instance's runtime, built on first use from its environment variables: only the entries'
+ * `handler` call it; `npm start`, tests and benchmarks build one runtime and call `create(runtime)`.
+ */
 export function getRuntime(): Runtime {
-  runtime ??= createRuntime(loadConfig());
+  runtime ??= createRuntime(loadConfig(process.env));
   return runtime;
 }

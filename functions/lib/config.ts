@@ -1,6 +1,8 @@
 /**
- * The one place that reads process.env. Lambda, the local platform and the tests all configure
- * omnilab through these variables.
+ * The configuration, read from an environment record: `loadConfig(env)` is pure over the record it
+ * is given. The Lambda entries (through getRuntime), `npm start` and the operator scripts hand it
+ * process.env; tests and benchmarks build a record or a config of their own and never write
+ * process.env to configure a runtime.
  */
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
 import { DEFAULT_SENSITIVE_FIELDS } from '../../shared/model/hide-targeting';
@@ -99,7 +101,7 @@ function list(raw: string | undefined): string[] | undefined {
   return items && items.length > 0 ? items : undefined;
 }
 
-export function loadConfig(env: Env = process.env): OmnilabConfig {
+export function loadConfig(env: Env): OmnilabConfig {
   const channels = env.OMNILAB_CHANNELS?.split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
@@ -160,7 +162,7 @@ export function localConsoleOrigins(port: number): string[] {
   return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
 }
 
-export function loadLocalConfig(env: Env = process.env): LocalConfig {
+export function loadLocalConfig(env: Env): LocalConfig {
   const port = integer(env, 'PORT', 4242);
   return {
     port,

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
-import { getRuntime } from '../../functions/lib/composition-root';
 import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
 import type { EventBatchResponse } from '../../shared/model/event';
@@ -341,7 +340,7 @@ describe('the raw event lake in the console', () => {
     );
 
     // A deployment that keeps no raw events: the server's own runtime without its lake.
-    const runtime = getRuntime();
+    const runtime = p.runtime;
     const lake = runtime.rawEvents;
     runtime.rawEvents = undefined;
     try {

@@ -79,7 +79,7 @@ describe('listening addresses', () => {
   it('the local server listens on 127.0.0.1 unless told otherwise, and HOST widens it', async () => {
     expect(loadLocalConfig({}).host).toBe('127.0.0.1');
     expect(loadLocalConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
-    const narrow = await startServer({ port: 0 });
+    const narrow = await startServer({ runtime: p.runtime, port: 0 });
     try {
       expect(narrow.address).toBe('127.0.0.1');
       expect(listeningOn(narrow.port).every((a) => LOOPBACK.test(a))).toBe(true);
@@ -88,7 +88,7 @@ describe('listening addresses', () => {
     } finally {
       await narrow.close();
     }
-    const wide = await startServer({ port: 0, host: '0.0.0.0' });
+    const wide = await startServer({ runtime: p.runtime, port: 0, host: '0.0.0.0' });
     try {
       expect(wide.address).toBe('0.0.0.0');
       if (OTHER_ADDRESS) expect(await tcp(OTHER_ADDRESS, wide.port)).toBe('connected');

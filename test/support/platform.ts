@@ -51,7 +51,7 @@ export async function startTestPlatform(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...env,
   });
-  const config = loadConfig();
+  const config = loadConfig(process.env);
   const clients = createDynamoClients(config);
   await createTables(clients.client, config.tablePrefix);
   const runtime = createRuntime(config, clients);
@@ -109,7 +109,7 @@ export async function startTestPlatform(
     },
   ];
   await runtime.tokens.seed(extra);
-  const server = await startServer({ port: 0, host: '127.0.0.1' });
+  const server = await startServer({ runtime, port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
