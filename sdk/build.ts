@@ -1,3 +1,8 @@
+/**
+ * Builds the SDK: every package entry bundled by esbuild into minified ES2020 modules, with their
+ * minified and gzipped sizes (the size budget test builds through this), and the type declarations.
+ * `npm run build:sdk` builds into sdk/dist and prints the sizes.
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

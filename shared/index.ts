@@ -1,3 +1,7 @@
+/**
+ * The shared code's single entry (for the CLI, tests and benches): compile and evaluate a
+ * client-features document, murmur3, and the model's types and errors.
+ */
 export {
   type CompiledConfig,
   type CompiledFeature,

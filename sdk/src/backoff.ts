@@ -1,3 +1,7 @@
+/**
+ * The SDK's retry timing: `Retry-After` parsed from either form, and a jittered, doubling, capped wait
+ * after consecutive failures, for polling and event sending alike.
+ */
 const MAX_DELAY_MS = 60 * 60 * 1000;
 
 /** `Retry-After` in milliseconds, from either of its forms (delta-seconds or an HTTP date); undefined if absent or unusable. */

@@ -1,3 +1,4 @@
+/** `@omnilab/sdk/browser`: `localStorage` as the client's storage, or none where the browser refuses it. */
 import type { StorageLike } from './index';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The client's configuration from the server: restored from storage at start, polled with ETag (or
+ * followed on a stream), stored when good, backed off on failures, and given up for the next in the
+ * order of trust once older than `maxStaleMs`.
+ */
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import { backoff, parseRetryAfter } from './backoff';
 import { request, unref } from './request';

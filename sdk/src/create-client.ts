@@ -1,3 +1,8 @@
+/**
+ * `createClient`, the SDK client: evaluates flags in process on the configuration in use (server,
+ * storage, bootstrap), records one exposure per customer, experiment and channel, and queues metric
+ * events; it never throws.
+ */
 import { type CompiledConfig, compile } from '../../shared/evaluation/compile';
 import { evaluate } from '../../shared/evaluation/evaluate';
 import { NOT_FOUND } from '../../shared/evaluation/results';

@@ -1,3 +1,7 @@
+/**
+ * Event ids for the ingestion API's deduplication: `crypto.randomUUID`, or a v4-shaped id where the
+ * runtime has none.
+ */
 let counter = 0;
 
 function hex(n: number, width: number): string {

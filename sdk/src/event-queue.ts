@@ -1,3 +1,7 @@
+/**
+ * The SDK's queue of exposures and metric events: kept in storage, sent in batches within the
+ * ingestion API's limits, retried with the same ids until the server answers, bounded in size.
+ */
 import {
   type EventBatchResponse,
   MAX_EVENT_BATCH_BYTES,

@@ -1,3 +1,7 @@
+/**
+ * `memoryStorage`: SDK storage in a Map, for processes without persistent storage, and the model of a
+ * storage adapter.
+ */
 import type { StorageLike } from './types';
 
 /** Storage for a process that has none (Node servers, tests); also shows what an adapter must do. */

@@ -1,3 +1,7 @@
+/**
+ * What the two OpenFeature providers share: an OpenFeature evaluation context as an omnilab context,
+ * and one flag resolved as a boolean, string, number or object value with its reason.
+ */
 import type { OmnilabClientInternals, SdkContext } from './index';
 
 export type FlagValueType = 'boolean' | 'string' | 'number' | 'object';

@@ -1,3 +1,7 @@
+/**
+ * `@omnilab/sdk/openfeature-server`: the SDK client as an OpenFeature provider for
+ * `@openfeature/server-sdk`.
+ */
 import {
   type EvaluationContext,
   type JsonValue,

@@ -1,3 +1,4 @@
+/** `@omnilab/sdk/openfeature-web`: the SDK client as an OpenFeature provider for `@openfeature/web-sdk`. */
 import {
   type EvaluationContext,
   type JsonValue,

@@ -1,3 +1,7 @@
+/**
+ * The SDK's HTTP call with a timeout (aborted where the runtime can abort), and timers that never keep
+ * a Node process alive.
+ */
 import type { FetchInit, FetchLike, FetchResponse } from './types';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * The SDK's wrapper around the caller's storage: JSON in and out, every failure reported to onError
+ * instead of thrown.
+ */
 import type { SdkError, StorageLike } from './types';
 
 /**

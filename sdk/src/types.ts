@@ -1,3 +1,7 @@
+/**
+ * The SDK's public types: the context, variants, the fetch and storage a runtime supplies, errors,
+ * client options and stats, and the stream interface.
+ */
 import type { CompileOptions } from '../../shared/evaluation/compile';
 import type { ClientFeaturesDocument, Payload } from '../../shared/model/client-features';
 

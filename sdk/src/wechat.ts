@@ -1,3 +1,7 @@
+/**
+ * `@omnilab/sdk/wechat`: `wx.request` as the client's fetch and `wx` storage as its storage, for
+ * WeChat mini programs.
+ */
 import type { FetchLike, FetchResponse, StorageLike } from './index';
 
 /** The part of the mini program's `wx` global the adapters use. */

@@ -1,3 +1,6 @@
+// The chi-square survival function, for the SRM test and Cochran's Q across channels, from the
+// upper incomplete gamma so that tiny p-values keep their precision.
+
 import { regularizedGammaQ } from './incomplete-gamma';
 
 /** Survival function P(X > x) of the chi-square distribution with `dof` degrees of freedom. */

@@ -1,3 +1,6 @@
+// The regularized incomplete beta function (both tails, by continued fraction), which Student's t
+// distribution is computed from; callers may pass 1 - x and the logarithms exactly.
+
 import { logBeta } from './log-gamma';
 
 const EPS = 1e-15;

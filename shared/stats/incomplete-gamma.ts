@@ -1,3 +1,6 @@
+// The regularized incomplete gamma functions P and Q (both tails, by series or continued fraction),
+// which the normal and chi-square tails are computed from.
+
 import { logGamma } from './log-gamma';
 
 const EPS = 1e-15;

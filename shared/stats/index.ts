@@ -1,3 +1,7 @@
+/**
+ * The statistics engine's public surface: the two-arm analysis, SRM, p-value adjustment, heterogeneity
+ * and the distributions, with their types.
+ */
 export { adjustPValues } from './adjust';
 export { analyzeTwoArm, DEFAULT_ALPHA, DEFAULT_PRIOR } from './analyze-two-arm';
 export { chiSquareSf } from './chi-square';

@@ -1,3 +1,6 @@
+// The standard normal distribution: density, CDF and survival function (far tails keep their
+// relative precision), and the quantile.
+
 import { incompleteGamma } from './incomplete-gamma';
 
 const INV_SQRT_TWO_PI = 0.3989422804014327;

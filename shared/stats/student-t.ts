@@ -1,3 +1,6 @@
+// Student's t distribution for real degrees of freedom: survival function, CDF, density and
+// quantile, accurate up to the millions of degrees of freedom a Welch test can have.
+
 import { incompleteBeta } from './incomplete-beta';
 import { logBeta } from './log-gamma';
 import { normalPdf, normalQuantile, normalSf } from './normal';

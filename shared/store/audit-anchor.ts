@@ -1,3 +1,7 @@
+/**
+ * The port for the audit chain's anchor: heads kept outside the table (S3 with Object Lock on AWS, a
+ * file locally).
+ */
 import type { ChainHead } from '../governance/audit-chain';
 
 /**

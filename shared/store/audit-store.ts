@@ -1,3 +1,4 @@
+/** The port for reading the audit trail: entries by target or environment, the whole chain and its head. */
 import type { ChainHead } from '../governance/audit-chain';
 import type { AuditEntry, AuditTargetType } from '../model/audit';
 

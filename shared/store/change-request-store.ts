@@ -1,3 +1,7 @@
+/**
+ * The ports for change requests (versioned, written with their audit entries) and for operators'
+ * notifications (guardrail halts, failed scheduled changes, emergencies).
+ */
 import type { ChangeRequest, ChangeRequestStatus } from '../governance/change-request';
 import type { Notification } from '../governance/notification';
 import type { AuditEntry } from '../model/audit';

@@ -1,3 +1,4 @@
+/** The port for environments: read, created and updated with their audit entries, and seeded. */
 import type { AuditEntry } from '../model/audit';
 import type { Environment } from '../model/environment';
 

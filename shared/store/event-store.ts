@@ -1,3 +1,7 @@
+/**
+ * The port for experiment data: accepted events counted once into units' state and sharded statistics,
+ * read back per cell and per day, and refused exposures counted.
+ */
 import type { MismatchedExposure, PreparedEvent } from '../experiments/ingest-plan';
 import type { StatsVector } from '../experiments/unit-state';
 import type { MetricDefinition } from '../model/metric';

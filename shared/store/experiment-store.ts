@@ -1,3 +1,7 @@
+/**
+ * The ports for experiments (written in one transaction with the flags they drive) and metric
+ * definitions, and what each stores beside the squad's definition.
+ */
 import type { AnalysisPlanChange } from '../experiments/analysis-plan';
 import type { AuditEntry } from '../model/audit';
 import type { Experiment } from '../model/experiment';

@@ -1,3 +1,7 @@
+/**
+ * The port for flags: read, written with their audit entries under optimistic versions, and the config
+ * revision that tells a stream when to reread.
+ */
 import type { AuditEntry } from '../model/audit';
 import type { Flag } from '../model/flag';
 

@@ -1,3 +1,7 @@
+/**
+ * The store ports the handlers are written against; functions/stores/ implements them on DynamoDB and
+ * in memory.
+ */
 export type { AuditAnchor } from './audit-anchor';
 export type { AuditQuery, AuditStore } from './audit-store';
 export type { ChangeRequestStore, NotificationStore } from './change-request-store';

@@ -1,3 +1,7 @@
+/**
+ * The port for segments: read, given fresh ids, and written with their audit entries under optimistic
+ * versions.
+ */
 import type { AuditEntry } from '../model/audit';
 import type { SegmentDefinition } from '../model/flag';
 

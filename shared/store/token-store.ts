@@ -1,3 +1,7 @@
+/**
+ * The port for API tokens, kept under a peppered hash: looked up by secret digest or public id,
+ * listed, created, seeded, revoked and re-keyed.
+ */
 import type { AuditEntry } from '../model/audit';
 import type { TokenRecord } from '../model/token';
 
