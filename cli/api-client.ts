@@ -1,15 +1,11 @@
-/** A small client for omnilab's admin API, with errors that say what to do. */
+/**
+ * The CLI's client of omnilab's admin API, with errors that say what to do: the shared admin
+ * client (admin-api/admin-api-client.ts), every request retried on a 503 or 429 (every write the
+ * CLI makes is safe to repeat).
+ */
+import { ApiError, createAdminClient, type ErrorAnswer } from '../admin-api/admin-api-client';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from '../admin-api/admin-api-client';
 
 export interface ApiClient {
   get<T>(path: string): Promise<T>;
@@ -19,7 +15,16 @@ export interface ApiClient {
   put<T>(path: string, body: unknown): Promise<T>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The API's message, after the request it answered, with how to fix a missing or weak token. */
+function cliMessage(answer: ErrorAnswer): string {
+  const hint =
+    answer.status === 401
+      ? ' (pass an admin token with --token, OMNILAB_TOKEN or OMNILAB_ADMIN_TOKEN; `npm start` prints the local one)'
+      : answer.status === 403
+        ? ' (this token lacks the right: use a platform-admin token or the owning squad’s)'
+        : '';
+  return `${answer.method} ${answer.path}: ${answer.body?.message ?? answer.statusText}${hint}`;
+}
 
 export function createApiClient(options: {
   url: string;
@@ -28,45 +33,24 @@ export function createApiClient(options: {
   /** Retries of a 503 or 429 (every write the CLI makes is safe to repeat). */
   retries?: number;
 }): ApiClient {
-  const doFetch = options.fetch ?? fetch;
   const base = options.url.replace(/\/+$/, '');
-  const retries = options.retries ?? 5;
-  async function call<T>(method: string, path: string, body?: unknown, attempt = 0): Promise<T> {
-    let res: Response;
-    try {
-      res = await doFetch(`${base}${path}`, {
-        method,
-        headers: {
-          authorization: options.token,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new ApiError(
+  const client = createAdminClient({
+    baseUrl: base,
+    token: options.token,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    message: cliMessage,
+    unreachable: (url, cause) =>
+      new ApiError(
         0,
         'UNREACHABLE',
-        `cannot reach omnilab at ${base} (${(e as Error).message}): is it running? Start it with \`npm start\`, or pass --url`,
-      );
-    }
-    if ((res.status === 503 || res.status === 429) && attempt < retries) {
-      await res.text();
-      const after = Number(res.headers.get('retry-after'));
-      await sleep((Number.isFinite(after) && after > 0 ? after * 1000 : 500) * 2 ** attempt);
-      return call(method, path, body, attempt + 1);
-    }
-    const text = await res.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (res.ok) return json as T;
-    const message = typeof json.message === 'string' ? json.message : res.statusText;
-    const hint =
-      res.status === 401
-        ? ' (pass an admin token with --token, OMNILAB_TOKEN or OMNILAB_ADMIN_TOKEN; `npm start` prints the local one)'
-        : res.status === 403
-          ? ' (this token lacks the right: use a platform-admin token or the owning squad’s)'
-          : '';
-    throw new ApiError(res.status, String(json.code ?? res.status), `${method} ${path}: ${message}${hint}`);
+        `cannot reach omnilab at ${url} (${cause instanceof Error ? cause.message : String(cause)}): is it running? Start it with \`npm start\`, or pass --url`,
+      ),
+  });
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await (await client.request(method, path, body)).text();
+    return (text ? JSON.parse(text) : {}) as T;
   }
   return {
     get: (path) => call('GET', path),

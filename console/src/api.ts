@@ -1,20 +1,12 @@
 /**
  * The console's only way out: the public admin API, with the signed-in token. The base URL is the
  * page's own origin unless `config.json` next to index.html names another (a CloudFront-hosted
- * console calling the API Gateway domain).
+ * console calling the API Gateway domain). The client, its ApiError and its retries are the
+ * CLI's too (admin-api/admin-api-client.ts).
  */
+import { createAdminClient } from '../../admin-api/admin-api-client';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from '../../admin-api/admin-api-client';
 
 export interface ApiResult<T> {
   status: number;
@@ -56,36 +48,15 @@ export function path(strings: TemplateStringsArray, ...values: string[]): string
   );
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
-  try {
-    const body = (await res.json()) as { code?: string; message?: string; field?: string };
-    const message = body.field ? `${body.field}: ${body.message ?? ''}` : (body.message ?? res.statusText);
-    return new ApiError(res.status, body.code ?? 'HTTP_ERROR', message, body.field);
-  } catch {
-    return new ApiError(res.status, 'HTTP_ERROR', `${res.status} ${res.statusText}`);
-  }
-}
-
+/**
+ * Reads (GET) are retried on a 503 or 429 as the CLI's requests are; writes are not: the person
+ * who clicked sees the error and decides (a create sent twice would create twice).
+ */
 export function createApi(baseUrl: string, token: string): Api {
-  async function request(
-    method: string,
-    p: string,
-    body?: unknown,
-    extra: Record<string, string> = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = { ...extra, authorization: token };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${p}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw await errorOf(res);
-    return res;
-  }
+  const client = createAdminClient({ baseUrl, token, repeatable: (method) => method === 'GET' });
   return {
     async get<T>(p: string) {
-      return (await (await request('GET', p)).json()) as T;
+      return (await (await client.request('GET', p)).json()) as T;
     },
     async send<T>(
       method: 'POST' | 'PUT' | 'DELETE',
@@ -93,12 +64,12 @@ export function createApi(baseUrl: string, token: string): Api {
       body?: unknown,
       headers?: Record<string, string>,
     ) {
-      const res = await request(method, p, body, headers);
+      const res = await client.request(method, p, body, headers);
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
     },
     async text(p: string) {
-      return (await request('GET', p)).text();
+      return (await client.request('GET', p)).text();
     },
   };
 }
