@@ -1,3 +1,5 @@
+// Vitest config of `npm test`: every test/**/*.test.ts file, with DynamoDB Local started once for
+// the run.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -1,3 +1,8 @@
+/**
+ * `npx omnilab` against the local platform: help, the token variables, plan and apply of flags as
+ * code (idempotent, field-level diffs, mistakes named by file and field), results as a table, and
+ * the shipped JSON schema.
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,7 @@
+/**
+ * Channels in evaluation: constrained on and used as stickiness, one variant per customer across
+ * channels; the served document's per-channel state; variable variant weights summing to 1000.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   compile,

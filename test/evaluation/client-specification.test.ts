@@ -1,3 +1,7 @@
+/**
+ * The evaluator against every case of Unleash's client specification
+ * (`@unleash/client-specification` 6.1.0): isEnabled and getVariant.
+ */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

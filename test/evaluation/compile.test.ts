@@ -1,3 +1,8 @@
+/**
+ * `compile` and `evaluate`: documents refused with the bad field named, delta events applied,
+ * OpenFeature reasons, sticky variants, shared frozen results, never a throw, and flag
+ * dependencies.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ClientFeaturesDocument, compile, DocumentError, evaluate } from '../../shared';

@@ -1,3 +1,7 @@
+/**
+ * MurmurHash3 over UTF-8: independently computed cases, the rollout and variant buckets, a
+ * byte-level reference for any string, and where it differs from the unleash-client Node SDK.
+ */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';

@@ -1,3 +1,7 @@
+/**
+ * The constraint operators: IN and NOT_IN, string, numeric, date and semver operators, REGEX,
+ * IN_CIDR, and inverted and unknown operators.
+ */
 import { describe, expect, it } from 'vitest';
 import { type Constraint, type Context, compile, evaluate } from '../../shared';
 

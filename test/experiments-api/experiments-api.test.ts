@@ -1,3 +1,7 @@
+/**
+ * The experiments API on the local platform: the metric catalogue, experiments (rights, bad input,
+ * running one so SDKs see its variants), and the events API's answer for each event and its limits.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, evaluate } from '../../shared';
 import type { ExperimentResults } from '../../shared/experiments/results';

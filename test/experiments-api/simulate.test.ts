@@ -1,3 +1,7 @@
+/**
+ * `npm run simulate`: it fills the platform with a realistic experiment, a rerun changes no total,
+ * and it has --help.
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simulate } from '../../local/simulate';
 import type { ExperimentResults } from '../../shared/experiments/results-types';

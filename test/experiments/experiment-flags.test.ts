@@ -1,3 +1,8 @@
+/**
+ * The flags an experiment is served as: traffic split by weight on the channels in scope, layers
+ * exclusive, halted channels and shipped winners, cluster units as stickiness; and the experiment
+ * schema's errors.
+ */
 import { describe, expect, it } from 'vitest';
 import { compile, DEFAULT_CHANNELS, evaluate, type Flag, toClientFeaturesDocument } from '../../shared';
 import { experimentFlags } from '../../shared/experiments/experiment-flags';

@@ -1,3 +1,7 @@
+/**
+ * `planIngestion`: each event accepted, stored raw, a duplicate or refused with its reason; the
+ * server deciding assignment; metric values within their kind and declared range.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { experimentAssignment } from '../../shared/experiments/assignment';

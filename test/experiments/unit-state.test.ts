@@ -1,3 +1,7 @@
+/**
+ * Incremental unit state equals the brute-force recomputation for any order, batching and
+ * duplication of events; exact decimal values.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatScaled, parseScaled, toScaled } from '../../shared/experiments/exact';

@@ -1,3 +1,7 @@
+/**
+ * The admin API on the local platform: flags per environment and channel, optimistic versions,
+ * audit entries, squad ownership; environments, segments and tokens.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';

@@ -1,3 +1,8 @@
+/**
+ * Bad input to the admin and client APIs gets a 400 (413 when oversized) naming the field and
+ * writes nothing: malformed JSON, wrong types, unknown operators and fields, over-long path
+ * parameters.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flag } from '../../shared/model/flag';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -1,3 +1,8 @@
+/**
+ * The Unleash client API on the local platform: features with ETags, segments by client spec
+ * version, per-environment state, namePrefix; register and metrics counted per flag, app and
+ * channel.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Flag } from '../../shared/model/flag';

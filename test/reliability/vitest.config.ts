@@ -1,3 +1,4 @@
+// Vitest config of the reliability suite (`npm run test:reliability`), run one file at a time.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 

@@ -1,3 +1,7 @@
+/**
+ * The built SDK bundle in Chromium: flags from the server with the context's channel and
+ * appVersion, exposures and metrics sent from the page, and every client-specification case.
+ */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

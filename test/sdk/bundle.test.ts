@@ -1,3 +1,7 @@
+/**
+ * The published SDK bundle: the main entry's gzipped size budget with no imports, one evaluator
+ * shared by every entry, and OpenFeature served from the built provider.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

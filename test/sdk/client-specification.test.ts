@@ -1,3 +1,7 @@
+/**
+ * Unleash's client specification (6.1.0) through the SDK client: each file's document as bootstrap,
+ * then every isEnabled and getVariant case.
+ */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * The SDK client's configuration sync against a real HTTP server: ETag polling, backing off on 429
+ * and 5xx (never before Retry-After), stopping on 401 and 403, last-known-good and storage.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, memoryStorage, type OmnilabClient, type SdkError } from '../../sdk/src';
 import type { OmnilabClientInternals } from '../../sdk/src/create-client';

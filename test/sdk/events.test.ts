@@ -1,3 +1,7 @@
+/**
+ * The SDK client's events against a real HTTP server: ids, batching, one exposure per customer,
+ * retries with the same ids, offline storage, a bounded queue, and a hung endpoint costing nothing.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ClientOptions,

@@ -1,3 +1,7 @@
+/**
+ * FlagServer, the SDK tests' real HTTP peer (features with ETag, events deduplicated by id,
+ * scripted outages), with wait helpers and a sample document.
+ */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

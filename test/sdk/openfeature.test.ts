@@ -1,3 +1,7 @@
+/**
+ * The SDK's OpenFeature providers for the server and web SDKs: typed resolution with reasons and
+ * variants, errors, tracking and exposures, and configuration change events.
+ */
 import { OpenFeature as ServerOpenFeature } from '@openfeature/server-sdk';
 import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,7 @@
+/**
+ * The WeChat mini program adapters from the built bundle, on a fake `wx`: wx.request with ETag, wx
+ * storage when offline, and a missing wx reported through onError.
+ */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,5 @@
+// Vitest config of the Unleash interop suite (`npm run test:interop`): a real Unleash server and
+// proxy beside omnilab.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
