@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { requireOwner } from '../../functions/lib/admin-support';
+import { STATUS_BY_CODE } from '../../functions/lib/errors';
 import { ForbiddenError } from '../../shared/model/errors';
 import {
   mayCreate,
@@ -51,6 +52,8 @@ describe('rights: ownership', () => {
         if (expected) expect(thrown).toBeUndefined();
         else {
           expect(thrown).toBeInstanceOf(ForbiddenError);
+          // ...which the HTTP stack answers with a 403.
+          expect(thrown instanceof ForbiddenError && STATUS_BY_CODE[thrown.code]).toBe(403);
           expect(thrown).toMatchObject({
             code: 'FORBIDDEN',
             message: `${p.name} may not change flag f${owner ? `, owned by squad ${owner}` : ''}`,
