@@ -1,29 +1,15 @@
 /**
- * The local platform (DynamoDB tables, tokens of every kind, the HTTP server that runs the Lambda
- * handlers) outside Vitest, for the benchmarks and the reliability suite: in this process, or in a
- * child process so that its memory and CPU are measured alone.
+ * The local platform (local/platform.ts: DynamoDB tables, tokens of every kind, the HTTP server
+ * whose entries run over one runtime) for the benchmarks and the reliability suite, with Lambda's
+ * cache periods by default: in this process, or in a child process so that its memory and CPU are
+ * measured alone.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createDynamoClients, createRuntime, type Runtime } from '../functions/lib/composition-root';
-import { loadConfig, setConfigEnv } from '../functions/lib/config';
-import { generateToken, hashToken } from '../functions/lib/tokens';
-import { createTables } from '../local/create-tables';
-import { seedLocal } from '../local/seed';
-import { startServer } from '../local/server';
-import type { TokenRecord } from '../shared/model/token';
+import type { Runtime } from '../functions/lib/composition-root';
+import { type PlatformTokens, startLocalPlatform } from '../local/platform';
 
-export interface PlatformTokens {
-  admin: string;
-  squadPayments: string;
-  squadCards: string;
-  productOwner: string;
-  auditor: string;
-  client: string;
-  productionClient: string;
-  frontend: string;
-  productionFrontend: string;
-}
+export type { PlatformTokens };
 
 export interface PlatformOptions {
   endpoint: string;
@@ -40,57 +26,16 @@ export interface InProcessPlatform {
   close(): Promise<void>;
 }
 
-export async function seedPlatform(runtime: Runtime): Promise<PlatformTokens> {
-  const tokens: PlatformTokens = {
-    admin: generateToken('admin', 'platform-admin'),
-    squadPayments: generateToken('admin', 'payments'),
-    squadCards: generateToken('admin', 'cards'),
-    productOwner: generateToken('admin', 'product-owner'),
-    auditor: generateToken('admin', 'auditor'),
-    client: generateToken('client', 'development'),
-    productionClient: generateToken('client', 'production'),
-    frontend: generateToken('frontend', 'development'),
-    productionFrontend: generateToken('frontend', 'production'),
-  };
-  await seedLocal(runtime, { admin: tokens.admin, client: tokens.client, frontend: tokens.frontend });
-  const createdAt = runtime.now().toISOString();
-  const record = (secret: string, name: string, rest: Omit<TokenRecord, 'hash' | 'name' | 'createdAt'>) =>
-    ({ hash: hashToken(secret), name, createdAt, ...rest }) as TokenRecord;
-  await runtime.tokens.seed([
-    record(tokens.squadPayments, 'payments-squad', { kind: 'admin', role: 'squad', squad: 'payments' }),
-    record(tokens.squadCards, 'cards-squad', { kind: 'admin', role: 'squad', squad: 'cards' }),
-    record(tokens.productOwner, 'po', { kind: 'admin', role: 'product-owner' }),
-    record(tokens.auditor, 'risk-auditor', { kind: 'admin', role: 'auditor' }),
-    record(tokens.productionClient, 'prod-client', { kind: 'client', environment: 'production' }),
-    record(tokens.productionFrontend, 'prod-frontend', { kind: 'frontend', environment: 'production' }),
-  ]);
-  return tokens;
-}
-
-/** Handlers build their runtime from the environment on import: configure it before the server starts. */
 export async function startPlatform(options: PlatformOptions): Promise<InProcessPlatform> {
-  setConfigEnv({
-    OMNILAB_DYNAMODB_ENDPOINT: options.endpoint,
-    OMNILAB_TABLE_PREFIX: options.tablePrefix,
-    OMNILAB_CONFIG_CACHE_MS: String(options.configCacheMs ?? 1000),
-    OMNILAB_TOKEN_CACHE_MS: String(options.tokenCacheMs ?? 5000),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  const config = loadConfig(process.env);
-  const clients = createDynamoClients(config);
-  await createTables(clients.client, config.tablePrefix);
-  const runtime = createRuntime(config, clients);
-  const tokens = await seedPlatform(runtime);
-  const server = await startServer({ runtime, port: 0, host: '127.0.0.1' });
-  return {
-    url: `http://127.0.0.1:${server.port}`,
-    tokens,
-    runtime,
-    close: async () => {
-      await server.close();
-      clients.client.destroy();
+  const platform = await startLocalPlatform({
+    endpoint: options.endpoint,
+    tablePrefix: options.tablePrefix,
+    env: {
+      OMNILAB_CONFIG_CACHE_MS: String(options.configCacheMs ?? 1000),
+      OMNILAB_TOKEN_CACHE_MS: String(options.tokenCacheMs ?? 5000),
     },
-  };
+  });
+  return { url: platform.url, tokens: platform.tokens, runtime: platform.runtime, close: platform.close };
 }
 
 export interface MemorySample {

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resultsCsv } from '../../console/src/results-view';
 import type { ExperimentResults } from '../../console/src/types';
+import { create as createOpenapiHandler } from '../../functions/handlers/openapi-handler';
 import { loadConfig, loadLocalConfig } from '../../functions/lib/config';
 import {
   API_CONTENT_SECURITY_POLICY,
@@ -207,8 +208,8 @@ describe('CORS', () => {
   });
 
   it('answers the same through the Lambda handler, as API Gateway routes OPTIONS /{proxy+} to it', async () => {
-    // Imported here, not at the top: a handler builds its runtime from the configuration it finds.
-    const { handler: openapiHandler } = await import('../../functions/handlers/openapi-handler');
+    // The entry's middy handler, built over this platform's runtime (its console origins).
+    const openapiHandler = createOpenapiHandler(p.runtime);
     const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
     const event = (path: string, origin: string) =>
       ({
