@@ -7,7 +7,7 @@
  * Read off the stores each handler reaches (functions/stores/): a transaction needs the action of
  * each item it holds (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), not a transaction right.
  */
-import type { TableId } from './tables';
+import type { TableId } from '../functions/tables/tables';
 
 export type TableAction =
   | 'GetItem'

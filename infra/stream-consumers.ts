@@ -2,7 +2,7 @@
  * Functions fed by a table's DynamoDB stream (cache invalidation, the governance chain, event
  * roll-ups), as plain data like ROUTES. The table must declare a `stream` in tables.ts.
  */
-import type { TableId } from './tables';
+import type { TableId } from '../functions/tables/tables';
 
 export interface StreamConsumer {
   /** Stable name: the Lambda function and its log group are named after it. */

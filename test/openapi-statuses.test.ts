@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../functions/lib/openapi-document';
-import { type Access, ROUTES, type Route, routeKey } from '../infra/routes';
+import { type Access, ROUTES, type Route, routeKey } from '../functions/routes/routes';
 import { experimentBody } from './support/governance';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 

@@ -3,9 +3,10 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { experimentRoutes } from '../route-handlers/experiment-routes';
+import { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
 
 export function create(runtime: Runtime) {
-  return createGovernedHttpHandler(runtime, experimentRoutes);
+  return createGovernedHttpHandler(runtime, ADMIN_EXPERIMENTS_ROUTES, experimentRoutes);
 }
 
 export const handler = lazyHandler(() => create(getRuntime()));

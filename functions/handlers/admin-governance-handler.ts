@@ -3,10 +3,13 @@ import { httpDeps } from '../lib/admin-support';
 import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createHttpHandler, GOVERNED_WRITES, lazyHandler } from '../lib/http-handler';
 import { governanceRoutes } from '../route-handlers/governance-routes';
+import { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
 
 export function create(runtime: Runtime) {
   // The change requests' own routes are the governed path: they commit through change-requests.ts.
-  return createHttpHandler(httpDeps(runtime), governanceRoutes(runtime), GOVERNED_WRITES);
+  return createHttpHandler(httpDeps(runtime), ADMIN_GOVERNANCE_ROUTES, governanceRoutes(runtime), {
+    governed: GOVERNED_WRITES,
+  });
 }
 
 export const handler = lazyHandler(() => create(getRuntime()));

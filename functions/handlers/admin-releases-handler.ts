@@ -3,9 +3,12 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { releaseRoutes } from '../route-handlers/release-routes';
+import { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
 
 export function create(runtime: Runtime) {
-  return createGovernedHttpHandler(runtime, (staged) => releaseRoutes(staged, runtime.notifications));
+  return createGovernedHttpHandler(runtime, ADMIN_RELEASES_ROUTES, (staged) =>
+    releaseRoutes(staged, runtime.notifications),
+  );
 }
 
 export const handler = lazyHandler(() => create(getRuntime()));

@@ -3,9 +3,10 @@ import { getRuntime, type Runtime } from '../lib/composition-root';
 import { createGovernedHttpHandler } from '../lib/governed-handler';
 import { lazyHandler } from '../lib/http-handler';
 import { tokenRoutes } from '../route-handlers/token-routes';
+import { ADMIN_TOKENS_ROUTES } from '../routes/admin-tokens-routes';
 
 export function create(runtime: Runtime) {
-  return createGovernedHttpHandler(runtime, tokenRoutes);
+  return createGovernedHttpHandler(runtime, ADMIN_TOKENS_ROUTES, tokenRoutes);
 }
 
 export const handler = lazyHandler(() => create(getRuntime()));

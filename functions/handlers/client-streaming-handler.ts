@@ -11,10 +11,11 @@ import {
   type ClientStreamingOptions,
   clientStreamingRoutes,
 } from '../route-handlers/client-streaming-routes';
+import { CLIENT_STREAMING_ROUTES } from '../routes/client-streaming-routes';
 
 export function create(runtime: Runtime, options: ClientStreamingOptions = {}) {
   const { routes, streamed } = clientStreamingRoutes(runtime, options);
-  const http = createHttpHandler(httpDeps(runtime), routes);
+  const http = createHttpHandler(httpDeps(runtime), CLIENT_STREAMING_ROUTES, routes);
   return { http, stream: streamed(http) };
 }
 

@@ -1,11 +1,11 @@
 /** The Lambda entry of the token authorizer (infra/lambda-functions.ts), wired to the tokens table. */
 
-import { tableNames } from '../tables/tables';
 import { awsCredentials, createDynamoClients } from '../lib/composition-root';
 import { loadConfig, type OmnilabConfig } from '../lib/config';
 import { createTokenAuthorizer } from '../lib/token-authorizer';
 import { createPepperSource } from '../lib/tokens';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
+import { tableNames } from '../tables/tables';
 
 /** Only the tokens table: the authorizer's bundle carries no other store, no logger, no runtime. */
 export function create(config: OmnilabConfig) {

@@ -5,10 +5,10 @@
 import type { StatsVector } from '../../shared/experiments/unit-state';
 import { NotFoundError } from '../../shared/model/errors';
 import type { BackfillStore } from '../../shared/store/backfill-store';
-import type { BackfillBody } from '../schemas/backfill-schemas';
+import type { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
 import { createDynamoBackfillStore } from '../stores/dynamo-backfill-store';
 import { requireOwner } from './admin-support';
-import { json, type RouteHandler } from './api-types';
+import { json, type RouteHandlers } from './api-types';
 import { type BackfillOverlay, backfillOverlay, type RawEventsSource, runBackfill } from './backfill';
 import { createDynamoClients, type Runtime } from './composition-root';
 
@@ -42,10 +42,13 @@ function sourceOf(runtime: Runtime): RawEventsSource {
   };
 }
 
-export function backfillRoutes(runtime: Runtime): Record<string, RouteHandler> {
+/** The backfill route of the admin-experiments function. */
+type BackfillRoutes = Pick<typeof ADMIN_EXPERIMENTS_ROUTES, 'POST /api/admin/experiments/{key}/backfill'>;
+
+export function backfillRoutes(runtime: Runtime): RouteHandlers<BackfillRoutes> {
   return {
     'POST /api/admin/experiments/{key}/backfill': async (req) => {
-      const body = (req.body ?? {}) as BackfillBody;
+      const body = req.body;
       const experiment = await runtime.experiments.get(req.params.key);
       if (!experiment) throw new NotFoundError(`no experiment ${req.params.key}`);
       requireOwner(req.principal, experiment.squad, `experiment ${experiment.key}`);

@@ -60,8 +60,8 @@ export const MAX_UNKNOWN_LISTED = 100;
  * (typos, flags since archived, made-up names) are dropped and listed in the 202's body, which
  * Unleash SDKs do not read: their batches are never refused for them.
  */
-export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<ApiResponse> {
-  const body = req.body as ClientMetrics;
+export async function recordMetrics(runtime: Runtime, req: ApiRequest<ClientMetrics>): Promise<ApiResponse> {
+  const body = req.body;
   const channel = channelOf(runtime, req, body.channel);
   const hour = new Date(Math.floor(runtime.now().getTime() / 3_600_000) * 3_600_000).toISOString();
   const environment = environmentOf(req.principal);
@@ -96,8 +96,8 @@ export async function recordMetrics(runtime: Runtime, req: ApiRequest): Promise<
   });
 }
 
-export async function register(runtime: Runtime, req: ApiRequest): Promise<ApiResponse> {
-  const body = req.body as ClientRegister;
+export async function register(runtime: Runtime, req: ApiRequest<ClientRegister>): Promise<ApiResponse> {
+  const body = req.body;
   await runtime.clientMetrics.register(
     environmentOf(req.principal),
     {

@@ -22,12 +22,13 @@ import {
 import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
 import { ValidationError } from '../../shared/model/errors';
 import { personOf } from '../../shared/model/person';
+import type { RouteDeclarations } from '../routes/route-declaration';
 import { httpDeps } from './admin-support';
-import { type ApiRequest, type ApiResponse, json, type RouteHandler } from './api-types';
+import { type ApiRequest, type ApiResponse, json, type RouteHandlers, type RouteTable } from './api-types';
 import { commitOps, declaredReasons, effectNow } from './change-requests';
 import type { Runtime } from './composition-root';
 import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from './governance';
-import { createHttpHandler, GOVERNED_WRITES } from './http-handler';
+import { GOVERNED_WRITES, httpHandlerOf } from './http-handler';
 import { logger } from './logger';
 import { type BusinessMetric, countMetric } from './metrics';
 import { type Staging, stage } from './staging';
@@ -352,18 +353,18 @@ function held(cr: ChangeRequest, staging: Staging, alreadyPending = false): ApiR
  * An HTTP handler whose routes run staged and whose writes go through `governCommit`. Admin
  * handlers are built with it; createHttpHandler refuses a write route that is not.
  */
-export function createGovernedHttpHandler(
+export function createGovernedHttpHandler<D extends RouteDeclarations>(
   runtime: Runtime,
-  routes: (staged: Runtime) => Record<string, RouteHandler>,
+  declarations: D,
+  routes: (staged: Runtime) => RouteHandlers<D>,
 ) {
-  return createHttpHandler(httpDeps(runtime), governedRouteTable(runtime, routes), GOVERNED_WRITES);
+  return httpHandlerOf(httpDeps(runtime), declarations, governedRouteTable(runtime, routes), {
+    governed: GOVERNED_WRITES,
+  });
 }
 
 /** The route table, each route run against a fresh staged runtime and committed by `governCommit`. */
-export function governedRouteTable(
-  runtime: Runtime,
-  routes: (staged: Runtime) => Record<string, RouteHandler>,
-): Record<string, RouteHandler> {
+export function governedRouteTable(runtime: Runtime, routes: (staged: Runtime) => RouteTable): RouteTable {
   const keys = Object.keys(routes(stage(runtime)));
   return Object.fromEntries(
     keys.map((key) => [

@@ -1,12 +1,14 @@
 /**
- * The one middy stack every HTTP function runs: parse the body (size limit, malformed JSON),
- * authenticate, authorize by the route's access, validate with the route's schema, and map every
- * error to a status in one place. A client's mistake is a 4xx naming the field, never a 500.
+ * The one middy stack every HTTP function runs, built from the function's route declarations
+ * (functions/routes/) and its route table: look the route up, authenticate, authorize by the
+ * route's access, parse the body (size limit, malformed JSON), validate with the route's schema,
+ * and map every error to a status in one place. A client's mistake is a 4xx naming the field,
+ * never a 500.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
-import { ROUTES, routeKey } from '../../infra/routes';
+import type * as zc from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
 import {
   ForbiddenError,
   NotFoundError,
@@ -20,8 +22,8 @@ import { personOf } from '../../shared/model/person';
 import type { Principal, TokenRecord } from '../../shared/model/token';
 import { mayCall, WRITE_ACCESS } from '../../shared/rights/access';
 import type { TokenStore } from '../../shared/store/token-store';
-import { OPERATIONS } from '../schemas/operations';
-import type { ApiRequest, ApiResponse, RouteHandler } from './api-types';
+import type { Route, RouteDeclaration, RouteDeclarations } from '../routes/route-declaration';
+import type { ApiRequest, ApiResponse, RouteHandlers, RouteTable } from './api-types';
 import { STATUS_BY_CODE } from './errors';
 import { errorFields, logger, logInvocation } from './logger';
 import { publishMetrics } from './metrics';
@@ -49,7 +51,6 @@ export interface HttpHandlerDeps {
 type Event = APIGatewayProxyEventV2 & { omnilab?: ApiRequest };
 type Result = APIGatewayProxyStructuredResultV2;
 
-const ACCESS_BY_ROUTE = new Map(ROUTES.map((r) => [routeKey(r), r.access]));
 const ANONYMOUS: Principal = { name: 'anonymous', kind: 'client' };
 
 function pathOf(path: PropertyKey[]): string {
@@ -63,7 +64,7 @@ function pathOf(path: PropertyKey[]): string {
 }
 
 /** The zod issue as `field.path[0].name: message`, so the caller knows exactly what to fix. */
-export function validationErrorFrom(error: z.ZodError, root = ''): ValidationError {
+export function validationErrorFrom(error: zc.$ZodError, root = ''): ValidationError {
   const issue = error.issues[0];
   const base = [...(root ? [root] : []), ...issue.path];
   if (issue.code === 'unrecognized_keys') {
@@ -137,14 +138,42 @@ function lowerCased(headers: Record<string, string | undefined> | undefined): Re
  */
 export const GOVERNED_WRITES: unique symbol = Symbol('omnilab governed writes');
 
-export function createHttpHandler(
+export interface HttpHandlerOptions {
+  /** The mark of a table whose writes go through the governed commit. */
+  governed?: typeof GOVERNED_WRITES;
+  /**
+   * The routes whose paths decide CORS for answers given before a route is known (preflights,
+   * undeclared routes); default: this function's own. The function API Gateway sends every
+   * preflight to passes them all.
+   */
+  corsRoutes?: readonly Pick<Route, 'path' | 'access'>[];
+}
+
+/** An HTTP handler serving exactly `declarations`, each route by its handler in `routes`. */
+export function createHttpHandler<D extends RouteDeclarations>(
   deps: HttpHandlerDeps,
-  routes: Record<string, RouteHandler>,
-  governed?: typeof GOVERNED_WRITES,
+  declarations: D,
+  routes: RouteHandlers<D>,
+  options: HttpHandlerOptions = {},
 ) {
-  if (governed !== GOVERNED_WRITES) {
-    for (const key of Object.keys(routes)) {
-      const access = ACCESS_BY_ROUTE.get(key);
+  return httpHandlerOf(deps, declarations, routes, options);
+}
+
+/** The same, over an untyped table (the governed handler builds its table by key). */
+export function httpHandlerOf(
+  deps: HttpHandlerDeps,
+  declarations: RouteDeclarations,
+  routes: RouteTable,
+  options: HttpHandlerOptions = {},
+) {
+  const declared = new Map<string, RouteDeclaration>(Object.entries(declarations));
+  const table = new Map(Object.entries(routes));
+  const corsRoutes =
+    options.corsRoutes ??
+    [...declared].map(([key, d]) => ({ path: key.slice(key.indexOf(' ') + 1), access: d.access }));
+  if (options.governed !== GOVERNED_WRITES) {
+    for (const key of table.keys()) {
+      const access = declared.get(key)?.access;
       if (access && WRITE_ACCESS.has(access) && !key.startsWith('GET '))
         throw new Error(`${key} changes configuration: build its handler with createGovernedHttpHandler`);
     }
@@ -167,11 +196,11 @@ export function createHttpHandler(
     before: async (request) => {
       const event = request.event;
       const key = event.routeKey;
-      const access = ACCESS_BY_ROUTE.get(key);
-      if (!access || !routes[key]) throw new NotFoundError(`no route ${key}`);
+      const operation = declared.get(key);
+      if (!operation || !table.has(key)) throw new NotFoundError(`no route ${key}`);
+      const access = operation.access;
       // Every line logged while this request runs names its route (reset after the invocation).
       logger.appendKeys({ route: key });
-      const operation = OPERATIONS[key] ?? { summary: '' };
       const headers = lowerCased(event.headers);
       checkHeaderLengths(headers);
       // Authentication comes before the body: an anonymous caller learns nothing about the schema.
@@ -188,13 +217,13 @@ export function createHttpHandler(
           event.isBase64Encoded,
           operation.maxBodyBytes ?? deps.maxBodyBytes,
         );
-        const result = operation.body.safeParse(parsed ?? {});
+        const result = safeParse(operation.body, parsed ?? {});
         if (!result.success) throw validationErrorFrom(result.error);
         body = result.data;
       }
       const query = (event.queryStringParameters ?? {}) as Record<string, string>;
       if (operation.query) {
-        const result = operation.query.safeParse(query);
+        const result = safeParse(operation.query, query);
         if (!result.success) throw validationErrorFrom(result.error, 'query');
       }
       event.omnilab = {
@@ -257,7 +286,7 @@ export function createHttpHandler(
       return {
         statusCode: 204,
         headers: apiResponseHeaders(
-          corsPolicyOfPath(event.rawPath ?? ''),
+          corsPolicyOfPath(event.rawPath ?? '', corsRoutes),
           event.headers,
           headerSettings,
           true,
@@ -270,8 +299,8 @@ export function createHttpHandler(
   };
   function addResponseHeaders(event: Event, response: Result | null | undefined): void {
     if (!response) return;
-    const access = ACCESS_BY_ROUTE.get(event.routeKey);
-    const policy = access ? corsPolicyOfAccess(access) : corsPolicyOfPath(event.rawPath ?? '');
+    const access = declared.get(event.routeKey)?.access;
+    const policy = access ? corsPolicyOfAccess(access) : corsPolicyOfPath(event.rawPath ?? '', corsRoutes);
     response.headers = {
       ...response.headers,
       ...apiResponseHeaders(policy, event.headers, headerSettings),
@@ -286,11 +315,13 @@ export function createHttpHandler(
     .use(prepare)
     .handler(async (event) => {
       const api = event.omnilab!;
-      return toResult(await routes[api.routeKey](api));
+      const route = table.get(api.routeKey);
+      if (!route) throw new NotFoundError(`no route ${api.routeKey}`);
+      return toResult(await route(api));
     });
 }
 
-type HttpHandler = ReturnType<typeof createHttpHandler>;
+type HttpHandler = ReturnType<typeof httpHandlerOf>;
 
 /**
  * Builds the handler on its first call, not when the module loads: other modules import a

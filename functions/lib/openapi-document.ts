@@ -4,9 +4,9 @@
  * successes (201 for creates, 202 for held changes and accepted metrics, 204, 304), and the errors
  * the one HTTP stack and the route can answer (test/openapi-statuses.test.ts walks every route).
  */
-import * as z from 'zod';
-import { type Access, ROUTES, type Route, routeKey } from '../../infra/routes';
-import { OPERATIONS } from '../schemas/operations';
+import type * as zc from 'zod/v4/core';
+import { toJSONSchema } from 'zod/v4/core';
+import { type Access, ROUTES, type Route, routeKey } from '../routes/routes';
 
 const SECURITY: Record<Access, string[]> = {
   public: [],
@@ -20,8 +20,8 @@ const SECURITY: Record<Access, string[]> = {
   'audit-read': ['platform-admin, product-owner or auditor token'],
 };
 
-function jsonSchema(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
+function jsonSchema(schema: zc.$ZodType): unknown {
+  return toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
 }
 
 type Responses = Record<string, { description: string; content?: unknown }>;
@@ -71,7 +71,6 @@ function governedWrite(route: Route): boolean {
 /** Every status the route can answer: its successes, then the errors the stack and the route give. */
 export function routeResponses(route: Route): Responses {
   const key = routeKey(route);
-  const op = OPERATIONS[key];
   const out: Responses = {};
   const own = SUCCESSES[key] ?? {
     '200': route.method === 'PUT' && governedWrite(route) ? `Changed; or: ${UNCHANGED}` : 'OK',
@@ -91,7 +90,7 @@ export function routeResponses(route: Route): Responses {
     error('404', 'Not found: what the path (or the body) names does not exist');
   if (admin && route.method !== 'GET')
     error('409', 'A version conflict (send the version you read), or it exists already');
-  if (op?.body || governedWrite(route))
+  if (route.body || governedWrite(route))
     error('413', 'Too large: the body, or the served document the change would grow past its bound');
   if (route.access !== 'public')
     error('503', 'The database is busy or restarting: retry after `Retry-After` seconds');
@@ -102,14 +101,15 @@ export function routeResponses(route: Route): Responses {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
-    const op = OPERATIONS[routeKey(route)];
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
-    const query = op?.query ? (jsonSchema(op.query) as { properties?: Record<string, unknown> }) : undefined;
+    const query = route.query
+      ? (jsonSchema(route.query) as { properties?: Record<string, unknown> })
+      : undefined;
     const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
       name,
       in: 'query',
@@ -118,17 +118,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     }));
     const operation: Record<string, unknown> = {
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/[/.-](\w)/g, (_, c: string) => c.toUpperCase())}`,
-      summary: op?.summary ?? '',
+      summary: route.summary,
       tags: [route.function],
       description: `Access: ${SECURITY[route.access].join(', ') || 'public'}.`,
       parameters: [...params, ...queryParams],
       security: route.access === 'public' ? [] : [{ ApiKeyAuth: [] }, { BearerAuth: [] }],
       responses: routeResponses(route),
     };
-    if (op?.body) {
+    if (route.body) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: jsonSchema(op.body) } },
+        content: { 'application/json': { schema: jsonSchema(route.body) } },
       };
     }
     paths[route.path] ??= {};

@@ -3,7 +3,7 @@
  * (admin routes only for the console's origins, client, frontend and OFREP routes for any origin),
  * nosniff, a CSP that lets a JSON answer run nothing, and HSTS where the API is served over HTTPS.
  */
-import { type Access, ROUTES } from '../../infra/routes';
+import type { Access } from '../../shared/rights/access';
 
 /** Who may read a route's answers from a browser page: any origin, or the console's only. */
 export type CorsPolicy = 'any-origin' | 'console-only';
@@ -38,23 +38,39 @@ export function corsPolicyOfAccess(access: Access): CorsPolicy {
   return ANY_ORIGIN.has(access) ? 'any-origin' : 'console-only';
 }
 
-const ROUTE_PATTERNS = ROUTES.map((route) => ({
-  access: route.access,
-  pattern: new RegExp(
-    `^${route.path
-      .split('/')
-      .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-      .join('/')}$`,
-  ),
-}));
+/** A route's path and who may call it: all CORS needs to know of it. */
+export interface PathAccess {
+  path: string;
+  access: Access;
+}
+
+const compiled = new WeakMap<readonly PathAccess[], { access: Access; pattern: RegExp }[]>();
+
+function patternsOf(routes: readonly PathAccess[]): { access: Access; pattern: RegExp }[] {
+  let patterns = compiled.get(routes);
+  if (!patterns) {
+    patterns = routes.map((route) => ({
+      access: route.access,
+      pattern: new RegExp(
+        `^${route.path
+          .split('/')
+          .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+          .join('/')}$`,
+      ),
+    }));
+    compiled.set(routes, patterns);
+  }
+  return patterns;
+}
 
 /**
- * A path's policy, for answers given before a route is known (preflights, 404s): console-only if
- * any route on the path is an admin one, and for every path under /api/admin.
+ * A path's policy among these routes, for answers given before a route is known (preflights,
+ * 404s): console-only if any route on the path is an admin one, and for every path under /api/admin
+ * (without routes, that rule alone).
  */
-export function corsPolicyOfPath(path: string): CorsPolicy {
+export function corsPolicyOfPath(path: string, routes: readonly PathAccess[] = []): CorsPolicy {
   if (path === '/api/admin' || path.startsWith('/api/admin/')) return 'console-only';
-  const onPath = ROUTE_PATTERNS.filter((r) => r.pattern.test(path));
+  const onPath = patternsOf(routes).filter((r) => r.pattern.test(path));
   return onPath.some((r) => corsPolicyOfAccess(r.access) === 'console-only') ? 'console-only' : 'any-origin';
 }
 

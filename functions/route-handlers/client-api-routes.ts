@@ -1,10 +1,11 @@
 /** The Unleash client API, wire-compatible with unmodified Unleash server SDKs. */
 
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
-import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
 import type { Runtime } from '../lib/composition-root';
 import { etagOf, type ServedConfig } from '../lib/served-config';
+import type { CLIENT_API_ROUTES } from '../routes/client-api-routes';
 
 /** SDKs from client spec 4.2.0 on read segments at the top level; older ones need them inlined. */
 export function supportsGlobalSegments(spec: string | undefined): boolean {
@@ -57,7 +58,7 @@ export async function clientDocumentFor(
   return { document: served.document, body, etag };
 }
 
-export function clientApiRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function clientApiRoutes(runtime: Runtime): RouteHandlers<typeof CLIENT_API_ROUTES> {
   return {
     'GET /api/client/features': async (req) => {
       const { body, etag } = await clientDocumentFor(runtime.served, req);

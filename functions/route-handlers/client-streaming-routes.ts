@@ -8,12 +8,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import { deltaBetween, hydrationOf } from '../../shared/model/delta-between';
-import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import { matchesEtag } from '../lib/client-metrics';
 import type { Runtime } from '../lib/composition-root';
 import type { createHttpHandler } from '../lib/http-handler';
 import { type ResponseSink, SSE_HEADERS, type StreamHandler, sseEvent } from '../lib/response-stream';
 import { createServedConfig, type ServedConfig } from '../lib/served-config';
+import type { CLIENT_STREAMING_ROUTES } from '../routes/client-streaming-routes';
 import { clientDocumentFor } from './client-api-routes';
 
 /** How often an open stream looks at the served document (one read per process, shared). */
@@ -108,7 +109,7 @@ export interface ClientStreamingOptions {
 
 export interface ClientStreaming {
   /** The routes, answered request-response: the delta API, and a stream's first event alone. */
-  routes: Record<string, RouteHandler>;
+  routes: RouteHandlers<typeof CLIENT_STREAMING_ROUTES>;
   /** The streamed form of the HTTP handler built from `routes`: its answer, then what changes. */
   streamed(http: ReturnType<typeof createHttpHandler>): StreamHandler;
 }
@@ -139,7 +140,7 @@ export function clientStreamingRoutes(
   };
   const opened = new WeakMap<ApiRequest, OpenStream>();
 
-  const routes: Record<string, RouteHandler> = {
+  const routes: RouteHandlers<typeof CLIENT_STREAMING_ROUTES> = {
     'GET /api/client/delta': async (req) => {
       const scope = scopeOf(req);
       const served = await clientDocumentFor(runtime.served, req);

@@ -5,9 +5,10 @@
  * A function of its own, so only it has the lake's read rights and the query engine's.
  */
 import { NotFoundError, ValidationError } from '../../shared/model/errors';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { runDataQuality } from '../lib/data-quality';
+import type { DATA_QUALITY_ROUTES } from '../routes/data-quality-routes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest span one report covers: a quarter. */
@@ -21,10 +22,10 @@ function parseDay(text: string, field: string): number {
   return ms;
 }
 
-export function dataQualityRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function dataQualityRoutes(runtime: Runtime): RouteHandlers<typeof DATA_QUALITY_ROUTES> {
   return {
     'GET /api/admin/data-quality': async (req) => {
-      const { environment, from, to } = req.query as { environment: string; from?: string; to?: string };
+      const { environment, from, to } = req.query;
       const toMs = to ? parseDay(to, 'query.to') : Date.parse(`${dayOf(runtime.now().getTime())}T00:00:00Z`);
       const fromMs = from ? parseDay(from, 'query.from') : toMs - 6 * DAY_MS;
       if (fromMs > toMs) throw new ValidationError('is after query.to', 'query.from');

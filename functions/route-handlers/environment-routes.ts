@@ -1,15 +1,8 @@
-/**
- * Environments: create, protect, import, export. Routes run staged; an import is held when what a
- * protected environment serves changes, lifting protection always (a change of rights).
- */
-import type { AppConfigFlags } from '../../shared/model/appconfig-import';
-import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
 import type { UnleashExport } from '../../shared/model/unleash-export';
-import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
 import { auditEntry, requireEnvironment, requireVersion } from '../lib/admin-support';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { planImport } from '../lib/import-plan';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
@@ -20,15 +13,15 @@ import {
   proposeUnleashImport,
   unleashExportOf,
 } from '../lib/unleash-import-routes';
-import type { EnvironmentCreate, EnvironmentUpdate } from '../schemas/admin-schemas';
+import type { ADMIN_ENVIRONMENTS_ROUTES } from '../routes/admin-environments-routes';
 
-export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function environmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_ENVIRONMENTS_ROUTES> {
   return {
     'GET /api/admin/environments': async () =>
       json(200, { environments: await runtime.environments.list(), channels: runtime.config.channels }),
 
     'POST /api/admin/environments': async (req) => {
-      const body = req.body as EnvironmentCreate;
+      const body = req.body;
       const env: Environment = {
         ...body,
         protected: body.protected ?? body.type === 'production',
@@ -48,7 +41,7 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
     },
 
     'PUT /api/admin/environments/{env}': async (req) => {
-      const body = req.body as EnvironmentUpdate;
+      const body = req.body;
       const env = await requireEnvironment(runtime, req.params.env);
       requireVersion(env.version, body.version, `environment ${env.name}`);
       // Protecting applies at once (it only tightens); lifting protection is a change of rights
@@ -80,7 +73,7 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
 
     'POST /api/admin/environments/{env}/import': async (req) => {
       const env = (await requireEnvironment(runtime, req.params.env)).name;
-      const document = req.body as ClientFeaturesDocument;
+      const document = req.body;
       const [flags, segments] = await Promise.all([runtime.flags.list(), runtime.segments.list()]);
       const now = runtime.now().toISOString();
       const plan = planImport(document, env, { flags, segments }, runtime.config.channels, now);
@@ -138,36 +131,29 @@ export function environmentRoutes(runtime: Runtime): Record<string, RouteHandler
     },
 
     // An Unleash features-batch export, as Unleash answers it: the plan, then the governed import.
+    // The schema checks the export's shape loosely (nulls where Unleash sends them); the plan checks
+    // each flag's fields and reports what it cannot take, so the document is read as Unleash's own.
     'POST /api/admin/import/unleash/plan': async (req) => {
-      const { plan } = await planFromRequest(
-        runtime,
-        req.body as UnleashExport,
-        req.query as UnleashImportQuery,
-      );
+      const { plan } = await planFromRequest(runtime, req.body as UnleashExport, req.query);
       return json(200, plan.report);
     },
 
     'POST /api/admin/import/unleash': async (req) => {
-      const plan = await proposeUnleashImport(
-        runtime,
-        req.principal,
-        req.body as UnleashExport,
-        req.query as UnleashImportQuery,
-      );
+      const plan = await proposeUnleashImport(runtime, req.principal, req.body as UnleashExport, req.query);
       return json(200, plan.report);
     },
 
     // An AWS AppConfig feature-flag profile (AWS.AppConfig.FeatureFlags), into one environment.
     'POST /api/admin/import/appconfig/plan': async (req) => {
       const env = (await requireEnvironment(runtime, req.query.environment)).name;
-      const { document, query, annotate } = appConfigDocument(req.body as AppConfigFlags, env);
+      const { document, query, annotate } = appConfigDocument(req.body, env);
       const { plan } = await planFromRequest(runtime, document, query);
       return json(200, annotate(plan).report);
     },
 
     'POST /api/admin/import/appconfig': async (req) => {
       const env = (await requireEnvironment(runtime, req.query.environment)).name;
-      const { document, query, annotate } = appConfigDocument(req.body as AppConfigFlags, env);
+      const { document, query, annotate } = appConfigDocument(req.body, env);
       const plan = await proposeUnleashImport(runtime, req.principal, document, query);
       return json(200, annotate(plan).report);
     },

@@ -13,11 +13,12 @@ import type { EventBatchResponse, EventOutcome } from '../../shared/model/event'
 import type { Experiment } from '../../shared/model/experiment';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import type { MetricDefinition } from '../../shared/model/metric';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { type BusinessMetric, countMetric } from '../lib/metrics';
 import { keepRawEvents } from '../lib/raw-events';
 import { releaseExposuresFor } from '../lib/release-ingest';
+import type { EVENTS_ROUTES } from '../routes/events-routes';
 import { IngestionUnavailableError } from '../stores/dynamo-event-store';
 
 interface Catalogues {
@@ -38,7 +39,7 @@ const OUTCOME_METRIC: Record<EventOutcome['status'], BusinessMetric> = {
   rejected: 'EventsRejected',
 };
 
-export function eventRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function eventRoutes(runtime: Runtime): RouteHandlers<typeof EVENTS_ROUTES> {
   let cached: Catalogues | undefined;
 
   // Experiments, metrics and flags change rarely: read them at most once per cache period per
@@ -67,7 +68,7 @@ export function eventRoutes(runtime: Runtime): Record<string, RouteHandler> {
 
   return {
     'POST /api/events': async (req) => {
-      const { events } = req.body as { events: unknown[] };
+      const { events } = req.body;
       const environment = req.principal.environment ?? '';
       const received = runtime.now();
       const c = await catalogues();

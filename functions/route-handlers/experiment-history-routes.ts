@@ -6,8 +6,9 @@
 import { buildResults } from '../../shared/experiments/results';
 import { addVectors, type StatsVector } from '../../shared/experiments/unit-state';
 import { NotFoundError, ValidationError } from '../../shared/model/errors';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
+import type { EXPERIMENT_HISTORY_ROUTES } from '../routes/experiment-history-routes';
 
 export interface HistoryPoint {
   /** The end of the day (UTC) the results stood at. */
@@ -18,7 +19,7 @@ export interface HistoryPoint {
   relative: { estimate: number; ciLower: number; ciUpper: number };
 }
 
-export function experimentHistoryRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function experimentHistoryRoutes(runtime: Runtime): RouteHandlers<typeof EXPERIMENT_HISTORY_ROUTES> {
   return {
     'GET /api/admin/experiments/{key}/results/history': async (req) => {
       const experiment = await runtime.experiments.get(req.params.key);

@@ -11,7 +11,6 @@ import { buildResults } from '../../shared/experiments/results';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Experiment, experimentMetrics } from '../../shared/model/experiment';
-import type { ExperimentParsed, MetricInput } from '../../shared/model/experiment-schema';
 import { personOf } from '../../shared/model/person';
 import {
   channelView,
@@ -28,17 +27,14 @@ import {
   requireOwner,
   requireVersion,
 } from '../lib/admin-support';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import { backfillRoutes, cellsWithBackfill } from '../lib/backfill-routes';
 import type { Runtime } from '../lib/composition-root';
 import { writeExperiment } from '../lib/experiment-writes';
 import { gate, proposePlan } from '../lib/governance';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
-import type { ExperimentResume, RolloutPlanInput } from '../schemas/admin-schemas';
+import type { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
 import { metricPowerQuerySchema } from '../schemas/planning-schemas';
-
-type ExperimentPut = ExperimentParsed & { version?: number };
-type MetricPut = MetricInput & { version?: number };
 
 function planHistoryField(existing: StoredExperiment | null, next: AnalysisPlan, by: string, at: string) {
   const changes = nextPlanHistory(existing, next, by, at);
@@ -58,7 +54,7 @@ function checkVersion(existing: { version: number } | null, given: number | unde
   if (existing && given !== undefined) requireVersion(existing.version, given, what);
 }
 
-export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function experimentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_EXPERIMENTS_ROUTES> {
   async function requireExperiment(key: string): Promise<StoredExperiment> {
     const e = await runtime.experiments.get(key);
     if (!e) throw new NotFoundError(`no experiment ${key}`);
@@ -82,7 +78,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
     'GET /api/admin/experiments/{key}': async (req) => json(200, await requireExperiment(req.params.key)),
 
     'PUT /api/admin/experiments/{key}': async (req) => {
-      const { version, ...body } = req.body as ExperimentPut;
+      const { version, ...body } = req.body;
       requireSameKey(req.params.key, body.key, 'key');
       const existing = await runtime.experiments.get(body.key);
       checkVersion(existing, version, `experiment ${body.key}`);
@@ -119,7 +115,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'POST /api/admin/experiments/{key}/resume': async (req) => {
-      const { channels, version } = req.body as ExperimentResume;
+      const { channels, version } = req.body;
       const existing = await requireExperiment(req.params.key);
       requireOwner(req.principal, existing.squad, `experiment ${existing.key}`);
       requireVersion(existing.version, version, `experiment ${existing.key}`);
@@ -139,7 +135,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'POST /api/admin/experiments/{key}/rollout-plan': async (req) => {
-      const { steps } = req.body as RolloutPlanInput;
+      const { steps } = req.body;
       const existing = await requireExperiment(req.params.key);
       requireOwner(req.principal, existing.squad, `experiment ${existing.key}`);
       const problem = rolloutPlanProblem(steps);
@@ -277,7 +273,7 @@ export function experimentRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'PUT /api/admin/metrics/{key}': async (req) => {
-      const { version, ...body } = req.body as MetricPut;
+      const { version, ...body } = req.body;
       requireSameKey(req.params.key, body.key, 'key');
       const existing = await runtime.metrics.get(body.key);
       checkVersion(existing, version, `metric ${body.key}`);

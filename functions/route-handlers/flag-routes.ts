@@ -14,11 +14,11 @@ import {
   requireOwner,
   requireVersion,
 } from '../lib/admin-support';
-import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { withLifecycle } from '../lib/release-lifecycle';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
-import type { ChannelToggle, EnvironmentStateUpdate, FlagCreate, FlagUpdate } from '../schemas/admin-schemas';
+import type { ADMIN_FLAGS_ROUTES } from '../routes/admin-flags-routes';
 
 /** A new flag is on in every environment but on no channel: it reaches nobody until a channel is turned on. */
 export function defaultEnvironmentState(channels: readonly string[]): FlagEnvironmentState {
@@ -32,7 +32,7 @@ export function liveEnvironments(flag: Pick<Flag, 'environments'>): string[] {
     .map(([env]) => env);
 }
 
-export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function flagRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_FLAGS_ROUTES> {
   const { flags, config } = runtime;
 
   async function requireFlag(name: string): Promise<Flag> {
@@ -83,7 +83,7 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
       json(200, { flags: await withLifecycle(runtime, await flags.list(), req.query.lifecycle) }),
 
     'POST /api/admin/flags': async (req) => {
-      const body = req.body as FlagCreate;
+      const body = req.body;
       if (isGeneratedFlagName(body.name))
         throw new ValidationError(
           `starts with "${GENERATED_FLAG_PREFIX}", reserved for the flags experiments generate`,
@@ -142,7 +142,7 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
       json(200, (await withLifecycle(runtime, [await requireFlag(req.params.name)]))[0]),
 
     'PUT /api/admin/flags/{name}': async (req) => {
-      const body = req.body as FlagUpdate;
+      const body = req.body;
       const flag = await requireFlag(req.params.name);
       requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
       if (body.squad !== undefined && body.squad !== flag.squad && req.principal.role !== 'platform-admin') {
@@ -158,7 +158,7 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
     },
 
     'PUT /api/admin/flags/{name}/environments/{env}': async (req) => {
-      const body = req.body as EnvironmentStateUpdate;
+      const body = req.body;
       const { flag, env, state } = await envState(req);
       if (body.channels) requireChannels(runtime, body.channels, 'channels');
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
@@ -172,7 +172,7 @@ export function flagRoutes(runtime: Runtime): Record<string, RouteHandler> {
     },
 
     'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}': async (req) => {
-      const body = req.body as ChannelToggle;
+      const body = req.body;
       const { flag, env, state } = await envState(req);
       const channel = req.params.channel;
       requireChannels(runtime, { [channel]: body.enabled }, 'channels');

@@ -5,14 +5,14 @@
  */
 import { evaluate } from '../../shared/evaluation/evaluate';
 import type { Context } from '../../shared/model/client-features';
-import { type ApiRequest, type ApiResponse, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, type ApiResponse, json, type RouteHandlers } from '../lib/api-types';
 import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
 import type { Runtime } from '../lib/composition-root';
 import { queryContext, unleashContext } from '../lib/evaluation-context';
 import { etagOf } from '../lib/served-config';
-import type { FrontendRequest } from '../schemas/client-schemas';
+import type { FRONTEND_API_ROUTES } from '../routes/frontend-api-routes';
 
-export function frontendApiRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function frontendApiRoutes(runtime: Runtime): RouteHandlers<typeof FRONTEND_API_ROUTES> {
   async function answer(req: ApiRequest, input: Record<string, unknown>): Promise<ApiResponse> {
     const environment = req.principal.environment!;
     const ctx: Context = unleashContext(input, { environment, now: runtime.now(), sourceIp: req.sourceIp });
@@ -34,7 +34,7 @@ export function frontendApiRoutes(runtime: Runtime): Record<string, RouteHandler
 
   return {
     'GET /api/frontend': (req) => answer(req, queryContext(req.query)),
-    'POST /api/frontend': (req) => answer(req, (req.body as FrontendRequest).context ?? {}),
+    'POST /api/frontend': (req) => answer(req, req.body.context ?? {}),
     'POST /api/frontend/client/metrics': (req) => recordMetrics(runtime, req),
     'POST /api/frontend/client/register': (req) => register(runtime, req),
   };

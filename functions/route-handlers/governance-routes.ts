@@ -2,6 +2,7 @@
  * Change requests (list, read, approve, reject, edit, apply), the audit chain's verification and
  * export, and the notifications the scheduled function raised. Rules: docs/governance.md.
  */
+import { safeParse } from 'zod/v4/core';
 import { auditCsv, verifyChain } from '../../shared/governance/audit-chain';
 import {
   CHANGE_REQUEST_STATUSES,
@@ -15,23 +16,22 @@ import { changeDigest, normalizeChange } from '../../shared/governance/proposed-
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import { requireVersion } from '../lib/admin-support';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import { applyChangeRequest, declaredReasons, effectNow } from '../lib/change-requests';
 import type { Runtime } from '../lib/composition-root';
 import { changeRequestAudit } from '../lib/governance';
-import { governedRoutes } from '../lib/governed-routes';
+import { governedRoute } from '../lib/governed-routes';
 import { validationErrorFrom } from '../lib/http-handler';
 import { countMetric } from '../lib/metrics';
 import { stage } from '../lib/staging';
-import type { AuditExportQuery, ChangeRequestDecision, ChangeRequestEdit } from '../schemas/admin-schemas';
-import { OPERATIONS } from '../schemas/operations';
+import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
 
 function requireApprover(principal: Principal, cr: ChangeRequest): void {
   const verdict = mayApprove(principal, cr);
   if (!verdict.ok) throw new ForbiddenError(verdict.why ?? 'may not approve');
 }
 
-export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_GOVERNANCE_ROUTES> {
   async function requireRequest(id: string): Promise<ChangeRequest> {
     const cr = await runtime.changeRequests.get(id);
     if (!cr) throw new NotFoundError(`no change request ${id}`);
@@ -69,7 +69,7 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
     'GET /api/admin/change-requests/{id}': async (req) => json(200, await requireRequest(req.params.id)),
 
     'POST /api/admin/change-requests/{id}/approve': async (req) => {
-      const { version } = req.body as ChangeRequestDecision;
+      const { version } = req.body;
       const cr = await requireRequest(req.params.id);
       requireApprover(req.principal, cr);
       requireVersion(cr.version, version, `change request ${cr.id}`);
@@ -99,7 +99,7 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'POST /api/admin/change-requests/{id}/reject': async (req) => {
-      const { version, reason } = req.body as ChangeRequestDecision;
+      const { version, reason } = req.body;
       const cr = await requireRequest(req.params.id);
       const own = req.principal.name === cr.author.name;
       // The author may withdraw; anyone else needs the right to approve to refuse.
@@ -116,26 +116,26 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'PUT /api/admin/change-requests/{id}': async (req) => {
-      const { version, body } = req.body as ChangeRequestEdit;
+      const { version, body } = req.body;
       const cr = await requireRequest(req.params.id);
       if (req.principal.name !== cr.author.name)
         throw new ForbiddenError('only the author edits a change request; others approve or reject it');
       requireVersion(cr.version, version, `change request ${cr.id}`);
       if (!['open', 'approved', 'failed'].includes(cr.status) || cr.kind !== 'change')
         throw new ConflictError(`change request ${cr.id} is ${cr.status}: it can no longer be edited`);
-      const schema = OPERATIONS[cr.routeKey]?.body;
+      // The edited request runs again, staged, as its author: a new exact change, a new effect.
+      const staged = stage(runtime);
+      const route = governedRoute(staged, cr.routeKey);
+      const schema = route?.declaration.body;
       let parsed: unknown = body;
       if (schema) {
-        const result = schema.safeParse(body);
+        const result = safeParse(schema, body);
         if (!result.success) throw validationErrorFrom(result.error, 'body');
         parsed = result.data;
       }
-      // The edited request runs again, staged, as its author: a new exact change, a new effect.
-      const staged = stage(runtime);
-      const route = governedRoutes(staged)[cr.routeKey];
       if (!route)
         throw new ConflictError(`change request ${cr.id} cannot be edited: no route ${cr.routeKey}`);
-      const answer = await route({
+      const answer = await route.handler({
         routeKey: cr.routeKey,
         params: cr.params,
         query: {},
@@ -165,7 +165,7 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'POST /api/admin/change-requests/{id}/apply': async (req) => {
-      const { version } = req.body as ChangeRequestDecision;
+      const { version } = req.body;
       const cr = await requireRequest(req.params.id);
       if (req.principal.name !== cr.author.name) requireApprover(req.principal, cr);
       requireVersion(cr.version, version, `change request ${cr.id}`);
@@ -186,7 +186,7 @@ export function governanceRoutes(runtime: Runtime): Record<string, RouteHandler>
     },
 
     'GET /api/admin/audit/export': async (req) => {
-      const query = req.query as AuditExportQuery;
+      const query = req.query;
       const from = query.from ? Date.parse(query.from) : Number.NEGATIVE_INFINITY;
       const to = query.to ? Date.parse(query.to) : Number.POSITIVE_INFINITY;
       const entries = (await runtime.audit.chain()).filter((e) => {

@@ -16,13 +16,13 @@
 import type { CompiledConfig } from '../../shared/evaluation/compile';
 import { evaluate } from '../../shared/evaluation/evaluate';
 import type { Context, EvaluationResult, Payload } from '../../shared/model/client-features';
-import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, json, type RequestOf, type RouteHandlers } from '../lib/api-types';
 import { matchesEtag } from '../lib/client-metrics';
 import type { Runtime } from '../lib/composition-root';
 import { canonicalContext, openFeatureContext } from '../lib/evaluation-context';
 import { ofrepEventStreams } from '../lib/ofrep-event-streams';
 import { etagOf } from '../lib/served-config';
-import type { OfrepRequest } from '../schemas/client-schemas';
+import type { OFREP_ROUTES } from '../routes/ofrep-routes';
 
 export function payloadValue(payload: Payload): unknown {
   if (payload.type === 'json') {
@@ -56,10 +56,12 @@ function visible(req: ApiRequest, result: EvaluationResult): boolean {
   return req.principal.kind !== 'frontend' || result.enabled;
 }
 
-export function ofrepRoutes(runtime: Runtime): Record<string, RouteHandler> {
-  async function setup(req: ApiRequest): Promise<{ ctx: Context; config: CompiledConfig; etag: string }> {
+export function ofrepRoutes(runtime: Runtime): RouteHandlers<typeof OFREP_ROUTES> {
+  async function setup(
+    req: RequestOf<(typeof OFREP_ROUTES)['POST /ofrep/v1/evaluate/flags']>,
+  ): Promise<{ ctx: Context; config: CompiledConfig; etag: string }> {
     const environment = req.principal.environment!;
-    const body = req.body as OfrepRequest;
+    const body = req.body;
     const ctx = openFeatureContext(body.context ?? {}, {
       environment,
       now: runtime.now(),

@@ -1,8 +1,9 @@
 /** `GET /api/openapi.json`: the OpenAPI document of every route, built once per instance. */
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import { buildOpenApiDocument } from '../lib/openapi-document';
+import type { OPENAPI_ROUTES } from '../routes/openapi-routes';
 
-export function openapiRoutes(): Record<string, RouteHandler> {
+export function openapiRoutes(): RouteHandlers<typeof OPENAPI_ROUTES> {
   let document: string | undefined;
   return {
     'GET /api/openapi.json': async () => {

@@ -25,18 +25,11 @@ import {
 import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
 import type { NotificationStore } from '../../shared/store/change-request-store';
 import { auditEntry, requireEnvironment, requireOwner, requireVersion } from '../lib/admin-support';
-import { type ApiRequest, json, type RouteHandler } from '../lib/api-types';
+import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { gate, protectedEnvironments } from '../lib/governance';
 import { cleanup, withLifecycle } from '../lib/release-lifecycle';
-import type {
-  FlagLifecycleBody,
-  FlagPromote,
-  ReleasePlanActionBody,
-  ReleasePlanPut,
-  ReleaseTemplateCreate,
-  ReleaseTemplateUpdate,
-} from '../schemas/release-schemas';
+import type { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
 
 const TERMINAL = new Set(['completed', 'aborted']);
 
@@ -63,7 +56,7 @@ export function planView(plan: ReleasePlan, now: Date) {
 export function releaseRoutes(
   runtime: Runtime,
   notifications: Pick<NotificationStore, 'add'> = runtime.notifications,
-): Record<string, RouteHandler> {
+): RouteHandlers<typeof ADMIN_RELEASES_ROUTES> {
   const { releases } = runtime;
 
   async function requireTemplate(id: string, field?: string): Promise<ReleaseTemplate> {
@@ -138,7 +131,7 @@ export function releaseRoutes(
     'POST /api/admin/flags/{name}/promote': async (req) => {
       // One write of the flag, governed by its effect like any other: into a protected environment
       // it is held as a change request whose effect shows what customers there would get.
-      const { from, to, version } = req.body as FlagPromote;
+      const { from, to, version } = req.body;
       const flag = await requireFlag(req.params.name);
       requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
       requireVersion(flag.version, version, `flag ${flag.name}`);
@@ -169,7 +162,7 @@ export function releaseRoutes(
     },
 
     'PUT /api/admin/flags/{name}/lifecycle': async (req) => {
-      const { stage, version } = req.body as FlagLifecycleBody;
+      const { stage, version } = req.body;
       const flag = await requireFlag(req.params.name);
       requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
       requireVersion(flag.version, version, `flag ${flag.name}`);
@@ -223,7 +216,7 @@ export function releaseRoutes(
       }),
 
     'POST /api/admin/release-templates': async (req) => {
-      const { id, ...body } = req.body as ReleaseTemplateCreate;
+      const { id, ...body } = req.body;
       checkTemplate(body);
       const at = runtime.now().toISOString();
       const template: ReleaseTemplate = { id, ...body, version: 1, createdAt: at, updatedAt: at };
@@ -236,7 +229,7 @@ export function releaseRoutes(
     'GET /api/admin/release-templates/{id}': async (req) => json(200, await requireTemplate(req.params.id)),
 
     'PUT /api/admin/release-templates/{id}': async (req) => {
-      const { version, ...body } = req.body as ReleaseTemplateUpdate;
+      const { version, ...body } = req.body;
       const before = await requireTemplate(req.params.id);
       requireVersion(before.version, version, `release template ${before.id}`);
       checkTemplate(body);
@@ -259,7 +252,7 @@ export function releaseRoutes(
     },
 
     'PUT /api/admin/flags/{name}/environments/{env}/release-plan': async (req) => {
-      const { template: templateId, version } = req.body as ReleasePlanPut;
+      const { template: templateId, version } = req.body;
       const { flag, env, plan } = await planOf(req);
       requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
       const template = await requireTemplate(templateId, 'template');
@@ -299,7 +292,7 @@ export function releaseRoutes(
       const action = req.params.action;
       if (!(PLAN_ACTIONS as readonly string[]).includes(action))
         throw new ValidationError(`must be one of ${PLAN_ACTIONS.join(', ')}`, 'action');
-      const { version, milestone } = req.body as ReleasePlanActionBody;
+      const { version, milestone } = req.body;
       const { flag, env, plan } = await planOf(req);
       if (!plan) throw new NotFoundError(`flag ${flag.name} has no release plan in ${env}`);
       const p = req.principal;

@@ -5,10 +5,10 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import { auditEntry, requireOwner, requireVersion } from '../lib/admin-support';
-import { json, type RouteHandler } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { changesNothing, unchanged } from '../lib/unchanged-write';
-import type { SegmentCreate, SegmentUpdate } from '../schemas/admin-schemas';
+import type { ADMIN_SEGMENTS_ROUTES } from '../routes/admin-segments-routes';
 
 /** Ids taken by imports make the counter collide now and then; a few fresh ids always find a free one. */
 const ID_ATTEMPTS = 20;
@@ -19,7 +19,7 @@ function segmentId(raw: string): number {
   return id;
 }
 
-export function segmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
+export function segmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_SEGMENTS_ROUTES> {
   const { segments } = runtime;
   const everyEnvironment = async () => (await runtime.environments.list()).map((e) => e.name);
 
@@ -35,7 +35,7 @@ export function segmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
     'GET /api/admin/segments/{id}': async (req) => json(200, await requireSegment(req.params.id)),
 
     'POST /api/admin/segments': async (req) => {
-      const body = req.body as SegmentCreate;
+      const body = req.body;
       const p = req.principal;
       if (p.role === 'squad' && body.squad !== undefined && body.squad !== p.squad) {
         throw new ForbiddenError(`${p.name} may only create segments of squad ${p.squad}`);
@@ -73,7 +73,7 @@ export function segmentRoutes(runtime: Runtime): Record<string, RouteHandler> {
     },
 
     'PUT /api/admin/segments/{id}': async (req) => {
-      const body = req.body as SegmentUpdate;
+      const body = req.body;
       const segment = await requireSegment(req.params.id);
       requireOwner(req.principal, segment.squad, `segment ${segment.id}`);
       requireVersion(segment.version, body.version, `segment ${segment.id}`);

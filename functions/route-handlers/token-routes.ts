@@ -8,12 +8,11 @@ import { ValidationError } from '../../shared/model/errors';
 import { personKey, personOf, refusedCharacter } from '../../shared/model/person';
 import type { AdminRole, Principal, TokenRecord } from '../../shared/model/token';
 import { auditEntry, requireEnvironment } from '../lib/admin-support';
-import type { RouteHandler } from '../lib/api-types';
-import { json } from '../lib/api-types';
+import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { gate, heldExtras } from '../lib/governance';
 import { generateToken, generateTokenId, hashToken } from '../lib/tokens';
-import type { TokenCreate } from '../schemas/admin-schemas';
+import type { ADMIN_TOKENS_ROUTES } from '../routes/admin-tokens-routes';
 
 /** What a listing shows: the random id, never the stored hash; the secret is never kept. */
 export function publicView(t: TokenRecord) {
@@ -31,7 +30,7 @@ export function raisesRights(caller: Principal, role: AdminRole, squad: string |
   return caller.role !== role || (role === 'squad' && caller.squad !== squad);
 }
 
-export function tokenRoutes(runtime: Runtime) {
+export function tokenRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_TOKENS_ROUTES> {
   return {
     'GET /api/admin/tokens': async () => json(200, { tokens: (await runtime.tokens.list()).map(publicView) }),
 
@@ -39,7 +38,7 @@ export function tokenRoutes(runtime: Runtime) {
     'GET /api/admin/me': async (req) => json(200, req.principal),
 
     'POST /api/admin/tokens': async (req) => {
-      const body = req.body as TokenCreate;
+      const body = req.body;
       const refused = refusedCharacter(body.name);
       if (refused)
         throw new ValidationError(`contains ${refused}, a control, format or bidi character`, 'name');
@@ -100,5 +99,5 @@ export function tokenRoutes(runtime: Runtime) {
       ]);
       return { status: 204 };
     },
-  } satisfies Record<string, RouteHandler>;
+  };
 }

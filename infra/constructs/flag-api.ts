@@ -20,7 +20,7 @@ import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/a
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TOKEN_AUTHORIZER } from '../lambda-functions';
-import type { Route } from '../routes';
+import type { Route } from '../../functions/routes/routes';
 import type { StageConfig } from '../stages';
 import type { FunctionFactory, OmnilabFunction } from './omnilab-function';
 

@@ -14,7 +14,7 @@ import { esbuildArgsOf, functionBundling } from '../function-bundling';
 import type { LambdaFunctionSpec } from '../lambda-functions';
 import { REPO_ROOT } from '../repo-root';
 import type { StageConfig } from '../stages';
-import type { TableId } from '../tables';
+import type { TableId } from '../../functions/tables/tables';
 import type { OmnilabTables } from './omnilab-tables';
 
 export interface OmnilabFunctionProps {

@@ -14,11 +14,11 @@ import {
   type TableAccess,
 } from '../function-access';
 import { REPO_ROOT } from '../repo-root';
-import { ROUTES, type Route } from '../routes';
+import { ROUTES, type Route } from '../../functions/routes/routes';
 import { SCHEDULES, type ScheduledJob } from '../schedules';
 import { type StageConfig, stagePrefix } from '../stages';
 import { STREAM_CONSUMERS, type StreamConsumer } from '../stream-consumers';
-import { TABLES, type TableDefinition } from '../tables';
+import { TABLES, type TableDefinition } from '../../functions/tables/tables';
 import { AuditAnchorBucket } from './audit-anchor-bucket';
 import { ConsoleHosting } from './console-hosting';
 import { EventPipeline } from './event-pipeline';

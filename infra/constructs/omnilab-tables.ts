@@ -9,7 +9,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type KeyDefinition, TABLES, type TableDefinition, type TableId, tableName } from '../tables';
+import { type KeyDefinition, TABLES, type TableDefinition, type TableId, tableName } from '../../functions/tables/tables';
 
 export interface OmnilabTablesProps {
   prefix: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Access, ROUTES } from '../../infra/routes';
+import { type Access, ROUTES } from '../../functions/routes/routes';
 import { startTestPlatform, type TestPlatform, type TestTokens } from '../support/platform';
 
 let p: TestPlatform;

@@ -13,6 +13,7 @@ import { httpDeps } from '../../functions/lib/admin-support';
 import type { Runtime } from '../../functions/lib/composition-root';
 import { createHttpHandler } from '../../functions/lib/http-handler';
 import { createLogNotifier } from '../../functions/lib/notifier';
+import { ADMIN_FLAGS_ROUTES } from '../../functions/routes/admin-flags-routes';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { ClientFeaturesDocument, Feature } from '../../shared/model/client-features';
@@ -422,9 +423,11 @@ describe('approvals bind to the digest of the exact change', () => {
 
   it('a route table that writes without the governed commit cannot even be built', () => {
     expect(() =>
-      createHttpHandler(httpDeps(p.runtime), {
-        'PUT /api/admin/flags/{name}': async () => ({ status: 200 }),
-      }),
+      createHttpHandler(
+        httpDeps(p.runtime),
+        { 'PUT /api/admin/flags/{name}': ADMIN_FLAGS_ROUTES['PUT /api/admin/flags/{name}'] },
+        { 'PUT /api/admin/flags/{name}': async () => ({ status: 200 }) },
+      ),
     ).toThrow(/createGovernedHttpHandler/);
   });
 });

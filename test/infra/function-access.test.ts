@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createOmnilabApp } from '../../infra/create-omnilab-app';
 import { FUNCTION_ACCESS } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
-import { ROUTES } from '../../infra/routes';
-import { TABLES } from '../../infra/tables';
+import { ROUTES } from '../../functions/routes/routes';
+import { TABLES } from '../../functions/tables/tables';
 import { SKIP_BUNDLING } from './synth-app';
 
 describe('infra/function-access.ts', () => {

@@ -14,7 +14,7 @@ import { createOmnilabApp } from '../../infra/create-omnilab-app';
 import { FUNCTION_ACCESS } from '../../infra/function-access';
 import { TOKEN_AUTHORIZER } from '../../infra/lambda-functions';
 import { stagePrefix } from '../../infra/stages';
-import { tableName } from '../../infra/tables';
+import { tableName } from '../../functions/tables/tables';
 import { nagFindings, SKIP_BUNDLING, synthApp } from './synth-app';
 import { omnilabFunctions, rolePermissions } from './template-facts';
 

@@ -16,11 +16,11 @@ import {
   readsTokenPepper,
 } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
-import { ROUTES, routeKey } from '../../infra/routes';
+import { ROUTES, routeKey } from '../../functions/routes/routes';
 import { SCHEDULES } from '../../infra/schedules';
 import { STAGES, type StageName, stagePrefix } from '../../infra/stages';
 import { STREAM_CONSUMERS } from '../../infra/stream-consumers';
-import { TABLES, type TableId, tableName } from '../../infra/tables';
+import { TABLES, type TableId, tableName } from '../../functions/tables/tables';
 import { nagFindings, synthApp } from './synth-app';
 import { omnilabFunctions, rolePermissions } from './template-facts';
 

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHttpHandler } from '../../functions/lib/http-handler';
 import { invocationContext } from '../../functions/lib/logger';
+import { OPENAPI_ROUTES } from '../../functions/routes/openapi-routes';
 import type { EventBatchResponse } from '../../shared/model/event';
 import type { TokenStore } from '../../shared/store/token-store';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
@@ -49,6 +50,7 @@ describe('the log line of a failed route', () => {
         maxBodyBytes: 1024,
         tokenCacheMs: 0,
       },
+      OPENAPI_ROUTES,
       {
         'GET /api/openapi.json': async () => {
           throw Object.assign(new Error('customer cust-4711 and secret s3cr3t'), { code: 'EBROKEN' });

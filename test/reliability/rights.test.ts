@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type InProcessPlatform, type PlatformTokens, startPlatform } from '../../bench/local-platform';
-import { ROUTES, type Route } from '../../infra/routes';
+import { ROUTES, type Route } from '../../functions/routes/routes';
 import type { Flag } from '../../shared/model/flag';
 import { request } from './support/http';
 
