@@ -5,17 +5,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import * as z from 'zod';
 import { environmentStateSchema, flagCreateSchema } from '../functions/schemas/admin-schemas';
 import { experimentSchema, metricSchema } from '../shared/model/experiment-schema';
+import * as z from '../shared/model/zod';
 
-export const flagAsCodeSchema = flagCreateSchema.extend({
-  environments: z
-    .record(
+export const flagAsCodeSchema = z.extend(flagCreateSchema, {
+  environments: z.optional(
+    z.record(
       z.string(),
-      environmentStateSchema.extend({ strategies: environmentStateSchema.shape.strategies.default([]) }),
-    )
-    .optional(),
+      z.extend(environmentStateSchema, {
+        strategies: z._default(environmentStateSchema.shape.strategies, []),
+      }),
+    ),
+  ),
 });
 
 export const metricsFileSchema = z.strictObject({ metrics: z.array(metricSchema) });
@@ -46,7 +48,7 @@ function pathOf(path: PropertyKey[]): string {
     .join('');
 }
 
-function load<T>(file: string, schema: z.ZodType<T>, root: string, problems: string[]): T | null {
+function load<T>(file: string, schema: z.ZodMiniType<T>, root: string, problems: string[]): T | null {
   const name = relative(root, file) || file;
   let data: unknown;
   try {
@@ -111,7 +113,7 @@ export function loadAsCode(dir: string): AsCode {
 
 /** The JSON schema editors use for the three kinds of file (`experiments/schema.json`). */
 export function asCodeJsonSchema(): Record<string, unknown> {
-  const def = (schema: z.ZodType) => {
+  const def = (schema: z.ZodMiniType) => {
     const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
       io: 'input',
       unrepresentable: 'any',

@@ -39,6 +39,7 @@ import {
   type TagTypeDefinition,
 } from '../../shared/model/unleash-definitions';
 import { joinTag, type UnleashExport, type UnleashExportStrategy } from '../../shared/model/unleash-export';
+import * as z from '../../shared/model/zod';
 import type { FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentWrite } from '../../shared/store/segment-store';
 import { MAX_IMPORTED_ITEM_BYTES } from './import-plan';
@@ -202,7 +203,7 @@ export function planUnleashImport(
     segmentPlans.push(plan);
     let constraints: Constraint[] | undefined;
     if (s.constraints !== undefined) {
-      const parsed = constraintSchema.array().max(1000).safeParse(s.constraints);
+      const parsed = z.array(constraintSchema).check(z.maxLength(1000)).safeParse(s.constraints);
       if (parsed.success) constraints = parsed.data as Constraint[];
       else plan.warnings.push(issueText(parsed.error, `segments[${i}].constraints`));
     }
@@ -301,7 +302,7 @@ export function planUnleashImport(
       if (!st) continue;
       st.enabled = fe.enabled;
       if (fe.variants !== undefined && fe.variants !== null) {
-        const parsed = variantSchema.array().max(100).safeParse(fe.variants);
+        const parsed = z.array(variantSchema).check(z.maxLength(100)).safeParse(fe.variants);
         if (parsed.success) st.variants = parsed.data.map((v) => stripUndefined(v)) as VariantDefinition[];
         else {
           st.enabled = false;
@@ -368,7 +369,7 @@ export function planUnleashImport(
     let dependencies: Dependency[] | undefined;
     const rawDeps = depsOf.get(feature.name);
     if (rawDeps !== undefined) {
-      const parsed = dependencySchema.array().max(20).safeParse(rawDeps);
+      const parsed = z.array(dependencySchema).check(z.maxLength(20)).safeParse(rawDeps);
       if (parsed.success) {
         dependencies = parsed.data.map((d) => stripUndefined(d));
         for (const d of dependencies)

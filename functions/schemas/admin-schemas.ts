@@ -2,7 +2,6 @@
  * Request schemas of the admin API. The HTTP stack validates with them and the OpenAPI document is
  * generated from them, so the two cannot disagree.
  */
-import * as z from 'zod';
 import {
   clientFeaturesDocumentSchema,
   constraintSchema,
@@ -24,82 +23,96 @@ import {
   type TargetingProblem,
 } from '../../shared/model/targeting-rules';
 import { ADMIN_ROLES, TOKEN_AUDIENCES, TOKEN_KINDS } from '../../shared/model/token';
+import * as z from '../../shared/model/zod';
 
-const name = z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, - or _ (at most 63)');
+const name = z
+  .string()
+  .check(z.regex(NAME_PATTERN, 'must be lower-case letters, digits, - or _ (at most 63)'));
 /** Flag names travel in URLs and Unleash documents; whitespace and URL delimiters would break both. */
 export const flagName = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^\s/?#%\\]+$/u, 'must not contain whitespace or / ? # % \\');
-const version = z.number().int().min(1);
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[^\s/?#%\\]+$/u, 'must not contain whitespace or / ? # % \\'),
+  );
+const version = z.number().check(z.int(), z.gte(1));
+/** A string of `min` to `max` characters. */
+const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const upTo = (max: number) => z.string().check(z.maxLength(max));
 
 /** Written through the admin API, a REGEX pattern must also be one Rust accepts (see regexRefusal). */
-const writtenConstraintSchema = constraintSchema.superRefine((c, ctx) => {
-  const refusal = regexRefusal(c, 'REGEX_INVALID');
-  if (refusal) ctx.addIssue({ code: 'custom', path: ['value'], message: refusal });
-});
+const writtenConstraintSchema = constraintSchema.check(
+  z.superRefine((c, ctx) => {
+    const refusal = regexRefusal(c, 'REGEX_INVALID');
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['value'], message: refusal });
+  }),
+);
 
 /** Adds targeting-rules problems as issues, so the 400 names the exact field. */
-function report(ctx: z.RefinementCtx, problems: TargetingProblem[]): void {
+function report(ctx: z.core.$RefinementCtx, problems: TargetingProblem[]): void {
   for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }
 
 /** Written through the admin API, targeting must be servable as written (shared/model/targeting-rules.ts). */
-const targetedConstraintSchema = writtenConstraintSchema.superRefine((c, ctx) =>
-  report(ctx, constraintValueProblems(c)),
+const targetedConstraintSchema = writtenConstraintSchema.check(
+  z.superRefine((c, ctx) => report(ctx, constraintValueProblems(c))),
 );
-const writtenPayloadSchema = payloadSchema.superRefine((p, ctx) => report(ctx, payloadProblems(p)));
+const writtenPayloadSchema = payloadSchema.check(z.superRefine((p, ctx) => report(ctx, payloadProblems(p))));
 const writtenVariantsSchema = z
-  .array(variantSchema.extend({ payload: writtenPayloadSchema.optional() }))
-  .max(100)
-  .superRefine((vs, ctx) => report(ctx, flagVariantProblems(vs)));
+  .array(z.extend(variantSchema, { payload: z.optional(writtenPayloadSchema) }))
+  .check(
+    z.maxLength(100),
+    z.superRefine((vs, ctx) => report(ctx, flagVariantProblems(vs))),
+  );
 const writtenStrategyVariantsSchema = z
-  .array(strategyVariantSchema.extend({ payload: writtenPayloadSchema.optional() }))
-  .max(100)
-  .superRefine((vs, ctx) => report(ctx, strategyVariantProblems(vs)));
+  .array(z.extend(strategyVariantSchema, { payload: z.optional(writtenPayloadSchema) }))
+  .check(
+    z.maxLength(100),
+    z.superRefine((vs, ctx) => report(ctx, strategyVariantProblems(vs))),
+  );
 
-const writtenStrategySchema = strategySchema
-  .extend({
-    constraints: z.array(targetedConstraintSchema).max(100).optional(),
-    variants: writtenStrategyVariantsSchema.optional(),
+const writtenStrategySchema = z
+  .extend(strategySchema, {
+    constraints: z.optional(z.array(targetedConstraintSchema).check(z.maxLength(100))),
+    variants: z.optional(writtenStrategyVariantsSchema),
   })
-  .superRefine((s, ctx) => report(ctx, strategyParameterProblems(s)));
+  .check(z.superRefine((s, ctx) => report(ctx, strategyParameterProblems(s))));
 
 export const environmentStateSchema = z.strictObject({
   enabled: z.boolean(),
   channels: z.record(z.string(), z.boolean()),
-  strategies: z.array(writtenStrategySchema).max(100),
+  strategies: z.array(writtenStrategySchema).check(z.maxLength(100)),
 });
 
 const flagFields = {
-  description: z.string().max(2000).optional(),
-  type: z.enum(FLAG_TYPES).optional(),
-  tags: z.array(z.string().max(100)).max(50).optional(),
-  impressionData: z.boolean().optional(),
-  dependencies: z.array(dependencySchema).max(20).optional(),
-  variants: writtenVariantsSchema.optional(),
+  description: z.optional(upTo(2000)),
+  type: z.optional(z.enum(FLAG_TYPES)),
+  tags: z.optional(z.array(upTo(100)).check(z.maxLength(50))),
+  impressionData: z.optional(z.boolean()),
+  dependencies: z.optional(z.array(dependencySchema).check(z.maxLength(20))),
+  variants: z.optional(writtenVariantsSchema),
 };
 
 export const flagCreateSchema = z.strictObject({
   name: flagName,
   squad: name,
   ...flagFields,
-  environments: z.record(z.string(), environmentStateSchema).optional(),
+  environments: z.optional(z.record(z.string(), environmentStateSchema)),
 });
 
 export const flagUpdateSchema = z.strictObject({
   version,
   ...flagFields,
-  squad: name.optional(),
-  archived: z.boolean().optional(),
+  squad: z.optional(name),
+  archived: z.optional(z.boolean()),
 });
 
 export const environmentStateUpdateSchema = z.strictObject({
   version,
-  enabled: z.boolean().optional(),
-  channels: z.record(z.string(), z.boolean()).optional(),
-  strategies: z.array(writtenStrategySchema).max(100).optional(),
+  enabled: z.optional(z.boolean()),
+  channels: z.optional(z.record(z.string(), z.boolean())),
+  strategies: z.optional(z.array(writtenStrategySchema).check(z.maxLength(100))),
 });
 
 export const channelToggleSchema = z.strictObject({ version, enabled: z.boolean() });
@@ -108,23 +121,22 @@ export const environmentCreateSchema = z.strictObject({
   name,
   type: z.enum(['development', 'production']),
   /** Default: production environments are protected. */
-  protected: z.boolean().optional(),
+  protected: z.optional(z.boolean()),
 });
 
 export const environmentUpdateSchema = z.strictObject({ version, protected: z.boolean() });
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
+const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time'));
 
 export const experimentResumeSchema = z.strictObject({
   version,
-  channels: z.array(z.string().min(1)).min(1).max(20),
+  channels: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(20)),
 });
 
 export const rolloutPlanSchema = z.strictObject({
   steps: z
-    .array(z.strictObject({ percent: z.number().int().min(1).max(100), at: isoTime }))
-    .min(1)
-    .max(20),
+    .array(z.strictObject({ percent: z.number().check(z.int(), z.gte(1), z.lte(100)), at: isoTime }))
+    .check(z.minLength(1), z.maxLength(20)),
 });
 
 /** Replaces the held write's body; the approvals given so far stop counting. */
@@ -132,59 +144,61 @@ export const changeRequestEditSchema = z.strictObject({ version, body: z.unknown
 
 export const changeRequestDecisionSchema = z.strictObject({
   version,
-  reason: z.string().max(2000).optional(),
+  reason: z.optional(upTo(2000)),
 });
 
 export const changeRequestListSchema = z.strictObject({
-  status: z.string().optional(),
+  status: z.optional(z.string()),
 });
 
 export const auditExportQuerySchema = z.strictObject({
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  format: z.enum(['json', 'csv']).optional(),
+  from: z.optional(isoTime),
+  to: z.optional(isoTime),
+  format: z.optional(z.enum(['json', 'csv'])),
 });
 
 export const notificationsQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000))),
 });
 
 export const segmentCreateSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  squad: name.optional(),
-  constraints: z.array(targetedConstraintSchema).max(100),
+  name: str(1, 200),
+  description: z.optional(upTo(2000)),
+  squad: z.optional(name),
+  constraints: z.array(targetedConstraintSchema).check(z.maxLength(100)),
 });
 
 export const segmentUpdateSchema = z.strictObject({
   version,
-  name: z.string().min(1).max(200).optional(),
-  description: z.string().max(2000).optional(),
-  constraints: z.array(targetedConstraintSchema).max(100).optional(),
+  name: z.optional(str(1, 200)),
+  description: z.optional(upTo(2000)),
+  constraints: z.optional(z.array(targetedConstraintSchema).check(z.maxLength(100))),
 });
 
 export const tokenCreateSchema = z
   .strictObject({
-    name: z.string().min(1).max(100),
+    name: str(1, 100),
     kind: z.enum(TOKEN_KINDS),
-    environment: name.optional(),
-    role: z.enum(ADMIN_ROLES).optional(),
-    squad: name.optional(),
-    audience: z.enum(TOKEN_AUDIENCES).optional(),
+    environment: z.optional(name),
+    role: z.optional(z.enum(ADMIN_ROLES)),
+    squad: z.optional(name),
+    audience: z.optional(z.enum(TOKEN_AUDIENCES)),
   })
-  .superRefine((t, ctx) => {
-    if (t.audience !== undefined && t.kind !== 'client')
-      ctx.addIssue({ code: 'custom', path: ['audience'], message: 'is only for client tokens' });
-    if (t.kind !== 'admin' && t.environment === undefined)
-      ctx.addIssue({ code: 'custom', path: ['environment'], message: `is required for ${t.kind} tokens` });
-    if (t.kind === 'admin' && t.role === undefined)
-      ctx.addIssue({ code: 'custom', path: ['role'], message: 'is required for admin tokens' });
-    if (t.kind === 'admin' && t.role === 'squad' && t.squad === undefined)
-      ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is required for squad tokens' });
-  });
+  .check(
+    z.superRefine((t, ctx) => {
+      if (t.audience !== undefined && t.kind !== 'client')
+        ctx.addIssue({ code: 'custom', path: ['audience'], message: 'is only for client tokens' });
+      if (t.kind !== 'admin' && t.environment === undefined)
+        ctx.addIssue({ code: 'custom', path: ['environment'], message: `is required for ${t.kind} tokens` });
+      if (t.kind === 'admin' && t.role === undefined)
+        ctx.addIssue({ code: 'custom', path: ['role'], message: 'is required for admin tokens' });
+      if (t.kind === 'admin' && t.role === 'squad' && t.squad === undefined)
+        ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is required for squad tokens' });
+    }),
+  );
 
 export const auditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000))),
 });
 
 export const importSchema = clientFeaturesDocumentSchema;

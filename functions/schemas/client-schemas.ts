@@ -2,9 +2,9 @@
  * Request schemas of the Unleash client and frontend APIs and OFREP. These are open (unknown fields
  * pass): SDKs add fields over time and must never be refused for it.
  */
-import * as z from 'zod';
+import * as z from '../../shared/model/zod';
 
-const count = z.number().int().min(0);
+const count = z.number().check(z.int(), z.gte(0));
 
 /** Variants one flag's count may name: far more than a flag can have (100, and its strategies'). */
 export const MAX_METRICS_VARIANTS = 200;
@@ -18,55 +18,58 @@ export const MAX_METRICS_VARIANTS = 200;
 export const MAX_METRICS_TOGGLES = 10_000;
 
 export const clientMetricsSchema = z.looseObject({
-  appName: z.string().min(1).max(200),
-  instanceId: z.string().max(200).optional(),
+  appName: z.string().check(z.minLength(1), z.maxLength(200)),
+  instanceId: z.optional(z.string().check(z.maxLength(200))),
   /** omnilab's own SDK says which channel it runs on; Unleash SDKs use the `omnilab-channel` header. */
-  channel: z.string().max(50).optional(),
+  channel: z.optional(z.string().check(z.maxLength(50))),
   bucket: z.looseObject({
-    start: z.union([z.string(), z.number()]).optional(),
-    stop: z.union([z.string(), z.number()]).optional(),
+    start: z.optional(z.union([z.string(), z.number()])),
+    stop: z.optional(z.union([z.string(), z.number()])),
     toggles: z
       .record(
-        z.string().max(200),
+        z.string().check(z.maxLength(200)),
         z.looseObject({
           yes: count,
           no: count,
-          variants: z
-            .record(z.string().max(100), count)
-            .refine((v) => Object.keys(v).length <= MAX_METRICS_VARIANTS, {
-              message: `has more than ${MAX_METRICS_VARIANTS} variants`,
-            })
-            .optional(),
+          variants: z.optional(
+            z.record(z.string().check(z.maxLength(100)), count).check(
+              z.refine((v) => Object.keys(v).length <= MAX_METRICS_VARIANTS, {
+                message: `has more than ${MAX_METRICS_VARIANTS} variants`,
+              }),
+            ),
+          ),
         }),
       )
-      .refine((t) => Object.keys(t).length <= MAX_METRICS_TOGGLES, {
-        message: `names more than ${MAX_METRICS_TOGGLES} toggles`,
-      }),
+      .check(
+        z.refine((t) => Object.keys(t).length <= MAX_METRICS_TOGGLES, {
+          message: `names more than ${MAX_METRICS_TOGGLES} toggles`,
+        }),
+      ),
   }),
 });
 
 export const clientRegisterSchema = z.looseObject({
-  appName: z.string().min(1).max(200),
-  instanceId: z.string().max(200).optional(),
-  sdkVersion: z.string().max(100).optional(),
-  strategies: z.array(z.string()).optional(),
-  started: z.union([z.string(), z.number()]).optional(),
-  interval: z.number().optional(),
-  channel: z.string().max(50).optional(),
+  appName: z.string().check(z.minLength(1), z.maxLength(200)),
+  instanceId: z.optional(z.string().check(z.maxLength(200))),
+  sdkVersion: z.optional(z.string().check(z.maxLength(100))),
+  strategies: z.optional(z.array(z.string())),
+  started: z.optional(z.union([z.string(), z.number()])),
+  interval: z.optional(z.number()),
+  channel: z.optional(z.string().check(z.maxLength(50))),
 });
 
 const contextValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const frontendRequestSchema = z.looseObject({
-  context: z
-    .looseObject({
-      properties: z.record(z.string(), contextValue).optional(),
-    })
-    .optional(),
+  context: z.optional(
+    z.looseObject({
+      properties: z.optional(z.record(z.string(), contextValue)),
+    }),
+  ),
 });
 
 export const ofrepRequestSchema = z.looseObject({
-  context: z.record(z.string(), z.unknown()).optional(),
+  context: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export type ClientMetrics = z.infer<typeof clientMetricsSchema>;

@@ -5,11 +5,11 @@
  * assignment: an exposure must name the variant the platform itself assigns its unit, must not
  * predate the experiment's start, and a metric value must be one its metric can take.
  */
-import type { z } from 'zod';
 import type { EventOutcome } from '../model/event';
 import { eventSchema } from '../model/event-schema';
 import { type Experiment, type RandomisationUnit, unitIdOf } from '../model/experiment';
 import { type MetricDefinition, metricValueProblem, valueDefaultsToOne } from '../model/metric';
+import type * as z from '../model/zod';
 import type { Assign } from './assignment';
 import { toScaled } from './exact';
 import type { ExposureObservation, MetricObservation } from './unit-state';
@@ -85,7 +85,7 @@ const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 /** The clock skew tolerated between a device and the server, either side of an exposure's window. */
 export const EXPOSURE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   const path = issue.path.map(String).join('.');
   return path ? `${path}: ${issue.message}` : issue.message;

@@ -6,8 +6,8 @@
  * flags keep their default variant (the one without a rule); their rule-based variants are reported
  * on the flag, never imported as something AppConfig would not serve. Pure.
  */
-import * as z from 'zod';
 import type { UnleashExport, UnleashExportVariant } from './unleash-export';
+import * as z from './zod';
 
 const attributeValue = z.union([
   z.string(),
@@ -17,44 +17,45 @@ const attributeValue = z.union([
 ]);
 
 export const appConfigFlagsSchema = z.looseObject({
-  version: z.string().max(10),
-  flags: z
-    .record(
-      z.string().regex(/^[a-z][a-zA-Z\d_-]{0,63}$/, 'is not an AppConfig flag key'),
+  version: z.string().check(z.maxLength(10)),
+  flags: z.optional(
+    z.record(
+      z.string().check(z.regex(/^[a-z][a-zA-Z\d_-]{0,63}$/, 'is not an AppConfig flag key')),
       z.looseObject({
-        name: z.string().max(200).optional(),
-        description: z.string().max(2000).optional(),
-        _deprecation: z.looseObject({ status: z.string().optional() }).optional(),
-        attributes: z.record(z.string(), z.unknown()).optional(),
+        name: z.optional(z.string().check(z.maxLength(200))),
+        description: z.optional(z.string().check(z.maxLength(2000))),
+        _deprecation: z.optional(z.looseObject({ status: z.optional(z.string()) })),
+        attributes: z.optional(z.record(z.string(), z.unknown())),
       }),
-    )
-    .optional(),
-  values: z
-    .record(
+    ),
+  ),
+  values: z.optional(
+    z.record(
       z.string(),
       z.looseObject({
-        enabled: z.boolean().optional(),
-        _variants: z
-          .array(
-            z.looseObject({
-              name: z.string().max(200),
-              rule: z.string().max(4000).optional(),
-              enabled: z.boolean().optional(),
-              attributeValues: z.record(z.string(), attributeValue).optional(),
-            }),
-          )
-          .max(100)
-          .optional(),
+        enabled: z.optional(z.boolean()),
+        _variants: z.optional(
+          z
+            .array(
+              z.looseObject({
+                name: z.string().check(z.maxLength(200)),
+                rule: z.optional(z.string().check(z.maxLength(4000))),
+                enabled: z.optional(z.boolean()),
+                attributeValues: z.optional(z.record(z.string(), attributeValue)),
+              }),
+            )
+            .check(z.maxLength(100)),
+        ),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 export type AppConfigFlags = z.infer<typeof appConfigFlagsSchema>;
 
 export const appConfigImportQuerySchema = z.strictObject({
   /** The omnilab environment the profile's values go to. */
-  environment: z.string().min(1).max(100),
+  environment: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
 export function appConfigToUnleashExport(

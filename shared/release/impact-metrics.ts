@@ -4,43 +4,45 @@
  * labelled), and how omnilab files them for release safeguards: per flag a plan runs, milestone,
  * metric, channel and flag state (on/off, from the flag's label the SDK adds). Pure.
  */
-import * as z from 'zod';
+import * as z from '../model/zod';
 
 export const MAX_IMPACT_METRICS = 100;
 export const MAX_IMPACT_SAMPLES = 1000;
 
-const labels = z.record(z.string().max(200), z.union([z.string().max(200), z.number()])).optional();
+const labels = z.optional(
+  z.record(z.string().check(z.maxLength(200)), z.union([z.string().check(z.maxLength(200)), z.number()])),
+);
 
-const numericSample = z.looseObject({ value: z.number().finite(), labels });
+const numericSample = z.looseObject({ value: z.number(), labels });
 const bucketSample = z.looseObject({
   labels,
-  count: z.number().finite().min(0),
-  sum: z.number().finite(),
+  count: z.number().check(z.gte(0)),
+  sum: z.number(),
   buckets: z
     .array(
       z.looseObject({
-        le: z.union([z.number().finite(), z.literal('+Inf')]),
-        count: z.number().finite().min(0),
+        le: z.union([z.number(), z.literal('+Inf')]),
+        count: z.number().check(z.gte(0)),
       }),
     )
-    .max(100),
+    .check(z.maxLength(100)),
 });
 
 export const impactMetricSchema = z.discriminatedUnion('type', [
   z.looseObject({
-    name: z.string().min(1).max(200),
-    help: z.string().max(1000).optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    help: z.optional(z.string().check(z.maxLength(1000))),
     type: z.enum(['counter', 'gauge']),
-    samples: z.array(numericSample).max(MAX_IMPACT_SAMPLES),
+    samples: z.array(numericSample).check(z.maxLength(MAX_IMPACT_SAMPLES)),
   }),
   z.looseObject({
-    name: z.string().min(1).max(200),
-    help: z.string().max(1000).optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    help: z.optional(z.string().check(z.maxLength(1000))),
     type: z.literal('histogram'),
-    samples: z.array(bucketSample).max(MAX_IMPACT_SAMPLES),
+    samples: z.array(bucketSample).check(z.maxLength(MAX_IMPACT_SAMPLES)),
   }),
 ]);
-export const impactMetricsSchema = z.array(impactMetricSchema).max(MAX_IMPACT_METRICS);
+export const impactMetricsSchema = z.array(impactMetricSchema).check(z.maxLength(MAX_IMPACT_METRICS));
 export type ImpactMetric = z.infer<typeof impactMetricSchema>;
 
 export type FlagState = 'on' | 'off';

@@ -5,35 +5,34 @@
  * and gates: an approval (by whom), a minimum of exposed units, healthy safeguards. Pure: the zod
  * schema the API and experiments-as-code share, and the rules a template must keep.
  */
-import * as z from 'zod';
+import * as z from '../model/zod';
 
 /** Who may give a milestone's approval: a risk officer is an `auditor` token, a squad member a `squad` one. */
 export const APPROVER_ROLES = ['platform-admin', 'auditor', 'squad'] as const;
 export type ApproverRole = (typeof APPROVER_ROLES)[number];
 
-const percent = z.number().int().min(0).max(100);
-const channelPercents = z.record(z.string().min(1).max(50), percent);
+/** A string of `min` to `max` characters. */
+const str = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const percent = z.number().check(z.int(), z.gte(0), z.lte(100));
+const channelPercents = z.record(str(1, 50), percent);
 
 export const milestoneSchema = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: str(1, 100),
   /** Rollout per channel, 0–100 of the units on that channel; a channel not named is off. */
   channels: channelPercents,
   /** A segment (by name) that gets the flag on these channels from this milestone on (staff first). */
-  audience: z.strictObject({ segment: z.string().min(1).max(100), channels: channelPercents }).optional(),
+  audience: z.optional(z.strictObject({ segment: str(1, 100), channels: channelPercents })),
   /** Minutes the milestone holds at least before the plan moves on. */
-  minHoldMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(60 * 24 * 90),
-  gates: z
-    .strictObject({
+  minHoldMinutes: z.number().check(z.int(), z.gte(0), z.lte(60 * 24 * 90)),
+  gates: z._default(
+    z.strictObject({
       /** Someone with one of these roles, not the plan's author, approves entering the milestone. */
-      approval: z.strictObject({ by: z.array(z.enum(APPROVER_ROLES)).min(1) }).optional(),
+      approval: z.optional(z.strictObject({ by: z.array(z.enum(APPROVER_ROLES)).check(z.minLength(1)) })),
       /** Units exposed on this milestone (every channel together) before the plan moves on. */
-      minExposedUnits: z.number().int().min(0).max(100_000_000).optional(),
-    })
-    .default({}),
+      minExposedUnits: z.optional(z.number().check(z.int(), z.gte(0), z.lte(100_000_000))),
+    }),
+    {},
+  ),
 });
 export type ReleaseMilestone = z.infer<typeof milestoneSchema>;
 
@@ -47,45 +46,45 @@ export type ReleaseMilestone = z.infer<typeof milestoneSchema>;
 export const safeguardSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('metric'),
-    metric: z.string().min(1).max(100),
-    tolerance: z.number().min(0).max(10),
+    metric: str(1, 100),
+    tolerance: z.number().check(z.gte(0), z.lte(10)),
   }),
   z.strictObject({
     kind: z.literal('impact-threshold'),
-    impactMetric: z.string().min(1).max(200),
-    denominator: z.string().min(1).max(200).optional(),
-    max: z.number().finite(),
+    impactMetric: str(1, 200),
+    denominator: z.optional(str(1, 200)),
+    max: z.number(),
     /** Samples (counter increments, histogram observations) needed before the threshold is judged. */
-    minSamples: z.number().int().min(1).max(100_000_000).default(100),
+    minSamples: z._default(z.number().check(z.int(), z.gte(1), z.lte(100_000_000)), 100),
   }),
   z.strictObject({
     kind: z.literal('impact-compare'),
-    impactMetric: z.string().min(1).max(200),
-    denominator: z.string().min(1).max(200).optional(),
-    direction: z.enum(['higher-is-better', 'lower-is-better']).default('lower-is-better'),
-    tolerance: z.number().min(0).max(10),
+    impactMetric: str(1, 200),
+    denominator: z.optional(str(1, 200)),
+    direction: z._default(z.enum(['higher-is-better', 'lower-is-better']), 'lower-is-better'),
+    tolerance: z.number().check(z.gte(0), z.lte(10)),
   }),
 ]);
 export type Safeguard = z.infer<typeof safeguardSchema>;
 
 /** When a safeguard degrades on a channel: the plan pauses and the channel goes off, or back a milestone. */
-export const rollbackSchema = z.strictObject({ channel: z.enum(['off', 'previous']).default('off') });
+export const rollbackSchema = z.strictObject({ channel: z._default(z.enum(['off', 'previous']), 'off') });
 export type RollbackRule = z.infer<typeof rollbackSchema>;
 
 export const templateBodySchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).default(''),
-  milestones: z.array(milestoneSchema).min(1).max(20),
-  safeguards: z.array(safeguardSchema).max(20).default([]),
-  rollback: rollbackSchema.default({ channel: 'off' }),
+  name: str(1, 200),
+  description: z._default(z.string().check(z.maxLength(2000)), ''),
+  milestones: z.array(milestoneSchema).check(z.minLength(1), z.maxLength(20)),
+  safeguards: z._default(z.array(safeguardSchema).check(z.maxLength(20)), []),
+  rollback: z._default(rollbackSchema, { channel: 'off' }),
   /** Significance level of the safeguards (Bonferroni-corrected over the checks, as guardrails). */
-  alpha: z.number().gt(0).lt(0.5).default(0.05),
+  alpha: z._default(z.number().check(z.gt(0), z.lt(0.5)), 0.05),
 });
 export type ReleaseTemplateBody = z.infer<typeof templateBodySchema>;
 
 export const templateIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, . _ -, at most 100');
+  .check(z.regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, . _ -, at most 100'));
 
 export interface ReleaseTemplate extends ReleaseTemplateBody {
   id: string;

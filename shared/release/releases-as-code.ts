@@ -3,11 +3,11 @@
  * validated by the same zod schema as the API, and `experiments/releases.schema.json` is generated
  * from it (a test keeps the two equal). Pure: parsing is the caller's (YAML in, plain data here).
  */
-import * as z from 'zod';
+import * as z from '../model/zod';
 import { templateBodySchema, templateIdSchema } from './release-template';
 
 export const releasesFileSchema = z.strictObject({
-  templates: z.array(templateBodySchema.extend({ id: templateIdSchema })).max(100),
+  templates: z.array(z.extend(templateBodySchema, { id: templateIdSchema })).check(z.maxLength(100)),
 });
 export type ReleasesFile = z.infer<typeof releasesFileSchema>;
 
