@@ -5,13 +5,15 @@
  * than its anchored head.
  */
 import middy from '@middy/core';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChainHead } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
-import { loadConfig } from '../lib/config';
+import { loadConfig, type OmnilabConfig } from '../lib/config';
 import { logger, logInvocation } from '../lib/logger';
 import { CHAIN_HEAD_KEY } from '../stores/dynamo-support';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
+
+type StreamResult = { batchItemFailures: { itemIdentifier: string }[] };
 
 /** The highest chain head among the records (only the highest matters: `latest` is the maximum). */
 export function chainHeadOf(event: DynamoDBStreamEvent): ChainHead | null {
@@ -28,7 +30,7 @@ export function chainHeadOf(event: DynamoDBStreamEvent): ChainHead | null {
 }
 
 export function createAuditAnchorHandler(anchor: AuditAnchor) {
-  return async (event: DynamoDBStreamEvent): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
+  return async (event: DynamoDBStreamEvent): Promise<StreamResult> => {
     const head = chainHeadOf(event);
     // A failed put throws: the stream retries the batch, so no head is skipped.
     if (head) {
@@ -39,17 +41,25 @@ export function createAuditAnchorHandler(anchor: AuditAnchor) {
   };
 }
 
-let built: ReturnType<typeof createAuditAnchorHandler> | undefined;
+/** The consumer over `config`'s bucket (it builds no runtime: the function holds only the bucket's rights). */
+export function create(config: Pick<OmnilabConfig, 'auditAnchorBucket' | 'region'>) {
+  let built: ReturnType<typeof createAuditAnchorHandler> | undefined;
+  return middy<DynamoDBStreamEvent, StreamResult>()
+    .use(logInvocation())
+    .handler((event) => {
+      if (!built) {
+        if (!config.auditAnchorBucket) throw new Error('OMNILAB_AUDIT_ANCHOR_BUCKET is not set');
+        built = createAuditAnchorHandler(
+          createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region }),
+        );
+      }
+      return built(event);
+    });
+}
 
-export const handler = middy<DynamoDBStreamEvent, { batchItemFailures: { itemIdentifier: string }[] }>()
-  .use(logInvocation())
-  .handler((event) => {
-    if (!built) {
-      const config = loadConfig(process.env);
-      if (!config.auditAnchorBucket) throw new Error('OMNILAB_AUDIT_ANCHOR_BUCKET is not set');
-      built = createAuditAnchorHandler(
-        createS3AuditAnchor({ bucket: config.auditAnchorBucket, region: config.region }),
-      );
-    }
-    return built(event);
-  });
+let entry: ReturnType<typeof create> | undefined;
+
+export const handler = (event: DynamoDBStreamEvent, context: Context): Promise<StreamResult> => {
+  entry ??= create(loadConfig(process.env));
+  return entry(event, context);
+};

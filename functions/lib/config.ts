@@ -175,23 +175,6 @@ export function loadLocalConfig(env: Env): LocalConfig {
   };
 }
 
-/** For the local platform and tests, which configure the handlers before they load. */
-export type ConfigVariable =
-  | 'OMNILAB_TABLE_PREFIX'
-  | 'OMNILAB_DYNAMODB_ENDPOINT'
-  | 'OMNILAB_CONFIG_CACHE_MS'
-  | 'OMNILAB_TOKEN_CACHE_MS'
-  | 'OMNILAB_SENSITIVE_FIELDS'
-  | 'OMNILAB_CONSOLE_ORIGINS'
-  | 'OMNILAB_HSTS_MAX_AGE_SECONDS'
-  | 'OMNILAB_TOKEN_PEPPER'
-  | 'OMNILAB_AUDIT_ANCHOR_FILE'
-  | 'OMNILAB_STATE_DIR'
-  | 'OMNILAB_LATE_AFTER_HOURS'
-  | 'OMNILAB_METRICS'
-  // The SDK warns that releases from 2027 need Node 22; omnilab pins a release that runs on 20.
-  | 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
-
 /** How the functions log and count (functions/lib/logger.ts, functions/lib/metrics.ts). */
 export interface TelemetryConfig {
   /** OMNILAB_LOG_LEVEL: DEBUG, INFO (default), WARN, ERROR or SILENT. */
@@ -217,8 +200,4 @@ export function loadTelemetryConfig(env: Env = process.env): TelemetryConfig {
     metricsEnabled: env.OMNILAB_METRICS?.trim().toLowerCase() !== 'off',
     deployment: env.OMNILAB_TABLE_PREFIX || 'omnilab-',
   };
-}
-
-export function setConfigEnv(values: Partial<Record<ConfigVariable, string>>): void {
-  Object.assign(process.env, values);
 }

@@ -33,11 +33,14 @@ let server: Server;
 let endpoint: string;
 const seen: Seen[] = [];
 const objects = new Map<string, string>();
+/** The role's credentials, as a function reads them from its environment on AWS. */
+const credentials = async () => ({
+  accessKeyId: 'AKIDTEST',
+  secretAccessKey: 'secret-test',
+  sessionToken: 'session-test',
+});
 
 beforeAll(async () => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret-test';
-  process.env.AWS_SESSION_TOKEN = 'session-test';
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => {
@@ -143,7 +146,7 @@ describe('the audit anchor', () => {
   });
 
   it('puts heads to S3 signed and with the integrity header Object Lock wants, and lists the latest past stray keys', async () => {
-    const anchor = createS3AuditAnchor({ bucket: 'anchor', region: 'eu-west-1', endpoint });
+    const anchor = createS3AuditAnchor({ bucket: 'anchor', region: 'eu-west-1', endpoint, credentials });
     objects.set('heads/0000-stray', 'x');
     for (const n of [2, 9, 4]) await anchor.record({ sequence: n, hash: hash(n) });
     expect(await anchor.latest()).toEqual({ sequence: 9, hash: hash(9) });
@@ -157,7 +160,7 @@ describe('the audit anchor', () => {
 
   it('reads the token pepper from Secrets Manager with a signed GetSecretValue', async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:omnilab-dev-token-pepper';
-    expect(await readSecret(arn, 'eu-west-1', undefined, new URL(endpoint).host, 'http:')).toBe(
+    expect(await readSecret(arn, 'eu-west-1', credentials, new URL(endpoint).host, 'http:')).toBe(
       `pepper-for-${arn}`,
     );
     const call = seen.find((s) => s.headers['x-amz-target'] === 'secretsmanager.GetSecretValue')!;

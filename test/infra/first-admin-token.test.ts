@@ -1,7 +1,7 @@
 /** The bootstrap of a new stage, against DynamoDB Local: environments, one audited admin token. */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClients, createRuntime, type Runtime } from '../../functions/lib/composition-root';
-import { loadConfig, setConfigEnv } from '../../functions/lib/config';
+import { loadConfig } from '../../functions/lib/config';
 import { createTokenAuthorizer } from '../../functions/lib/token-authorizer';
 import { hashToken } from '../../functions/lib/tokens';
 import { createFirstAdminToken } from '../../infra/create-first-admin-token';
@@ -10,7 +10,6 @@ import { createTables } from '../../local/create-tables';
 let runtime: Runtime;
 
 beforeAll(async () => {
-  setConfigEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' });
   const config = loadConfig({
     OMNILAB_TABLE_PREFIX: 'infra-first-admin-',
     OMNILAB_DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),

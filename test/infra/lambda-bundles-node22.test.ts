@@ -15,8 +15,8 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BundleSize, bundleFunctions, node22Path } from '../../bench/bundle-functions';
-import { createDynamoClients, createRuntime } from '../../functions/lib/composition-root';
-import { loadConfig, setConfigEnv } from '../../functions/lib/config';
+import { createDynamoClients, createRuntime, type Runtime } from '../../functions/lib/composition-root';
+import { loadConfig, type OmnilabConfig } from '../../functions/lib/config';
 import { generateToken, hashToken } from '../../functions/lib/tokens';
 import { CHAIN_HEAD_KEY } from '../../functions/stores/dynamo-support';
 import { BUNDLE_AWS_SDK, functionBundling } from '../../infra/function-bundling';
@@ -334,13 +334,11 @@ beforeAll(async () => {
   const built = performance.now();
 
   // The tables and tokens, seeded as test/support/platform.ts does, under the pepper the functions get.
-  setConfigEnv({
+  const config = loadConfig({
     OMNILAB_DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
     OMNILAB_TABLE_PREFIX: PREFIX,
     OMNILAB_TOKEN_PEPPER: PEPPER,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-  const config = loadConfig();
   const clients = createDynamoClients(config);
   await createTables(clients.client, config.tablePrefix);
   const runtime = createRuntime(config, clients);
@@ -1096,29 +1094,29 @@ describe('every route, through the bundles on Node 22 and through the handlers i
         twinInstances.set(s.name, await LambdaInstance.start(s.name, taskRoot, env));
       }),
     );
-    // The in-process twin: the same environment, its own tables; handlers read it when first called.
-    const keep = [
-      'OMNILAB_',
-      'AWS_REGION',
-      'AWS_ACCESS_KEY_ID',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-    ];
-    for (const [k, v] of Object.entries(inProcessEnv))
-      if (keep.some((p) => k.startsWith(p))) process.env[k] = v;
-    process.env.OMNILAB_TABLE_PREFIX = TWIN_IN_PROCESS;
-    process.env.OMNILAB_AUDIT_ANCHOR_FILE = join(
-      mkdtempSync(join(tmpdir(), 'omnilab-anchor-')),
-      'audit-anchor.jsonl',
-    );
-    delete process.env.OMNILAB_AUDIT_ANCHOR_BUCKET;
-    // Its own raw event lake, as the bundles have theirs (the stand-in for Firehose and Athena).
-    process.env.OMNILAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'omnilab-twin-state-'));
+    // The in-process twin: the same configuration, its own tables, one runtime every entry is built
+    // over (create(runtime); the authorizer and the stream consumer take the configuration alone).
+    const twinConfig = loadConfig({
+      ...inProcessEnv,
+      OMNILAB_TABLE_PREFIX: TWIN_IN_PROCESS,
+      OMNILAB_AUDIT_ANCHOR_BUCKET: undefined,
+      OMNILAB_AUDIT_ANCHOR_FILE: join(mkdtempSync(join(tmpdir(), 'omnilab-anchor-')), 'audit-anchor.jsonl'),
+      // Its own raw event lake, as the bundles have theirs (the stand-in for Firehose and Athena).
+      OMNILAB_STATE_DIR: mkdtempSync(join(tmpdir(), 'omnilab-twin-state-')),
+    });
+    const twinRuntime = createRuntime(twinConfig);
+    type Entry = (event: unknown, context: unknown) => Promise<unknown>;
     for (const spec of specs) {
       const mod = (await import(join(process.cwd(), spec.entry))) as {
-        handler: (event: unknown, context: unknown) => Promise<unknown>;
+        create: (from: Runtime | OmnilabConfig) => Entry | { http: Entry };
       };
-      inProcess.set(spec.name, mod.handler);
+      const built =
+        spec.kind === 'http' || spec.kind === 'schedule'
+          ? mod.create(twinRuntime)
+          : mod.create(
+              spec.kind === 'stream' ? { ...twinConfig, auditAnchorBucket: ANCHOR_BUCKET } : twinConfig,
+            );
+      inProcess.set(spec.name, typeof built === 'function' ? built : built.http);
     }
     bundleSteps = await twinScript(invokeTwinBundle, t);
     inProcessSteps = await twinScript(invokeInProcess, t);
@@ -1185,7 +1183,6 @@ describe('every route, through the bundles on Node 22 and through the handlers i
       ]);
       expect(fromBundles.Records.length).toBeGreaterThan(10);
       const a = await invokeTwinBundle(c.function, fromBundles);
-      process.env.OMNILAB_AUDIT_ANCHOR_BUCKET = ANCHOR_BUCKET;
       const b = await invokeInProcess(c.function, fromInProcess).catch((e: Error) => ({ error: e.message }));
       expect(a).toEqual({ batchItemFailures: [] });
       expect(b).toEqual(a);

@@ -2,7 +2,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClients, type DynamoClients } from '../../functions/lib/composition-root';
-import { loadConfig, setConfigEnv } from '../../functions/lib/config';
+import { loadConfig } from '../../functions/lib/config';
 import { createPepperSource, generateToken, hashToken, pepperedKey } from '../../functions/lib/tokens';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
 import { tableNames } from '../../infra/tables';
@@ -13,7 +13,6 @@ const tables = tableNames(PREFIX);
 let clients: DynamoClients;
 
 beforeAll(async () => {
-  setConfigEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' });
   const config = loadConfig({
     OMNILAB_TABLE_PREFIX: PREFIX,
     OMNILAB_DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
