@@ -15,27 +15,24 @@ import { ALLOWED, refused, type Verdict } from './verdict';
  * person (the normalised name, shared/model/person.ts), so two tokens of one person are one
  * principal. Turning protection off wants a platform admin or an auditor, never a squad.
  */
-export function mayApprove(principal: Principal, cr: ChangeRequest): { ok: boolean; why?: string } {
+export function mayApprove(principal: Principal, cr: ChangeRequest): Verdict {
   // Persons, not tokens: a second token of the author's (another spelling of the same name) is
   // still the author.
-  if (personOf(principal) === personOf(cr.author))
-    return { ok: false, why: 'nobody approves their own change' };
-  if (principal.kind !== 'admin') return { ok: false, why: 'only admin tokens approve' };
-  if (principal.role === 'platform-admin' || principal.role === 'auditor') return { ok: true };
+  if (personOf(principal) === personOf(cr.author)) return refused('nobody approves their own change');
+  if (principal.kind !== 'admin') return refused('only admin tokens approve');
+  if (principal.role === 'platform-admin' || principal.role === 'auditor') return ALLOWED;
   // A squad member speaks for their own squad only: a change that reaches another squad's
   // production flags (a shared segment, a parent flag) wants someone who may approve for all.
   const others = (cr.effect?.squads ?? []).filter((s) => s !== principal.squad);
   if (principal.role === 'squad' && cr.squad !== undefined && principal.squad === cr.squad) {
-    if (others.length === 0) return { ok: true };
-    return {
-      ok: false,
-      why: `${principal.name} (squad ${principal.squad}) may not approve a change that reaches flags of squad ${others.join(', ')}: a platform admin or an auditor approves it`,
-    };
+    if (others.length === 0) return ALLOWED;
+    return refused(
+      `${principal.name} (squad ${principal.squad}) may not approve a change that reaches flags of squad ${others.join(', ')}: a platform admin or an auditor approves it`,
+    );
   }
-  return {
-    ok: false,
-    why: `${principal.name} (${principal.role}) may not approve a change ${cr.squad ? `of squad ${cr.squad}` : 'that no squad owns'}`,
-  };
+  return refused(
+    `${principal.name} (${principal.role}) may not approve a change ${cr.squad ? `of squad ${cr.squad}` : 'that no squad owns'}`,
+  );
 }
 
 /** Approving a flag's release plan: platform admins and auditors any, a squad member their own squad's. */
