@@ -112,6 +112,8 @@ beforeAll(async () => {
 });
 afterAll(() => p.close());
 
+// Each test's time is DynamoDB Local's writes: 120 s was met at a load of 20 on 2 cores (the ATM
+// test took 118 s there, 24.6 s in the last CI run); the limit only keeps a loaded machine from failing it.
 describe('guardrails roll a treatment back per channel', () => {
   it('halts the ATM channel only, within a few checks, and the audit entry says why', async () => {
     const e = experiment('atm-cash-screen');
@@ -173,7 +175,7 @@ describe('guardrails roll a treatment back per channel', () => {
       }),
     );
     expect(resume.requiredApprovals).toBe(1);
-  }, 120_000);
+  }, 300_000);
 
   it('never rolls an A/A experiment back over many checks', async () => {
     const e = experiment('aa-cash-screen');
@@ -204,5 +206,5 @@ describe('guardrails roll a treatment back per channel', () => {
       await p.runtime.events.readCells(e.key),
     );
     expect(judged.map((c) => [c.channel, c.status])).toEqual(CHANNELS.map((c) => [c, 'ok']));
-  }, 120_000);
+  }, 300_000);
 });
