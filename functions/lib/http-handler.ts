@@ -6,7 +6,7 @@
  * never a 500.
  */
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as zc from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import {
@@ -50,6 +50,24 @@ export interface HttpHandlerDeps {
 
 type Event = APIGatewayProxyEventV2 & { omnilab?: ApiRequest };
 type Result = APIGatewayProxyStructuredResultV2;
+
+/** What the middlewares below hand each other on the middy request, in the order they run. */
+interface Internal extends Record<string, unknown> {
+  route?: { key: string; declaration: RouteDeclaration; headers: Record<string, string> };
+  principal?: Principal;
+}
+type Middleware = middy.MiddlewareObj<Event, Result, Error, Context, Internal>;
+type MiddyRequest = middy.Request<Event, Result, Error, Context, Internal>;
+
+function routeOf(request: MiddyRequest): NonNullable<Internal['route']> {
+  if (!request.internal.route) throw new Error('the route is found before it is used');
+  return request.internal.route;
+}
+
+function principalOfRequest(request: MiddyRequest): Principal {
+  if (!request.internal.principal) throw new Error('the caller is authenticated before it is authorized');
+  return request.internal.principal;
+}
 
 const ANONYMOUS: Principal = { name: 'anonymous', kind: 'client' };
 
@@ -180,7 +198,7 @@ export function httpHandlerOf(
   }
   const verified = new Map<string, { token: TokenRecord; at: number }>();
 
-  async function authenticate(headers: Record<string, string>): Promise<Principal> {
+  async function principalFor(headers: Record<string, string>): Promise<Principal> {
     const secret = tokenFromAuthorization(headers.authorization);
     if (!secret) throw new UnauthorizedError();
     const hash = hashToken(secret);
@@ -192,38 +210,65 @@ export function httpHandlerOf(
     return principalOf(token);
   }
 
-  const prepare: middy.MiddlewareObj<Event, Result> = {
+  /** The declared route of the request (404 for any other), its headers lower-cased and bounded. */
+  const findRoute: Middleware = {
     before: async (request) => {
-      const event = request.event;
-      const key = event.routeKey;
-      const operation = declared.get(key);
-      if (!operation || !table.has(key)) throw new NotFoundError(`no route ${key}`);
-      const access = operation.access;
+      const key = request.event.routeKey;
+      const declaration = declared.get(key);
+      if (!declaration || !table.has(key)) throw new NotFoundError(`no route ${key}`);
       // Every line logged while this request runs names its route (reset after the invocation).
       logger.appendKeys({ route: key });
-      const headers = lowerCased(event.headers);
+      const headers = lowerCased(request.event.headers);
       checkHeaderLengths(headers);
+      request.internal.route = { key, declaration, headers };
+    },
+  };
+
+  /** Who calls: the token's principal (401 without a known one), anonymous on public routes. */
+  const authenticate: Middleware = {
+    before: async (request) => {
+      const { declaration, headers } = routeOf(request);
       // Authentication comes before the body: an anonymous caller learns nothing about the schema.
-      const principal = access === 'public' ? ANONYMOUS : await authenticate(headers);
-      if (!mayCall(access, principal)) {
+      request.internal.principal = declaration.access === 'public' ? ANONYMOUS : await principalFor(headers);
+    },
+  };
+
+  /** Whether that principal may call the route at all (shared/rights/access.ts), else 403. */
+  const authorize: Middleware = {
+    before: async (request) => {
+      const { key, declaration } = routeOf(request);
+      const principal = principalOfRequest(request);
+      if (!mayCall(declaration.access, principal)) {
         throw new ForbiddenError(
           `a ${principal.kind}${principal.role ? ` (${principal.role})` : ''} token may not call ${key}`,
         );
       }
+    },
+  };
+
+  /**
+   * The body parsed (size limit, malformed JSON) and validated by the route's schema, the query
+   * validated, path parameters bounded: the request the route receives. It is handed over on the
+   * event, where the streaming function also reads it after the answer.
+   */
+  const parseAndValidate: Middleware = {
+    before: async (request) => {
+      const { event } = request;
+      const { key, declaration, headers } = routeOf(request);
       let body: unknown;
-      if (operation.body) {
+      if (declaration.body) {
         const parsed = parseBody(
           event.body,
           event.isBase64Encoded,
-          operation.maxBodyBytes ?? deps.maxBodyBytes,
+          declaration.maxBodyBytes ?? deps.maxBodyBytes,
         );
-        const result = safeParse(operation.body, parsed ?? {});
+        const result = safeParse(declaration.body, parsed ?? {});
         if (!result.success) throw validationErrorFrom(result.error);
         body = result.data;
       }
       const query = (event.queryStringParameters ?? {}) as Record<string, string>;
-      if (operation.query) {
-        const result = safeParse(operation.query, query);
+      if (declaration.query) {
+        const result = safeParse(declaration.query, query);
         if (!result.success) throw validationErrorFrom(result.error, 'query');
       }
       event.omnilab = {
@@ -232,13 +277,13 @@ export function httpHandlerOf(
         query,
         headers,
         body,
-        principal,
+        principal: principalOfRequest(request),
         sourceIp: event.requestContext?.http?.sourceIp,
       };
     },
   };
 
-  const mapErrors: middy.MiddlewareObj<Event, Result> = {
+  const mapErrors: Middleware = {
     onError: async (request) => {
       const error = request.error;
       if (error instanceof OmnilabError) {
@@ -279,7 +324,7 @@ export function httpHandlerOf(
   // First in, last out: it answers preflights before anything else, and gives every answer,
   // errors included, its security and CORS headers.
   const headerSettings = deps.responseHeaders ?? { consoleOrigins: [], hstsMaxAgeSeconds: 0 };
-  const responseHeaders: middy.MiddlewareObj<Event, Result> = {
+  const responseHeaders: Middleware = {
     before: async (request) => {
       const event = request.event;
       if (event.requestContext?.http?.method !== 'OPTIONS') return undefined;
@@ -307,12 +352,15 @@ export function httpHandlerOf(
     };
   }
 
-  return middy<Event, Result>()
+  return middy<Event, Result, Error, Context, Internal>()
     .use(logInvocation())
     .use(publishMetrics())
     .use(responseHeaders)
     .use(mapErrors)
-    .use(prepare)
+    .use(findRoute)
+    .use(authenticate)
+    .use(authorize)
+    .use(parseAndValidate)
     .handler(async (event) => {
       const api = event.omnilab!;
       const route = table.get(api.routeKey);
