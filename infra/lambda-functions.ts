@@ -3,7 +3,7 @@
  * consumers) plus the token authorizer: the stack, the bundle-size test and the bundle bench all
  * iterate this one list, so a new route is built, budgeted and measured without being named here.
  */
-import { ROUTES, type Route } from './routes';
+import { ROUTES, type Route } from '../functions/routes/routes';
 import { SCHEDULES, type ScheduledJob } from './schedules';
 import { STREAM_CONSUMERS, type StreamConsumer } from './stream-consumers';
 

@@ -19,7 +19,7 @@ import {
   type ResponseHeaderSettings,
 } from '../functions/lib/response-headers';
 import type { StreamHandler } from '../functions/lib/response-stream';
-import { ROUTES, type Route, routeKey } from '../infra/routes';
+import { ROUTES, type Route, routeKey } from '../functions/routes/routes';
 
 type LambdaHandler = (
   event: APIGatewayProxyEventV2,
@@ -231,13 +231,13 @@ export async function startServer(options: {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // What the handlers add to their answers, for the answers this server gives itself.
-    const cors = apiResponseHeaders(corsPolicyOfPath(url.pathname), req.headers, settings);
+    const cors = apiResponseHeaders(corsPolicyOfPath(url.pathname, ROUTES), req.headers, settings);
     try {
       if (req.method === 'OPTIONS') {
         return send(
           res,
           204,
-          apiResponseHeaders(corsPolicyOfPath(url.pathname), req.headers, settings, true),
+          apiResponseHeaders(corsPolicyOfPath(url.pathname, ROUTES), req.headers, settings, true),
           '',
         );
       }

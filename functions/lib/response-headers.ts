@@ -65,10 +65,9 @@ function patternsOf(routes: readonly PathAccess[]): { access: Access; pattern: R
 
 /**
  * A path's policy among these routes, for answers given before a route is known (preflights,
- * 404s): console-only if any route on the path is an admin one, and for every path under /api/admin
- * (without routes, that rule alone).
+ * 404s): console-only if any route on the path is an admin one, and for every path under /api/admin.
  */
-export function corsPolicyOfPath(path: string, routes: readonly PathAccess[] = []): CorsPolicy {
+export function corsPolicyOfPath(path: string, routes: readonly PathAccess[]): CorsPolicy {
   if (path === '/api/admin' || path.startsWith('/api/admin/')) return 'console-only';
   const onPath = patternsOf(routes).filter((r) => r.pattern.test(path));
   return onPath.some((r) => corsPolicyOfAccess(r.access) === 'console-only') ? 'console-only' : 'any-origin';

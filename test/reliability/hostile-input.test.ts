@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type InProcessPlatform, type PlatformTokens, startPlatform } from '../../bench/local-platform';
 import { createDynamoClients } from '../../functions/lib/composition-root';
-import { ROUTES, type Route } from '../../infra/routes';
+import { ROUTES, type Route } from '../../functions/routes/routes';
 import { snapshot } from './support/snapshot';
 
 let p: InProcessPlatform;
