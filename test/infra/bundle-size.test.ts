@@ -137,7 +137,7 @@ describe('the function bundles', () => {
         if (entry.isDirectory()) walk(path);
         else if (
           path.endsWith('.ts') &&
-          /import\s*\{\s*z\s*\}\s*from\s*['"]zod['"]/.test(readFileSync(join(process.cwd(), path), 'utf8'))
+          /import\s*\{\s*z\s*\}\s*from\s*'zod(\/mini)?'/.test(readFileSync(join(process.cwd(), path), 'utf8'))
         )
           named.push(path);
       }
