@@ -1293,6 +1293,18 @@ const CASES: [string, keyof Classics, Parses, unknown[]][] = [
     ],
   ],
   [
+    'an Unleash import query',
+    'unleashImportQuerySchema',
+    unleashExport.unleashImportQuerySchema,
+    [{ environments: 'development:dev,production:prod', unknownStrategies: 'skip', from: 'development' }],
+  ],
+  [
+    'an export query',
+    'exportQuerySchema',
+    unleashExport.exportQuerySchema,
+    [{ format: 'unleash', segments: 'inline' }],
+  ],
+  [
     'a client-features import',
     'importSchema',
     admin.importSchema,
