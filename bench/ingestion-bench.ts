@@ -7,10 +7,14 @@
  */
 
 import { pathToFileURL } from 'node:url';
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { formatTable } from '../cli/format-table';
 import { progressBar } from '../cli/progress';
+import {
+  BatchWriteItemCommand,
+  DynamoDbClient,
+  TransactWriteItemsCommand,
+} from '../functions/aws/dynamodb-client';
+import { marshallItem } from '../functions/aws/dynamodb-document';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { tableName } from '../infra/tables';
 import { createTables } from '../local/create-tables';
@@ -218,7 +222,7 @@ async function verificationBench(
 }
 
 async function rawRate(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   items: number,
   concurrency: number,
@@ -230,7 +234,7 @@ async function rawRate(
       const base = next;
       next += 25;
       const batch = Array.from({ length: Math.min(25, items - base) }, (_, i) => ({
-        PutRequest: { Item: marshall({ pk: `RAW#${base + i}`, sk: 'x', payload: 'y'.repeat(100) }) },
+        PutRequest: { Item: marshallItem({ pk: `RAW#${base + i}`, sk: 'x', payload: 'y'.repeat(100) }) },
       }));
       let request: Record<string, typeof batch> | undefined = { [table]: batch };
       while (request && Object.keys(request).length > 0) {
@@ -249,7 +253,7 @@ export async function runIngestionBench(
   const total = options.events ?? 20_000;
   const concurrency = options.concurrency ?? 4;
   const db = await startDynamoDbLocal();
-  const client = new DynamoDBClient({
+  const client = new DynamoDbClient({
     endpoint: db.endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -257,16 +261,10 @@ export async function runIngestionBench(
   });
   let itemWrites = 0;
   // Count what DynamoDB bills for: every item a transaction writes.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const input = (args as { input: unknown }).input;
-      if (input && typeof input === 'object' && 'TransactItems' in input) {
-        itemWrites += ((input as { TransactItems: unknown[] }).TransactItems ?? []).length;
-      }
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
+  client.use(async (command, next) => {
+    if (command instanceof TransactWriteItemsCommand) itemWrites += command.input.TransactItems.length;
+    return next();
+  });
   try {
     await createTables(client, 'bench-');
     const table = tableName('bench-', 'events');

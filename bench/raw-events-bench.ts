@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { formatTable } from '../cli/format-table';
+import { DynamoDbClient } from '../functions/aws/dynamodb-client';
 import { keepRawEvents } from '../functions/lib/raw-events';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { createLocalRawEventStore } from '../functions/stores/local-raw-event-store';
@@ -51,7 +51,7 @@ export async function runRawEventsBench(
   const concurrency = options.concurrency ?? 4;
   const db = await startDynamoDbLocal();
   const root = mkdtempSync(join(tmpdir(), 'omnilab-raw-bench-'));
-  const client = new DynamoDBClient({
+  const client = new DynamoDbClient({
     endpoint: db.endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

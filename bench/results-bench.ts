@@ -6,8 +6,8 @@
  * BENCH_RESULTS_EVENTS=1000000.
  */
 import { pathToFileURL } from 'node:url';
-import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { progressBar } from '../cli/progress';
+import { type AttributeValue, DynamoDbClient, QueryCommand } from '../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { tableName } from '../infra/tables';
 import { createTables } from '../local/create-tables';
@@ -73,7 +73,7 @@ function median(xs: number[]): number {
 
 const DAY_MS = 86_400_000;
 
-async function countItems(client: DynamoDBClient, experiment: string, prefix: string): Promise<number> {
+async function countItems(client: DynamoDbClient, experiment: string, prefix: string): Promise<number> {
   let count = 0;
   let start: Record<string, AttributeValue> | undefined;
   do {
@@ -98,7 +98,7 @@ async function countItems(client: DynamoDBClient, experiment: string, prefix: st
  * read and of the history read.
  */
 async function daysBench(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   store: ReturnType<typeof createDynamoEventStore>,
   daysList: number[],
   events: number,
@@ -149,7 +149,7 @@ export async function runResultsBench(
   const concurrency = options.concurrency ?? 4;
   const shards = 16;
   const db = await startDynamoDbLocal();
-  const client = new DynamoDBClient({
+  const client = new DynamoDbClient({
     endpoint: db.endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -11,11 +11,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BatchWriteItemCommand,
-  DynamoDBClient,
+  DynamoDbClient,
   GetItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+} from '../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { tableName } from '../infra/tables';
 import { createTables } from '../local/create-tables';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const db = await startDynamoDbLocal();
   // One client per load, retries off where the load counts its own conflicts.
   const client = (maxAttempts: number) =>
-    new DynamoDBClient({
+    new DynamoDbClient({
       endpoint: db.endpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -136,17 +136,14 @@ async function main(): Promise<void> {
     for (const shards of [16, 1]) {
       let conflicts = 0;
       const counted = client(1);
-      counted.middlewareStack.add(
-        (next) => async (args) => {
-          try {
-            return await next(args);
-          } catch (e) {
-            if (isConflict(e)) conflicts++;
-            throw e;
-          }
-        },
-        { step: 'initialize' },
-      );
+      counted.use(async (_command, next) => {
+        try {
+          return await next();
+        } catch (e) {
+          if (isConflict(e)) conflicts++;
+          throw e;
+        }
+      });
       const store = createDynamoEventStore(counted, { table: events, shards, maxAttempts: 20 });
       let seed = shards * 1000;
       for (const n of shards === 16 ? [1, 2, 4, 8, 16, 32] : [4, 16, 32]) {

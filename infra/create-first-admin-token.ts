@@ -14,6 +14,7 @@ import { generateToken, generateTokenId, hashToken } from '../functions/lib/toke
 import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
 import { personKey } from '../shared/model/person';
 import type { Principal, TokenRecord } from '../shared/model/token';
+import { operatorClients } from './operator-clients';
 import { operatorConfig } from './operator-config';
 
 const BOOTSTRAP: Principal = {
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     },
   });
   const config = operatorConfig(values.stage, values.region);
-  const { secret } = await createFirstAdminToken(createRuntime(config), {
+  const { secret } = await createFirstAdminToken(createRuntime(config, operatorClients(config)), {
     name: values.name,
     another: values.another,
   });

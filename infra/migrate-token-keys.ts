@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../functions/lib/composition-root';
+import { operatorClients } from './operator-clients';
 import { operatorConfig } from './operator-config';
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     options: { stage: { type: 'string', default: 'dev' }, region: { type: 'string' } },
   });
   const config = operatorConfig(values.stage, values.region);
-  const moved = await createRuntime(config).tokens.migrateLegacy();
+  const moved = await createRuntime(config, operatorClients(config)).tokens.migrateLegacy();
   process.stdout.write(`Re-keyed ${moved} token(s) of ${config.tablePrefix}tokens under the pepper.\n`);
 }
 

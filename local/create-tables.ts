@@ -3,15 +3,15 @@
  * so a restart against an older .omnilab/ database just works.
  */
 import {
-  type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  type DynamoDBClient,
-  ResourceNotFoundException,
+  type DynamoDbClient,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+} from '../functions/aws/dynamodb-client';
+import { ResourceNotFoundException } from '../functions/aws/dynamodb-errors';
+import type { AttributeDefinition } from '../functions/aws/dynamodb-types';
 import { TABLES, type TableDefinition, tableName } from '../infra/tables';
 
 function attributeDefinitions(t: TableDefinition): AttributeDefinition[] {
@@ -21,7 +21,7 @@ function attributeDefinitions(t: TableDefinition): AttributeDefinition[] {
   return [...seen.values()];
 }
 
-async function describe(client: DynamoDBClient, name: string) {
+async function describe(client: DynamoDbClient, name: string) {
   try {
     return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
   } catch (e) {
@@ -30,11 +30,11 @@ async function describe(client: DynamoDBClient, name: string) {
   }
 }
 
-export async function createTables(client: DynamoDBClient, prefix: string): Promise<void> {
+export async function createTables(client: DynamoDbClient, prefix: string): Promise<void> {
   await Promise.all(TABLES.map((t) => createOrMigrate(client, prefix, t)));
 }
 
-async function createOrMigrate(client: DynamoDBClient, prefix: string, t: TableDefinition): Promise<void> {
+async function createOrMigrate(client: DynamoDbClient, prefix: string, t: TableDefinition): Promise<void> {
   const name = tableName(prefix, t.id);
   const existing = await describe(client, name);
   if (!existing) {

@@ -169,7 +169,13 @@ function networkCode(e: unknown): string | undefined {
   return undefined;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * An attempt with no answer after this long is abandoned (the SDK waits without limit): API Gateway
+ * gives up on an HTTP call at 29 s, so a longer wait could answer nobody. A loaded DynamoDB Local
+ * takes seconds for a 100-item transaction; a timed-out transaction retried carries the same
+ * ClientRequestToken, so it applies once.
+ */
+const DEFAULT_TIMEOUT_MS = 25_000;
 
 export class DynamoDbClient {
   readonly region: string;

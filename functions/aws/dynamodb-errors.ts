@@ -63,25 +63,62 @@ export class TransactionCanceledException extends DynamoDbServiceError {
 }
 
 /** Errors the stores and the table provisioning tell apart; any other name is a DynamoDbServiceError. */
-const simple = (name: string, retryable?: { throttling?: boolean }) =>
-  class extends DynamoDbServiceError {
-    constructor(options: ServiceErrorOptions) {
-      super(name, options, retryable);
-    }
-  };
-
-export const ResourceNotFoundException = simple('ResourceNotFoundException');
-export const ResourceInUseException = simple('ResourceInUseException');
-export const ProvisionedThroughputExceededException = simple('ProvisionedThroughputExceededException');
-export const RequestLimitExceeded = simple('RequestLimitExceeded');
-export const ThrottlingException = simple('ThrottlingException');
-export const TransactionConflictException = simple('TransactionConflictException');
-export const TransactionInProgressException = simple('TransactionInProgressException');
-export const InternalServerError = simple('InternalServerError');
-export const ItemCollectionSizeLimitExceededException = simple('ItemCollectionSizeLimitExceededException');
-export const IdempotentParameterMismatchException = simple('IdempotentParameterMismatchException');
-// The one DynamoDB error the service model marks retryable.
-export const ReplicatedWriteConflictException = simple('ReplicatedWriteConflictException', {});
+export class ResourceNotFoundException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ResourceNotFoundException', options);
+  }
+}
+export class ResourceInUseException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ResourceInUseException', options);
+  }
+}
+export class ProvisionedThroughputExceededException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ProvisionedThroughputExceededException', options);
+  }
+}
+export class RequestLimitExceeded extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('RequestLimitExceeded', options);
+  }
+}
+export class ThrottlingException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ThrottlingException', options);
+  }
+}
+export class TransactionConflictException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('TransactionConflictException', options);
+  }
+}
+export class TransactionInProgressException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('TransactionInProgressException', options);
+  }
+}
+export class InternalServerError extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('InternalServerError', options);
+  }
+}
+export class ItemCollectionSizeLimitExceededException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ItemCollectionSizeLimitExceededException', options);
+  }
+}
+export class IdempotentParameterMismatchException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('IdempotentParameterMismatchException', options);
+  }
+}
+/** The one DynamoDB error the service model marks retryable. */
+export class ReplicatedWriteConflictException extends DynamoDbServiceError {
+  constructor(options: ServiceErrorOptions) {
+    super('ReplicatedWriteConflictException', options, {});
+  }
+}
 
 const BY_NAME: Record<string, new (options: ServiceErrorOptions) => DynamoDbServiceError> = {
   ResourceNotFoundException,

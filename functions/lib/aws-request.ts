@@ -1,30 +1,13 @@
 /**
- * One signed AWS API call over fetch, for the two small calls omnilab makes outside DynamoDB in
- * request paths: reading the token pepper from Secrets Manager and the audit anchor's latest head
- * from S3. Their SDK clients would add 29 kB and 141 kB to every function bundle (measured with
- * esbuild beside the DynamoDB client); SigV4 signing is already in the bundle (@smithy/signature-v4,
- * which the DynamoDB client uses). Credentials come from the DynamoDB client's own provider chain.
+ * One signed AWS API call over fetch, for the small calls omnilab makes outside DynamoDB: the token
+ * pepper from Secrets Manager, the audit anchor's head from S3, SNS alerts, Firehose and Athena.
+ * Their SDK clients would add 29 kB and 141 kB to every function bundle (measured with esbuild
+ * beside the DynamoDB client); signing is omnilab's own SigV4 (functions/aws/sigv4.ts), as for
+ * DynamoDB (functions/aws/dynamodb-client.ts). Credentials come from the DynamoDB client's source.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { type AwsCredentials, signRequest } from '../aws/sigv4';
 
-/** SHA-256 (and HMAC-SHA-256 with a secret) as the signer wants it. */
-class NodeSha256 {
-  private hash;
-  constructor(secret?: string | Uint8Array | ArrayBuffer | ArrayBufferView) {
-    this.hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {}
-}
+export type { AwsCredentials } from '../aws/sigv4';
 
 export interface AwsCall {
   service: string;
@@ -40,12 +23,6 @@ export interface AwsCall {
   protocol?: 'https:' | 'http:';
   /** S3 signs the path as sent (no second escaping) and wants x-amz-content-sha256. */
   s3?: boolean;
-}
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 /** Where credentials come from: the DynamoDB client's own chain (role, profile, SSO) in the runtime. */
@@ -69,29 +46,25 @@ export async function awsRequest(
   call: AwsCall,
   credentials: CredentialSource = credentialsFromEnv(),
 ): Promise<Response> {
-  const signer = new SignatureV4({
-    service: call.service,
-    region: call.region,
-    sha256: NodeSha256,
-    uriEscapePath: call.s3 !== true,
-    applyChecksum: true,
-    credentials,
-  });
-  const hostName = call.host.replace(/:\d+$/, '');
-  const port = /:(\d+)$/.exec(call.host)?.[1];
-  const signed = await signer.sign({
-    method: call.method,
-    protocol: call.protocol ?? 'https:',
-    hostname: hostName,
-    ...(port ? { port: Number(port) } : {}),
-    path: call.path,
-    query: call.query ?? {},
-    headers: { host: call.host, ...call.headers },
-    ...(call.body !== undefined ? { body: call.body } : {}),
-  });
+  const headers = signRequest(
+    {
+      method: call.method,
+      host: call.host,
+      path: call.path,
+      ...(call.query ? { query: call.query } : {}),
+      ...(call.headers ? { headers: call.headers } : {}),
+      ...(call.body !== undefined ? { body: call.body } : {}),
+    },
+    {
+      service: call.service,
+      region: call.region,
+      credentials: await credentials(),
+      uriEscapePath: call.s3 !== true,
+      contentSha256: true,
+    },
+  );
   const qs = new URLSearchParams(call.query ?? {}).toString();
   const url = `${call.protocol ?? 'https:'}//${call.host}${call.path}${qs ? `?${qs}` : ''}`;
-  const headers = { ...signed.headers };
   delete headers.host;
   return fetch(url, { method: call.method, headers, body: call.body });
 }

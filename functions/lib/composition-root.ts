@@ -3,9 +3,6 @@
  * its runtime on first use and reuses it across invocations.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type TableNames, tableNames } from '../../infra/tables';
 import type { ReleaseStore } from '../../shared/release/release-store';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import type { AuditStore } from '../../shared/store/audit-store';
@@ -19,6 +16,8 @@ import type { FlagStore } from '../../shared/store/flag-store';
 import type { RawEventStore } from '../../shared/store/raw-event-store';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import type { TokenStore } from '../../shared/store/token-store';
+import { DynamoDbClient } from '../aws/dynamodb-client';
+import { DynamoDocumentClient } from '../aws/dynamodb-document';
 import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
 import {
   createDynamoChangeRequestStore,
@@ -38,7 +37,8 @@ import { createFileAuditAnchor } from '../stores/file-audit-anchor';
 import { createFirehoseRawEventStore } from '../stores/firehose-raw-event-store';
 import { createLocalRawEventStore, localLakeRoot } from '../stores/local-raw-event-store';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
-import type { CredentialSource } from './aws-request';
+import { type TableNames, tableNames } from '../../infra/tables';
+import { type CredentialSource, credentialsFromEnv } from './aws-request';
 import { loadConfig, type OmnilabConfig } from './config';
 import { createServedConfig, type ServedConfig } from './served-config';
 import { createPepperSource } from './tokens';
@@ -72,25 +72,29 @@ export interface Runtime {
 }
 
 export interface DynamoClients {
-  client: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
+  client: DynamoDbClient;
+  doc: DynamoDocumentClient;
 }
 
+/**
+ * omnilab's own DynamoDB client (functions/aws/) and its document layer: the function role's
+ * credentials from the environment on AWS, fixed ones for DynamoDB Local (which accepts any, and
+ * keeps it off the developer's AWS profile); `credentials` for an operator's script on a laptop.
+ */
 export function createDynamoClients(
   config: Pick<OmnilabConfig, 'dynamodbEndpoint' | 'region'>,
+  credentials?: CredentialSource,
 ): DynamoClients {
-  const client = new DynamoDBClient(
+  const client = new DynamoDbClient(
     config.dynamodbEndpoint
       ? {
           endpoint: config.dynamodbEndpoint,
           region: 'local',
-          // DynamoDB Local accepts any credentials; fixed ones keep it off the developer's AWS profile.
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          maxAttempts: 3,
+          credentials: credentials ?? (async () => ({ accessKeyId: 'local', secretAccessKey: 'local' })),
         }
-      : { region: config.region },
+      : { region: config.region, credentials: credentials ?? credentialsFromEnv() },
   );
-  const doc = DynamoDBDocumentClient.from(client, {
+  const doc = DynamoDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
   return { client, doc };
@@ -127,15 +131,8 @@ export function createAuditAnchor(
 }
 
 /** The DynamoDB client's credentials (the Lambda role, or the operator's profile), for signed calls. */
-export function awsCredentials(client: DynamoDBClient): CredentialSource {
-  return async () => {
-    const c = await client.config.credentials();
-    return {
-      accessKeyId: c.accessKeyId,
-      secretAccessKey: c.secretAccessKey,
-      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-    };
-  };
+export function awsCredentials(client: DynamoDbClient): CredentialSource {
+  return client.credentials;
 }
 
 /** The raw event store the configuration names: Firehose on AWS, the local lake, or none. */

@@ -1,10 +1,10 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 /**
  * Where alerts go: an SNS topic on AWS (operators subscribe e-mail, chat or paging to it), the log
  * locally, and always the notifications the console lists.
  */
 import type { Notification } from '../../shared/governance/notification';
 import type { NotificationStore } from '../../shared/store/change-request-store';
+import { type AwsCall, awsRequest, type CredentialSource, credentialsFromEnv } from './aws-request';
 import { errorFields, logger } from './logger';
 
 export interface Notifier {
@@ -54,16 +54,53 @@ export function createStoringNotifier(store: NotificationStore, next: Notifier):
   };
 }
 
+/** SNS refused or failed a Publish: its HTTP status and the start of its answer. */
+export class SnsPublishError extends Error {
+  readonly code = 'SNS_PUBLISH_FAILED';
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`SNS Publish answered ${status}: ${detail}`);
+    this.name = 'SnsPublishError';
+  }
+}
+
 /**
- * SNS, bundled like the rest of the AWS SDK (an ESM bundle cannot rely on the runtime's copy);
- * the client is created on first use, so functions that never alert never pay for it.
+ * SNS Publish over the query protocol (form-encoded, signed by functions/aws/sigv4.ts): its SDK
+ * client would bring @smithy/core into every function that alerts. `send` is the signed call
+ * (tests point it at a local server).
  */
-export function snsPublishPort(topicArn: string, region: string): PublishPort {
-  let sns: SNSClient | undefined;
+export function snsPublishPort(
+  topicArn: string,
+  region: string,
+  credentials: CredentialSource = credentialsFromEnv(),
+  send: (call: AwsCall, credentials: CredentialSource) => Promise<Response> = awsRequest,
+): PublishPort {
   return {
     async publish(subject, message) {
-      sns ??= new SNSClient({ region });
-      await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+      const body = new URLSearchParams({
+        Action: 'Publish',
+        Version: '2010-03-31',
+        TopicArn: topicArn,
+        Subject: subject,
+        Message: message,
+      }).toString();
+      const response = await send(
+        {
+          service: 'sns',
+          region,
+          method: 'POST',
+          host: `sns.${region}.amazonaws.com`,
+          path: '/',
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+          body,
+        },
+        credentials,
+      );
+      const text = await response.text();
+      if (!response.ok || !text.includes('<PublishResult>'))
+        throw new SnsPublishError(response.status, text.slice(0, 300));
     },
   };
 }

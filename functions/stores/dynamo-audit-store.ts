@@ -2,15 +2,16 @@
  * Audit entries as readers see them: per target and per environment, each copy checked against
  * the chain's own entry of its sequence (`verified`), and the chain's head with the anchored one.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { entryHash, sequenceKey } from '../../shared/governance/audit-chain';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import type { AuditStore } from '../../shared/store/audit-store';
+import { BatchGetCommand, type DynamoDocumentClient } from '../aws/dynamodb-document';
 import { CHAIN_PK, queryAll, readChainHead, stripKeys } from './dynamo-support';
 
 export function createDynamoAuditStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { audit: string },
   anchor?: AuditAnchor,
 ): AuditStore {

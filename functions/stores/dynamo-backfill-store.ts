@@ -1,6 +1,7 @@
 /** Backfilled statistics in the config table: one item per (experiment, metric), under `backfill#<experiment>`. */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { BackfilledMetric, BackfillStore } from '../../shared/store/backfill-store';
+import { type DynamoDocumentClient, PutCommand } from '../aws/dynamodb-document';
 import { queryAll, stripKeys } from './dynamo-support';
 
 const partition = (experiment: string) => `backfill#${experiment}`;
@@ -16,7 +17,7 @@ function storable(metric: BackfilledMetric): Record<string, unknown> {
 }
 
 export function createDynamoBackfillStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string },
 ): BackfillStore {
   return {

@@ -1,13 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { Notification } from '../../shared/governance/notification';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';
+import { type DynamoDocumentClient, GetCommand, PutCommand } from '../aws/dynamodb-document';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const PK = 'change-request';
 
 export function createDynamoChangeRequestStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): ChangeRequestStore {
   return {
@@ -56,7 +56,7 @@ export function createDynamoChangeRequestStore(
 }
 
 export function createDynamoNotificationStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string },
 ): NotificationStore {
   const PK_N = 'notification';

@@ -5,13 +5,6 @@
  * a resend writes it again harmlessly): every flag's lifecycle reads them in one query.
  */
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type {
   ClientMetricsCount,
@@ -20,6 +13,13 @@ import type {
   ClientMetricsStore,
   ClientRegistrationRow,
 } from '../../shared/store/client-metrics-store';
+import {
+  BatchWriteCommand,
+  type DynamoDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from '../aws/dynamodb-document';
+import { TransactionCanceledException } from '../aws/dynamodb-errors';
 import { MAX_TRANSACTION_ITEMS, queryAll, type TransactItem } from './dynamo-support';
 
 const VARIANT_PREFIX = 'variant:';
@@ -52,7 +52,7 @@ function registrationKey(appName: string, instanceId: string): string {
 }
 
 export function createDynamoClientMetricsStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { metrics: string },
   retentionDays: number,
 ): ClientMetricsStore {

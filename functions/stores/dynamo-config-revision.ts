@@ -4,7 +4,7 @@
  * `transactGroups`' `eachCommit`). An open stream reads it with one GetItem per tick and reads the
  * flags and segments only when it moved.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDocumentClient, GetCommand } from '../aws/dynamodb-document';
 import type { TransactItem } from './dynamo-support';
 
 export const CONFIG_REVISION_KEY = { pk: 'revision', sk: 'config' } as const;
@@ -23,7 +23,7 @@ export function configRevisionBump(table: string): TransactItem {
 }
 
 /** The counter as a string ('0' before the first write). */
-export async function readConfigRevision(doc: DynamoDBDocumentClient, table: string): Promise<string> {
+export async function readConfigRevision(doc: DynamoDocumentClient, table: string): Promise<string> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: { ...CONFIG_REVISION_KEY } }));
   return String(out.Item?.revision ?? 0);
 }

@@ -2,13 +2,14 @@
  * Context field definitions and tag types in the config table: `pk` `context-field` or `tag-type`,
  * `sk` the name. Small, few, read whole.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import type { ContextFieldDefinition, TagTypeDefinition } from '../../shared/model/unleash-definitions';
 import type { DefinitionStore } from '../../shared/store/definition-store';
+import type { DynamoDocumentClient } from '../aws/dynamodb-document';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 export function createDynamoDefinitionStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): DefinitionStore {
   const list = async <T extends { name: string }>(pk: string): Promise<T[]> => {

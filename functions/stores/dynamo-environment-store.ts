@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Environment, isProtected } from '../../shared/model/environment';
 import { ConflictError } from '../../shared/model/errors';
 import type { EnvironmentStore } from '../../shared/store/environment-store';
+import { type DynamoDocumentClient, GetCommand, PutCommand } from '../aws/dynamodb-document';
+import { ConditionalCheckFailedException } from '../aws/dynamodb-errors';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const PK = 'environment';
@@ -13,7 +13,7 @@ function withProtection(e: Environment): Environment {
 }
 
 export function createDynamoEnvironmentStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): EnvironmentStore {
   const list = async () => {

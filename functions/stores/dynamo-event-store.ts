@@ -14,11 +14,6 @@
  * event-store/transactions.ts; the attempt loop: event-store/attempts.ts.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBClient,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
 import type { MismatchedExposure, PreparedEvent } from '../../shared/experiments/ingest-plan';
 import { dayOf, eventTime, foldUnitEvents, type StoredEvents } from '../../shared/experiments/unit-fold';
 import {
@@ -29,6 +24,8 @@ import {
 } from '../../shared/experiments/unit-state';
 import type { MetricDefinition } from '../../shared/model/metric';
 import type { EventStore, StoredOutcome } from '../../shared/store/event-store';
+import { type DynamoDbClient, TransactWriteItemsCommand } from '../aws/dynamodb-client';
+import { TransactionCanceledException } from '../aws/dynamodb-errors';
 import { isRetryable, runAll, runRounds } from './event-store/attempts';
 import { fromItem, mismatchCounterItem, mismatchEventItem, type StoredState } from './event-store/codecs';
 import { readDays, readHistory, readMismatches, readStates, readTotals } from './event-store/reads';
@@ -77,7 +74,7 @@ function chunk<T>(xs: readonly T[], size: number): T[][] {
  * `client` is the low-level client, used with explicit (un)marshalling: a document client made
  * from a shared client shares its translation settings, and this store needs exact numbers.
  */
-export function createDynamoEventStore(client: DynamoDBClient, options: DynamoEventStoreOptions): EventStore {
+export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEventStoreOptions): EventStore {
   const table = options.table;
   const shards = options.shards ?? 16;
   const concurrency = options.concurrency ?? 4;

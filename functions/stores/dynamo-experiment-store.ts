@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   ExperimentStore,
   MetricStore,
   StoredExperiment,
   StoredMetric,
 } from '../../shared/store/experiment-store';
+import { type DynamoDocumentClient, GetCommand } from '../aws/dynamodb-document';
 import { configRevisionBump } from './dynamo-config-revision';
 import { flagPutItem } from './dynamo-flag-store';
 import { auditItems, queryAll, stripKeys, type TransactItem, transactGroups } from './dynamo-support';
@@ -28,7 +28,7 @@ function versioned(
 }
 
 export function createDynamoExperimentStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): ExperimentStore {
   const PK = 'experiment';
@@ -62,7 +62,7 @@ export function createDynamoExperimentStore(
 }
 
 export function createDynamoMetricStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): MetricStore {
   const PK = 'metric';

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';
 import type { FlagStore, FlagWrite } from '../../shared/store/flag-store';
+import { type DynamoDocumentClient, GetCommand } from '../aws/dynamodb-document';
 import { configRevisionBump, readConfigRevision } from './dynamo-config-revision';
 import {
   allowHeadroom,
@@ -48,7 +48,7 @@ export function isSwitchOff(before: Flag, after: Flag): boolean {
 }
 
 export function createDynamoFlagStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): FlagStore {
   const get = async (name: string) => {

@@ -6,18 +6,19 @@
  * Per flag, the last period its potentially-stale notice went out (`pk=release-stale-notice`), moved
  * on only by a conditional update, so concurrent scheduler runs send it once.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+
 import type { AuditEntry } from '../../shared/model/audit';
 import type { ImpactCell } from '../../shared/release/impact-metrics';
 import type { ReleasePlan } from '../../shared/release/release-plan';
 import type { ReleaseStore } from '../../shared/release/release-store';
 import type { ReleaseTemplate } from '../../shared/release/release-template';
+import {
+  type DynamoDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '../aws/dynamodb-document';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '../aws/dynamodb-errors';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const TEMPLATE_PK = 'release-template';
@@ -31,7 +32,7 @@ const BATCH_TTL_SECONDS = 8 * 24 * 3600;
 const CELLS_PER_TRANSACTION = 90;
 
 export function createDynamoReleaseStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string; metrics: string },
 ): ReleaseStore {
   async function getItem<T>(pk: string, sk: string): Promise<T | null> {

@@ -1,13 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import type { SegmentStore } from '../../shared/store/segment-store';
+import { type DynamoDocumentClient, GetCommand, UpdateCommand } from '../aws/dynamodb-document';
 import { configRevisionBump } from './dynamo-config-revision';
 import { auditItems, queryAll, stripKeys, transactGroups } from './dynamo-support';
 
 const PK = 'segment';
 
 export function createDynamoSegmentStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { config: string; audit: string },
 ): SegmentStore {
   return {

@@ -1,19 +1,20 @@
 /** What every DynamoDB store shares: paging, transactions, and audit items. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../shared/governance/audit-chain';
+import { auditDiff } from '../../shared/governance/audit-diff';
+import type { AuditEntry } from '../../shared/model/audit';
+import { ConflictError, ServiceUnavailableError } from '../../shared/model/errors';
+import type { AuditAnchor } from '../../shared/store/audit-anchor';
 import {
-  type DynamoDBDocumentClient,
+  type DynamoDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
   TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { type ChainHead, chainEntries, GENESIS_HASH, sequenceKey } from '../../shared/governance/audit-chain';
-import { auditDiff } from '../../shared/governance/audit-diff';
-import type { AuditEntry } from '../../shared/model/audit';
-import { ConflictError, ServiceUnavailableError } from '../../shared/model/errors';
-import type { AuditAnchor } from '../../shared/store/audit-anchor';
+} from '../aws/dynamodb-document';
+import { TransactionCanceledException } from '../aws/dynamodb-errors';
 import { checkItemSize, DYNAMODB_ITEM_LIMIT, MAX_ITEM_BYTES, valueSize } from './item-size';
 
 export type TransactItem = NonNullable<
@@ -23,7 +24,7 @@ export type TransactItem = NonNullable<
 /** DynamoDB's limit of items in one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-export async function queryAll<T>(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
+export async function queryAll<T>(doc: DynamoDocumentClient, input: QueryCommandInput): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -34,7 +35,7 @@ export async function queryAll<T>(doc: DynamoDBDocumentClient, input: QueryComma
   return items;
 }
 
-export async function scanAll<T>(doc: DynamoDBDocumentClient, input: ScanCommandInput): Promise<T[]> {
+export async function scanAll<T>(doc: DynamoDocumentClient, input: ScanCommandInput): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -115,14 +116,14 @@ function checkSizes(items: TransactItem[], names: string[]): void {
 }
 
 /** The anchor each client's chain heads go to, and who hears of a failed anchoring: set by the composition root. */
-const ANCHORS = new WeakMap<DynamoDBDocumentClient, { anchor: AuditAnchor; failed: (e: unknown) => void }>();
+const ANCHORS = new WeakMap<DynamoDocumentClient, { anchor: AuditAnchor; failed: (e: unknown) => void }>();
 
 /**
  * Every commit through `doc` that moves the audit chain then records the new head in `anchor`;
  * `failed` logs a failure (passed in, so the stores and the authorizer's bundle carry no logger).
  */
 export function anchorChain(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   anchor: AuditAnchor,
   failed: (e: unknown) => void,
 ): void {
@@ -133,7 +134,7 @@ export function anchorChain(
  * After the commit: a failed anchoring is logged, not thrown (the change did commit, and the next
  * commit anchors a later head); verification then simply has an older anchor to hold against.
  */
-async function recordAnchor(doc: DynamoDBDocumentClient, head: ChainHead): Promise<void> {
+async function recordAnchor(doc: DynamoDocumentClient, head: ChainHead): Promise<void> {
   const anchored = ANCHORS.get(doc);
   if (!anchored) return;
   try {
@@ -148,7 +149,7 @@ function itemCount(items: GroupItem[]): number {
   return items.reduce((n, i) => n + (isAuditWrite(i) ? auditStreams(i.audit).length + 1 : 1), 0);
 }
 
-export async function readChainHead(doc: DynamoDBDocumentClient, table: string): Promise<ChainHead> {
+export async function readChainHead(doc: DynamoDocumentClient, table: string): Promise<ChainHead> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: CHAIN_HEAD_KEY, ConsistentRead: true }));
   return out.Item
     ? { sequence: Number(out.Item.sequence), hash: String(out.Item.hash) }
@@ -163,7 +164,7 @@ export async function readChainHead(doc: DynamoDBDocumentClient, table: string):
  * ConflictError naming the item.
  */
 export async function transactGroups(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   groups: TransactGroup[],
   options: {
     /** An item every transaction of this commit carries once (the config revision's increment). */

@@ -1,13 +1,14 @@
 /** Tokens in DynamoDB, keyed by HMAC(pepper, SHA-256(secret)); legacy bare-SHA-256 records still read. */
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+
 import { ConflictError, NotFoundError } from '../../shared/model/errors';
 import type { TokenRecord } from '../../shared/model/token';
 import type { TokenStore } from '../../shared/store/token-store';
+import {
+  BatchWriteCommand,
+  type DynamoDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '../aws/dynamodb-document';
 import { generateTokenId, type PepperSource, pepperedKey } from '../lib/tokens';
 import { auditItems, scanAll, transactGroups } from './dynamo-support';
 
@@ -21,7 +22,7 @@ function withId(t: TokenRecord): TokenRecord {
 }
 
 export function createDynamoTokenStore(
-  doc: DynamoDBDocumentClient,
+  doc: DynamoDocumentClient,
   tables: { tokens: string; audit: string },
   pepper: PepperSource,
 ): TokenStore {

@@ -12,8 +12,9 @@
  * (`MIGRATION` / `TOTALS#v1`) lets later calls return after one read. Locally `npm start` runs it
  * after creating the tables; on AWS the scheduled function runs it on its first invocation.
  */
-import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+
 import { addVectors, cellKey, parseCellKey, type StatsVector } from '../../shared/experiments/unit-state';
+import { type DynamoDbClient, GetItemCommand, PutItemCommand } from '../aws/dynamodb-client';
 import { DAY_SK_PREFIX, decodeStat, statsPk, TOTAL_SK_PREFIX, toItem } from './event-store/codecs';
 import { queryPrefix } from './event-store/reads';
 
@@ -46,7 +47,7 @@ export interface TotalsMigrationReport {
 
 /** Sums statistic items by cell (variant and channel are the sort key's 2nd and 3rd parts). */
 async function sumByCell(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experiment: string,
   prefix: string,
@@ -85,7 +86,7 @@ function missing(days: StatsVector | undefined, totals: StatsVector | undefined)
 
 /** One experiment's cells, by the rule above. */
 export async function migrateExperimentTotals(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experiment: string,
   attempts = 5,
@@ -139,7 +140,7 @@ export async function migrateExperimentTotals(
  * experiment deleted from the catalogue has no results to read.
  */
 export async function migrateTotals(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experimentKeys: readonly string[],
 ): Promise<TotalsMigrationReport> {

@@ -1,7 +1,8 @@
 // History by event time, through the real store: under any arrival order and batching, each day's running total equals a brute-force recomputation from the events timestamped up to that day's end.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateTableCommand, DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -31,11 +32,11 @@ const DAY = 86_400_000;
 const START = Date.parse('2026-11-02T00:00:00Z');
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-let client: DynamoDBClient;
+let client: DynamoDbClient;
 const TABLE = `event-history-test-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
-  client = new DynamoDBClient({
+  client = new DynamoDbClient({
     endpoint: inject('dynamodbEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

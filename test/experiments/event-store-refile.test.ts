@@ -1,10 +1,11 @@
 // A unit active on 100 days that receives one very early event refiles every day since: through DynamoDB Local, no transaction exceeds 100 items and the batch counts exactly once, also when the refile is interrupted.
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CreateTableCommand,
-  DynamoDBClient,
-  type TransactWriteItemsCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+  DynamoDbClient,
+  TransactWriteItemsCommand,
+} from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -24,34 +25,31 @@ const START = Date.parse('2026-06-01T12:00:00Z');
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const TABLE = `event-refile-test-${process.pid}-${Date.now()}`;
 
-let client: DynamoDBClient;
+let client: DynamoDbClient;
 /** Items of every transaction sent, and a switch that fails the refile transactions. */
 const sizes: number[] = [];
 let failRefiles = false;
 
 beforeAll(async () => {
-  client = new DynamoDBClient({
+  client = new DynamoDbClient({
     endpoint: inject('dynamodbEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand') {
-        const items = (args.input as TransactWriteItemsCommandInput).TransactItems ?? [];
-        sizes.push(items.length);
-        // A refile transaction opens with the update of the unit's state (SET version).
-        if (failRefiles && items[0]?.Update?.UpdateExpression?.startsWith('SET version')) {
-          throw Object.assign(new Error('throttled'), {
-            name: 'ThrottlingException',
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
+  client.use(async (command, next) => {
+    if (command instanceof TransactWriteItemsCommand) {
+      const items = command.input.TransactItems;
+      sizes.push(items.length);
+      // A refile transaction opens with the update of the unit's state (SET version).
+      if (failRefiles && items[0]?.Update?.UpdateExpression?.startsWith('SET version')) {
+        throw Object.assign(new Error('throttled'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        });
       }
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordTransactions' },
-  );
+    }
+    return next();
+  });
   await client.send(
     new CreateTableCommand({
       TableName: TABLE,

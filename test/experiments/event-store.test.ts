@@ -1,6 +1,6 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateTableCommand, DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -29,11 +29,11 @@ const catalogue: MetricDefinition[] = [
   },
 ];
 
-let client: DynamoDBClient;
+let client: DynamoDbClient;
 const TABLE = `event-store-test-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
-  client = new DynamoDBClient({
+  client = new DynamoDbClient({
     endpoint: inject('dynamodbEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TransactWriteCommand } from '../../functions/aws/dynamodb-document';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { createDynamoClientMetricsStore } from '../../functions/stores/dynamo-client-metrics-store';
 import type { ClientMetricsCount, ClientMetricsRow } from '../../shared/store/client-metrics-store';

@@ -1,6 +1,7 @@
 /** The audit log is one hash chain: verification passes untouched and names the entry edited by hand. */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '../../functions/aws/dynamodb-document';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import {
   type ChainVerification,

@@ -3,9 +3,10 @@
  * limit), every write over the limit refused with a 413 naming size and limit before anything is
  * written, audit entries kept as diffs, and a flag switched off whatever its size.
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand } from '../../functions/aws/dynamodb-client';
+import { PutCommand } from '../../functions/aws/dynamodb-document';
 import {
   DYNAMODB_ITEM_LIMIT,
   ItemTooLargeError,

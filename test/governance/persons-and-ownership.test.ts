@@ -10,8 +10,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, PutCommand, UpdateCommand } from '../../functions/aws/dynamodb-document';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { itemSize, MAX_ITEM_BYTES } from '../../functions/stores/item-size';
 import { sequenceKey } from '../../shared/governance/audit-chain';

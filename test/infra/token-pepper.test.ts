@@ -1,6 +1,7 @@
 /** Token keys: peppered HMACs, ids that are not hashes, legacy bare-hash records read and re-keyed. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PutCommand } from '../../functions/aws/dynamodb-document';
 import { createDynamoClients, type DynamoClients } from '../../functions/lib/composition-root';
 import { loadConfig } from '../../functions/lib/config';
 import { createPepperSource, generateToken, hashToken, pepperedKey } from '../../functions/lib/tokens';

@@ -1,4 +1,6 @@
 // The one classification of failed AWS calls, as a table: what the HTTP stack answers 503 for, and what the event store's attempt loop retries.
+
+import { describe, expect, it } from 'vitest';
 import {
   ConditionalCheckFailedException,
   InternalServerError,
@@ -7,8 +9,7 @@ import {
   ResourceNotFoundException,
   TransactionCanceledException,
   TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+} from '../../functions/aws/dynamodb-errors';
 import {
   type AwsErrorKind,
   classifyAwsError,

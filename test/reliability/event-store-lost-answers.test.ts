@@ -4,8 +4,9 @@
  * from another request's (`duplicate`). Found by the faults suite: a batch sent again while its
  * first answer was in flight was answered `accepted` twice (counted once).
  */
-import { type DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DynamoDbClient, TransactWriteItemsCommand } from '../../functions/aws/dynamodb-client';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { tableName } from '../../infra/tables';
@@ -50,7 +51,7 @@ function batch(run: string): PreparedEvent[] {
 }
 
 /** Fails the next commit with a reset connection, after it reached DynamoDB or before. */
-function losing(real: DynamoDBClient, when: 'after-commit' | 'before-commit'): DynamoDBClient {
+function losing(real: DynamoDbClient, when: 'after-commit' | 'before-commit'): DynamoDbClient {
   let armed = true;
   return {
     send: async (command: unknown) => {
@@ -61,10 +62,10 @@ function losing(real: DynamoDBClient, when: 'after-commit' | 'before-commit'): D
       }
       return real.send(command as never);
     },
-  } as unknown as DynamoDBClient;
+  } as unknown as DynamoDbClient;
 }
 
-const store = (client: DynamoDBClient) =>
+const store = (client: DynamoDbClient) =>
   createDynamoEventStore(client, { table: tableName(PREFIX, 'events'), sleep: async () => {} });
 
 const units = async (experiment: string) => {

@@ -7,9 +7,10 @@
  * Every answer is a 2xx, 3xx or 4xx; a 400 names the field; and a refused request writes nothing
  * (every table, client metrics included, is the same before and after it).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { ROUTES, type Route } from '../../infra/routes';
 import type { TableNames } from '../../infra/tables';
@@ -61,7 +62,7 @@ afterAll(async () => {
 });
 
 /** Every item of every table, metrics included: a refused request must change none of them. */
-const tablesText = (client: DynamoDBClient, tables: TableNames) =>
+const tablesText = (client: DynamoDbClient, tables: TableNames) =>
   snapshot(client, tables, ['config', 'tokens', 'audit', 'events', 'metrics']);
 
 const CONSTRAINT = { contextName: 'userId', operator: 'IN', values: ['u1', 'u2'] };

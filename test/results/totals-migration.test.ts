@@ -2,13 +2,14 @@
 // early events have only day items, and later events days and totals, reads the same cells and
 // results after the totals migration as a fresh ingestion of the same events; running it again
 // changes nothing.
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
-  DynamoDBClient,
+  DynamoDbClient,
   QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+} from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { migrateExperimentTotals, migrateTotals } from '../../functions/stores/totals-migration';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
@@ -34,7 +35,7 @@ const stamp = `${process.pid}-${Date.now()}`;
 const OLD = `totals-old-${stamp}`;
 const FRESH = `totals-fresh-${stamp}`;
 
-let client: DynamoDBClient;
+let client: DynamoDbClient;
 
 async function createTable(name: string): Promise<void> {
   await client.send(
@@ -54,7 +55,7 @@ async function createTable(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  client = new DynamoDBClient({
+  client = new DynamoDbClient({
     endpoint: inject('dynamodbEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

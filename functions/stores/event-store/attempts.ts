@@ -3,7 +3,8 @@
  * that resolves nothing counts against the attempts, and after a failed round a short randomised
  * pause grows while no round makes progress.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+import { TransactionCanceledException } from '../../aws/dynamodb-errors';
 import { classifyAwsError } from '../../lib/transient-error';
 
 /**

@@ -2,8 +2,7 @@
  * The event store's keys and item codecs: how events, unit states, statistic cells (per day and
  * running totals) and refused-exposure counters are laid out in its one table, written and read.
  */
-import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+
 import type { MismatchedExposure, PreparedEvent } from '../../../shared/experiments/ingest-plan';
 import { splitCellPeriod } from '../../../shared/experiments/unit-fold';
 import {
@@ -14,13 +13,15 @@ import {
   type UnitState,
 } from '../../../shared/experiments/unit-state';
 import { decodeUnitState, encodeUnitState } from '../../../shared/experiments/unit-state-codec';
+import type { AttributeValue, TransactWriteItem } from '../../aws/dynamodb-client';
+import { marshallItem, unmarshallItem } from '../../aws/dynamodb-document';
 
 export type TransactItem = TransactWriteItem;
 export type Item = Record<string, AttributeValue>;
 
-export const toItem = (o: Record<string, unknown>): Item => marshall(o, { removeUndefinedValues: true });
+export const toItem = (o: Record<string, unknown>): Item => marshallItem(o, { removeUndefinedValues: true });
 // Numbers come back as exact decimal strings: totals exceed what a float holds exactly.
-export const fromItem = (i: Item): Record<string, unknown> => unmarshall(i, { wrapNumbers: true });
+export const fromItem = (i: Item): Record<string, unknown> => unmarshallItem(i, { wrapNumbers: true });
 
 /** A number read with `wrapNumbers` (or written as a string). */
 export function num(x: unknown): number {

@@ -3,13 +3,7 @@
  * (batched), a unit's stored events, the statistic cells per day and their running totals, and the
  * refused-exposure counters.
  */
-import {
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/client-dynamodb';
+
 import {
   addVectors,
   cellKey,
@@ -17,6 +11,13 @@ import {
   type MetricObservation,
   type StatsVector,
 } from '../../../shared/experiments/unit-state';
+import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDbClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '../../aws/dynamodb-client';
 import {
   DAY_SK_PREFIX,
   decodeEvent,
@@ -41,7 +42,7 @@ const KEYS_PER_BATCH = 100;
 
 /** Every item of partition `pk` whose sort key begins with `prefix`, page after page. */
 export async function queryPrefix(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   pk: string,
   prefix: string,
@@ -66,7 +67,7 @@ export async function queryPrefix(
 
 /** The units' stored states; a unit without one is absent. */
 export async function readStates(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   units: readonly string[],
 ): Promise<Map<string, StoredState>> {
@@ -89,7 +90,7 @@ export async function readStates(
 
 /** The unit's stored events, and every stored event id with the ingest call that wrote it. */
 export async function readHistory(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   unit: string,
 ): Promise<{ metrics: MetricObservation[]; exposures: ExposureObservation[]; ids: Map<string, unknown> }> {
@@ -107,7 +108,7 @@ export async function readHistory(
 
 /** The statistics' changes per day of the events that made them: variants × channels × days × shards items. */
 export async function readDays(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experiment: string,
 ): Promise<Map<string, Map<string, StatsVector>>> {
@@ -128,7 +129,7 @@ export async function readDays(
  * Statistics written before totals were kept have none: those are summed from their days.
  */
 export async function readTotals(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experiment: string,
 ): Promise<Map<string, StatsVector>> {
@@ -147,7 +148,7 @@ export async function readTotals(
 
 /** Refused exposures per channel, summed over the counter's shards. */
 export async function readMismatches(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   table: string,
   experiment: string,
 ): Promise<Map<string, number>> {

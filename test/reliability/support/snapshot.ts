@@ -1,5 +1,5 @@
 /** Every item of the platform's tables, for "a rejected request wrote nothing" checks. */
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDbClient, ScanCommand } from '../../../functions/aws/dynamodb-client';
 import type { TableNames } from '../../../infra/tables';
 
 function canonical(value: unknown): string {
@@ -24,7 +24,7 @@ const WRITTEN: readonly TableId[] = ['config', 'tokens', 'audit', 'events'];
  * more, e.g. metrics, to check those too).
  */
 export async function snapshot(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   tables: TableNames,
   ids: readonly TableId[] = WRITTEN,
 ): Promise<string> {
