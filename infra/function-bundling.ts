@@ -8,13 +8,14 @@ import type { FunctionKind } from './lambda-functions';
 import { REPO_ROOT } from './repo-root';
 
 /**
- * Bundle the AWS SDK rather than load the copy in the nodejs22.x runtime (CDK's default). Measured
- * by `npm run bench:bundles` on 2026-12-01 (figures in docs/deploy.md), on Node 22: importing a
- * function bundled as deployed took 36-92 ms, with the SDK left external and loaded from
- * node_modules 104-204 ms (57-133 ms more each); the authorizer 36 ms against 104 ms.
- * Resolving and reading the SDK's hundreds of files costs more than parsing the ~190 kB its trimmed
- * copy adds (~60 kB more to download, gzipped). It also pins the SDK version the tests ran against,
- * instead of whatever the runtime ships that week.
+ * Bundle the one AWS SDK package the runtime code still imports, @aws-sdk/util-dynamodb (marshall
+ * and unmarshall, ~5 kB), rather than load the nodejs22.x runtime's copy. DynamoDB, SNS, Secrets
+ * Manager, S3, Firehose and Athena are called over fetch with omnilab's own client and SigV4
+ * (functions/aws/, functions/lib/aws-request.ts), so no bundle carries an SDK client, @aws-sdk/core
+ * or @smithy/core (the ~180 kB they were: test/infra/bundle-size.test.ts checks it). Leaving the
+ * SDK external was measured slower to load, when the bundles still carried its clients
+ * (`npm run bench:bundles`, 2026-12-01, Node 22: 57-133 ms more per function, docs/deploy.md);
+ * bundling also pins the version the tests ran against.
  */
 export const BUNDLE_AWS_SDK = true;
 
@@ -26,21 +27,22 @@ export const NODE_TARGET = 'node22';
  * `import * as z` so that its locales shake out (`import { z }` keeps them: about 350 kB more).
  */
 export function bundleBudgetBytes(kind: FunctionKind): number {
-  // Measured on 2026-12-01 14:35 UTC with SDK_ALIASES: the largest, admin-governance (every route
-  // table an edit re-runs: release plans, definitions and the experiments' backfill route ride
-  // along, since route factories still live in the entries — issue 15), 567,292 bytes; the
-  // authorizer 202.0 kB at 11:45. A few per cent of headroom each. Powertools Logger (structured
-  // logs, issue 15) adds about 23.5 kB to every HTTP function and Metrics (EMF counters) about 11.5 kB
-  // more: admin-governance 590,978 bytes with the logger, 602,425 with both (14:30 UTC); the
-  // authorizer carries neither (207,753).
-  return kind === 'authorizer' ? 210_000 : 620_000;
+  // Measured on 2026-12-01 17:05 UTC (esbuild with these options, the working tree of that time),
+  // after DynamoDB and SNS moved to omnilab's own client over fetch (about 184 kB of SDK left each
+  // bundle; the client is about 12.5 kB): the largest, admin-governance (every governed route table
+  // still rides in its entry, issue 15), 348,327 bytes; the authorizer 32,220. A few per cent of
+  // headroom each; other changes shrinking the bundles lower these again.
+  return kind === 'authorizer' ? 33_500 : 360_000;
 }
 
 /** esbuild's ESM output has no `require`; some CommonJS dependencies call it for Node built-ins. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __omnilabCreateRequire } from 'node:module'; const require = __omnilabCreateRequire(import.meta.url);";
 
-/** What stays out of the bundle: nothing but the runtime's SDK, and only when it is not bundled. */
+/**
+ * What stays out of the bundle: nothing but Node's built-ins when the SDK is bundled; the runtime's
+ * SDK (util-dynamodb, the only part the functions import) in the bench's comparison build.
+ */
 export function externalModules(bundleAwsSdk: boolean = BUNDLE_AWS_SDK): string[] {
   return bundleAwsSdk ? [] : ['@aws-sdk/*', '@smithy/*'];
 }
@@ -70,17 +72,11 @@ export interface FunctionBundling {
 }
 
 /**
- * SDK parts no omnilab function runs, left out of the bundles (`npm run bench:bundles` measures the
- * difference). Only when the SDK is bundled: the runtime's own copy is not ours to change.
+ * Imports replaced at bundle time. None since the functions call AWS over fetch: the SDK's default
+ * credential chain and its event-stream code, which these aliased away, are no longer imported
+ * (credentials come from the environment Lambda fills, functions/lib/aws-request.ts).
  */
-export const SDK_ALIASES: Record<string, string> = {
-  // The default credential chain brings the SSO, INI, process, web-identity, container and IMDS
-  // providers and the STS/SSO clients behind them (about 130 kB); Lambda puts its role's
-  // credentials in the environment, so the environment provider is the chain.
-  '@aws-sdk/credential-provider-node': './infra/lambda-credential-provider.ts',
-  // Loaded lazily by the HTTP protocol for event-stream members, which DynamoDB has none of.
-  '@smithy/core/event-streams': './infra/lambda-no-event-streams.ts',
-};
+export const SDK_ALIASES: Record<string, string> = {};
 
 /** The aliases as NodejsFunction's esbuildArgs (`--alias:module=./file`). */
 export function esbuildArgsOf(b: FunctionBundling): Record<string, string[]> {
