@@ -29,7 +29,7 @@ export const NODE_TARGET = 'node22';
 export function bundleBudgetBytes(kind: FunctionKind): number {
   // Measured on 2026-12-01 17:05 UTC (esbuild with these options, the working tree of that time),
   // after DynamoDB and SNS moved to omnilab's own client over fetch (about 184 kB of SDK left each
-  // bundle; the client is about 12.5 kB): the largest, admin-governance (every governed route table
+  // bundle; the client is about 11.8 kB): the largest, admin-governance (every governed route table
   // still rides in its entry, issue 15), 348,327 bytes; the authorizer 32,220. A few per cent of
   // headroom each; other changes shrinking the bundles lower these again.
   return kind === 'authorizer' ? 33_500 : 360_000;
