@@ -48,13 +48,24 @@ export interface HttpHandlerDeps {
   responseHeaders?: ResponseHeaderSettings;
 }
 
-type Event = APIGatewayProxyEventV2 & { omnilab?: ApiRequest };
+type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** What the middlewares below hand each other on the middy request, in the order they run. */
 interface Internal extends Record<string, unknown> {
   route?: { key: string; declaration: RouteDeclaration; headers: Record<string, string> };
   principal?: Principal;
+}
+
+/**
+ * The validated request of each event in flight, by the event itself (never written on it): the
+ * route receives it, and the streaming function reads it after the answer to keep the stream open.
+ */
+const validated = new WeakMap<Event, ApiRequest>();
+
+/** The request the stack validated for this event and handed to its route; undefined if none was. */
+export function validatedRequestOf(event: Event): ApiRequest | undefined {
+  return validated.get(event);
 }
 type Middleware = middy.MiddlewareObj<Event, Result, Error, Context, Internal>;
 type MiddyRequest = middy.Request<Event, Result, Error, Context, Internal>;
@@ -248,8 +259,7 @@ export function httpHandlerOf(
 
   /**
    * The body parsed (size limit, malformed JSON) and validated by the route's schema, the query
-   * validated, path parameters bounded: the request the route receives. It is handed over on the
-   * event, where the streaming function also reads it after the answer.
+   * validated, path parameters bounded: the request the route receives.
    */
   const parseAndValidate: Middleware = {
     before: async (request) => {
@@ -271,7 +281,7 @@ export function httpHandlerOf(
         const result = safeParse(declaration.query, query);
         if (!result.success) throw validationErrorFrom(result.error, 'query');
       }
-      event.omnilab = {
+      validated.set(event, {
         routeKey: key,
         params: checkedParams(event.pathParameters),
         query,
@@ -279,7 +289,7 @@ export function httpHandlerOf(
         body,
         principal: principalOfRequest(request),
         sourceIp: event.requestContext?.http?.sourceIp,
-      };
+      });
     },
   };
 
@@ -362,7 +372,8 @@ export function httpHandlerOf(
     .use(authorize)
     .use(parseAndValidate)
     .handler(async (event) => {
-      const api = event.omnilab!;
+      const api = validated.get(event);
+      if (!api) throw new Error('the request is validated before its route runs');
       const route = table.get(api.routeKey);
       if (!route) throw new NotFoundError(`no route ${api.routeKey}`);
       return toResult(await route(api));

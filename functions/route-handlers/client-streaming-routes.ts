@@ -11,7 +11,7 @@ import { deltaBetween, hydrationOf } from '../../shared/model/delta-between';
 import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import { matchesEtag } from '../lib/client-metrics';
 import type { Runtime } from '../lib/composition-root';
-import type { createHttpHandler } from '../lib/http-handler';
+import { type createHttpHandler, validatedRequestOf } from '../lib/http-handler';
 import { type ResponseSink, SSE_HEADERS, type StreamHandler, sseEvent } from '../lib/response-stream';
 import { createServedConfig, type ServedConfig } from '../lib/served-config';
 import type { CLIENT_STREAMING_ROUTES } from '../routes/client-streaming-routes';
@@ -227,13 +227,12 @@ export function clientStreamingRoutes(
       sink: ResponseSink,
       context: Context,
     ): Promise<void> {
-      const withRequest: APIGatewayProxyEventV2 & { omnilab?: ApiRequest } = event;
-      const result = await http(withRequest, context);
+      const result = await http(event, context);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       sink.open(result.statusCode ?? 200, headers);
       sink.write(result.body ?? '');
-      const req = withRequest.omnilab;
+      const req = validatedRequestOf(event);
       const state = req ? opened.get(req) : undefined;
       // Only an event-stream reader (EventSource, the SDKs) is kept open; a plain GET gets the
       // first event and its end, as the request-response handler answers.
