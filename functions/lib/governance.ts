@@ -98,8 +98,9 @@ export function emergencyOf(req: ApiRequest): string | undefined {
 
 /** Only switching off, nothing else: the shape of a kill switch (it still has to be a pure reduction). */
 export function isKillSwitchRequest(req: ApiRequest): boolean {
-  const body = req.body as Record<string, unknown> | undefined;
-  if (body?.enabled !== false) return false;
+  const body = req.body;
+  if (typeof body !== 'object' || body === null || !('enabled' in body) || body.enabled !== false)
+    return false;
   if (req.routeKey === 'PUT /api/admin/flags/{name}/environments/{env}/channels/{channel}') return true;
   if (req.routeKey !== 'PUT /api/admin/flags/{name}/environments/{env}') return false;
   return Object.keys(body).every((k) => k === 'version' || k === 'enabled');
