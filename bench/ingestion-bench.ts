@@ -16,7 +16,7 @@ import {
 } from '../functions/aws/dynamodb-client';
 import { marshallItem } from '../functions/aws/dynamodb-document';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
-import { tableName } from '../infra/tables';
+import { tableName } from '../functions/tables/tables';
 import { createTables } from '../local/create-tables';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { experimentAssignment } from '../shared/experiments/assignment';

@@ -14,7 +14,7 @@ import { DynamoDbClient } from '../functions/aws/dynamodb-client';
 import { keepRawEvents } from '../functions/lib/raw-events';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { createLocalRawEventStore } from '../functions/stores/local-raw-event-store';
-import { tableName } from '../infra/tables';
+import { tableName } from '../functions/tables/tables';
 import { createTables } from '../local/create-tables';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { experimentAssignment } from '../shared/experiments/assignment';

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { progressBar } from '../cli/progress';
 import { type AttributeValue, DynamoDbClient, QueryCommand } from '../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
-import { tableName } from '../infra/tables';
+import { tableName } from '../functions/tables/tables';
 import { createTables } from '../local/create-tables';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { buildResults } from '../shared/experiments/results';

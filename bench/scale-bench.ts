@@ -17,7 +17,7 @@ import {
   TransactWriteItemsCommand,
 } from '../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
-import { tableName } from '../infra/tables';
+import { tableName } from '../functions/tables/tables';
 import { createTables } from '../local/create-tables';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { benchEvents, CATALOGUE } from './ingestion-bench';

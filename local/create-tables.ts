@@ -12,7 +12,7 @@ import {
 } from '../functions/aws/dynamodb-client';
 import { ResourceNotFoundException } from '../functions/aws/dynamodb-errors';
 import type { AttributeDefinition } from '../functions/aws/dynamodb-types';
-import { TABLES, type TableDefinition, tableName } from '../infra/tables';
+import { TABLES, type TableDefinition, tableName } from '../functions/tables/tables';
 
 function attributeDefinitions(t: TableDefinition): AttributeDefinition[] {
   const keys = [t.partitionKey, t.sortKey, ...t.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];

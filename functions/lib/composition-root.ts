@@ -37,7 +37,7 @@ import { createFileAuditAnchor } from '../stores/file-audit-anchor';
 import { createFirehoseRawEventStore } from '../stores/firehose-raw-event-store';
 import { createLocalRawEventStore, localLakeRoot } from '../stores/local-raw-event-store';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
-import { type TableNames, tableNames } from '../../infra/tables';
+import { type TableNames, tableNames } from '../tables/tables';
 import { type CredentialSource, credentialsFromEnv } from './aws-request';
 import { loadConfig, type OmnilabConfig } from './config';
 import { createServedConfig, type ServedConfig } from './served-config';

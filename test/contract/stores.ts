@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { DynamoDocumentClient } from '../../functions/aws/dynamodb-document';
-import { tableNames } from '../../infra/tables';
+import { tableNames } from '../../functions/tables/tables';
 import { createTables } from '../../local/create-tables';
 
 export interface DynamoFixture {

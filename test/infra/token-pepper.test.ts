@@ -6,7 +6,7 @@ import { createDynamoClients, type DynamoClients } from '../../functions/lib/com
 import { loadConfig } from '../../functions/lib/config';
 import { createPepperSource, generateToken, hashToken, pepperedKey } from '../../functions/lib/tokens';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
-import { tableNames } from '../../infra/tables';
+import { tableNames } from '../../functions/tables/tables';
 import { createTables } from '../../local/create-tables';
 
 const PREFIX = 'infra-token-pepper-';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DynamoDbClient, TransactWriteItemsCommand } from '../../functions/aws/dynamodb-client';
 import { createDynamoClients } from '../../functions/lib/composition-root';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
-import { tableName } from '../../infra/tables';
+import { tableName } from '../../functions/tables/tables';
 import { createTables } from '../../local/create-tables';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import type { MetricDefinition } from '../../shared/model/metric';

@@ -1,6 +1,6 @@
 /** Every item of the platform's tables, for "a rejected request wrote nothing" checks. */
 import { type DynamoDbClient, ScanCommand } from '../../../functions/aws/dynamodb-client';
-import type { TableNames } from '../../../infra/tables';
+import type { TableNames } from '../../../functions/tables/tables';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
