@@ -1,5 +1,5 @@
 /**
- * Creates the tables of infra/tables.ts, or brings existing ones up to date (new indexes, TTL),
+ * Creates the tables of functions/tables/tables.ts, or brings existing ones up to date (new indexes, TTL),
  * so a restart against an older .omnilab/ database just works.
  */
 import {

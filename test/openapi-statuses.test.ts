@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document is true to the server: every route of infra/routes.ts (whatever routes exist
+ * The OpenAPI document is true to the server: every route of functions/routes/ (whatever routes exist
  * when this runs) is called against the test platform without a token, with a token of another kind,
  * with its own kind and empty or malformed input; then a journey through the main successes (creates,
  * held production changes, no-op writes, revocation, ETags, accepted metrics, approvals). Every

@@ -31,7 +31,7 @@ export class EventPipeline extends Construct {
       const definition = props.tables.definition(consumer.table);
       if (!definition.stream) {
         throw new Error(
-          `stream consumer ${consumer.function} reads table ${consumer.table}, which has no stream in infra/tables.ts`,
+          `stream consumer ${consumer.function} reads table ${consumer.table}, which has no stream in functions/tables/tables.ts`,
         );
       }
       const fn = props.createFunction(

@@ -19,8 +19,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TOKEN_AUTHORIZER } from '../lambda-functions';
 import type { Route } from '../../functions/routes/routes';
+import { TOKEN_AUTHORIZER } from '../lambda-functions';
 import type { StageConfig } from '../stages';
 import type { FunctionFactory, OmnilabFunction } from './omnilab-function';
 
@@ -37,7 +37,7 @@ export interface FlagApiProps {
  */
 export const AUTHORIZER_CACHE = Duration.minutes(5);
 
-/** The function of `/api/client/streaming` and `/ofrep/v1/sse` (infra/routes.ts). */
+/** The function of `/api/client/streaming` and `/ofrep/v1/sse` (functions/routes/). */
 export const STREAMING_FUNCTION = 'client-streaming';
 
 /**
@@ -131,7 +131,7 @@ export class FlagApi extends Construct {
         for (const r of routes) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by design (access: public in infra/routes.ts): it reads no data and needs no token.`,
+            reason: `${route.method} ${route.path} is public by design (access: public in functions/routes/): it reads no data and needs no token.`,
           });
         }
       }

@@ -9,12 +9,12 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { TableId } from '../../functions/tables/tables';
 import type { TableAccess, TableAction } from '../function-access';
 import { esbuildArgsOf, functionBundling } from '../function-bundling';
 import type { LambdaFunctionSpec } from '../lambda-functions';
 import { REPO_ROOT } from '../repo-root';
 import type { StageConfig } from '../stages';
-import type { TableId } from '../../functions/tables/tables';
 import type { OmnilabTables } from './omnilab-tables';
 
 export interface OmnilabFunctionProps {

@@ -6,6 +6,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ROUTES, type Route } from '../../functions/routes/routes';
+import { TABLES, type TableDefinition } from '../../functions/tables/tables';
 import {
   AUDIT_ANCHOR_ACCESS,
   FUNCTION_ACCESS,
@@ -14,11 +16,9 @@ import {
   type TableAccess,
 } from '../function-access';
 import { REPO_ROOT } from '../repo-root';
-import { ROUTES, type Route } from '../../functions/routes/routes';
 import { SCHEDULES, type ScheduledJob } from '../schedules';
 import { type StageConfig, stagePrefix } from '../stages';
 import { STREAM_CONSUMERS, type StreamConsumer } from '../stream-consumers';
-import { TABLES, type TableDefinition } from '../../functions/tables/tables';
 import { AuditAnchorBucket } from './audit-anchor-bucket';
 import { ConsoleHosting } from './console-hosting';
 import { EventPipeline } from './event-pipeline';

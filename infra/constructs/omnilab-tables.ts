@@ -9,7 +9,13 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type KeyDefinition, TABLES, type TableDefinition, type TableId, tableName } from '../../functions/tables/tables';
+import {
+  type KeyDefinition,
+  TABLES,
+  type TableDefinition,
+  type TableId,
+  tableName,
+} from '../../functions/tables/tables';
 
 export interface OmnilabTablesProps {
   prefix: string;
@@ -58,13 +64,13 @@ export class OmnilabTables extends Construct {
 
   table(id: TableId): Table {
     const table = this.tables.get(id);
-    if (!table) throw new Error(`no table ${id} in infra/tables.ts`);
+    if (!table) throw new Error(`no table ${id} in functions/tables/tables.ts`);
     return table;
   }
 
   definition(id: TableId): TableDefinition {
     const definition = this.definitions.find((t) => t.id === id);
-    if (!definition) throw new Error(`no table ${id} in infra/tables.ts`);
+    if (!definition) throw new Error(`no table ${id} in functions/tables/tables.ts`);
     return definition;
   }
 }

@@ -1,10 +1,10 @@
 /** The least-privilege map covers every function, names only real tables, and gates synthesis. */
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/routes/routes';
+import { TABLES } from '../../functions/tables/tables';
 import { createOmnilabApp } from '../../infra/create-omnilab-app';
 import { FUNCTION_ACCESS } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
-import { ROUTES } from '../../functions/routes/routes';
-import { TABLES } from '../../functions/tables/tables';
 import { SKIP_BUNDLING } from './synth-app';
 
 describe('infra/function-access.ts', () => {
@@ -20,7 +20,7 @@ describe('infra/function-access.ts', () => {
     expect(Object.keys(FUNCTION_ACCESS).filter((n) => !names.has(n))).toEqual([]);
   });
 
-  it('names only tables of infra/tables.ts, each action once', () => {
+  it('names only tables of functions/tables/tables.ts, each action once', () => {
     const tables = new Set<string>(TABLES.map((t) => t.id));
     for (const [name, access] of Object.entries(FUNCTION_ACCESS)) {
       for (const [table, actions] of Object.entries(access)) {

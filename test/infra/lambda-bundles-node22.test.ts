@@ -574,7 +574,7 @@ describe('the bundles CDK deploys, on Node 22', () => {
 /**
  * Twins: the same tables seeded the same way twice, one served by the bundles on Node 22 and one by
  * the handlers in this process (what `npm start` and the other tests run), driven by the same script
- * through every route of infra/routes.ts. Each answer must be the same once what is unique to a run
+ * through every route of functions/routes/. Each answer must be the same once what is unique to a run
  * (times, random ids, secrets, hashes over them) is masked.
  */
 const TWIN_BUNDLES = `b${randomBytes(4).toString('hex')}-`;
@@ -1137,7 +1137,7 @@ describe('every route, through the bundles on Node 22 and through the handlers i
     for (const i of twinInstances.values()) i.stop();
   });
 
-  it('drives every route of infra/routes.ts', () => {
+  it('drives every route of functions/routes/', () => {
     const driven = new Set(bundleSteps.map((st) => st.route));
     expect(ROUTES.map(routeKey).filter((k) => !driven.has(k))).toEqual([]);
   });

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableName } from '../../functions/tables/tables';
 import { createOmnilabApp } from '../../infra/create-omnilab-app';
 import { FUNCTION_ACCESS } from '../../infra/function-access';
 import { TOKEN_AUTHORIZER } from '../../infra/lambda-functions';
 import { stagePrefix } from '../../infra/stages';
-import { tableName } from '../../functions/tables/tables';
 import { nagFindings, SKIP_BUNDLING, synthApp } from './synth-app';
 import { omnilabFunctions, rolePermissions } from './template-facts';
 

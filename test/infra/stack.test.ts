@@ -1,12 +1,14 @@
 /**
- * The synthesized stacks, asserted from the declarative sources: every table of infra/tables.ts,
- * every route of infra/routes.ts, every function's policy from infra/function-access.ts, the
+ * The synthesized stacks, asserted from the declarative sources: every table of functions/tables/tables.ts,
+ * every route of functions/routes/, every function's policy from infra/function-access.ts, the
  * alarms, the console hosting, and no unacknowledged cdk-nag finding.
  */
 import { existsSync } from 'node:fs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, routeKey } from '../../functions/routes/routes';
+import { TABLES, type TableId, tableName } from '../../functions/tables/tables';
 import { AUTHORIZER_CACHE, PREFLIGHT_ROUTE } from '../../infra/constructs/flag-api';
 import { CONSOLE_DIST, type OmnilabStack } from '../../infra/constructs/omnilab-stack';
 import {
@@ -16,11 +18,9 @@ import {
   readsTokenPepper,
 } from '../../infra/function-access';
 import { lambdaFunctions } from '../../infra/lambda-functions';
-import { ROUTES, routeKey } from '../../functions/routes/routes';
 import { SCHEDULES } from '../../infra/schedules';
 import { STAGES, type StageName, stagePrefix } from '../../infra/stages';
 import { STREAM_CONSUMERS } from '../../infra/stream-consumers';
-import { TABLES, type TableId, tableName } from '../../functions/tables/tables';
 import { nagFindings, synthApp } from './synth-app';
 import { omnilabFunctions, rolePermissions } from './template-facts';
 
@@ -59,7 +59,7 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
   const prefix = stagePrefix(stage);
   const retain = STAGES[stage].retain;
 
-  it('has one table per definition in infra/tables.ts, on demand, recoverable and encrypted', () => {
+  it('has one table per definition in functions/tables/tables.ts, on demand, recoverable and encrypted', () => {
     template().resourceCountIs('AWS::DynamoDB::Table', TABLES.length);
     for (const t of TABLES) {
       template().hasResource('AWS::DynamoDB::Table', {
@@ -104,7 +104,7 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
     }
   });
 
-  it('has exactly the routes of infra/routes.ts, each on its function, public ones without authorizer', () => {
+  it('has exactly the routes of functions/routes/, each on its function, public ones without authorizer', () => {
     const routes = template().findResources('AWS::ApiGatewayV2::Route');
     const integrations = template().findResources('AWS::ApiGatewayV2::Integration');
     const functions = omnilabFunctions(template());

@@ -1,5 +1,5 @@
 /**
- * Hostile input: generated requests (fast-check) to every route of infra/routes.ts, read at run
+ * Hostile input: generated requests (fast-check) to every route of functions/routes/, read at run
  * time, with every kind of token, valid and invalid bodies, headers, content types and query
  * strings, plus the classic attacks (JSON nested 10,000 deep, 6 MB bodies, invalid UTF-8). Never a
  * 5xx; a 4xx is a JSON `{code, message}` (OFREP's own error shape on OFREP routes); and a refused

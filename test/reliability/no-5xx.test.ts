@@ -1,5 +1,5 @@
 /**
- * No input answers 5xx: for every route of infra/routes.ts (read at run time, so a new route is
+ * No input answers 5xx: for every route of functions/routes/ (read at run time, so a new route is
  * covered the day it lands), fast-check starts from a body the route accepts and breaks it where
  * it hurts (strings of thousands of characters, odd Unicode, numbers out of range, arrays of
  * thousands of items, records of thousands of keys, deep nesting, wrong types, unknown fields),

@@ -1,5 +1,5 @@
 /**
- * Rights: every kind of token against every route of infra/routes.ts (read at run time), with the
+ * Rights: every kind of token against every route of functions/routes/ (read at run time), with the
  * status each should get, derived from the route's `access`; then the finer rights handlers
  * enforce (a squad changes only its own flags; production changes may need four eyes, 202).
  * Prints both matrices.
@@ -28,7 +28,7 @@ const HOLDERS: Holder[] = [
   'unknown',
 ];
 
-/** Who may call each access level; a level added to infra/routes.ts without a line here fails the test. */
+/** Who may call each access level; a level added to functions/routes/ without a line here fails the test. */
 const MAY: Record<string, Holder[]> = {
   public: HOLDERS,
   client: ['client', 'productionClient'],
