@@ -9,7 +9,7 @@ import { historicalBaseline, planFigures } from '../../shared/experiments/planni
 import { withRawEventMetrics } from '../../shared/experiments/quantile-results';
 import { buildResults } from '../../shared/experiments/results';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Experiment, experimentMetrics } from '../../shared/model/experiment';
 import { personOf } from '../../shared/model/person';
 import {
@@ -18,6 +18,7 @@ import {
   explainVerdict,
   projectDecision,
 } from '../../shared/presentation/results-presentation';
+import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
 import type { Baseline } from '../../shared/stats/power';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
 import {
@@ -25,6 +26,7 @@ import {
   requireChannels,
   requireEnvironment,
   requireOwner,
+  requireRight,
   requireVersion,
 } from '../lib/admin-support';
 import { json, type RouteHandlers } from '../lib/api-types';
@@ -83,14 +85,8 @@ export function experimentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_E
       const existing = await runtime.experiments.get(body.key);
       checkVersion(existing, version, `experiment ${body.key}`);
       requireOwner(req.principal, existing?.squad ?? body.squad, `experiment ${body.key}`);
-      if (existing && body.squad !== existing.squad && req.principal.role !== 'platform-admin') {
-        throw new ForbiddenError('only a platform admin moves an experiment to another squad');
-      }
-      if (req.principal.role === 'squad' && req.principal.squad !== body.squad) {
-        throw new ForbiddenError(
-          `${req.principal.name} may only write experiments of squad ${req.principal.squad}`,
-        );
-      }
+      if (existing) requireRight(mayMoveOwner(req.principal, existing.squad, body.squad, 'an experiment'));
+      requireRight(mayWriteForSquad(req.principal, body.squad, 'experiments', 'write'));
       await requireEnvironment(runtime, body.environment);
       requireChannels(runtime, Object.fromEntries(body.channels.map((c) => [c, true])), 'channels');
       await checkMetrics(body as Experiment);
@@ -282,8 +278,7 @@ export function experimentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_E
         body.squad ?? existing?.squad ?? (req.principal.role === 'squad' ? req.principal.squad : undefined);
       if (existing) requireOwner(req.principal, existing.squad, `metric ${body.key}`);
       else if (req.principal.role === 'squad') requireOwner(req.principal, squad, `metric ${body.key}`);
-      if (existing && squad !== existing.squad && req.principal.role !== 'platform-admin')
-        throw new ForbiddenError('only a platform admin moves a metric to another squad');
+      if (existing) requireRight(mayMoveOwner(req.principal, existing.squad, squad, 'a metric'));
       if (existing && existing.kind !== body.kind) {
         // Stored statistics were kept for the old kind; a new kind would misread them.
         throw new ValidationError(

@@ -4,14 +4,16 @@
  * switch when it only reduces what protected environments serve) or wait for approval.
  */
 import { GENERATED_FLAG_PREFIX, isGeneratedFlagName } from '../../shared/experiments/experiment-flags';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
+import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
 import {
   auditEntry,
   requireChannels,
   requireEnvironment,
   requireOwner,
+  requireRight,
   requireVersion,
 } from '../lib/admin-support';
 import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
@@ -89,11 +91,7 @@ export function flagRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_FLAGS_R
           `starts with "${GENERATED_FLAG_PREFIX}", reserved for the flags experiments generate`,
           'name',
         );
-      if (req.principal.role === 'squad' && req.principal.squad !== body.squad) {
-        throw new ForbiddenError(
-          `${req.principal.name} may only create flags of squad ${req.principal.squad}`,
-        );
-      }
+      requireRight(mayWriteForSquad(req.principal, body.squad, 'flags', 'create'));
       const envNames = (await runtime.environments.list()).map((e) => e.name);
       for (const [env, state] of Object.entries(body.environments ?? {})) {
         if (!envNames.includes(env))
@@ -145,9 +143,7 @@ export function flagRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_FLAGS_R
       const body = req.body;
       const flag = await requireFlag(req.params.name);
       requireOwner(req.principal, flag.squad, `flag ${flag.name}`);
-      if (body.squad !== undefined && body.squad !== flag.squad && req.principal.role !== 'platform-admin') {
-        throw new ForbiddenError('only a platform admin moves a flag to another squad');
-      }
+      requireRight(mayMoveOwner(req.principal, flag.squad, body.squad ?? flag.squad, 'a flag'));
       requireVersion(flag.version, body.version, `flag ${flag.name}`);
       const { version: _v, variants, ...fields } = body;
       const after = bump(flag, {

@@ -15,7 +15,7 @@ import { isProtectedEffect } from '../../shared/governance/effect';
 import { changeDigest, normalizeChange } from '../../shared/governance/proposed-change';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
-import { requireVersion } from '../lib/admin-support';
+import { requireRight, requireVersion } from '../lib/admin-support';
 import { json, type RouteHandlers } from '../lib/api-types';
 import { applyChangeRequest, declaredReasons, effectNow } from '../lib/change-requests';
 import type { Runtime } from '../lib/composition-root';
@@ -27,8 +27,7 @@ import { stage } from '../lib/staging';
 import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
 
 function requireApprover(principal: Principal, cr: ChangeRequest): void {
-  const verdict = mayApprove(principal, cr);
-  if (!verdict.ok) throw new ForbiddenError(verdict.why ?? 'may not approve');
+  requireRight(mayApprove(principal, cr));
 }
 
 export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_GOVERNANCE_ROUTES> {

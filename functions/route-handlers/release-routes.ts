@@ -8,7 +8,7 @@
  * flag write too, declared protected where the flag has a protected environment (a change request
  * then holds it). A plan paused by a person notifies as a scheduler's pause does.
  */
-import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import { NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Flag } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
 import {
@@ -23,8 +23,15 @@ import {
   type ReleasePlan,
 } from '../../shared/release/release-plan';
 import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
+import { mayApproveReleasePlan, mayRunReleasePlan } from '../../shared/rights/approval';
 import type { NotificationStore } from '../../shared/store/change-request-store';
-import { auditEntry, requireEnvironment, requireOwner, requireVersion } from '../lib/admin-support';
+import {
+  auditEntry,
+  requireEnvironment,
+  requireOwner,
+  requireRight,
+  requireVersion,
+} from '../lib/admin-support';
 import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
 import { gate, protectedEnvironments } from '../lib/governance';
@@ -297,15 +304,8 @@ export function releaseRoutes(
       if (!plan) throw new NotFoundError(`flag ${flag.name} has no release plan in ${env}`);
       const p = req.principal;
       const role = p.kind === 'admin' ? p.role : undefined;
-      if (action === 'approve') {
-        // Platform admins and risk (auditors) approve any plan; a squad member their own squad's.
-        const may =
-          role === 'platform-admin' || role === 'auditor' || (role === 'squad' && p.squad === flag.squad);
-        if (!may) throw new ForbiddenError(`${p.name} may not approve the release plan of ${flag.name}`);
-      } else {
-        if (role === 'auditor') throw new ForbiddenError('auditors approve plans; they do not run them');
-        requireOwner(p, flag.squad, `flag ${flag.name}`);
-      }
+      // Platform admins and risk (auditors) approve any plan, a squad member their own squad's; the owner runs it.
+      requireRight(action === 'approve' ? mayApproveReleasePlan(p, flag) : mayRunReleasePlan(p, flag));
       requireVersion(plan.version, version, `the release plan of ${flag.name} in ${env}`);
       const now = runtime.now();
       const acted = applyAction(plan, {

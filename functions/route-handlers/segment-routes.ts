@@ -4,6 +4,7 @@
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { SegmentDefinition } from '../../shared/model/flag';
+import { squadForCreate } from '../../shared/rights/ownership';
 import { auditEntry, requireOwner, requireVersion } from '../lib/admin-support';
 import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
@@ -37,10 +38,9 @@ export function segmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_SEGM
     'POST /api/admin/segments': async (req) => {
       const body = req.body;
       const p = req.principal;
-      if (p.role === 'squad' && body.squad !== undefined && body.squad !== p.squad) {
-        throw new ForbiddenError(`${p.name} may only create segments of squad ${p.squad}`);
-      }
-      const squad = p.role === 'squad' ? p.squad : body.squad;
+      const to = squadForCreate(p, body.squad, 'segments');
+      if (!to.ok) throw new ForbiddenError(to.why);
+      const squad = to.squad;
       const environments = await everyEnvironment();
       for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
         const segment: SegmentDefinition = {

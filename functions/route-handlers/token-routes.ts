@@ -6,7 +6,8 @@
 
 import { ValidationError } from '../../shared/model/errors';
 import { personKey, personOf, refusedCharacter } from '../../shared/model/person';
-import type { AdminRole, Principal, TokenRecord } from '../../shared/model/token';
+import type { TokenRecord } from '../../shared/model/token';
+import { raisesRights } from '../../shared/rights/tokens';
 import { auditEntry, requireEnvironment } from '../lib/admin-support';
 import { json, type RouteHandlers } from '../lib/api-types';
 import type { Runtime } from '../lib/composition-root';
@@ -18,16 +19,6 @@ import type { ADMIN_TOKENS_ROUTES } from '../routes/admin-tokens-routes';
 export function publicView(t: TokenRecord) {
   const { hash, id, ...rest } = t;
   return { id: id ?? hash, ...rest };
-}
-
-/**
- * True when a token with `role` (and `squad`) gives its holder a right `caller` lacks: anything
- * but the caller's own role, except that a platform admin holds every right there is.
- */
-export function raisesRights(caller: Principal, role: AdminRole, squad: string | undefined): boolean {
-  if (caller.kind !== 'admin') return true;
-  if (caller.role === 'platform-admin') return false;
-  return caller.role !== role || (role === 'squad' && caller.squad !== squad);
 }
 
 export function tokenRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_TOKENS_ROUTES> {
