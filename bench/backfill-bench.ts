@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatTable } from '../cli/format-table';
-import { LOCAL_SOURCE, runLocalBackfillQuery } from '../functions/lib/backfill-duckdb';
+import { LOCAL_SOURCE, runLocalBackfillQuery } from '../functions/services/backfill-duckdb';
 import { foldBackfill, metricsToRead } from '../shared/experiments/backfill';
 import { backfillSql } from '../shared/experiments/backfill-sql';
 import type { Experiment } from '../shared/model/experiment';

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Runtime } from '../functions/lib/composition-root';
+import type { Runtime } from '../functions/runtime/composition-root';
 import { type PlatformTokens, startLocalPlatform } from '../local/platform';
 
 export type { PlatformTokens };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatTable } from '../cli/format-table';
 import { DynamoDbClient } from '../functions/aws/dynamodb-client';
-import { keepRawEvents } from '../functions/lib/raw-events';
+import { keepRawEvents } from '../functions/services/raw-events';
 import { createDynamoEventStore } from '../functions/stores/dynamo-event-store';
 import { createLocalRawEventStore } from '../functions/stores/local-raw-event-store';
 import { tableName } from '../functions/tables/tables';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { UnleashImportReport } from '../functions/lib/unleash-import-plan';
+import type { UnleashImportReport } from '../functions/services/unleash-import-plan';
 import { compile, evaluate } from '../shared';
 import type { ClientFeaturesDocument, Constraint } from '../shared/model/client-features';
 import type { UnleashExport } from '../shared/model/unleash-export';

@@ -8,9 +8,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { auditEntry } from '../functions/lib/admin-support';
-import { createRuntime, type Runtime } from '../functions/lib/composition-root';
-import { generateToken, generateTokenId, hashToken } from '../functions/lib/tokens';
+import { createRuntime, type Runtime } from '../functions/runtime/composition-root';
+import { auditEntry } from '../functions/services/admin-support';
+import { generateToken, generateTokenId, hashToken } from '../functions/services/tokens';
 import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
 import { personKey } from '../shared/model/person';
 import type { Principal, TokenRecord } from '../shared/model/token';

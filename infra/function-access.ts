@@ -22,7 +22,7 @@ export type TableAction =
 
 export type TableAccess = Readonly<Partial<Record<TableId, readonly TableAction[]>>>;
 
-/** Every authenticated handler looks its caller's token up (functions/lib/http-handler.ts). */
+/** Every authenticated handler looks its caller's token up (functions/http/http-handler.ts). */
 const AUTHENTICATES = ['GetItem'] as const;
 
 export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {

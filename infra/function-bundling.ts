@@ -11,7 +11,7 @@ import { REPO_ROOT } from './repo-root';
  * Bundle the one AWS SDK package the runtime code still imports, @aws-sdk/util-dynamodb (marshall
  * and unmarshall, ~5 kB), rather than load the nodejs22.x runtime's copy. DynamoDB, SNS, Secrets
  * Manager, S3, Firehose and Athena are called over fetch with omnilab's own client and SigV4
- * (functions/aws/, functions/lib/aws-request.ts), so no bundle carries an SDK client, @aws-sdk/core
+ * (functions/aws/, functions/aws/aws-request.ts), so no bundle carries an SDK client, @aws-sdk/core
  * or @smithy/core (the ~180 kB they were: test/infra/bundle-size.test.ts checks it). Leaving the
  * SDK external was measured slower to load, when the bundles still carried its clients
  * (`npm run bench:bundles`, 2026-12-01, Node 22: 57-133 ms more per function, docs/deploy.md);
@@ -74,7 +74,7 @@ export interface FunctionBundling {
 /**
  * Imports replaced at bundle time. None since the functions call AWS over fetch: the SDK's default
  * credential chain and its event-stream code, which these aliased away, are no longer imported
- * (credentials come from the environment Lambda fills, functions/lib/aws-request.ts).
+ * (credentials come from the environment Lambda fills, functions/aws/aws-request.ts).
  */
 export const SDK_ALIASES: Record<string, string> = {};
 

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRuntime } from '../functions/lib/composition-root';
+import { createRuntime } from '../functions/runtime/composition-root';
 import { operatorClients } from './operator-clients';
 import { operatorConfig } from './operator-config';
 

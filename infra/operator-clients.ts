@@ -4,9 +4,9 @@
  * laptop has and a Lambda bundle never carries; against DynamoDB Local, the fixed local ones.
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { CredentialSource } from '../functions/lib/aws-request';
-import { createDynamoClients, type DynamoClients } from '../functions/lib/composition-root';
-import type { OmnilabConfig } from '../functions/lib/config';
+import type { CredentialSource } from '../functions/aws/aws-request';
+import { createDynamoClients, type DynamoClients } from '../functions/runtime/composition-root';
+import type { OmnilabConfig } from '../functions/runtime/config';
 
 /** The SDK's node provider chain, as a CredentialSource (it caches and refreshes on its own). */
 export function operatorCredentials(): CredentialSource {

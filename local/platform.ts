@@ -5,9 +5,9 @@
  * with `create(runtime)` over that same runtime, on a free port of 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { createDynamoClients, createRuntime, type Runtime } from '../functions/lib/composition-root';
-import { loadConfig, type OmnilabConfig } from '../functions/lib/config';
-import { generateToken, hashToken } from '../functions/lib/tokens';
+import { createDynamoClients, createRuntime, type Runtime } from '../functions/runtime/composition-root';
+import { loadConfig, type OmnilabConfig } from '../functions/runtime/config';
+import { generateToken, hashToken } from '../functions/services/tokens';
 import type { TokenRecord } from '../shared/model/token';
 import { createTables } from './create-tables';
 import { seedLocal } from './seed';

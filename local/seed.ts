@@ -4,8 +4,8 @@
  * eyes work out of the box; client and frontend tokens for development, a client token for production.
  */
 
-import type { Runtime } from '../functions/lib/composition-root';
-import { generateToken, hashToken } from '../functions/lib/tokens';
+import type { Runtime } from '../functions/runtime/composition-root';
+import { generateToken, hashToken } from '../functions/services/tokens';
 import { DEFAULT_ENVIRONMENTS } from '../shared/model/environment';
 import type { TokenRecord } from '../shared/model/token';
 

@@ -10,16 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Runtime } from '../functions/lib/composition-root';
-import { errorFields, logger } from '../functions/lib/logger';
 import {
   apiResponseHeaders,
   consoleContentSecurityPolicy,
   corsPolicyOfPath,
   type ResponseHeaderSettings,
-} from '../functions/lib/response-headers';
-import type { StreamHandler } from '../functions/lib/response-stream';
+} from '../functions/http/response-headers';
+import type { StreamHandler } from '../functions/http/response-stream';
 import { ROUTES, type Route, routeKey } from '../functions/routes/routes';
+import type { Runtime } from '../functions/runtime/composition-root';
+import { errorFields, logger } from '../functions/runtime/logger';
 
 type LambdaHandler = (
   event: APIGatewayProxyEventV2,
@@ -296,7 +296,7 @@ export async function startServer(options: {
       }
       const handler = handlers.get(match.route.entry)!;
       const result = await handler(toEvent(req, match.route, url, params, body), lambdaContext(match.route));
-      // The handler's answer carries its own CORS and security headers (functions/lib/http-handler.ts).
+      // The handler's answer carries its own CORS and security headers (functions/http/http-handler.ts).
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       send(res, result.statusCode ?? 200, headers, result.body ?? '');

@@ -9,10 +9,15 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create as createGuardrailCheckHandler } from '../functions/handlers/guardrail-check-handler';
-import { createDynamoClients, createRuntime } from '../functions/lib/composition-root';
-import { type LocalConfig, loadConfig, loadLocalConfig, type OmnilabConfig } from '../functions/lib/config';
-import { errorFields, logger } from '../functions/lib/logger';
-import { createLogNotifier } from '../functions/lib/notifier';
+import { createDynamoClients, createRuntime } from '../functions/runtime/composition-root';
+import {
+  type LocalConfig,
+  loadConfig,
+  loadLocalConfig,
+  type OmnilabConfig,
+} from '../functions/runtime/config';
+import { errorFields, logger } from '../functions/runtime/logger';
+import { createLogNotifier } from '../functions/services/notifier';
 import { migrateTotals } from '../functions/stores/totals-migration';
 import { createTables } from './create-tables';
 import { type DynamoDbLocal, JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';

@@ -7,8 +7,8 @@
  * that answer 201/202/204 are not documented with a generic 200.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../functions/lib/openapi-document';
 import { type Access, ROUTES, type Route, routeKey } from '../functions/routes/routes';
+import { buildOpenApiDocument } from '../functions/services/openapi-document';
 import { experimentBody } from './support/governance';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 

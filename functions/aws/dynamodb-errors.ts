@@ -1,7 +1,7 @@
 /**
  * DynamoDB's errors as omnilab's own client throws them, shaped as the AWS SDK's are (name, message,
  * `$fault`, `$metadata.httpStatusCode`, `$retryable` where the SDK sets it, a node network `code`),
- * so functions/lib/transient-error.ts classifies them unchanged and the stores keep `instanceof`.
+ * so functions/aws/transient-error.ts classifies them unchanged and the stores keep `instanceof`.
  */
 import type { AttributeValue } from './dynamodb-types';
 

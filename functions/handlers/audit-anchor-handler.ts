@@ -8,8 +8,8 @@ import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChainHead } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
-import { loadConfig, type OmnilabConfig } from '../lib/config';
-import { logger, logInvocation } from '../lib/logger';
+import { loadConfig, type OmnilabConfig } from '../runtime/config';
+import { logger, logInvocation } from '../runtime/logger';
 import { CHAIN_HEAD_KEY } from '../stores/dynamo-support';
 import { createS3AuditAnchor } from '../stores/s3-audit-anchor';
 

@@ -3,15 +3,15 @@
  * (functions/route-handlers/client-streaming-routes.ts), request-response or streamed.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { httpDeps } from '../lib/admin-support';
-import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler } from '../lib/http-handler';
-import { type ResponseSink, streamingEntry } from '../lib/response-stream';
+import { createHttpHandler } from '../http/http-handler';
+import { type ResponseSink, streamingEntry } from '../http/response-stream';
 import {
   type ClientStreamingOptions,
   clientStreamingRoutes,
 } from '../route-handlers/client-streaming-routes';
 import { CLIENT_STREAMING_ROUTES } from '../routes/client-streaming-routes';
+import { getRuntime, type Runtime } from '../runtime/composition-root';
+import { httpDeps } from '../services/admin-support';
 
 export function create(runtime: Runtime, options: ClientStreamingOptions = {}) {
   const { routes, streamed } = clientStreamingRoutes(runtime, options);

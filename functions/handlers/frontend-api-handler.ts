@@ -1,9 +1,10 @@
 /** The Unleash frontend API function (functions/route-handlers/frontend-api-routes.ts). */
-import { httpDeps } from '../lib/admin-support';
-import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+
+import { createHttpHandler, lazyHandler } from '../http/http-handler';
 import { frontendApiRoutes } from '../route-handlers/frontend-api-routes';
 import { FRONTEND_API_ROUTES } from '../routes/frontend-api-routes';
+import { getRuntime, type Runtime } from '../runtime/composition-root';
+import { httpDeps } from '../services/admin-support';
 
 export function create(runtime: Runtime) {
   return createHttpHandler(httpDeps(runtime), FRONTEND_API_ROUTES, frontendApiRoutes(runtime));

@@ -1,21 +1,21 @@
 /**
  * The scheduled function, every minute (EventBridge on AWS, a timer under `npm start`): applies
  * approved changes that are due, steps rollout plans, and rolls an experiment's treatment back on
- * each channel where a guardrail degraded beyond its tolerance (functions/lib/scheduler.ts).
+ * each channel where a guardrail degraded beyond its tolerance (functions/services/scheduler.ts).
  */
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createDynamoClients, getRuntime, type Runtime } from '../lib/composition-root';
-import { errorFields, invocationContext, logger, logInvocation } from '../lib/logger';
-import { countMetric, publishMetrics } from '../lib/metrics';
+import { createDynamoClients, getRuntime, type Runtime } from '../runtime/composition-root';
+import { errorFields, invocationContext, logger, logInvocation } from '../runtime/logger';
+import { countMetric, publishMetrics } from '../runtime/metrics';
 import {
   createLogNotifier,
   createPublishingNotifier,
   createStoringNotifier,
   type Notifier,
   snsPublishPort,
-} from '../lib/notifier';
-import { runScheduled, type ScheduledRun } from '../lib/scheduler';
+} from '../services/notifier';
+import { runScheduled, type ScheduledRun } from '../services/scheduler';
 import { migrateTotals } from '../stores/totals-migration';
 
 export function create(runtime: Runtime, notifier: Notifier = defaultNotifier(runtime)) {

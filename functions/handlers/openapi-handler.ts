@@ -1,10 +1,11 @@
 /** The OpenAPI function, `GET /api/openapi.json` (functions/route-handlers/openapi-routes.ts). */
-import { httpDeps } from '../lib/admin-support';
-import { getRuntime, type Runtime } from '../lib/composition-root';
-import { createHttpHandler, lazyHandler } from '../lib/http-handler';
+
+import { createHttpHandler, lazyHandler } from '../http/http-handler';
 import { openapiRoutes } from '../route-handlers/openapi-routes';
 import { OPENAPI_ROUTES } from '../routes/openapi-routes';
 import { ROUTES } from '../routes/routes';
+import { getRuntime, type Runtime } from '../runtime/composition-root';
+import { httpDeps } from '../services/admin-support';
 
 export function create(runtime: Runtime) {
   // It answers every path's CORS preflight on AWS (OPTIONS /{proxy+}): CORS by every route.

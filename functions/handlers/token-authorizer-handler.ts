@@ -1,9 +1,9 @@
 /** The Lambda entry of the token authorizer (infra/lambda-functions.ts), wired to the tokens table. */
 
-import { awsCredentials, createDynamoClients } from '../lib/composition-root';
-import { loadConfig, type OmnilabConfig } from '../lib/config';
-import { createTokenAuthorizer } from '../lib/token-authorizer';
-import { createPepperSource } from '../lib/tokens';
+import { awsCredentials, createDynamoClients } from '../runtime/composition-root';
+import { loadConfig, type OmnilabConfig } from '../runtime/config';
+import { createTokenAuthorizer } from '../services/token-authorizer';
+import { createPepperSource } from '../services/tokens';
 import { createDynamoTokenStore } from '../stores/dynamo-token-store';
 import { tableNames } from '../tables/tables';
 

@@ -1,11 +1,11 @@
 /** The Unleash client API, wire-compatible with unmodified Unleash server SDKs. */
 
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
-import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
-import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
-import type { Runtime } from '../lib/composition-root';
-import { etagOf, type ServedConfig } from '../lib/served-config';
+import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
 import type { CLIENT_API_ROUTES } from '../routes/client-api-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { matchesEtag, recordMetrics, register } from '../services/client-metrics';
+import { etagOf, type ServedConfig } from '../services/served-config';
 
 /** SDKs from client spec 4.2.0 on read segments at the top level; older ones need them inlined. */
 export function supportsGlobalSegments(spec: string | undefined): boolean {

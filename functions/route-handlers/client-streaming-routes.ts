@@ -8,13 +8,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { ClientFeaturesDocument } from '../../shared/model/client-features';
 import { deltaBetween, hydrationOf } from '../../shared/model/delta-between';
-import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
-import { matchesEtag } from '../lib/client-metrics';
-import type { Runtime } from '../lib/composition-root';
-import { type createHttpHandler, validatedRequestOf } from '../lib/http-handler';
-import { type ResponseSink, SSE_HEADERS, type StreamHandler, sseEvent } from '../lib/response-stream';
-import { createServedConfig, type ServedConfig } from '../lib/served-config';
+import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
+import { type createHttpHandler, validatedRequestOf } from '../http/http-handler';
+import { type ResponseSink, SSE_HEADERS, type StreamHandler, sseEvent } from '../http/response-stream';
 import type { CLIENT_STREAMING_ROUTES } from '../routes/client-streaming-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { matchesEtag } from '../services/client-metrics';
+import { createServedConfig, type ServedConfig } from '../services/served-config';
 import { clientDocumentFor } from './client-api-routes';
 
 /** How often an open stream looks at the served document (one read per process, shared). */

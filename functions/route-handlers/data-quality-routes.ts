@@ -5,10 +5,10 @@
  * A function of its own, so only it has the lake's read rights and the query engine's.
  */
 import { NotFoundError, ValidationError } from '../../shared/model/errors';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { runDataQuality } from '../lib/data-quality';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { DATA_QUALITY_ROUTES } from '../routes/data-quality-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { runDataQuality } from '../services/data-quality';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest span one report covers: a quarter. */

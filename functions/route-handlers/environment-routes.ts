@@ -1,19 +1,19 @@
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
 import type { UnleashExport } from '../../shared/model/unleash-export';
-import { auditEntry, requireEnvironment, requireVersion } from '../lib/admin-support';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { planImport } from '../lib/import-plan';
-import { changesNothing, unchanged } from '../lib/unchanged-write';
+import { json, type RouteHandlers } from '../http/api-types';
+import type { ADMIN_ENVIRONMENTS_ROUTES } from '../routes/admin-environments-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { auditEntry, requireEnvironment, requireVersion } from '../services/admin-support';
+import { planImport } from '../services/import-plan';
+import { changesNothing, unchanged } from '../services/unchanged-write';
 import {
   appConfigDocument,
   openFeatureManifestOf,
   planFromRequest,
   proposeUnleashImport,
   unleashExportOf,
-} from '../lib/unleash-import-routes';
-import type { ADMIN_ENVIRONMENTS_ROUTES } from '../routes/admin-environments-routes';
+} from '../services/unleash-import-routes';
 
 export function environmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_ENVIRONMENTS_ROUTES> {
   return {

@@ -1,7 +1,7 @@
 /**
  * `POST /api/events`: a batch of exposure, metric and identify events from any channel. Each event
  * gets its own outcome (accepted, duplicate, stored raw only, or rejected with the reason), and
- * every one is kept in the raw event store with it (functions/lib/raw-events.ts); a bad one never blocks the rest
+ * every one is kept in the raw event store with it (functions/services/raw-events.ts); a bad one never blocks the rest
  * and never writes a statistic. Accepted events change the statistics exactly once; an exposure
  * whose variant is not the platform's own assignment is refused and counted, once, as a mismatch.
  */
@@ -13,12 +13,12 @@ import type { EventBatchResponse, EventOutcome } from '../../shared/model/event'
 import type { Experiment } from '../../shared/model/experiment';
 import type { Flag, SegmentDefinition } from '../../shared/model/flag';
 import type { MetricDefinition } from '../../shared/model/metric';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { type BusinessMetric, countMetric } from '../lib/metrics';
-import { keepRawEvents } from '../lib/raw-events';
-import { releaseExposuresFor } from '../lib/release-ingest';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { EVENTS_ROUTES } from '../routes/events-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { type BusinessMetric, countMetric } from '../runtime/metrics';
+import { keepRawEvents } from '../services/raw-events';
+import { releaseExposuresFor } from '../services/release-ingest';
 import { IngestionUnavailableError } from '../stores/dynamo-event-store';
 
 interface Catalogues {
@@ -31,7 +31,7 @@ interface Catalogues {
   at: number;
 }
 
-/** The dashboard's counter of each outcome (functions/lib/metrics.ts). */
+/** The dashboard's counter of each outcome (functions/runtime/metrics.ts). */
 const OUTCOME_METRIC: Record<EventOutcome['status'], BusinessMetric> = {
   accepted: 'EventsAccepted',
   duplicate: 'EventsDuplicate',

@@ -6,9 +6,9 @@
 import { buildResults } from '../../shared/experiments/results';
 import { addVectors, type StatsVector } from '../../shared/experiments/unit-state';
 import { NotFoundError, ValidationError } from '../../shared/model/errors';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { EXPERIMENT_HISTORY_ROUTES } from '../routes/experiment-history-routes';
+import type { Runtime } from '../runtime/composition-root';
 
 export interface HistoryPoint {
   /** The end of the day (UTC) the results stood at. */

@@ -21,6 +21,10 @@ import {
 import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
 import type { Baseline } from '../../shared/stats/power';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
+import { json, type RouteHandlers } from '../http/api-types';
+import type { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { metricPowerQuerySchema } from '../schemas/planning-schemas';
 import {
   auditEntry,
   requireChannels,
@@ -28,15 +32,11 @@ import {
   requireOwner,
   requireRight,
   requireVersion,
-} from '../lib/admin-support';
-import { json, type RouteHandlers } from '../lib/api-types';
-import { backfillRoutes, cellsWithBackfill } from '../lib/backfill-routes';
-import type { Runtime } from '../lib/composition-root';
-import { writeExperiment } from '../lib/experiment-writes';
-import { gate, proposePlan } from '../lib/governance';
-import { changesNothing, unchanged } from '../lib/unchanged-write';
-import type { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
-import { metricPowerQuerySchema } from '../schemas/planning-schemas';
+} from '../services/admin-support';
+import { backfillRoutes, cellsWithBackfill } from '../services/backfill-routes';
+import { writeExperiment } from '../services/experiment-writes';
+import { gate, proposePlan } from '../services/governance';
+import { changesNothing, unchanged } from '../services/unchanged-write';
 
 function planHistoryField(existing: StoredExperiment | null, next: AnalysisPlan, by: string, at: string) {
   const changes = nextPlanHistory(existing, next, by, at);

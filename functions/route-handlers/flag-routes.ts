@@ -8,6 +8,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/mode
 import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
 import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
+import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
+import type { ADMIN_FLAGS_ROUTES } from '../routes/admin-flags-routes';
+import type { Runtime } from '../runtime/composition-root';
 import {
   auditEntry,
   requireChannels,
@@ -15,12 +18,9 @@ import {
   requireOwner,
   requireRight,
   requireVersion,
-} from '../lib/admin-support';
-import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { withLifecycle } from '../lib/release-lifecycle';
-import { changesNothing, unchanged } from '../lib/unchanged-write';
-import type { ADMIN_FLAGS_ROUTES } from '../routes/admin-flags-routes';
+} from '../services/admin-support';
+import { withLifecycle } from '../services/release-lifecycle';
+import { changesNothing, unchanged } from '../services/unchanged-write';
 
 /** A new flag is on in every environment but on no channel: it reaches nobody until a channel is turned on. */
 export function defaultEnvironmentState(channels: readonly string[]): FlagEnvironmentState {

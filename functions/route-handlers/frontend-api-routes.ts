@@ -5,12 +5,12 @@
  */
 import { evaluate } from '../../shared/evaluation/evaluate';
 import type { Context } from '../../shared/model/client-features';
-import { type ApiRequest, type ApiResponse, json, type RouteHandlers } from '../lib/api-types';
-import { matchesEtag, recordMetrics, register } from '../lib/client-metrics';
-import type { Runtime } from '../lib/composition-root';
-import { queryContext, unleashContext } from '../lib/evaluation-context';
-import { etagOf } from '../lib/served-config';
+import { type ApiRequest, type ApiResponse, json, type RouteHandlers } from '../http/api-types';
 import type { FRONTEND_API_ROUTES } from '../routes/frontend-api-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { matchesEtag, recordMetrics, register } from '../services/client-metrics';
+import { queryContext, unleashContext } from '../services/evaluation-context';
+import { etagOf } from '../services/served-config';
 
 export function frontendApiRoutes(runtime: Runtime): RouteHandlers<typeof FRONTEND_API_ROUTES> {
   async function answer(req: ApiRequest, input: Record<string, unknown>): Promise<ApiResponse> {

@@ -15,16 +15,16 @@ import { isProtectedEffect } from '../../shared/governance/effect';
 import { changeDigest, normalizeChange } from '../../shared/governance/proposed-change';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
-import { requireRight, requireVersion } from '../lib/admin-support';
-import { json, type RouteHandlers } from '../lib/api-types';
-import { applyChangeRequest, declaredReasons, effectNow } from '../lib/change-requests';
-import type { Runtime } from '../lib/composition-root';
-import { changeRequestAudit } from '../lib/governance';
-import { governedRoute } from '../lib/governed-routes';
-import { validationErrorFrom } from '../lib/http-handler';
-import { countMetric } from '../lib/metrics';
-import { stage } from '../lib/staging';
+import { json, type RouteHandlers } from '../http/api-types';
+import { validationErrorFrom } from '../http/http-handler';
 import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { countMetric } from '../runtime/metrics';
+import { requireRight, requireVersion } from '../services/admin-support';
+import { applyChangeRequest, declaredReasons, effectNow } from '../services/change-requests';
+import { changeRequestAudit } from '../services/governance';
+import { governedRoute } from '../services/governed-routes';
+import { stage } from '../services/staging';
 
 function requireApprover(principal: Principal, cr: ChangeRequest): void {
   requireRight(mayApprove(principal, cr));

@@ -16,13 +16,13 @@
 import type { CompiledConfig } from '../../shared/evaluation/compile';
 import { evaluate } from '../../shared/evaluation/evaluate';
 import type { Context, EvaluationResult, Payload } from '../../shared/model/client-features';
-import { type ApiRequest, json, type RequestOf, type RouteHandlers } from '../lib/api-types';
-import { matchesEtag } from '../lib/client-metrics';
-import type { Runtime } from '../lib/composition-root';
-import { canonicalContext, openFeatureContext } from '../lib/evaluation-context';
-import { ofrepEventStreams } from '../lib/ofrep-event-streams';
-import { etagOf } from '../lib/served-config';
+import { type ApiRequest, json, type RequestOf, type RouteHandlers } from '../http/api-types';
 import type { OFREP_ROUTES } from '../routes/ofrep-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { matchesEtag } from '../services/client-metrics';
+import { canonicalContext, openFeatureContext } from '../services/evaluation-context';
+import { ofrepEventStreams } from '../services/ofrep-event-streams';
+import { etagOf } from '../services/served-config';
 
 export function payloadValue(payload: Payload): unknown {
   if (payload.type === 'json') {

@@ -1,7 +1,7 @@
 /** `GET /api/openapi.json`: the OpenAPI document of every route, built once per instance. */
-import { json, type RouteHandlers } from '../lib/api-types';
-import { buildOpenApiDocument } from '../lib/openapi-document';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { OPENAPI_ROUTES } from '../routes/openapi-routes';
+import { buildOpenApiDocument } from '../services/openapi-document';
 
 export function openapiRoutes(): RouteHandlers<typeof OPENAPI_ROUTES> {
   let document: string | undefined;

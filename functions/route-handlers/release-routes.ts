@@ -3,7 +3,7 @@
  * applies one to a flag in one environment and answers `{ status, milestones, current, gates,
  * safeguards }`. Plan routes never write the flag: they write the plan (its content, digest and
  * approvals), and the scheduler serves a milestone only while the plan's approvals cover its digest
- * (functions/lib/release-scheduler.ts). Promotion writes the flag once, governed by its effect like
+ * (functions/services/release-scheduler.ts). Promotion writes the flag once, governed by its effect like
  * every admin write (built with createGovernedHttpHandler). A lifecycle stage set by a person is a
  * flag write too, declared protected where the flag has a protected environment (a change request
  * then holds it). A plan paused by a person notifies as a scheduler's pause does.
@@ -25,18 +25,18 @@ import {
 import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
 import { mayApproveReleasePlan, mayRunReleasePlan } from '../../shared/rights/approval';
 import type { NotificationStore } from '../../shared/store/change-request-store';
+import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
+import type { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
+import type { Runtime } from '../runtime/composition-root';
 import {
   auditEntry,
   requireEnvironment,
   requireOwner,
   requireRight,
   requireVersion,
-} from '../lib/admin-support';
-import { type ApiRequest, json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { gate, protectedEnvironments } from '../lib/governance';
-import { cleanup, withLifecycle } from '../lib/release-lifecycle';
-import type { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
+} from '../services/admin-support';
+import { gate, protectedEnvironments } from '../services/governance';
+import { cleanup, withLifecycle } from '../services/release-lifecycle';
 
 const TERMINAL = new Set(['completed', 'aborted']);
 

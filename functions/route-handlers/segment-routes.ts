@@ -5,11 +5,11 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import { squadForCreate } from '../../shared/rights/ownership';
-import { auditEntry, requireOwner, requireVersion } from '../lib/admin-support';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { changesNothing, unchanged } from '../lib/unchanged-write';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_SEGMENTS_ROUTES } from '../routes/admin-segments-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { auditEntry, requireOwner, requireVersion } from '../services/admin-support';
+import { changesNothing, unchanged } from '../services/unchanged-write';
 
 /** Ids taken by imports make the counter collide now and then; a few fresh ids always find a free one. */
 const ID_ATTEMPTS = 20;

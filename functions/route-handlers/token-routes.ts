@@ -8,12 +8,12 @@ import { ValidationError } from '../../shared/model/errors';
 import { personKey, personOf, refusedCharacter } from '../../shared/model/person';
 import type { TokenRecord } from '../../shared/model/token';
 import { raisesRights } from '../../shared/rights/tokens';
-import { auditEntry, requireEnvironment } from '../lib/admin-support';
-import { json, type RouteHandlers } from '../lib/api-types';
-import type { Runtime } from '../lib/composition-root';
-import { gate, heldExtras } from '../lib/governance';
-import { generateToken, generateTokenId, hashToken } from '../lib/tokens';
+import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_TOKENS_ROUTES } from '../routes/admin-tokens-routes';
+import type { Runtime } from '../runtime/composition-root';
+import { auditEntry, requireEnvironment } from '../services/admin-support';
+import { gate, heldExtras } from '../services/governance';
+import { generateToken, generateTokenId, hashToken } from '../services/tokens';
 
 /** What a listing shows: the random id, never the stored hash; the secret is never kept. */
 export function publicView(t: TokenRecord) {

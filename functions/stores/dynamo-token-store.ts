@@ -9,7 +9,7 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '../aws/dynamodb-document';
-import { generateTokenId, type PepperSource, pepperedKey } from '../lib/tokens';
+import { generateTokenId, type PepperSource, pepperedKey } from '../services/tokens';
 import { auditItems, scanAll, transactGroups } from './dynamo-support';
 
 /** A record without an id was keyed by the bare SHA-256 of its secret. */

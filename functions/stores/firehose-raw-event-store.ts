@@ -3,7 +3,7 @@
  * stream, which converts it to Parquet (the Glue table's schema) and writes it under
  * `events/` or `rejected/`, `environment=<env>/day=<YYYY-MM-DD>/` (dynamic partitioning), in the
  * lake bucket (infra/constructs/raw-event-lake.ts). `PutRecordBatch` over signed fetch
- * (functions/lib/aws-request.ts) rather than the Firehose client, which would add to the events
+ * (functions/aws/aws-request.ts) rather than the Firehose client, which would add to the events
  * bundle what the audit anchor avoided. Events are packed as JSON lines into Firehose records of
  * at most 500 events and 1,000 KiB, which the stream deaggregates (JSON) before partitioning:
  * Firehose bills each record rounded up to 5 KB, and one event is a few hundred bytes. A call takes
@@ -12,7 +12,7 @@
  * whole batch: readers dedupe by id).
  */
 import type { RawEventLocation, RawEventRecord, RawEventStore } from '../../shared/store/raw-event-store';
-import { awsRequest, type CredentialSource, credentialsFromEnv } from '../lib/aws-request';
+import { awsRequest, type CredentialSource, credentialsFromEnv } from '../aws/aws-request';
 
 export interface FirehoseRawEventStoreOptions {
   stream: string;

@@ -5,13 +5,13 @@
  * (`heads/<10^12 - sequence>-<sequence>-<hash>`), so the latest head is one list call, read off
  * the key itself: the writer (the audit table's stream consumer) needs PutObject, readers
  * ListBucket, nobody GetObject. Keys carry a sequence number and a hash, nothing about a change.
- * Signed requests over fetch (functions/lib/aws-request.ts) rather than the S3 client, which
+ * Signed requests over fetch (functions/aws/aws-request.ts) rather than the S3 client, which
  * would add 141 kB to each bundle that verifies the chain.
  */
 import { createHash } from 'node:crypto';
 import { SEQUENCE_DIGITS } from '../../shared/governance/audit-chain';
 import type { AuditAnchor } from '../../shared/store/audit-anchor';
-import { awsRequest, type CredentialSource, credentialsFromEnv } from '../lib/aws-request';
+import { awsRequest, type CredentialSource, credentialsFromEnv } from '../aws/aws-request';
 
 const PREFIX = 'heads/';
 const CEILING = 10 ** SEQUENCE_DIGITS;

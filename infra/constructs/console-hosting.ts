@@ -23,7 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { consoleContentSecurityPolicy } from '../../functions/lib/response-headers';
+import { consoleContentSecurityPolicy } from '../../functions/http/response-headers';
 
 /**
  * The wildcard grants of CDK's upload function, each acknowledged by name (cdk-nag 3 wants every

@@ -1,7 +1,7 @@
 /**
  * The HTTP API: one route per entry of ROUTES, one function per distinct `function`, and the token
  * authorizer in front of every route that is not public. CORS is answered by the functions, as the
- * local server's are (functions/lib/response-headers.ts), not by API Gateway: its CORS setting is
+ * local server's are (functions/http/response-headers.ts), not by API Gateway: its CORS setting is
  * one for the whole API and would let every origin read admin answers.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -139,7 +139,7 @@ export class FlagApi extends Construct {
     }
     // Server-Sent Events need Lambda response streaming, which the HTTP API does not carry: the
     // streaming function also answers on a Function URL, and authenticates the token itself
-    // (functions/lib/response-stream.ts, docs/deploy.md).
+    // (functions/http/response-stream.ts, docs/deploy.md).
     const streaming = this.functions.get(STREAMING_FUNCTION);
     if (streaming) {
       this.streamingUrl = streaming.fn.addFunctionUrl({

@@ -2,7 +2,7 @@
  * Alarms and a dashboard for a stage: every function's errors, throttles and p99 duration, the
  * API's 5xx answers and p99 latency, the tables' throttled requests and any parked stream failures,
  * all notifying one encrypted SNS topic; and the business counters the functions write as EMF
- * lines (functions/lib/metrics.ts): events by outcome, change requests, guardrail halts, releases.
+ * lines (functions/runtime/metrics.ts): events by outcome, change requests, guardrail halts, releases.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -26,8 +26,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE_NAME } from '../../functions/lib/logger';
-import { type BusinessMetric, METRICS_NAMESPACE } from '../../functions/lib/metrics';
+import { SERVICE_NAME } from '../../functions/runtime/logger';
+import { type BusinessMetric, METRICS_NAMESPACE } from '../../functions/runtime/metrics';
 import type { StageConfig } from '../stages';
 import type { OmnilabFunction } from './omnilab-function';
 

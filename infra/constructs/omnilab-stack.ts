@@ -62,7 +62,7 @@ export class OmnilabStack extends Stack {
   readonly console: ConsoleHosting;
   readonly monitoring: Monitoring;
   readonly functions: OmnilabFunction[] = [];
-  /** The secret tokens are keyed with (functions/lib/tokens.ts). */
+  /** The secret tokens are keyed with (functions/services/tokens.ts). */
   readonly tokenPepper: Secret;
   readonly auditAnchor: AuditAnchorBucket;
   /** Every raw event with its outcome: Firehose → S3 Parquet, Glue tables, an Athena workgroup. */

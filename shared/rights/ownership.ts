@@ -1,7 +1,7 @@
 /**
  * Who may write what a squad owns, pure: platform admins write everything, a squad member what
  * their squad owns (and creates for that squad only), product owners, auditors and non-admin
- * tokens nothing. The API turns a refusal into a ForbiddenError (functions/lib/admin-support.ts);
+ * tokens nothing. The API turns a refusal into a ForbiddenError (functions/services/admin-support.ts);
  * the console follows the same functions to decide what to show (console/src/rights.ts).
  */
 import type { Principal } from '../model/token';

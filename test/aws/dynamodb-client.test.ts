@@ -33,7 +33,7 @@ import {
   TransactionCanceledException,
 } from '../../functions/aws/dynamodb-errors';
 import { RetryPolicy, retryKind } from '../../functions/aws/retry-policy';
-import { classifyAwsError } from '../../functions/lib/transient-error';
+import { classifyAwsError } from '../../functions/aws/transient-error';
 import { isRetryable } from '../../functions/stores/event-store/attempts';
 
 const TABLE = `aws-client-${process.pid}-${Date.now()}`;

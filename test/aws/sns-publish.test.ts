@@ -1,7 +1,7 @@
 // SNS alerts without the SDK: the Publish call omnilab signs and form-encodes (topic, subject, message), and a refused or malformed answer is an SnsPublishError, never taken for a delivered alert.
 import { describe, expect, it } from 'vitest';
-import type { AwsCall } from '../../functions/lib/aws-request';
-import { SnsPublishError, snsPublishPort } from '../../functions/lib/notifier';
+import type { AwsCall } from '../../functions/aws/aws-request';
+import { SnsPublishError, snsPublishPort } from '../../functions/services/notifier';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:omnilab-alerts';
 const creds = async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' });

@@ -13,7 +13,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfillCommand } from '../../cli/backfill-command';
 import { formatResults } from '../../cli/results-command';
-import type { BackfillResult } from '../../functions/lib/backfill';
+import type { BackfillResult } from '../../functions/services/backfill';
 import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
 import type { MetricResultWithRawEvents } from '../../shared/experiments/quantile-results';

@@ -4,9 +4,9 @@
  * Athena that records what it was sent.
  */
 import { describe, expect, it } from 'vitest';
-import type { AwsCall } from '../../functions/lib/aws-request';
-import { athenaSource, runAthenaBackfillQuery } from '../../functions/lib/backfill-athena';
-import { LOCAL_SOURCE } from '../../functions/lib/backfill-duckdb';
+import type { AwsCall } from '../../functions/aws/aws-request';
+import { athenaSource, runAthenaBackfillQuery } from '../../functions/services/backfill-athena';
+import { LOCAL_SOURCE } from '../../functions/services/backfill-duckdb';
 import { BACKFILL_COLUMNS, backfillSql } from '../../shared/experiments/backfill-sql';
 
 const query = (source: string) =>

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_SOURCE, runLocalBackfillQuery } from '../../functions/lib/backfill-duckdb';
+import { LOCAL_SOURCE, runLocalBackfillQuery } from '../../functions/services/backfill-duckdb';
 import { foldBackfill, metricsToRead } from '../../shared/experiments/backfill';
 import { backfillSql } from '../../shared/experiments/backfill-sql';
 import type { StatsVector } from '../../shared/experiments/unit-state';

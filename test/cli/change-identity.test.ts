@@ -1,11 +1,11 @@
 /**
- * What makes a change "the same change" for apply's idempotency (functions/lib/governed-handler.ts):
+ * What makes a change "the same change" for apply's idempotency (functions/http/governed-handler.ts):
  * the person, route, path parameters, body and apply-at time, and the items written at their base
  * versions; never the times of the write nor the audit entries. Properties over generated requests.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { changeIdentity } from '../../functions/lib/governed-handler';
+import { changeIdentity } from '../../functions/http/governed-handler';
 import type { ProposedOp } from '../../shared/governance/proposed-change';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';

@@ -1,6 +1,6 @@
 // One contract, two token stores: in memory and DynamoDB key tokens by the peppered hash, look them up by secret and id, refuse a second create, revoke by id and seed idempotently alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../functions/lib/tokens';
+import { hashToken } from '../../functions/services/tokens';
 import { createDynamoAuditStore } from '../../functions/stores/dynamo-audit-store';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
 import { createMemoryAuditLog } from '../../functions/stores/memory/memory-audit-log';

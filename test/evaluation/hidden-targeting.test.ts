@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHideValue } from '../../functions/lib/served-config';
+import { nodeHideValue } from '../../functions/services/served-config';
 import { compile, DocumentError, evaluate } from '../../shared';
 import { hiddenReaders } from '../../shared/evaluation/hidden-readers';
 import { hideValue, sha256 } from '../../shared/evaluation/sha256';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runLocalDataQuality } from '../../functions/lib/data-quality';
+import { runLocalDataQuality } from '../../functions/services/data-quality';
 import { createLocalRawEventStore } from '../../functions/stores/local-raw-event-store';
 import {
   type DataQualityCell,

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServedConfig } from '../../functions/lib/served-config';
-import { generateToken, hashToken } from '../../functions/lib/tokens';
+import { createServedConfig } from '../../functions/services/served-config';
+import { generateToken, hashToken } from '../../functions/services/tokens';
 import { createClient, type OmnilabClientInternals, type SdkError } from '../../sdk/src';
 import { hiddenTargeting } from '../../sdk/src/hidden-targeting';
 import { compile, evaluate } from '../../shared';

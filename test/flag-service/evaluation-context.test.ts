@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openFeatureContext, unleashContext } from '../../functions/lib/evaluation-context';
+import { openFeatureContext, unleashContext } from '../../functions/services/evaluation-context';
 
 const scalar = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean());
 const field = fc.oneof(

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import type { SegmentDefinition } from '../../shared/model/flag';
 import { snapshot } from '../reliability/support/snapshot';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -4,7 +4,7 @@
  * type OFREP resolves it to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnleashImportReport } from '../../functions/lib/unleash-import-plan';
+import type { UnleashImportReport } from '../../functions/services/unleash-import-plan';
 import type { ManifestFlag } from '../../shared/model/openfeature-manifest';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 

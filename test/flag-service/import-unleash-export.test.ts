@@ -5,7 +5,7 @@
  * and that production imports go through four eyes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnleashImportReport } from '../../functions/lib/unleash-import-plan';
+import type { UnleashImportReport } from '../../functions/services/unleash-import-plan';
 import type { ClientFeaturesDocument, Feature } from '../../shared/model/client-features';
 import type { Flag } from '../../shared/model/flag';
 import type { UnleashExport } from '../../shared/model/unleash-export';

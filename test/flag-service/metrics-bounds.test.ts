@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_UNKNOWN_LISTED } from '../../functions/lib/client-metrics';
 import { MAX_METRICS_TOGGLES } from '../../functions/schemas/client-schemas';
+import { MAX_UNKNOWN_LISTED } from '../../functions/services/client-metrics';
 import type { ClientMetricsRow } from '../../shared/store/client-metrics-store';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TransactWriteCommand } from '../../functions/aws/dynamodb-document';
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import { createDynamoClientMetricsStore } from '../../functions/stores/dynamo-client-metrics-store';
 import type { ClientMetricsCount, ClientMetricsRow } from '../../shared/store/client-metrics-store';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateToken } from '../../functions/lib/tokens';
+import { generateToken } from '../../functions/services/tokens';
 import { javaAlive, npmStart, type RunningPlatform } from '../support/npm-start';
 
 const readme = readFileSync('README.md', 'utf8');

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLY_AT_FIELD, MAX_APPLY_AHEAD_DAYS, parseApplyAt } from '../../functions/lib/apply-at';
+import { APPLY_AT_FIELD, MAX_APPLY_AHEAD_DAYS, parseApplyAt } from '../../functions/services/apply-at';
 import { ValidationError } from '../../shared/model/errors';
 import { parseRfc3339 } from '../../shared/model/rfc3339';
 import { startTestPlatform, type TestPlatform } from '../support/platform';

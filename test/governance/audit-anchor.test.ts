@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHeadOf, createAuditAnchorHandler } from '../../functions/handlers/audit-anchor-handler';
-import { readSecret } from '../../functions/lib/tokens';
+import { readSecret } from '../../functions/services/tokens';
 import { createFileAuditAnchor } from '../../functions/stores/file-audit-anchor';
 import { anchorKey, createS3AuditAnchor, headOfKey } from '../../functions/stores/s3-audit-anchor';
 import { chainEntries, GENESIS_HASH, verifyChain } from '../../shared/governance/audit-chain';

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '../../functions/aws/dynamodb-document';
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import {
   type ChainVerification,
   chainEntries,

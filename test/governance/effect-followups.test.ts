@@ -5,7 +5,7 @@
  * what a production Unleash client or OFREP caller gets, and what the change request says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateToken, hashToken } from '../../functions/lib/tokens';
+import { generateToken, hashToken } from '../../functions/services/tokens';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { ClientFeaturesDocument, Feature } from '../../shared/model/client-features';
 import type { Flag } from '../../shared/model/flag';

@@ -1,8 +1,8 @@
 /** Four eyes: who may approve, edits reset approvals, every bypass path is held, the kill switch is not. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import type { Runtime } from '../../functions/lib/composition-root';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import type { Runtime } from '../../functions/runtime/composition-root';
+import { createLogNotifier } from '../../functions/services/notifier';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import { createLogNotifier } from '../../functions/services/notifier';
 import { checkGuardrails } from '../../shared/experiments/guardrail';
 import type { OmnilabEvent } from '../../shared/model/event';
 import type { Experiment } from '../../shared/model/experiment';

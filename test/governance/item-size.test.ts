@@ -78,7 +78,7 @@ describe('item sizes', () => {
   it('are counted as DynamoDB Local counts them: exact for strings and maps, never under', async () => {
     const TableName = `${p.runtime.config.tablePrefix}size-calibration`;
     await p.runtime.flags.list(); // the client is warm
-    const { client, doc } = (await import('../../functions/lib/composition-root')).createDynamoClients(
+    const { client, doc } = (await import('../../functions/runtime/composition-root')).createDynamoClients(
       p.runtime.config,
     );
     await client.send(
@@ -189,7 +189,7 @@ describe('item sizes', () => {
     expect(size).toBeGreaterThan(MAX_ITEM_BYTES);
     expect(size).toBeLessThan(DYNAMODB_ITEM_LIMIT);
     await p.runtime.flags.list();
-    const { doc } = (await import('../../functions/lib/composition-root')).createDynamoClients(
+    const { doc } = (await import('../../functions/runtime/composition-root')).createDynamoClients(
       p.runtime.config,
     );
     await doc.send(

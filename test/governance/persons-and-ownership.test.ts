@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, PutCommand, UpdateCommand } from '../../functions/aws/dynamodb-document';
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import { itemSize, MAX_ITEM_BYTES } from '../../functions/stores/item-size';
 import { sequenceKey } from '../../shared/governance/audit-chain';
 import type { ChangeRequest } from '../../shared/governance/change-request';

@@ -101,7 +101,7 @@ describe('the function bundles', () => {
     const dir = join(process.cwd(), 'test-artifacts', 'infra-bundles', 'credentials-probe');
     mkdirSync(dir, { recursive: true });
     const entry = join(dir, 'probe.ts');
-    const root = join(process.cwd(), 'functions', 'lib', 'composition-root.ts');
+    const root = join(process.cwd(), 'functions', 'runtime', 'composition-root.ts');
     writeFileSync(
       entry,
       `import { awsCredentials, createDynamoClients } from ${JSON.stringify(root)};\n` +

@@ -1,9 +1,9 @@
 /** The bootstrap of a new stage, against DynamoDB Local: environments, one audited admin token. */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDynamoClients, createRuntime, type Runtime } from '../../functions/lib/composition-root';
-import { loadConfig } from '../../functions/lib/config';
-import { createTokenAuthorizer } from '../../functions/lib/token-authorizer';
-import { hashToken } from '../../functions/lib/tokens';
+import { createDynamoClients, createRuntime, type Runtime } from '../../functions/runtime/composition-root';
+import { loadConfig } from '../../functions/runtime/config';
+import { createTokenAuthorizer } from '../../functions/services/token-authorizer';
+import { hashToken } from '../../functions/services/tokens';
 import { createFirstAdminToken } from '../../infra/create-first-admin-token';
 import { createTables } from '../../local/create-tables';
 

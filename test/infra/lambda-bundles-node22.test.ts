@@ -15,10 +15,10 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BundleSize, bundleFunctions, node22Path } from '../../bench/bundle-functions';
 import { ScanCommand } from '../../functions/aws/dynamodb-client';
-import { createDynamoClients, createRuntime, type Runtime } from '../../functions/lib/composition-root';
-import { loadConfig, type OmnilabConfig } from '../../functions/lib/config';
-import { generateToken, hashToken } from '../../functions/lib/tokens';
 import { ROUTES, type Route, routeKey } from '../../functions/routes/routes';
+import { createDynamoClients, createRuntime, type Runtime } from '../../functions/runtime/composition-root';
+import { loadConfig, type OmnilabConfig } from '../../functions/runtime/config';
+import { generateToken, hashToken } from '../../functions/services/tokens';
 import { CHAIN_HEAD_KEY } from '../../functions/stores/dynamo-support';
 import { tableNames } from '../../functions/tables/tables';
 import { BUNDLE_AWS_SDK, functionBundling } from '../../infra/function-bundling';

@@ -123,7 +123,7 @@ describe.each(STAGE_NAMES)('the %s stack', (stage) => {
       .sort();
     const expected = [
       ...ROUTES.map((r) => `${routeKey(r)} -> ${r.function} (${r.access === 'public' ? 'NONE' : 'CUSTOM'})`),
-      // Browsers' CORS preflights carry no token: the functions answer them (functions/lib/response-headers.ts).
+      // Browsers' CORS preflights carry no token: the functions answer them (functions/http/response-headers.ts).
       `${PREFLIGHT_ROUTE.method} ${PREFLIGHT_ROUTE.path} -> openapi (NONE)`,
     ].sort();
     expect(actual).toEqual(expected);

@@ -1,8 +1,8 @@
 /** The Lambda authorizer: a token is let through exactly when its hash is in the tokens table. */
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createTokenAuthorizer } from '../../functions/lib/token-authorizer';
-import { hashToken } from '../../functions/lib/tokens';
+import { createTokenAuthorizer } from '../../functions/services/token-authorizer';
+import { hashToken } from '../../functions/services/tokens';
 import type { TokenRecord } from '../../shared/model/token';
 
 const SECRET = 'client:development.0123456789abcdef';

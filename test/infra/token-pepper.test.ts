@@ -2,9 +2,9 @@
 
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PutCommand } from '../../functions/aws/dynamodb-document';
-import { createDynamoClients, type DynamoClients } from '../../functions/lib/composition-root';
-import { loadConfig } from '../../functions/lib/config';
-import { createPepperSource, generateToken, hashToken, pepperedKey } from '../../functions/lib/tokens';
+import { createDynamoClients, type DynamoClients } from '../../functions/runtime/composition-root';
+import { loadConfig } from '../../functions/runtime/config';
+import { createPepperSource, generateToken, hashToken, pepperedKey } from '../../functions/services/tokens';
 import { createDynamoTokenStore } from '../../functions/stores/dynamo-token-store';
 import { tableNames } from '../../functions/tables/tables';
 import { createTables } from '../../local/create-tables';

@@ -1,13 +1,13 @@
 /**
- * What the functions write to their logs (functions/lib/logger.ts, functions/lib/metrics.ts): a
+ * What the functions write to their logs (functions/runtime/logger.ts, functions/runtime/metrics.ts): a
  * failed route as one JSON line naming its route, function and request id and the error by name and
  * code only; and `POST /api/events` counting each outcome it answered in one CloudWatch EMF line,
  * with no customer id in any line.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHttpHandler } from '../../functions/lib/http-handler';
-import { invocationContext } from '../../functions/lib/logger';
+import { createHttpHandler } from '../../functions/http/http-handler';
 import { OPENAPI_ROUTES } from '../../functions/routes/openapi-routes';
+import { invocationContext } from '../../functions/runtime/logger';
 import type { EventBatchResponse } from '../../shared/model/event';
 import type { TokenStore } from '../../shared/store/token-store';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -14,7 +14,7 @@ import {
   type AwsErrorKind,
   classifyAwsError,
   isTransientAwsError,
-} from '../../functions/lib/transient-error';
+} from '../../functions/aws/transient-error';
 import { isRetryable } from '../../functions/stores/event-store/attempts';
 
 const answered = (status: number) => ({ $metadata: { httpStatusCode: status } });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import { createLogNotifier } from '../../functions/services/notifier';
 import type { Flag } from '../../shared/model/flag';
 import {
   EXPECTED_LIFETIME_DAYS,

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import type { Runtime } from '../../functions/lib/composition-root';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import type { Runtime } from '../../functions/runtime/composition-root';
+import { createLogNotifier } from '../../functions/services/notifier';
 import { createImpactMetrics } from '../../sdk/src/impact';
 import { createClient } from '../../sdk/src/index';
 import type { FetchLike } from '../../sdk/src/types';

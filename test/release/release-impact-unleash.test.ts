@@ -6,8 +6,8 @@
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import type { Runtime } from '../../functions/lib/composition-root';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import type { Runtime } from '../../functions/runtime/composition-root';
+import { createLogNotifier } from '../../functions/services/notifier';
 import { parseImpactCellKey } from '../../shared/release/impact-metrics';
 import type { ReleasePlan } from '../../shared/release/release-plan';
 import { milestoneKey } from '../../shared/release/release-safeguards';

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import { createLogNotifier } from '../../functions/services/notifier';
 import { launchChromium } from '../support/chromium';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 

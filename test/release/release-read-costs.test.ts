@@ -1,9 +1,9 @@
 // Read costs of lifecycle and release ingestion: GET /api/admin/flags reads client metrics once per environment however many flags there are (with the same lifecycles as reading each flag's rows), and events batches read the plans at most once per config cache period.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../functions/lib/composition-root';
-import { protectedEnvironments } from '../../functions/lib/governance';
-import { releaseExposuresFor } from '../../functions/lib/release-ingest';
-import { withLifecycle } from '../../functions/lib/release-lifecycle';
+import type { Runtime } from '../../functions/runtime/composition-root';
+import { protectedEnvironments } from '../../functions/services/governance';
+import { releaseExposuresFor } from '../../functions/services/release-ingest';
+import { withLifecycle } from '../../functions/services/release-lifecycle';
 import type { PreparedEvent } from '../../shared/experiments/ingest-plan';
 import { lifecycleOf } from '../../shared/release/flag-lifecycle';
 import type { ReleaseStore } from '../../shared/release/release-store';

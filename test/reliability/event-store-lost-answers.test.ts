@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DynamoDbClient, TransactWriteItemsCommand } from '../../functions/aws/dynamodb-client';
-import { createDynamoClients } from '../../functions/lib/composition-root';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { tableName } from '../../functions/tables/tables';
 import { createTables } from '../../local/create-tables';

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createGuardrailCheckHandler } from '../../functions/handlers/guardrail-check-handler';
-import { createLogNotifier } from '../../functions/lib/notifier';
+import { createLogNotifier } from '../../functions/services/notifier';
 import { experimentAssignment } from '../../shared/experiments/assignment';
 import type { ExperimentResults } from '../../shared/experiments/results-types';
 import { cellKey, type StatsVector } from '../../shared/experiments/unit-state';

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type InProcessPlatform, type PlatformTokens, startPlatform } from '../../bench/local-platform';
-import { createDynamoClients } from '../../functions/lib/composition-root';
 import { ROUTES, type Route } from '../../functions/routes/routes';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import { snapshot } from './support/snapshot';
 
 let p: InProcessPlatform;

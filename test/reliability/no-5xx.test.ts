@@ -11,8 +11,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbClient } from '../../functions/aws/dynamodb-client';
-import { createDynamoClients } from '../../functions/lib/composition-root';
 import { ROUTES, type Route } from '../../functions/routes/routes';
+import { createDynamoClients } from '../../functions/runtime/composition-root';
 import type { TableNames } from '../../functions/tables/tables';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { snapshot } from './support/snapshot';

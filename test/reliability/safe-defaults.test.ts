@@ -14,14 +14,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resultsCsv } from '../../console/src/results-view';
 import type { ExperimentResults } from '../../console/src/types';
 import { create as createOpenapiHandler } from '../../functions/handlers/openapi-handler';
-import { loadConfig, loadLocalConfig } from '../../functions/lib/config';
 import {
   API_CONTENT_SECURITY_POLICY,
   corsPolicyOfAccess,
   corsPolicyOfPath,
   securityHeaders,
-} from '../../functions/lib/response-headers';
+} from '../../functions/http/response-headers';
 import { ROUTES } from '../../functions/routes/routes';
+import { loadConfig, loadLocalConfig } from '../../functions/runtime/config';
 import { startServer } from '../../local/server';
 import { auditCsv } from '../../shared/governance/audit-chain';
 import type { AuditEntry } from '../../shared/model/audit';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mayCreate, mayReadAudit, mayWriteFor, squadChoices } from '../../console/src/rights';
-import { requireOwner } from '../../functions/lib/admin-support';
+import { requireOwner } from '../../functions/services/admin-support';
 import type { Principal } from '../../shared/model/token';
 import { ADMIN_ROLES } from '../../shared/model/token';
 import { mayCall } from '../../shared/rights/access';

@@ -3,8 +3,8 @@
  * verdict expected, and for the API the 403 it answers (requireOwner throws the verdict's sentence).
  */
 import { describe, expect, it } from 'vitest';
-import { requireOwner } from '../../functions/lib/admin-support';
-import { STATUS_BY_CODE } from '../../functions/lib/errors';
+import { STATUS_BY_CODE } from '../../functions/http/errors';
+import { requireOwner } from '../../functions/services/admin-support';
 import { ForbiddenError } from '../../shared/model/errors';
 import {
   mayCreate,

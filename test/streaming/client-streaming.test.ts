@@ -6,7 +6,7 @@
  */
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateToken, hashToken } from '../../functions/lib/tokens';
+import { generateToken, hashToken } from '../../functions/services/tokens';
 import { applyDelta } from '../../shared/evaluation/delta';
 import type { ClientFeaturesDocument, DeltaDocument, DeltaEvent } from '../../shared/model/client-features';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

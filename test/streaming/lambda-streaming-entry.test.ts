@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ResponseSink, streamingEntry } from '../../functions/lib/response-stream';
+import { type ResponseSink, streamingEntry } from '../../functions/http/response-stream';
 
 type Streamed = (event: APIGatewayProxyEventV2, stream: FakeStream, context: Context) => Promise<void>;
 

@@ -7,8 +7,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create as createClientStreamingHandler } from '../../functions/handlers/client-streaming-handler';
-import type { Runtime } from '../../functions/lib/composition-root';
-import type { ResponseSink } from '../../functions/lib/response-stream';
+import type { ResponseSink } from '../../functions/http/response-stream';
+import type { Runtime } from '../../functions/runtime/composition-root';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;

@@ -4,7 +4,7 @@
  * free port: local/platform.ts, with the test defaults (flags and tokens read on every request).
  */
 import { inject } from 'vitest';
-import type { Runtime } from '../../functions/lib/composition-root';
+import type { Runtime } from '../../functions/runtime/composition-root';
 import { type PlatformTokens, startLocalPlatform } from '../../local/platform';
 import type { LocalServer } from '../../local/server';
 

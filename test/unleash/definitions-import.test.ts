@@ -4,7 +4,7 @@
  * `export?format=unleash` gives them back as they came, so the way back into Unleash carries them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnleashImportReport } from '../../functions/lib/unleash-import-plan';
+import type { UnleashImportReport } from '../../functions/services/unleash-import-plan';
 import type { ContextFieldDefinition, TagTypeDefinition } from '../../shared/model/unleash-definitions';
 import type { UnleashExport } from '../../shared/model/unleash-export';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planUnleashImport } from '../../functions/lib/unleash-import-plan';
+import { planUnleashImport } from '../../functions/services/unleash-import-plan';
 import { compile, evaluate } from '../../shared';
 import { DEFAULT_CHANNELS } from '../../shared/model/channels';
 import type {

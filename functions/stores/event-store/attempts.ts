@@ -5,7 +5,7 @@
  */
 
 import { TransactionCanceledException } from '../../aws/dynamodb-errors';
-import { classifyAwsError } from '../../lib/transient-error';
+import { classifyAwsError } from '../../aws/transient-error';
 
 /**
  * Whether a failed DynamoDB call may succeed if tried again: a cancelled transaction (a condition

@@ -6,7 +6,7 @@
 import { ConflictError, NotFoundError } from '../../../shared/model/errors';
 import type { TokenRecord } from '../../../shared/model/token';
 import type { TokenStore } from '../../../shared/store/token-store';
-import { generateTokenId, type PepperSource, pepperedKey } from '../../lib/tokens';
+import { generateTokenId, type PepperSource, pepperedKey } from '../../services/tokens';
 import type { MemoryAuditLog } from './memory-audit-log';
 
 const withId = (t: TokenRecord): TokenRecord =>
