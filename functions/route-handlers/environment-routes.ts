@@ -1,3 +1,5 @@
+/** The environment routes: environments (list, create, change), their audit and applications, imports (omnilab, Unleash, AppConfig, each with a plan) and export, run staged and governed. */
+
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
 import type { UnleashExport } from '../../shared/model/unleash-export';

@@ -1,3 +1,5 @@
+/** Change requests and notifications in DynamoDB: one partition each in the config table, read consistently, written with their audit entries. */
+
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import type { Notification } from '../../shared/governance/notification';
 import type { ChangeRequestStore, NotificationStore } from '../../shared/store/change-request-store';

@@ -1,3 +1,5 @@
+/** Environments in DynamoDB: one config-table partition, each read with whether it is protected, written with its audit entries. */
+
 import { type Environment, isProtected } from '../../shared/model/environment';
 import { ConflictError } from '../../shared/model/errors';
 import type { EnvironmentStore } from '../../shared/store/environment-store';

@@ -1,3 +1,5 @@
+/** Experiments and the metric catalogue in DynamoDB: a config-table partition each, versioned writes with their audit entries. */
+
 import type {
   ExperimentStore,
   MetricStore,

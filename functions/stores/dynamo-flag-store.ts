@@ -1,3 +1,5 @@
+/** Flags in DynamoDB: one config-table partition, versioned puts in one transaction with their audit entries and the config revision the streams read. */
+
 import { auditDiff } from '../../shared/governance/audit-diff';
 import type { AuditEntry } from '../../shared/model/audit';
 import type { Flag } from '../../shared/model/flag';

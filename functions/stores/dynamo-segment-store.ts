@@ -1,3 +1,5 @@
+/** Segments in DynamoDB: one config-table partition, an id counter, versioned writes with their audit entries. */
+
 import type { SegmentDefinition } from '../../shared/model/flag';
 import type { SegmentStore } from '../../shared/store/segment-store';
 import { type DynamoDocumentClient, GetCommand, UpdateCommand } from '../aws/dynamodb-document';

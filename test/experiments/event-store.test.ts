@@ -1,3 +1,5 @@
+/** The DynamoDB event store on DynamoDB Local: sums equal to a brute-force recomputation under resends and concurrent senders, reads one item per cell and shard at any volume, and big batches of one unit or one household committed exactly once. */
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateTableCommand, DynamoDbClient } from '../../functions/aws/dynamodb-client';

@@ -1,3 +1,5 @@
+/** The auth matrix on the local platform: every route in ROUTES, with no, unknown or empty tokens (401) and each holder's token raw and as Bearer: allowed (never a 5xx) for the holders its access level names, 403 for the others. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Access, ROUTES } from '../../functions/routes/routes';
 import { startTestPlatform, type TestPlatform, type TestTokens } from '../support/platform';
