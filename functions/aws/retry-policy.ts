@@ -3,51 +3,15 @@
  * 3.41): a throttling or transient error is retried up to `maxAttempts` in all, after
  * random() × min(base × 2^retries, 20 s) with base 1 s for throttling and 50 ms otherwise, while
  * a client-wide quota of 500 lasts (a throttling retry costs 5, any other 14; a success gives back
- * what its retries cost, or 1). Anything else, a 501 included, is thrown at once.
+ * what its retries cost, or 1). Which errors are transient, and which of them throttling, is
+ * functions/aws/transient-error.ts's one list (the SDK's, with DynamoDB's TransactionConflict and
+ * any 5xx but 501 added); anything else, a 501 included, is thrown at once.
  */
-
-/** Error names the SDK treats as throttling. */
-const THROTTLING_NAMES: ReadonlySet<string> = new Set([
-  'BandwidthLimitExceeded',
-  'EC2ThrottledException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
-]);
-const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
-/** Node's codes for a connection refused, reset or timed out, and for a host not reached. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+import { classifyAwsError, isThrottlingAwsError } from './transient-error';
 
 export type RetryKind = 'throttling' | 'transient' | 'none';
 
 interface ErrorFields {
-  name?: unknown;
-  code?: unknown;
-  message?: unknown;
-  $retryable?: { throttling?: unknown };
   $metadata?: { httpStatusCode?: unknown; attempts?: unknown; totalRetryDelay?: unknown };
 }
 
@@ -55,24 +19,13 @@ function fields(e: unknown): ErrorFields {
   return e && typeof e === 'object' ? e : {};
 }
 
-/** How the SDK's standard mode sees an error: throttling, transient, or not to be retried. */
+/**
+ * How the retry policy sees an error: the one classification (functions/aws/transient-error.ts)
+ * says whether it is transient, and of those the throttling ones wait from a longer base.
+ */
 export function retryKind(error: unknown): RetryKind {
-  const e = fields(error);
-  const name = typeof e.name === 'string' ? e.name : '';
-  const status = e.$metadata?.httpStatusCode;
-  if (status === 429 || THROTTLING_NAMES.has(name) || e.$retryable?.throttling === true) return 'throttling';
-  if (name === 'AbortError') return 'none';
-  if (
-    e.$retryable !== undefined ||
-    TRANSIENT_NAMES.has(name) ||
-    (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) ||
-    (typeof status === 'number' && TRANSIENT_STATUSES.has(status)) ||
-    (name === 'InvalidSignatureException' &&
-      typeof e.message === 'string' &&
-      e.message.includes('Signature expired'))
-  )
-    return 'transient';
-  return 'none';
+  if (classifyAwsError(error) !== 'transient') return 'none';
+  return isThrottlingAwsError(error) ? 'throttling' : 'transient';
 }
 
 const MAX_DELAY_MS = 20_000;
