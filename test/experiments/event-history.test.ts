@@ -1,8 +1,8 @@
 // History by event time, through the real store: under any arrival order and batching, each day's running total equals a brute-force recomputation from the events timestamped up to that day's end.
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateTableCommand, DynamoDbClient } from '../../functions/aws/dynamodb-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -14,6 +14,7 @@ import {
   unitStateFromEvents,
 } from '../../shared/experiments/unit-state';
 import type { MetricDefinition } from '../../shared/model/metric';
+import { createKeyedTable, localDynamoClient } from '../support/dynamodb-local';
 
 const catalogue: MetricDefinition[] = [
   { key: 'loan_submitted', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
@@ -36,25 +37,8 @@ let client: DynamoDbClient;
 const TABLE = `event-history-test-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
-  client = new DynamoDbClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  client = localDynamoClient();
+  await createKeyedTable(client, TABLE);
 });
 
 afterAll(() => {

@@ -1,11 +1,7 @@
 // A unit active on 100 days that receives one very early event refiles every day since: through DynamoDB Local, no transaction exceeds 100 items and the batch counts exactly once, also when the refile is interrupted.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  CreateTableCommand,
-  DynamoDbClient,
-  TransactWriteItemsCommand,
-} from '../../functions/aws/dynamodb-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbClient, TransactWriteItemsCommand } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -15,6 +11,7 @@ import {
   unitStateFromEvents,
 } from '../../shared/experiments/unit-state';
 import type { MetricDefinition } from '../../shared/model/metric';
+import { createKeyedTable, localDynamoClient } from '../support/dynamodb-local';
 
 const catalogue: MetricDefinition[] = [
   { key: 'spend', name: 'Spend', kind: 'mean', direction: 'higher-is-better', unit: 'CNY' },
@@ -31,11 +28,7 @@ const sizes: number[] = [];
 let failRefiles = false;
 
 beforeAll(async () => {
-  client = new DynamoDbClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = localDynamoClient();
   client.use(async (command, next) => {
     if (command instanceof TransactWriteItemsCommand) {
       const items = command.input.TransactItems;
@@ -50,20 +43,7 @@ beforeAll(async () => {
     }
     return next();
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createKeyedTable(client, TABLE);
 });
 
 afterAll(() => {

@@ -1,8 +1,8 @@
 /** The DynamoDB event store on DynamoDB Local: sums equal to a brute-force recomputation under resends and concurrent senders, reads one item per cell and shard at any volume, and big batches of one unit or one household committed exactly once. */
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateTableCommand, DynamoDbClient } from '../../functions/aws/dynamodb-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDbClient } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
 import { type PreparedEvent, unitKey } from '../../shared/experiments/ingest-plan';
 import {
@@ -14,6 +14,7 @@ import {
   unitStateFromEvents,
 } from '../../shared/experiments/unit-state';
 import type { MetricDefinition } from '../../shared/model/metric';
+import { createKeyedTable, localDynamoClient } from '../support/dynamodb-local';
 
 const catalogue: MetricDefinition[] = [
   { key: 'loan_submitted', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
@@ -35,25 +36,8 @@ let client: DynamoDbClient;
 const TABLE = `event-store-test-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
-  client = new DynamoDbClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  client = localDynamoClient();
+  await createKeyedTable(client, TABLE);
 });
 
 afterAll(() => {

@@ -3,11 +3,10 @@
 // results after the totals migration as a fresh ingestion of the same events; running it again
 // changes nothing.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDbClient,
+  type DynamoDbClient,
   QueryCommand,
 } from '../../functions/aws/dynamodb-client';
 import { createDynamoEventStore } from '../../functions/stores/dynamo-event-store';
@@ -22,6 +21,7 @@ import {
 } from '../../shared/experiments/unit-state';
 import type { MetricDefinition } from '../../shared/model/metric';
 import { seededRandom } from '../../shared/simulation/simulation';
+import { createKeyedTable, localDynamoClient } from '../support/dynamodb-local';
 import { experiment } from './fixtures';
 
 const catalogue: MetricDefinition[] = [
@@ -37,30 +37,9 @@ const FRESH = `totals-fresh-${stamp}`;
 
 let client: DynamoDbClient;
 
-async function createTable(name: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-}
-
 beforeAll(async () => {
-  client = new DynamoDbClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await Promise.all([createTable(OLD), createTable(FRESH)]);
+  client = localDynamoClient();
+  await Promise.all([createKeyedTable(client, OLD), createKeyedTable(client, FRESH)]);
 });
 
 afterAll(() => {
