@@ -4,6 +4,7 @@
  * still checks every call.
  */
 import { type Api, ApiError, path } from './api';
+import { mayWriteFor } from './rights';
 import type { Flag, Principal } from './types';
 
 const TOKEN_KEY = 'omnilab.token';
@@ -34,7 +35,7 @@ export function isRejected(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 401 || e.status === 403);
 }
 
+/** May change the flag: the API's ownership right (shared/rights/ownership.ts), as every flag write checks it. */
 export function canChangeFlag(me: Principal, flag: Pick<Flag, 'squad'>): boolean {
-  if (me.kind !== 'admin') return false;
-  return me.role === 'platform-admin' || (me.role === 'squad' && me.squad === flag.squad);
+  return mayWriteFor(me, flag.squad);
 }

@@ -73,6 +73,25 @@ export function mayCreate(p: Principal): boolean {
   return mayCall('admin-write', p) && (isPlatformAdmin(p) || !!p.squad);
 }
 
+/**
+ * Whether `p` names the squad of what they write, as the API takes it (`mayWriteForSquad`,
+ * `mayMoveOwner`): a platform admin does (any squad, and moving one to another); a squad member
+ * does not (they write for their own squad only and never move an owner); those who write nothing
+ * only draft, and a draft may name any squad (the squad it is handed to writes it).
+ */
+export function choosesSquad(p: Principal): boolean {
+  return mayCall('admin-write', p) ? isPlatformAdmin(p) : true;
+}
+
+/**
+ * Who may draft an experiment: whoever may create one, and product owners, whose draft is a link
+ * (or experiments-as-code JSON) handed to the squad that writes it: no call to the API, which takes
+ * no experiment from them.
+ */
+export function mayDraftExperiment(p: Principal): boolean {
+  return mayCreate(p) || (p.kind === 'admin' && p.role === 'product-owner');
+}
+
 /** The squads a person may create for: their own, or any known one for a platform admin. */
 export function squadChoices(p: Principal, known: readonly string[]): string[] {
   if (isPlatformAdmin(p)) return [...new Set(known)].sort();

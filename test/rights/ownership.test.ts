@@ -7,7 +7,9 @@ import { STATUS_BY_CODE } from '../../functions/http/errors';
 import { requireOwner } from '../../functions/services/admin-support';
 import { ForbiddenError } from '../../shared/model/errors';
 import {
+  choosesSquad,
   mayCreate,
+  mayDraftExperiment,
   mayMoveOwner,
   mayWriteForSquad,
   mayWriteOwned,
@@ -164,6 +166,27 @@ describe('rights: ownership', () => {
     for (const [name, creates, choices] of rows) {
       expect(mayCreate(PRINCIPALS[name]), name).toBe(creates);
       expect(squadChoices(PRINCIPALS[name], known), name).toEqual(choices);
+    }
+  });
+
+  it('choosesSquad and mayDraftExperiment: whose squad field is open, and who drafts an experiment', () => {
+    // chooses the squad, drafts an experiment
+    const rows: [PrincipalName, boolean, boolean][] = [
+      ['platform-admin', T, T],
+      // A squad member writes for its own squad only: the squad is not its choice.
+      ['squad (checkout)', F, T],
+      ['squad (search)', F, T],
+      // Those who write nothing only draft, and a draft names the squad it is handed to.
+      ['product-owner', T, T],
+      ['product-owner with a squad', T, T],
+      ['auditor', T, F],
+      ['client', T, F],
+      ['frontend', T, F],
+    ];
+    expect(coversEveryPrincipal(rows)).toBe(true);
+    for (const [name, chooses, drafts] of rows) {
+      expect(choosesSquad(PRINCIPALS[name]), `${name} chooses`).toBe(chooses);
+      expect(mayDraftExperiment(PRINCIPALS[name]), `${name} drafts`).toBe(drafts);
     }
   });
 });

@@ -23,7 +23,7 @@ import { PendingBanner } from '../components/pending-mark';
 import { PlanningFigures } from '../components/planning-figures';
 import { channelLabel } from '../i18n';
 import { labelOf } from '../labels';
-import { mayCreate, mayWriteFor } from '../rights';
+import { choosesSquad, mayWriteFor } from '../rights';
 import { hashQuery, href } from '../router';
 import type { Experiment, StoredExperiment } from '../types';
 import { useGovernedWrite } from '../use-governed-write';
@@ -154,7 +154,9 @@ function ExperimentForm(props: {
   const [busy, setBusy] = useState(false);
   const [handOff, setHandOff] = useState(false);
   const set = (changes: Partial<Draft>) => setDraft((d) => ({ ...d, ...changes }));
-  const writable = props.stored ? mayWriteFor(me, props.stored.squad) : mayCreate(me);
+  // As the API decides: a stored experiment by its squad, a new one by the squad it names (a
+  // draft handed over as a link may name a squad other than the reader's: then it stays a draft).
+  const writable = mayWriteFor(me, props.stored ? props.stored.squad : draft.squad);
   const metricChoices = props.catalogue.map((m) => ({ value: m.key, label: `${m.name} (${m.key})` }));
   const primary = props.catalogue.find((m) => m.key === draft.primaryMetric);
   const env = environments.find((e) => e.name === draft.environment);
@@ -220,7 +222,7 @@ function ExperimentForm(props: {
         value={draft.squad}
         onInput={(squad) => set({ squad })}
         required
-        disabled={me.role === 'squad'}
+        disabled={!choosesSquad(me)}
         problem={at('squad')}
       />
       <SelectField

@@ -4,7 +4,7 @@ import { useApp } from '../app-context';
 import { pendingFor } from '../change-view';
 import { PendingMark } from '../components/pending-mark';
 import { channelLabel, type MessageKey } from '../i18n';
-import { mayCreate } from '../rights';
+import { mayCreate, mayDraftExperiment } from '../rights';
 import { href } from '../router';
 import type { ExperimentStatus, StoredExperiment } from '../types';
 
@@ -38,7 +38,7 @@ export function ExperimentsPage() {
     <section aria-labelledby="experiments-title">
       <div class="title-row">
         <h1 id="experiments-title">{t('experiments.title')}</h1>
-        {(mayCreate(me) || me.role === 'product-owner') && (
+        {mayDraftExperiment(me) && (
           <a class="button button-primary" href={href({ page: 'new-experiment' })}>
             {mayCreate(me) ? t('experimentEdit.newButton') : t('experimentEdit.draftButton')}
           </a>
