@@ -2,7 +2,6 @@
 
 import type { Environment } from '../../shared/model/environment';
 import { toClientFeaturesDocument } from '../../shared/model/served-document';
-import type { UnleashExport } from '../../shared/model/unleash-export';
 import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_ENVIRONMENTS_ROUTES } from '../routes/admin-environments-routes';
 import type { Runtime } from '../runtime/composition-root';
@@ -133,15 +132,16 @@ export function environmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_
     },
 
     // An Unleash features-batch export, as Unleash answers it: the plan, then the governed import.
-    // The schema checks the export's shape loosely (nulls where Unleash sends them); the plan checks
-    // each flag's fields and reports what it cannot take, so the document is read as Unleash's own.
+    // The schema checks the export's shape loosely (nulls where Unleash sends them), and its output
+    // is what the plan reads (UnleashImportDocument); the plan checks each flag's fields and reports
+    // what it cannot take, so the document is read as Unleash's own.
     'POST /api/admin/import/unleash/plan': async (req) => {
-      const { plan } = await planFromRequest(runtime, req.body as UnleashExport, req.query);
+      const { plan } = await planFromRequest(runtime, req.body, req.query);
       return json(200, plan.report);
     },
 
     'POST /api/admin/import/unleash': async (req) => {
-      const plan = await proposeUnleashImport(runtime, req.principal, req.body as UnleashExport, req.query);
+      const plan = await proposeUnleashImport(runtime, req.principal, req.body, req.query);
       return json(200, plan.report);
     },
 

@@ -35,10 +35,12 @@ import {
   type ContextFieldDefinition,
   type DefinitionPlan,
   type DefinitionWrite,
+  type ImportedContextField,
+  type ImportedTagType,
   planDefinitions,
   type TagTypeDefinition,
 } from '../../shared/model/unleash-definitions';
-import { joinTag, type UnleashExport, type UnleashExportStrategy } from '../../shared/model/unleash-export';
+import { joinTag } from '../../shared/model/unleash-export';
 import * as z from '../../shared/model/zod';
 import type { FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentWrite } from '../../shared/store/segment-store';
@@ -85,6 +87,63 @@ export interface UnleashImportPlan {
   /** Context field definitions and tag types to store (shared/model/unleash-definitions.ts). */
   definitions: DefinitionWrite[];
   report: UnleashImportReport;
+}
+
+/**
+ * What the plan reads of a features-batch export, typed as the import schema checks it
+ * (shared/model/unleash-export-schema.ts): nulls where Unleash sends them, and a strategy's
+ * fields beyond its name, feature, environment and order unchecked (`unknown`), since the plan
+ * checks them per flag and reports a flag it cannot take rather than refusing the document. The
+ * schema's output is one, and so is an `UnleashExport` (what the AppConfig import builds).
+ */
+export interface UnleashImportDocument {
+  features: readonly {
+    name: string;
+    type?: string | null;
+    description?: string | null;
+    project?: string | null;
+    stale?: boolean | null;
+    impressionData?: boolean | null;
+    archived?: boolean | null;
+  }[];
+  featureStrategies: readonly UnleashImportStrategy[];
+  featureEnvironments?: readonly {
+    featureName?: string;
+    name?: string;
+    environment?: string;
+    enabled: boolean;
+    variants?: readonly unknown[] | null;
+  }[];
+  contextFields?: readonly ImportedContextField[];
+  featureTags?: readonly {
+    featureName: string;
+    tagType?: string;
+    tagValue?: string;
+    type?: string;
+    value?: string;
+  }[];
+  segments?: readonly {
+    id: number;
+    name: string;
+    description?: string | null;
+    constraints?: readonly unknown[];
+  }[];
+  tagTypes?: readonly ImportedTagType[];
+  dependencies?: readonly { feature: string; dependencies: readonly unknown[] }[];
+}
+
+/** A strategy of the export: placed and ordered by the schema's checks, the rest checked here. */
+export interface UnleashImportStrategy {
+  name: string;
+  featureName: string;
+  environment?: string;
+  sortOrder?: number | null;
+  title?: unknown;
+  disabled?: unknown;
+  parameters?: unknown;
+  constraints?: unknown;
+  segments?: unknown;
+  variants?: unknown;
 }
 
 export interface UnleashImportOptions {
@@ -140,11 +199,16 @@ function issueText(error: { issues: { path: PropertyKey[]; message: string }[] }
   return `${prefix}${path} ${issue.message}`;
 }
 
+/** Non-empty, as `v && v.length > 0` reads it: a list (or a string, which the strategy check refuses). */
+function hasItems(v: unknown): boolean {
+  return (Array.isArray(v) || typeof v === 'string') && v.length > 0;
+}
+
 const stripUndefined = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
 
 export function planUnleashImport(
-  doc: UnleashExport,
+  doc: UnleashImportDocument,
   options: UnleashImportOptions,
   existing: ExistingConfig,
 ): UnleashImportPlan {
@@ -241,13 +305,13 @@ export function planUnleashImport(
   }
 
   // Per-feature pieces, grouped once.
-  const strategiesOf = new Map<string, UnleashExportStrategy[]>();
+  const strategiesOf = new Map<string, UnleashImportStrategy[]>();
   for (const s of doc.featureStrategies) {
     const list = strategiesOf.get(s.featureName) ?? [];
     list.push(s);
     strategiesOf.set(s.featureName, list);
   }
-  const envsOf = new Map<string, NonNullable<UnleashExport['featureEnvironments']>>();
+  const envsOf = new Map<string, NonNullable<UnleashImportDocument['featureEnvironments']>[number][]>();
   for (const fe of doc.featureEnvironments ?? []) {
     const name = fe.featureName ?? fe.name;
     if (!name) continue;
@@ -260,7 +324,7 @@ export function planUnleashImport(
     if (!value) continue;
     tagsOf.set(t.featureName, [...(tagsOf.get(t.featureName) ?? []), joinTag(type, value)]);
   }
-  const depsOf = new Map<string, unknown[]>();
+  const depsOf = new Map<string, readonly unknown[]>();
   for (const d of doc.dependencies ?? []) depsOf.set(d.feature, d.dependencies);
 
   const byName = new Map(existing.flags.map((f) => [f.name, f]));
@@ -322,19 +386,22 @@ export function planUnleashImport(
       const where = `strategy ${raw.title ? `"${raw.title}" ` : ''}(${raw.name})`;
       const segments: number[] = [];
       let problem: string | undefined;
-      for (const id of raw.segments ?? []) {
-        const mapped = segmentId.get(id);
-        if (mapped === undefined) problem ??= `uses segment ${id}, which omnilab does not have`;
-        else segments.push(mapped);
-      }
+      const named = raw.segments ?? [];
+      if (!Array.isArray(named)) problem = 'segments is not a list of segment ids';
+      else
+        for (const id of named) {
+          const mapped = typeof id === 'number' ? segmentId.get(id) : undefined;
+          if (mapped === undefined) problem ??= `uses segment ${id}, which omnilab does not have`;
+          else segments.push(mapped);
+        }
       const candidate = stripUndefined({
         name: raw.name,
         title: raw.title ?? undefined,
         disabled: raw.disabled === true ? true : undefined,
         parameters: raw.parameters,
         constraints: raw.constraints,
-        segments: raw.segments && raw.segments.length > 0 ? segments : undefined,
-        variants: raw.variants && raw.variants.length > 0 ? raw.variants : undefined,
+        segments: Array.isArray(named) && named.length > 0 ? segments : undefined,
+        variants: hasItems(raw.variants) ? raw.variants : undefined,
       }) as Strategy & { title?: string; disabled?: boolean };
       const unknown = !(STRATEGY_NAMES as readonly string[]).includes(raw.name);
       if (unknown) {

@@ -12,11 +12,16 @@ import { toUnleashExport, type UnleashExport } from '../../shared/model/unleash-
 import type { UnleashImportQuery } from '../../shared/model/unleash-export-schema';
 import type { Runtime } from '../runtime/composition-root';
 import { auditEntry } from './admin-support';
-import { parseEnvironmentMap, planUnleashImport, type UnleashImportPlan } from './unleash-import-plan';
+import {
+  parseEnvironmentMap,
+  planUnleashImport,
+  type UnleashImportDocument,
+  type UnleashImportPlan,
+} from './unleash-import-plan';
 
 export async function planFromRequest(
   runtime: Runtime,
-  body: UnleashExport,
+  body: UnleashImportDocument,
   query: UnleashImportQuery,
 ): Promise<{
   plan: UnleashImportPlan;
@@ -50,7 +55,7 @@ export async function planFromRequest(
 export async function proposeUnleashImport(
   runtime: Runtime,
   principal: Principal,
-  body: UnleashExport,
+  body: UnleashImportDocument,
   query: UnleashImportQuery,
 ): Promise<UnleashImportPlan> {
   const { plan, flags, segments, contextFields, tagTypes } = await planFromRequest(runtime, body, query);

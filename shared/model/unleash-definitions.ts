@@ -4,7 +4,6 @@
  * (they change nothing served). Pure: the records, and the plan of an import's writes.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { UnleashContextField, UnleashTagType } from './unleash-export';
 
 export interface ContextFieldDefinition {
   name: string;
@@ -31,8 +30,28 @@ export interface DefinitionPlan {
   action: 'create' | 'update' | 'unchanged';
 }
 
+/**
+ * A context field as an import reads it: what Unleash's export may send (the import schema lets
+ * nulls through where Unleash sends them; the sort order is not checked, so it is taken only when a
+ * number). An `UnleashContextField` is one.
+ */
+export interface ImportedContextField {
+  name: string;
+  description?: string | null;
+  stickiness?: boolean | null;
+  sortOrder?: unknown;
+  legalValues?: readonly { value: string; description?: string | null }[] | null;
+}
+
+/** A tag type as an import reads it (nulls where Unleash sends them); an `UnleashTagType` is one. */
+export interface ImportedTagType {
+  name: string;
+  description?: string | null;
+  icon?: string | null;
+}
+
 /** A context field of an export as omnilab stores it (without its version). */
-export function contextFieldOf(c: UnleashContextField): Omit<ContextFieldDefinition, 'version'> {
+export function contextFieldOf(c: ImportedContextField): Omit<ContextFieldDefinition, 'version'> {
   return {
     name: c.name,
     description: c.description ?? '',
@@ -45,7 +64,7 @@ export function contextFieldOf(c: UnleashContextField): Omit<ContextFieldDefinit
   };
 }
 
-export function tagTypeOf(t: UnleashTagType): Omit<TagTypeDefinition, 'version'> {
+export function tagTypeOf(t: ImportedTagType): Omit<TagTypeDefinition, 'version'> {
   return { name: t.name, description: t.description ?? '', icon: t.icon ?? null };
 }
 
@@ -84,7 +103,7 @@ function planKind<D extends { name: string; version: number }>(
  * kept (an export is a selection).
  */
 export function planDefinitions(
-  incoming: { contextFields?: readonly UnleashContextField[]; tagTypes?: readonly UnleashTagType[] },
+  incoming: { contextFields?: readonly ImportedContextField[]; tagTypes?: readonly ImportedTagType[] },
   existing: { contextFields: readonly ContextFieldDefinition[]; tagTypes: readonly TagTypeDefinition[] },
 ): { writes: DefinitionWrite[]; contextFields: DefinitionPlan[]; tagTypes: DefinitionPlan[] } {
   const fields = planKind<ContextFieldDefinition>(
