@@ -82,10 +82,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     tokens: AUTHENTICATES,
     // Experiments and metrics live in config; saving an experiment rewrites its flags in the same
     // transaction, with the audit entries.
+    // A backfill puts its statistics in config too; it reads the raw events through Athena (below),
+    // never the statistic cells (results and planning power are experiment-history's).
     config: ['GetItem', 'Query', 'PutItem'],
     audit: ['GetItem', 'PutItem'],
-    // Results read the experiment's statistic cells.
-    events: ['Query'],
   },
   events: {
     tokens: AUTHENTICATES,
@@ -95,10 +95,12 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     // events and states (conditional puts) and statistic cells (ADD updates) in transactions.
     events: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
+  // Read-only analysis: results, their history by day, a metric's planning power.
   'experiment-history': {
     tokens: AUTHENTICATES,
-    // The experiment and the metric catalogue, then the statistic cells per day.
+    // The experiment, the metric (GetItem), the catalogues and the stored backfills (Query).
     config: ['GetItem', 'Query'],
+    // The statistic cells (totals, per day) and the assignment mismatches.
     events: ['Query'],
   },
   'admin-governance': {

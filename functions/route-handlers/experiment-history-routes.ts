@@ -19,7 +19,12 @@ export interface HistoryPoint {
   relative: { estimate: number; ciLower: number; ciUpper: number };
 }
 
-export function experimentHistoryRoutes(runtime: Runtime): RouteHandlers<typeof EXPERIMENT_HISTORY_ROUTES> {
+type HistoryRoutes = Pick<
+  typeof EXPERIMENT_HISTORY_ROUTES,
+  'GET /api/admin/experiments/{key}/results/history'
+>;
+
+export function experimentHistoryRoutes(runtime: Runtime): RouteHandlers<HistoryRoutes> {
   return {
     'GET /api/admin/experiments/{key}/results/history': async (req) => {
       const experiment = await runtime.experiments.get(req.params.key);

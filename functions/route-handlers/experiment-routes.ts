@@ -1,30 +1,20 @@
 /**
- * Experiments and the metric catalogue. Writing an experiment also writes the flags it drives
- * (its own and its layer slot), in the same transaction, so every Unleash SDK sees it at once.
+ * Experiments and the metric catalogue, their reads and governed writes. Writing an experiment also
+ * writes the flags it drives (its own and its layer slot), in the same transaction, so every Unleash
+ * SDK sees it at once. Results and planning power are experiment-results-routes.ts (another function).
  */
 
 import type { AnalysisPlan } from '../../shared/experiments/analysis-plan';
-import { nextPlanHistory, planReport } from '../../shared/experiments/analysis-plan';
-import { historicalBaseline, planFigures } from '../../shared/experiments/planning';
-import { withRawEventMetrics } from '../../shared/experiments/quantile-results';
-import { buildResults } from '../../shared/experiments/results';
+import { nextPlanHistory } from '../../shared/experiments/analysis-plan';
 import { rolloutPlanProblem } from '../../shared/governance/change-request';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/model/errors';
-import { type Experiment, experimentMetrics } from '../../shared/model/experiment';
+import type { Experiment } from '../../shared/model/experiment';
 import { personOf } from '../../shared/model/person';
-import {
-  channelView,
-  daysRunning,
-  explainVerdict,
-  projectDecision,
-} from '../../shared/presentation/results-presentation';
 import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
-import type { Baseline } from '../../shared/stats/power';
 import type { StoredExperiment, StoredMetric } from '../../shared/store/experiment-store';
 import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
 import type { Runtime } from '../runtime/composition-root';
-import { metricPowerQuerySchema } from '../schemas/planning-schemas';
 import {
   auditEntry,
   requireChannels,
@@ -33,7 +23,7 @@ import {
   requireRight,
   requireVersion,
 } from '../services/admin-support';
-import { backfillRoutes, cellsWithBackfill } from '../services/backfill-routes';
+import { backfillRoutes } from '../services/backfill-routes';
 import { writeExperiment } from '../services/experiment-writes';
 import { gate, proposePlan } from '../services/governance';
 import { changesNothing, unchanged } from '../services/unchanged-write';
@@ -162,111 +152,7 @@ export function experimentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_E
       return json(202, {});
     },
 
-    'GET /api/admin/experiments/{key}/results': async (req) => {
-      const experiment = await requireExperiment(req.params.key);
-      const channel = req.query.channel;
-      if (channel !== undefined && !experiment.channels.includes(channel)) {
-        throw new ValidationError(
-          `the experiment does not run on ${channel} (${experiment.channels.join(', ')})`,
-          'channel',
-        );
-      }
-      const [catalogue, cells, assignmentMismatch] = await Promise.all([
-        runtime.metrics.list(),
-        runtime.events.readCells(experiment.key),
-        runtime.events.readAssignmentMismatches(experiment.key),
-      ]);
-      // Metrics backfilled from the raw events read their stored cells; quantiles their reports.
-      const backfilled = await cellsWithBackfill(runtime, experiment.key, cells);
-      const results = withRawEventMetrics(
-        buildResults({
-          experiment,
-          catalogue,
-          cells: backfilled.cells,
-          assignmentMismatch,
-          ...(channel ? { channel } : {}),
-        }),
-        catalogue,
-        backfilled,
-      );
-      return json(200, {
-        ...results,
-        // Fixed at the start; any later change shows here, with when and by whom.
-        analysisPlan: planReport(experiment),
-        // The verdict's reasons as codes with parameters, which each client renders in its language.
-        explanation: explainVerdict(results),
-        channelExplanations: results.channelVerdicts.map((v) => {
-          const view = channelView(results, v.channel);
-          return { channel: v.channel, parts: view ? explainVerdict(view) : [] };
-        }),
-        // While it keeps running: about how many more days until the decision, per treatment.
-        projection: projectDecision(results, daysRunning(experiment.startedAt, runtime.now().getTime())),
-      });
-    },
-
     'GET /api/admin/metrics': async () => json(200, { metrics: await runtime.metrics.list() }),
-
-    'GET /api/admin/metrics/{key}/power': async (req) => {
-      const metric = await runtime.metrics.get(req.params.key);
-      if (!metric) throw new NotFoundError(`no metric ${req.params.key}`);
-      const q = metricPowerQuerySchema.parse(req.query);
-      // The most recent experiment that measured the metric on enough units gives its variance.
-      const earlier = (await runtime.experiments.list())
-        .filter((e) => e.startedAt && e.variants.length > 0 && experimentMetrics(e).includes(metric.key))
-        .sort((a, b) => (String(b.startedAt) < String(a.startedAt) ? -1 : 1))
-        .slice(0, 5);
-      let history: { experiment: string; units: number; baseline: Baseline } | null = null;
-      for (const e of earlier) {
-        const found = historicalBaseline(
-          metric,
-          e.key,
-          e.variants[0].name,
-          await runtime.events.readCells(e.key),
-        );
-        if (found) {
-          history = { experiment: e.key, ...found };
-          break;
-        }
-      }
-      let baseline: Baseline | null = history?.baseline ?? null;
-      if (!baseline && metric.kind === 'conversion' && q.baselineRate !== undefined)
-        baseline = { kind: 'conversion', rate: q.baselineRate };
-      if (
-        !baseline &&
-        metric.kind !== 'conversion' &&
-        q.baselineMean !== undefined &&
-        q.baselineSd !== undefined
-      )
-        baseline = { kind: 'mean', mean: q.baselineMean, variance: q.baselineSd ** 2 };
-      if (!baseline) {
-        throw new ValidationError(
-          metric.kind === 'conversion'
-            ? `no earlier experiment measured ${metric.key}: give baselineRate`
-            : `no earlier experiment measured ${metric.key}: give baselineMean and baselineSd`,
-          metric.kind === 'conversion' ? 'baselineRate' : 'baselineMean',
-        );
-      }
-      const figures = planFigures({
-        baseline,
-        dailyUnits: q.dailyUnits,
-        days: q.days,
-        variants: q.variants ?? 2,
-        alpha: q.alpha ?? 0.05,
-        sequential: q.sequential ?? false,
-        ...(q.power !== undefined ? { power: q.power } : {}),
-      });
-      return json(200, {
-        metric: metric.key,
-        baseline,
-        source: history
-          ? { kind: 'history', experiment: history.experiment, units: history.units }
-          : { kind: 'given' },
-        dailyUnits: q.dailyUnits,
-        days: q.days,
-        test: q.sequential ? 'sequential' : 'fixed-horizon',
-        ...figures,
-      });
-    },
 
     'PUT /api/admin/metrics/{key}': async (req) => {
       const { version, ...body } = req.body;

@@ -1,12 +1,11 @@
 /**
- * The admin-experiments function's routes: experiments, their results, resume, rollout plans and
- * backfill, the metric catalogue and its planning power.
+ * The admin-experiments function's routes: experiments, resume, rollout plans and backfill, and the
+ * metric catalogue. Results and planning power are read by the experiment-history function
+ * (experiment-history-routes.ts).
  */
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
 import { experimentResumeSchema, rolloutPlanSchema } from '../schemas/admin-schemas';
 import { backfillSchema } from '../schemas/backfill-schemas';
-import { metricPowerQuerySchema } from '../schemas/planning-schemas';
-import { resultsQuerySchema } from './results-query-schema';
 import type { RouteDeclarations } from './route-declaration';
 
 const fn = {
@@ -22,12 +21,6 @@ export const ADMIN_EXPERIMENTS_ROUTES = {
     access: 'admin-write',
     summary: 'Create an experiment (no version) or change it (the version read); writes its flags too',
     body: experimentPutSchema,
-  },
-  'GET /api/admin/experiments/{key}/results': {
-    ...fn,
-    access: 'admin-read',
-    summary: "An experiment's results: lift, intervals, chance to win, SRM, guardrails, verdict",
-    query: resultsQuerySchema,
   },
   'GET /api/admin/metrics': { ...fn, access: 'admin-read', summary: 'The metric catalogue' },
   'PUT /api/admin/metrics/{key}': {
@@ -55,13 +48,5 @@ export const ADMIN_EXPERIMENTS_ROUTES = {
     summary:
       "Compute the experiment's statistics for catalogue metrics (quantiles too) from the raw events, and keep them for results",
     body: backfillSchema,
-  },
-  // Planning: the minimum detectable effect of a metric for the traffic and days expected.
-  'GET /api/admin/metrics/{key}/power': {
-    ...fn,
-    access: 'admin-read',
-    summary:
-      "Planning: a metric's minimum detectable effect for the expected daily units and days, from its historical variance when an earlier experiment measured it",
-    query: metricPowerQuerySchema,
   },
 } as const satisfies RouteDeclarations;
