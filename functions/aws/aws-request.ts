@@ -4,8 +4,13 @@
  * Their SDK clients would add 29 kB and 141 kB to every function bundle (measured with esbuild
  * beside the DynamoDB client); signing is omnilab's own SigV4 (functions/aws/sigv4.ts), as for
  * DynamoDB (functions/aws/dynamodb-client.ts). Credentials come from the DynamoDB client's source.
+ * Each call has a timeout, a bound on its answer's size, and follows no redirect.
  */
+import { AwsTimeoutError } from './dynamodb-errors';
+import { MAX_RESPONSE_BYTES, readBody } from './response-body';
 import { type AwsCredentials, signRequest } from './sigv4';
+
+const DEFAULT_TIMEOUT_MS = 25_000;
 
 export type { AwsCredentials } from './sigv4';
 
@@ -23,6 +28,10 @@ export interface AwsCall {
   protocol?: 'https:' | 'http:';
   /** S3 signs the path as sent (no second escaping) and wants x-amz-content-sha256. */
   s3?: boolean;
+  /** Milliseconds the call, its answer's body read, may take (25 s, under API Gateway's 29). */
+  timeoutMs?: number;
+  /** The largest answer read, in bytes (functions/aws/response-body.ts: 32 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Where credentials come from: the DynamoDB client's own chain (role, profile, SSO) in the runtime. */
@@ -66,5 +75,27 @@ export async function awsRequest(
   const qs = new URLSearchParams(call.query ?? {}).toString();
   const url = `${call.protocol ?? 'https:'}//${call.host}${call.path}${qs ? `?${qs}` : ''}`;
   delete headers.host;
-  return fetch(url, { method: call.method, headers, body: call.body });
+  const timeoutMs = call.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  try {
+    const response = await fetch(url, {
+      method: call.method,
+      headers,
+      body: call.body,
+      signal: AbortSignal.timeout(timeoutMs),
+      // Never followed: a redirect would carry the signed headers (a session token) elsewhere; the
+      // caller sees the 3xx, which no caller takes for success.
+      redirect: 'manual',
+    });
+    const bytes = await readBody(response, call.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+    // The answer as read, whole and bounded: the callers read it as text or JSON.
+    return new Response(bytes.byteLength > 0 ? bytes : null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+      throw new AwsTimeoutError(timeoutMs);
+    throw e;
+  }
 }

@@ -1,12 +1,21 @@
 /**
  * omnilab's own low-level DynamoDB client: the JSON protocol (POST, `X-Amz-Target:
- * DynamoDB_20120810.<Operation>`) over fetch, signed with SigV4, with a request timeout and the
- * AWS SDK's standard retries (functions/aws/retry-policy.ts). It replaces @aws-sdk/client-dynamodb
+ * DynamoDB_20120810.<Operation>`) over fetch, signed with SigV4, with a request timeout, a bound on
+ * the answer's size, its CRC32 and shape checked (functions/aws/dynamodb-response.ts), redirects
+ * never followed, and the AWS SDK's standard retries (functions/aws/retry-policy.ts). It replaces @aws-sdk/client-dynamodb
  * in every function bundle; commands are classes with an `input`, as the SDK's are, so a store
  * changes only its imports.
  */
 import { randomUUID } from 'node:crypto';
-import { AwsNetworkError, AwsTimeoutError, type DynamoDbServiceError, serviceError } from './dynamodb-errors';
+import {
+  AwsMalformedResponseError,
+  AwsNetworkError,
+  AwsResponseTooLargeError,
+  AwsTimeoutError,
+  type DynamoDbServiceError,
+  serviceError,
+} from './dynamodb-errors';
+import { checkCrc32, parseAnswer } from './dynamodb-response';
 import type {
   AttributeValue,
   BatchGetInput,
@@ -43,6 +52,7 @@ import type {
   UpdateTimeToLiveOutput,
   WriteOutput,
 } from './dynamodb-types';
+import { MAX_RESPONSE_BYTES, readBody } from './response-body';
 import { RetryPolicy } from './retry-policy';
 import { type AwsCredentials, signRequest } from './sigv4';
 
@@ -137,8 +147,10 @@ export interface DynamoDbClientOptions {
   credentials: CredentialSource | AwsCredentials;
   /** Attempts per call, the first included (the SDK's standard mode: 3). */
   maxAttempts?: number;
-  /** Milliseconds an attempt may take before it counts as a timeout. */
+  /** Milliseconds an attempt may take, its answer's body read, before it counts as a timeout. */
   timeoutMs?: number;
+  /** The largest answer read, in bytes (functions/aws/response-body.ts: 32 MiB). */
+  maxResponseBytes?: number;
   /** The fetch to send with (tests inject failures here). */
   fetch?: typeof fetch;
   /** Waits between attempts (tests pass one that does not wait). */
@@ -176,12 +188,14 @@ function networkCode(e: unknown): string | undefined {
  * ClientRequestToken, so it applies once.
  */
 const DEFAULT_TIMEOUT_MS = 25_000;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export class DynamoDbClient {
   readonly region: string;
   readonly endpoint: URL;
   readonly credentials: CredentialSource;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly fetch: typeof fetch;
   private readonly retries: RetryPolicy;
   private readonly hooks: SendHook[] = [];
@@ -192,6 +206,7 @@ export class DynamoDbClient {
     const given = options.credentials;
     this.credentials = typeof given === 'function' ? given : async () => given;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.retries = new RetryPolicy({
       maxAttempts: options.maxAttempts ?? 3,
@@ -245,16 +260,20 @@ export class DynamoDbClient {
     );
     delete signed.host;
     let response: Response;
-    let text: string;
+    let bytes: Uint8Array;
     try {
       response = await this.fetch(this.endpoint, {
         method: 'POST',
-        headers: signed,
+        // Uncompressed, so x-amz-crc32 is the CRC32 of the bytes read (and no gzip bomb).
+        headers: { ...signed, 'accept-encoding': 'identity' },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
+        // Never followed: a redirect would carry the signed headers (a session token) elsewhere.
+        redirect: 'manual',
       });
-      text = await response.text();
+      bytes = await readBody(response, this.maxResponseBytes);
     } catch (e) {
+      if (e instanceof AwsResponseTooLargeError) throw e;
       if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
         throw new AwsTimeoutError(this.timeoutMs);
       const code = networkCode(e);
@@ -264,13 +283,18 @@ export class DynamoDbClient {
         e,
       );
     }
-    let parsed: unknown;
+    checkCrc32(bytes, response.headers, response.status);
+    if (response.status >= 300 && response.status < 400)
+      throw new AwsMalformedResponseError('a redirect, not followed', response.status);
+    let text: string;
     try {
-      parsed = text ? JSON.parse(text, reviveBinary) : {};
+      text = UTF8.decode(bytes);
     } catch {
-      parsed = undefined;
+      throw new AwsMalformedResponseError('not UTF-8', response.status);
     }
-    if (response.ok && parsed !== undefined) return parsed as O;
+    const parsed = parseAnswer(text, response.status, response.ok, reviveBinary);
+    // Checked by parseAnswer: a JSON object whose items are maps of attribute values.
+    if (response.ok) return parsed as O;
     const error: DynamoDbServiceError = serviceError(response.status, parsed, response.headers);
     throw error;
   }

@@ -154,6 +154,53 @@ export class AwsTimeoutError extends Error {
   }
 }
 
+/**
+ * An answer bigger than the client takes (`limit` bytes): never buffered past it, never retried
+ * (the same request gets the same answer). DynamoDB's largest, a BatchGetItem of 16 MB of items, fits.
+ */
+export class AwsResponseTooLargeError extends Error {
+  readonly code = 'AWS_RESPONSE_TOO_LARGE';
+  readonly $metadata: ResponseMetadata;
+  constructor(
+    readonly limit: number,
+    status: number,
+  ) {
+    super(`the answer is over ${limit} bytes: not read`);
+    this.name = 'AwsResponseTooLargeError';
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+/**
+ * An answer that is not what the protocol promises: a 2xx whose body is not JSON, or JSON of the
+ * wrong shape (an item that is not a map of attribute values), or a redirect (never followed: it
+ * would carry the signed headers elsewhere). Not retried, nothing of it returned.
+ */
+export class AwsMalformedResponseError extends Error {
+  readonly code = 'AWS_MALFORMED_RESPONSE';
+  readonly $metadata: ResponseMetadata;
+  constructor(detail: string, status: number) {
+    super(`the answer (HTTP ${status}) is malformed: ${detail}`);
+    this.name = 'AwsMalformedResponseError';
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+/**
+ * The body's CRC32 is not the `x-amz-crc32` DynamoDB sent with it: damaged on the way, retried
+ * (as the AWS SDKs retry it), transient when it stays so.
+ */
+export class AwsChecksumMismatchError extends Error {
+  readonly code = 'AWS_CHECKSUM_MISMATCH';
+  readonly $metadata: ResponseMetadata;
+  readonly $retryable = {};
+  constructor(expected: string, actual: number, status: number) {
+    super(`the answer's CRC32 is ${actual}, x-amz-crc32 says ${expected.slice(0, 20)}`);
+    this.name = 'AwsChecksumMismatchError';
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
 interface ErrorBody {
   __type?: unknown;
   message?: unknown;
@@ -166,6 +213,9 @@ function isErrorBody(v: unknown): v is ErrorBody {
   return typeof v === 'object' && v !== null;
 }
 
+const ERROR_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
+const MAX_MESSAGE = 2_000;
+
 /** The error an answer other than 2xx stands for (the JSON protocol's `__type`, else the status). */
 export function serviceError(
   status: number,
@@ -174,11 +224,13 @@ export function serviceError(
 ): DynamoDbServiceError {
   const parsed = isErrorBody(body) ? body : {};
   const type = typeof parsed.__type === 'string' ? parsed.__type : (headers.get('x-amzn-errortype') ?? '');
-  const name =
-    type.split('#').pop()?.split(':')[0] || (status >= 500 ? 'InternalServerError' : 'UnknownError');
+  const given = type.split('#').pop()?.split(':')[0] ?? '';
+  // A name is an identifier (anything else, e.g. with line breaks or megabytes long, is no name).
+  const name = ERROR_NAME.test(given) ? given : status >= 500 ? 'InternalServerError' : 'UnknownError';
   const rawMessage = parsed.message ?? parsed.Message;
-  const message = typeof rawMessage === 'string' ? rawMessage : `${name} (HTTP ${status})`;
-  const requestId = headers.get('x-amzn-requestid');
+  const message =
+    typeof rawMessage === 'string' ? rawMessage.slice(0, MAX_MESSAGE) : `${name} (HTTP ${status})`;
+  const requestId = headers.get('x-amzn-requestid')?.slice(0, 200);
   const options: ServiceErrorOptions = {
     message,
     $metadata: { httpStatusCode: status, ...(requestId ? { requestId } : {}) },
