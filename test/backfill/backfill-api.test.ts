@@ -6,24 +6,20 @@
  * defined after its events were sent counted at last, a P95 metric with its interval instead of
  * "from raw events: run backfill", and, with identity stitching, the crossover health check.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfillCommand } from '../../cli/backfill-command';
 import { formatResults } from '../../cli/results-command';
 import type { BackfillResult } from '../../functions/services/backfill';
-import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
 import type { MetricResultWithRawEvents } from '../../shared/experiments/quantile-results';
 import type { ExperimentResults } from '../../shared/experiments/results';
 import type { EventBatchResponse } from '../../shared/model/event';
 import type { StoredExperiment } from '../../shared/store/experiment-store';
-import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
+import { type LakePlatform, startExperiment, startLakePlatform } from '../support/lake-platform';
+import { bodyOf } from '../support/platform';
 
-let p: TestPlatform;
-let stateDir: string;
+let p: LakePlatform;
 
 const metrics = [
   { key: 'loan', name: 'Loan', kind: 'conversion', direction: 'higher-is-better', unit: '%' },
@@ -97,29 +93,12 @@ function figures(m: MetricResultWithRawEvents) {
 const variantOf = new Map<string, string>();
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'backfill-api-'));
-  p = await startTestPlatform({ OMNILAB_STATE_DIR: stateDir });
-  for (const m of metrics) {
-    const res = await p.call('PUT', `/api/admin/metrics/${m.key}`, { token: p.tokens.admin, body: m });
-    expect(res.status).toBe(201);
-  }
-  const created = await p.call('PUT', `/api/admin/experiments/${KEY}`, {
-    token: p.tokens.admin,
-    body: experiment,
-  });
-  expect(created.status).toBe(201);
-  const running = await p.call('PUT', `/api/admin/experiments/${KEY}`, {
-    token: p.tokens.admin,
-    body: { ...experiment, status: 'running', version: 1 },
-  });
-  expect(running.status).toBe(200);
-  const config = compile(
-    await (await p.call('GET', '/api/client/features', { token: p.tokens.client })).json(),
-  );
+  p = await startLakePlatform('backfill-api');
+  const assigned = await startExperiment(p, metrics, experiment);
   for (let i = 0; i < CUSTOMERS + 10; i++) {
     for (const prefix of ['c', 'device-']) {
       const id = `${prefix}${i}`;
-      variantOf.set(id, evaluate(config, KEY, { userId: id, channel: 'mobile' }).variant.name);
+      variantOf.set(id, assigned(id));
     }
   }
   const now = Date.now();
@@ -208,7 +187,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await p?.close();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe('quantile metrics in the catalogue', () => {

@@ -6,17 +6,16 @@
  * answers with how to keep raw events; the data-quality page shows per channel what the senders
  * were answered. In English and Chinese, with screenshots in test-artifacts/console/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/build';
-import { compile, evaluate } from '../../shared';
 import { sampleQuantile } from '../../shared/experiments/quantile';
 import type { EventBatchResponse } from '../../shared/model/event';
 import { launchChromium } from '../support/chromium';
-import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
+import { type LakePlatform, startExperiment, startLakePlatform } from '../support/lake-platform';
+import { bodyOf } from '../support/platform';
 
 const ARTIFACTS = join('test-artifacts', 'console');
 const KEY = 'login-lake';
@@ -66,9 +65,8 @@ interface Counts {
   rejected: number;
 }
 
-let p: TestPlatform;
+let p: LakePlatform;
 let browser: Browser;
-let stateDir: string;
 const variantOf = new Map<string, string>();
 /** Per channel, what the senders were answered (the data-quality page must show the same). */
 const expected = new Map<string, Counts>();
@@ -112,22 +110,11 @@ function p95(arm: string): number {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  stateDir = mkdtempSync(join(tmpdir(), 'lake-pages-'));
-  p = await startTestPlatform({ OMNILAB_STATE_DIR: stateDir });
+  p = await startLakePlatform('lake-pages');
   const seed = async () => {
-    for (const m of metrics)
-      expect(
-        (await p.call('PUT', `/api/admin/metrics/${m.key}`, { token: p.tokens.admin, body: m })).status,
-      ).toBe(201);
-    const put = (body: unknown) =>
-      p.call('PUT', `/api/admin/experiments/${KEY}`, { token: p.tokens.admin, body });
-    expect((await put(experiment)).status).toBe(201);
-    expect((await put({ ...experiment, status: 'running', version: 1 })).status).toBe(200);
-    const config = compile(
-      await (await p.call('GET', '/api/client/features', { token: p.tokens.client })).json(),
-    );
+    const assigned = await startExperiment(p, metrics, experiment);
     for (const id of [...Array(CUSTOMERS).keys()].flatMap((i) => [`c${i}`, `device-${i}`]))
-      variantOf.set(id, evaluate(config, KEY, { userId: id, channel: 'mobile' }).variant.name);
+      variantOf.set(id, assigned(id));
     const now = Date.now();
     const t = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
     const events: Record<string, unknown>[] = [];
@@ -224,7 +211,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await p?.close();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
 async function signedIn(locale: 'en' | 'zh-CN', token = p.tokens.admin): Promise<Page> {
