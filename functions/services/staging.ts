@@ -1,7 +1,7 @@
 /**
- * A staged runtime: what every admin route runs against. Reads go to the stores (and see what the
- * route staged so far); writes are recorded as proposed item writes with the versions they expect,
- * and nothing reaches DynamoDB. Only the governed commit (functions/http/governed-handler.ts) and
+ * A staged runtime: what every admin route runs against, for one request. Reads go to the stores
+ * once per item (and see what the route staged so far); writes are recorded as proposed item writes
+ * with the versions they expect, and nothing reaches DynamoDB. Only the governed commit (functions/http/governed-handler.ts) and
  * the scheduler hold the real stores, so a route cannot write around governance.
  */
 import type { ProposedOp, ProposedPlan } from '../../shared/governance/proposed-change';
@@ -49,16 +49,49 @@ function versionCheck(current: { version: number } | null, expected: number | nu
     throw new ConflictError(`${what} changed since it was read: read it again and retry`);
 }
 
-/** A map overlay over a store's reads: staged items win, a staged null hides a stored one. */
+/**
+ * The first answer of `read`, kept for the staged runtime's one request (a failed read is not
+ * kept), each caller given its own copy: what a route does to what it read never shows in a read
+ * after it.
+ */
+function remembered<T>(read: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return async () => {
+    if (!kept) {
+      const pending = read();
+      kept = pending;
+      pending.catch(() => {
+        if (kept === pending) kept = undefined;
+      });
+    }
+    return structuredClone(await kept);
+  };
+}
+
+/**
+ * A map overlay over a store's reads: staged items win, a staged null hides a stored one. What it
+ * read from the store it remembers, so the route's read of an item and its write's version check
+ * cost one read: a staged runtime lives for one request, so nothing is served stale across
+ * requests, and the commit does not rely on it (its writes are conditioned on the versions read,
+ * and a writer in between gets a ConflictError, 409).
+ */
 function overlay<K, V>(get: (k: K) => Promise<V | null>, list: () => Promise<V[]>, keyOf: (v: V) => K) {
   const staged = new Map<K, V>();
+  const reads = new Map<K, () => Promise<V | null>>();
+  const listed = remembered(list);
   return {
     staged,
     async get(k: K): Promise<V | null> {
-      return staged.has(k) ? (staged.get(k) ?? null) : get(k);
+      if (staged.has(k)) return staged.get(k) ?? null;
+      let read = reads.get(k);
+      if (!read) {
+        read = remembered(() => get(k));
+        reads.set(k, read);
+      }
+      return read();
     },
     async list(): Promise<V[]> {
-      const stored = (await list()).filter((v) => !staged.has(keyOf(v)));
+      const stored = (await listed()).filter((v) => !staged.has(keyOf(v)));
       return [...stored, ...staged.values()];
     },
   };
