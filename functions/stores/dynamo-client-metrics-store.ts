@@ -1,6 +1,8 @@
 /**
  * Client metrics in DynamoDB: one row per flag, hour, app and channel with ADDed counts, and per
- * batch a marker per flag of what was counted, written in the same transaction as the count. Once
+ * batch a marker per flag, app and channel of what was counted, written in the same transaction as
+ * the count (counts of the same flag, app and channel in one batch are added together first: two
+ * writes to one marker in one transaction would be refused). Once
  * a batch is counted, a mark per environment, flag and hour that it was evaluated (idempotent, so
  * a resend writes it again harmlessly): every flag's lifecycle reads them in one query.
  */
@@ -21,6 +23,7 @@ import {
 } from '../aws/dynamodb-document';
 import { TransactionCanceledException } from '../aws/dynamodb-errors';
 import { MAX_TRANSACTION_ITEMS, queryAll, type TransactItem } from './dynamo-support';
+import { countKey, mergeClientMetricsCounts } from './merge-client-metrics-counts';
 
 const VARIANT_PREFIX = 'variant:';
 /** A flag's row update and its batch marker go together: this many flags per transaction. */
@@ -34,6 +37,19 @@ interface Counted {
   variants: Record<string, number>;
   n: number;
 }
+
+/**
+ * What a batch counted so far: per flag, app and channel (countKey), and, from markers written
+ * before they named app and channel (one per flag, when a batch was one app's and channel's), per flag.
+ */
+interface CountedSoFar {
+  own: Map<string, Counted>;
+  legacy: Map<string, Counted>;
+}
+
+/** The marker's sort key: a digest, as flag, app and channel together may be longer than a sort key takes. */
+const markerKey = (c: ClientMetricsCount) =>
+  `g#${createHash('sha256').update(countKey(c)).digest('base64url')}`;
 
 const batchKey = (environment: string, batch: string) => `batch#${environment}#${batch}`;
 const seenKey = (environment: string) => `seen#${environment}`;
@@ -58,35 +74,49 @@ export function createDynamoClientMetricsStore(
 ): ClientMetricsStore {
   const expiresAt = (from: string) => Math.floor(Date.parse(from) / 1000) + retentionDays * 86_400;
   /** What the store counted so far for each flag of a batch, and the version it was written at. */
-  async function countedSoFar(environment: string, batch: string): Promise<Map<string, Counted>> {
+  async function countedSoFar(environment: string, batch: string): Promise<CountedSoFar> {
     const items = await queryAll<Record<string, unknown>>(doc, {
       TableName: tables.metrics,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': batchKey(environment, batch) },
       ConsistentRead: true,
     });
-    return new Map(
-      items.map((i) => [
-        String(i.flag),
-        {
-          yes: Number(i.yes ?? 0),
-          no: Number(i.no ?? 0),
-          variants: JSON.parse(String(i.variants ?? '{}')) as Record<string, number>,
-          n: Number(i.n ?? 0),
-        },
-      ]),
-    );
+    const soFar: CountedSoFar = { own: new Map(), legacy: new Map() };
+    for (const i of items) {
+      const counted: Counted = {
+        yes: Number(i.yes ?? 0),
+        no: Number(i.no ?? 0),
+        variants: JSON.parse(String(i.variants ?? '{}')) as Record<string, number>,
+        n: Number(i.n ?? 0),
+      };
+      const flag = String(i.flag);
+      if (i.appName === undefined) soFar.legacy.set(flag, counted);
+      else soFar.own.set(countKey({ flag, appName: String(i.appName), channel: String(i.channel) }), counted);
+    }
+    return soFar;
   }
 
-  /** The row update and the batch marker for one flag: the part of `c` not yet counted, and the new mark. */
+  /** What the batch counted so far for `c`: its own marker's, else a marker from before they named app and channel. */
+  function before(
+    soFar: CountedSoFar,
+    c: ClientMetricsCount,
+  ): { counted: Counted; own: boolean } | undefined {
+    const own = soFar.own.get(countKey(c));
+    if (own) return { counted: own, own: true };
+    const legacy = soFar.legacy.get(c.flag);
+    return legacy ? { counted: legacy, own: false } : undefined;
+  }
+
+  /** The row update and the batch marker for one flag, app and channel: the part of `c` not yet counted, and the new mark. */
   function itemsFor(
     environment: string,
     hour: string,
     batch: string,
     c: ClientMetricsCount,
-    before: Counted | undefined,
+    was: { counted: Counted; own: boolean } | undefined,
     withVariants: boolean,
   ) {
+    const before = was?.counted;
     const over = (now: number, then = 0) => Math.max(0, now - then);
     // Maps, not objects: variant names are the SDK's (`__proto__` included).
     const seen = new Map(Object.entries(before?.variants ?? {}));
@@ -133,8 +163,10 @@ export function createDynamoClientMetricsStore(
         TableName: tables.metrics,
         Item: {
           pk: batchKey(environment, batch),
-          sk: `f#${c.flag}`,
+          sk: markerKey(c),
           flag: c.flag,
+          appName: c.appName,
+          channel: c.channel,
           yes: mark.yes,
           no: mark.no,
           // A string, not a map: variant names are the SDK's, and a map would take them as attribute names.
@@ -143,7 +175,7 @@ export function createDynamoClientMetricsStore(
           expiresAt: expiresAt(hour),
         },
         // Another request of the same batch got there first: read again rather than count twice.
-        ...(before
+        ...(before && was?.own
           ? {
               ConditionExpression: '#m = :m',
               ExpressionAttributeNames: { '#m': 'n' },
@@ -191,12 +223,13 @@ export function createDynamoClientMetricsStore(
     async record(environment, hour, batch, counts) {
       // Rows too full to take more variant names (a flood of made-up names): counted without them.
       const full = new Set<string>();
+      const merged = mergeClientMetricsCounts(counts);
       for (let attempt = 0; ; attempt++) {
         const counted = await countedSoFar(environment, batch);
-        const pairs = counts
+        const pairs = merged
           .map((c) => ({
-            flag: c.flag,
-            items: itemsFor(environment, hour, batch, c, counted.get(c.flag), !full.has(c.flag)),
+            key: countKey(c),
+            items: itemsFor(environment, hour, batch, c, before(counted, c), !full.has(countKey(c))),
           }))
           .filter((p) => p.items.length > 0);
         let chunk: typeof pairs = [];
@@ -218,7 +251,7 @@ export function createDynamoClientMetricsStore(
           );
           // A row refused (over DynamoDB's item size): its yes/no still count, its new variant names not.
           const refused = reasons.flatMap((r, k) =>
-            r.Code === 'ValidationError' ? [chunk[Math.floor(k / 2)]?.flag] : [],
+            r.Code === 'ValidationError' ? [chunk[Math.floor(k / 2)]?.key] : [],
           );
           const newlyFull = refused.filter((f): f is string => f !== undefined && !full.has(f));
           if (!raced && newlyFull.length === 0) throw e;

@@ -1,6 +1,7 @@
-// One contract, two implementations of the client metrics store: in memory and DynamoDB count a batch once, add only what a resend carries beyond it, mark flags seen and keep registrations alike.
+// One contract, two implementations of the client metrics store: in memory and DynamoDB count a batch once, add up counts of the same flag within it, add only what a resend carries beyond it, mark flags seen and keep registrations alike.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '../../functions/aws/dynamodb-document';
 import { createDynamoClientMetricsStore } from '../../functions/stores/dynamo-client-metrics-store';
 import { createMemoryClientMetricsStore } from '../../functions/stores/memory/memory-client-metrics-store';
 import type {
@@ -80,6 +81,60 @@ describe.each(IMPLEMENTATIONS)('client metrics store contract: %s', (_name, make
     expect(await store.listByFlag(environment(), 'banner')).toEqual([]);
   });
 
+  it('two counts of the same flag in one batch add up, on its own row per app and channel; a resend adds nothing, a grown one only what is new', async () => {
+    const store = make();
+    const env = environment();
+    const mobile = (c: ClientMetricsCount): ClientMetricsCount => ({ ...c, channel: 'mobile' });
+    const first = [
+      count('banner', 2, 1, { blue: 1 }),
+      count('search', 1, 0),
+      count('banner', 3, 0, { blue: 2, red: 1 }),
+      mobile(count('banner', 1, 1)),
+    ];
+    await store.record(env, HOUR, 'b1', first);
+    await store.record(env, HOUR, 'b1', first);
+    const totals = async () =>
+      sorted(await store.listByFlag(env, 'banner')).map((r) => [r.channel, r.yes, r.no, r.variants]);
+    expect(await totals()).toEqual([
+      ['mobile', 1, 1, {}],
+      ['web', 5, 1, { blue: 3, red: 1 }],
+    ]);
+    // The same batch resent with more in one of its parts: only that is added.
+    await store.record(env, HOUR, 'b1', [
+      count('banner', 2, 1, { blue: 1 }),
+      count('search', 1, 0),
+      count('banner', 4, 0, { blue: 2, red: 1 }),
+      mobile(count('banner', 1, 1)),
+    ]);
+    await store.record(env, HOUR, 'b1', first);
+    expect(await totals()).toEqual([
+      ['mobile', 1, 1, {}],
+      ['web', 6, 1, { blue: 3, red: 1 }],
+    ]);
+    expect((await store.listByFlag(env, 'search')).map((r) => [r.yes, r.no])).toEqual([[1, 0]]);
+    expect((await store.listSeen(env)).map((m) => m.flag).sort()).toEqual(['banner', 'search']);
+  });
+
+  it('a batch split into parts of the same flag counts what the parts add up to, once', async () => {
+    const store = make();
+    const part = fc.record({ yes: fc.nat(4), no: fc.nat(4), blue: fc.nat(2) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(part, { minLength: 1, maxLength: 5 }), async (parts) => {
+        const env = environment();
+        const batch = parts.map((p) => count('banner', p.yes, p.no, { blue: p.blue }));
+        await store.record(env, HOUR, 'b', batch);
+        await store.record(env, HOUR, 'b', [...batch].reverse());
+        const sum = (k: 'yes' | 'no' | 'blue') => parts.reduce((n, p) => n + p[k], 0);
+        const nothing = sum('yes') === 0 && sum('no') === 0 && sum('blue') === 0;
+        const rows = await store.listByFlag(env, 'banner');
+        expect(rows.map((r) => ({ yes: r.yes, no: r.no, blue: r.variants.blue ?? 0 }))).toEqual(
+          nothing ? [] : [{ yes: sum('yes'), no: sum('no'), blue: sum('blue') }],
+        );
+      }),
+      { numRuns: 5 },
+    );
+  });
+
   it('marks each flag evaluated, once per environment, flag and hour; a count of nothing marks nothing', async () => {
     const store = make();
     const env = environment();
@@ -152,5 +207,37 @@ describe.each(IMPLEMENTATIONS)('client metrics store contract: %s', (_name, make
       }),
       { numRuns: 12 },
     );
+  });
+});
+
+describe('client metrics store: DynamoDB markers from before they named app and channel', () => {
+  it('a batch counted under a marker per flag, resent, adds nothing; grown, only what is new', async () => {
+    const store = createDynamoClientMetricsStore(dynamo.doc, dynamo.tables, 30);
+    const legacyEnv = environment();
+    // A batch counted (its rows elsewhere) with the marker as the store wrote it before: sort key
+    // f#<flag>, no app and channel.
+    await dynamo.doc.send(
+      new PutCommand({
+        TableName: dynamo.tables.metrics,
+        Item: {
+          pk: `batch#${legacyEnv}#b-old`,
+          sk: 'f#banner',
+          flag: 'banner',
+          yes: 3,
+          no: 1,
+          variants: JSON.stringify({ blue: 2 }),
+          n: 1,
+          expiresAt: 4_000_000_000,
+        },
+      }),
+    );
+    // Its resend after the change: nothing counted twice, and only the growth added.
+    await store.record(legacyEnv, HOUR, 'b-old', [count('banner', 3, 1, { blue: 2 })]);
+    expect(await store.listByFlag(legacyEnv, 'banner')).toEqual([]);
+    await store.record(legacyEnv, HOUR, 'b-old', [count('banner', 4, 1, { blue: 2 })]);
+    await store.record(legacyEnv, HOUR, 'b-old', [count('banner', 4, 1, { blue: 2 })]);
+    expect((await store.listByFlag(legacyEnv, 'banner')).map((r) => [r.yes, r.no, r.variants])).toEqual([
+      [1, 0, {}],
+    ]);
   });
 });

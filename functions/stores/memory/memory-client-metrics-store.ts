@@ -1,7 +1,8 @@
 /**
  * The client metrics store in memory: the same contract as the DynamoDB one (counts per flag,
- * hour, app and channel; a batch counted once, a resend adding only what goes beyond what the
- * batch already counted, per flag; a mark per environment, flag and hour evaluated; a
+ * hour, app and channel, counts of the same flag, app and channel in one batch added together; a
+ * batch counted once, a resend adding only what goes beyond what the batch already counted, per
+ * flag, app and channel; a mark per environment, flag and hour evaluated; a
  * registration per app and instance, replaced when it registers again). Rows never expire.
  */
 import type {
@@ -11,6 +12,7 @@ import type {
   ClientMetricsStore,
   ClientRegistrationRow,
 } from '../../../shared/store/client-metrics-store';
+import { countKey, mergeClientMetricsCounts } from '../merge-client-metrics-counts';
 
 interface Counted {
   yes: number;
@@ -46,7 +48,7 @@ const key = (...parts: string[]) => JSON.stringify(parts);
 export function createMemoryClientMetricsStore(): ClientMetricsStore {
   /** environment, flag -> sort key `${hour}#${app}#${channel}` -> row */
   const rows = new Map<string, Map<string, Row>>();
-  /** environment, batch -> flag -> what the batch counted so far */
+  /** environment, batch -> flag, app and channel (countKey) -> what the batch counted so far */
   const batches = new Map<string, Map<string, Counted>>();
   /** environment -> `${flag}#${hour}` -> mark */
   const seen = new Map<string, Map<string, ClientMetricsSeen>>();
@@ -109,7 +111,8 @@ export function createMemoryClientMetricsStore(): ClientMetricsStore {
       const counted = within(batches, key(environment, batch));
       // Every count of the batch is judged against what the batch held before this send.
       const before = new Map(counted);
-      for (const c of counts) counted.set(c.flag, add(environment, hour, c, before.get(c.flag)));
+      for (const c of mergeClientMetricsCounts(counts))
+        counted.set(countKey(c), add(environment, hour, c, before.get(countKey(c))));
       const marks = within(seen, environment);
       for (const c of counts) {
         if (c.yes + c.no > 0) marks.set(`${c.flag}#${hour}`, { environment, flag: c.flag, hour });
