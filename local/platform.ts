@@ -10,6 +10,7 @@ import { loadConfig, type OmnilabConfig } from '../functions/runtime/config';
 import { generateToken, hashToken } from '../functions/services/tokens';
 import type { TokenRecord } from '../shared/model/token';
 import { createTables } from './create-tables';
+import { withLocalRestage } from './local-restage';
 import { seedLocal } from './seed';
 import { type LocalServer, startServer } from './server';
 
@@ -92,7 +93,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const config = platformConfig(options);
   const clients = createDynamoClients(config);
   await createTables(clients.client, config.tablePrefix);
-  const runtime = createRuntime(config, clients);
+  const runtime = withLocalRestage(createRuntime(config, clients));
   const tokens = await seedPlatformTokens(runtime);
   const server = await startServer({ runtime, port: 0, host: '127.0.0.1' });
   return {

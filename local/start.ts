@@ -21,6 +21,7 @@ import { createLogNotifier } from '../functions/services/notifier';
 import { migrateTotals } from '../functions/stores/totals-migration';
 import { createTables } from './create-tables';
 import { type DynamoDbLocal, JAVA_MISSING, javaVersion, startDynamoDbLocal } from './dynamodb-local';
+import { withLocalRestage } from './local-restage';
 import { portInUseMessage } from './port-holder';
 import { watchAncestors } from './process-watch';
 import { generateLocalTokens, LOCAL_REVIEWER, type LocalTokens, seedLocal } from './seed';
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
     const config = localConfig(loadConfig(process.env), local, dynamo.endpoint, inMemory);
     const clients = createDynamoClients(config);
     await createTables(clients.client, config.tablePrefix);
-    const runtime = createRuntime(config, clients);
+    const runtime = withLocalRestage(createRuntime(config, clients));
     // Statistics stored before the running totals existed get theirs (once; a mark ends it after).
     await migrateTotals(
       clients.client,

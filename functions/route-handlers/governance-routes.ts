@@ -2,7 +2,6 @@
  * Change requests (list, read, approve, reject, edit, apply), the audit chain's verification and
  * export, and the notifications the scheduled function raised. Rules: docs/governance.md.
  */
-import { safeParse } from 'zod/v4/core';
 import { auditCsv, verifyChain } from '../../shared/governance/audit-chain';
 import {
   CHANGE_REQUEST_STATUSES,
@@ -13,18 +12,43 @@ import {
 } from '../../shared/governance/change-request';
 import { isProtectedEffect } from '../../shared/governance/effect';
 import { changeDigest, normalizeChange } from '../../shared/governance/proposed-change';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  OmnilabError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
 import { json, type RouteHandlers } from '../http/api-types';
-import { validationErrorFrom } from '../http/http-handler';
 import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
 import type { Runtime } from '../runtime/composition-root';
 import { countMetric } from '../runtime/metrics';
 import { requireRight, requireVersion } from '../services/admin-support';
 import { applyChangeRequest, declaredReasons, effectNow } from '../services/change-requests';
 import { changeRequestAudit } from '../services/governance';
-import { governedRoute } from '../services/governed-routes';
-import { stage } from '../services/staging';
+import type { RestageAnswer } from '../services/restage-protocol';
+import { ownerOf } from '../services/route-owners';
+
+/** The owner's refusal as the same error class it threw: a 400 keeps the field it named. */
+function errorOfAnswer(answer: Extract<RestageAnswer, { ok: false }>): OmnilabError {
+  switch (answer.code) {
+    case 'BAD_REQUEST':
+      return new ValidationError(answer.message, answer.field);
+    case 'FORBIDDEN':
+      return new ForbiddenError(answer.message);
+    case 'NOT_FOUND':
+      return new NotFoundError(answer.message);
+    case 'VERSION_CONFLICT':
+    case 'ALREADY_EXISTS':
+      return new ConflictError(answer.message, answer.code);
+    case 'UNAVAILABLE':
+      return new ServiceUnavailableError(answer.message);
+    default:
+      return new OmnilabError(answer.code, answer.message);
+  }
+}
 
 function requireApprover(principal: Principal, cr: ChangeRequest): void {
   requireRight(mayApprove(principal, cr));
@@ -122,31 +146,22 @@ export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_G
       requireVersion(cr.version, version, `change request ${cr.id}`);
       if (!['open', 'approved', 'failed'].includes(cr.status) || cr.kind !== 'change')
         throw new ConflictError(`change request ${cr.id} is ${cr.status}: it can no longer be edited`);
-      // The edited request runs again, staged, as its author: a new exact change, a new effect.
-      const staged = stage(runtime);
-      const route = governedRoute(staged, cr.routeKey);
-      const schema = route?.declaration.body;
-      let parsed: unknown = body;
-      if (schema) {
-        const result = safeParse(schema, body);
-        if (!result.success) throw validationErrorFrom(result.error, 'body');
-        parsed = result.data;
-      }
-      if (!route)
+      // The edited request runs again, staged, as its author, in the function that owns its route
+      // (functions/services/restage-protocol.ts): a new exact change, a new effect.
+      const owner = ownerOf(cr.routeKey);
+      if (!owner)
         throw new ConflictError(`change request ${cr.id} cannot be edited: no route ${cr.routeKey}`);
-      const answer = await route.handler({
+      const restaged = await runtime.restage(owner, {
         routeKey: cr.routeKey,
         params: cr.params,
-        query: {},
-        headers: {},
-        body: parsed,
+        body,
         principal: req.principal,
         sourceIp: req.sourceIp,
       });
-      if (answer.status >= 300)
-        throw new ConflictError(`the edited change answers ${answer.status}: nothing to hold`);
-      const change = normalizeChange({ ops: staged.staging.ops });
-      const declared = await declaredReasons(runtime, staged.staging.declarations);
+      if (!restaged.ok) throw errorOfAnswer(restaged);
+      const parsed = restaged.body;
+      const change = normalizeChange({ ops: restaged.ops });
+      const declared = await declaredReasons(runtime, restaged.declarations);
       const effect = await effectNow(runtime, change.ops, declared);
       // What was approved is no longer what would apply: every approval so far stops counting,
       // and the approvals required follow the new effect.

@@ -19,6 +19,8 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { type CredentialSource, credentialsFromEnv } from '../aws/aws-request';
 import { DynamoDbClient } from '../aws/dynamodb-client';
 import { DynamoDocumentClient } from '../aws/dynamodb-document';
+import { createLambdaRestage } from '../services/lambda-restage';
+import type { RestagePort } from '../services/restage-protocol';
 import { createServedConfig, type ServedConfig } from '../services/served-config';
 import { createPepperSource } from '../services/tokens';
 import { createDynamoAuditStore } from '../stores/dynamo-audit-store';
@@ -67,6 +69,11 @@ export interface Runtime {
    * `<stateDir>/lake` locally); absent when neither is configured, and then nothing raw is kept.
    */
   rawEvents?: RawEventStore;
+  /**
+   * Re-runs a governed route, staged, in the function that owns it (a change request's edit):
+   * Lambda's Invoke API on AWS; `npm start` and tests wire it in-process (local/local-restage.ts).
+   */
+  restage: RestagePort;
   now: () => Date;
   newId: () => string;
 }
@@ -191,6 +198,7 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
       sensitiveFields: config.sensitiveFields,
     }),
     rawEvents: createRawEventStore(config, awsCredentials(client)),
+    restage: createLambdaRestage(config, awsCredentials(client)),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

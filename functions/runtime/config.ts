@@ -54,6 +54,14 @@ export interface OmnilabConfig {
   rawEvents: RawEventsConfig | undefined;
   /** The data-quality report counts an event late when received more than this many hours after its timestamp. */
   lateAfterHours: number;
+  /**
+   * On AWS, admin-governance only: the deployed name of each function a change request's edit is
+   * restaged by (functions/services/route-owners.ts), from OMNILAB_RESTAGE_FUNCTIONS
+   * (`admin-flags=<name>,admin-segments=<name>,…`, set by CDK); empty elsewhere.
+   */
+  restageFunctions: Record<string, string>;
+  /** OMNILAB_LAMBDA_ENDPOINT: Lambda's Invoke API elsewhere than AWS's (a test's stand-in); unset on AWS. */
+  lambdaEndpoint: string | undefined;
 }
 
 export interface RawEventsConfig {
@@ -133,7 +141,21 @@ export function loadConfig(env: Env): OmnilabConfig {
         }
       : undefined,
     lateAfterHours: integer(env, 'OMNILAB_LATE_AFTER_HOURS', 24),
+    restageFunctions: functionNames(env.OMNILAB_RESTAGE_FUNCTIONS),
+    lambdaEndpoint: env.OMNILAB_LAMBDA_ENDPOINT || undefined,
   };
+}
+
+/** OMNILAB_RESTAGE_FUNCTIONS: comma-separated `function=deployed-name` pairs. */
+function functionNames(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of list(raw) ?? []) {
+    const [name, deployed, ...rest] = pair.split('=').map((p) => p.trim());
+    if (!name || !deployed || rest.length > 0)
+      throw new Error(`OMNILAB_RESTAGE_FUNCTIONS must list function=deployed-name pairs, got "${pair}"`);
+    out[name] = deployed;
+  }
+  return out;
 }
 
 /** OMNILAB_CONSOLE_ORIGINS: comma-separated origins (`https://console.example.com`), no paths. */

@@ -7,6 +7,7 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROUTES, type Route } from '../../functions/routes/routes';
+import { RESTAGE_OWNERS } from '../../functions/services/route-owners';
 import { TABLES, type TableDefinition } from '../../functions/tables/tables';
 import {
   AUDIT_ANCHOR_ACCESS,
@@ -119,6 +120,7 @@ export class OmnilabStack extends Stack {
       props.consoleOrigins && props.consoleOrigins.length > 0
         ? props.consoleOrigins.join(',')
         : `https://${this.console.distribution.distributionDomainName}`;
+    this.grantRestage(prefix);
     for (const fn of this.api.functions.values()) {
       fn.fn.addEnvironment('OMNILAB_CONSOLE_ORIGINS', consoleOrigins);
       fn.fn.addEnvironment('OMNILAB_HSTS_MAX_AGE_SECONDS', String(API_HSTS_MAX_AGE.toSeconds()));
@@ -242,5 +244,31 @@ export class OmnilabStack extends Stack {
       description:
         'Glue database of the raw events: tables events and rejected, Athena workgroup <prefix>raw-events',
     });
+  }
+
+  /**
+   * Editing a change request restages its route in the function that owns it
+   * (functions/services/restage-protocol.ts): admin-governance gets the owners' names and may invoke
+   * exactly those functions, unqualified (no versions or aliases: nothing else is called).
+   */
+  private grantRestage(prefix: string): void {
+    const governance = this.api.functions.get('admin-governance');
+    if (!governance) return;
+    const owners = RESTAGE_OWNERS.flatMap((name) => {
+      const owner = this.api.functions.get(name);
+      return owner ? [{ name, owner }] : [];
+    });
+    if (owners.length === 0) return;
+    // The names CDK gives them (omnilab-function.ts), as plain strings: no reference, no cycle.
+    governance.fn.addEnvironment(
+      'OMNILAB_RESTAGE_FUNCTIONS',
+      owners.map(({ name }) => `${name}=${prefix}${name}`).join(','),
+    );
+    governance.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: owners.map(({ owner }) => owner.fn.functionArn),
+      }),
+    );
   }
 }

@@ -8,6 +8,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +27,7 @@ import { lambdaFunctions, TOKEN_AUTHORIZER } from '../../infra/lambda-functions'
 import { SCHEDULES } from '../../infra/schedules';
 import { STREAM_CONSUMERS } from '../../infra/stream-consumers';
 import { createTables } from '../../local/create-tables';
+import { withLocalRestage } from '../../local/local-restage';
 import { seedLocal } from '../../local/seed';
 import { compile, evaluate } from '../../shared';
 import type { ExperimentResults } from '../../shared/experiments/results';
@@ -252,6 +254,56 @@ type Invoke = (name: string, event: unknown) => Promise<unknown>;
 
 const invokeBundle: Invoke = (name, event) => instances.get(name)!.invoke(event);
 
+/**
+ * Lambda's Invoke API for one set of instances (RequestResponse, as admin-governance calls it to
+ * restage an edited change request in the function owning its route): the raw payload goes to the
+ * named function's instance; a function that throws answers 200 with X-Amz-Function-Error, as Lambda does.
+ */
+async function startInvokeApi(set: Map<string, LambdaInstance>): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
+      const signed = String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=');
+      const owner = match ? deployedNames.get(decodeURIComponent(match[1])) : undefined;
+      const instance = owner ? set.get(owner) : undefined;
+      const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'POST' || !signed || req.headers['x-amz-invocation-type'] !== 'RequestResponse')
+        return answer(400, { Type: 'User', message: 'not a signed RequestResponse invocation' });
+      if (!instance) return answer(404, { Type: 'User', message: `Function not found: ${match?.[1]}` });
+      if (owner) restagesInvoked.push(owner);
+      instance.invoke(JSON.parse(Buffer.concat(chunks).toString('utf8'))).then(
+        (result) => answer(200, result),
+        (e: Error) =>
+          answer(
+            200,
+            { errorType: 'Error', errorMessage: e.message },
+            { 'x-amz-function-error': 'Unhandled' },
+          ),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the Invoke API stand-in has no port');
+  return { url: `http://127.0.0.1:${address.port}`, server };
+}
+
+/** Deployed function name → function, as admin-governance's template environment names its restage owners. */
+const deployedNames = new Map<string, string>();
+const invokeApis: Server[] = [];
+/** The functions the Invoke API stand-ins invoked, in order. */
+const restagesInvoked: string[] = [];
+
+/** admin-governance reaches the owners through the Invoke API stand-in at `url`; the others need nothing. */
+function restageEndpoint(name: string, url: string): Record<string, string> {
+  return name === 'admin-governance' ? { OMNILAB_LAMBDA_ENDPOINT: url } : {};
+}
+
 /** A request as the HTTP API makes it: the authorizer first (unless public), then the route's function. */
 function call(
   method: Route['method'],
@@ -361,6 +413,13 @@ beforeAll(async () => {
   ]);
 
   const anchorFile = join(mkdtempSync(join(tmpdir(), 'omnilab-anchor-')), 'audit-anchor.jsonl');
+  const restageNames = deployed.get('admin-governance')?.env.OMNILAB_RESTAGE_FUNCTIONS;
+  for (const pair of typeof restageNames === 'string' ? restageNames.split(',') : []) {
+    const [fn, name] = pair.split('=');
+    deployedNames.set(name, fn);
+  }
+  const invokeApi = await startInvokeApi(instances);
+  invokeApis.push(invokeApi.server);
   await Promise.all(
     sizes.map(async (s) => {
       const d = deployed.get(s.name);
@@ -368,7 +427,10 @@ beforeAll(async () => {
       const taskRoot = dirname(s.file);
       instances.set(
         s.name,
-        await LambdaInstance.start(s.name, taskRoot, lambdaEnvironment(s.name, d, taskRoot, anchorFile)),
+        await LambdaInstance.start(s.name, taskRoot, {
+          ...lambdaEnvironment(s.name, d, taskRoot, anchorFile),
+          ...restageEndpoint(s.name, invokeApi.url),
+        }),
       );
     }),
   );
@@ -380,6 +442,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const i of instances.values()) i.stop();
+  for (const server of invokeApis) server.close();
 });
 
 describe('the bundles CDK deploys, on Node 22', () => {
@@ -1079,11 +1142,14 @@ describe('every route, through the bundles on Node 22 and through the handlers i
     // Each twin its own anchor file: the anchored head is a chain's own.
     const anchorFile = join(mkdtempSync(join(tmpdir(), 'omnilab-twin-anchor-')), 'audit-anchor.jsonl');
     let inProcessEnv: Record<string, string> = {};
+    const invokeApi = await startInvokeApi(twinInstances);
+    invokeApis.push(invokeApi.server);
     await Promise.all(
       sizes.map(async (s) => {
         const taskRoot = dirname(s.file);
         const env: Record<string, string> = {
           ...lambdaEnvironment(s.name, deployed.get(s.name)!, taskRoot, anchorFile, TWIN_BUNDLES),
+          ...restageEndpoint(s.name, invokeApi.url),
           ...NO_CACHES,
         };
         if (s.name === 'admin-flags') inProcessEnv = env;
@@ -1104,7 +1170,8 @@ describe('every route, through the bundles on Node 22 and through the handlers i
       // Its own raw event lake, as the bundles have theirs (the stand-in for Firehose and Athena).
       OMNILAB_STATE_DIR: mkdtempSync(join(tmpdir(), 'omnilab-twin-state-')),
     });
-    const twinRuntime = createRuntime(twinConfig);
+    // As `npm start` and the test platform wire it: an edit restages in the owning entry, in process.
+    const twinRuntime = withLocalRestage(createRuntime(twinConfig));
     type Entry = (event: unknown, context: unknown) => Promise<unknown>;
     for (const spec of specs) {
       const mod = (await import(join(process.cwd(), spec.entry))) as {
@@ -1166,6 +1233,14 @@ describe('every route, through the bundles on Node 22 and through the handlers i
     expect(status('PUT /api/admin/flags/twin-flag/environments/production/channels/web')).toBe(202);
     expect(status('POST /api/events')).toBe(200);
     expect(status('GET /api/admin/audit/verify')).toBe(200);
+  });
+
+  it("edits a held change request by restaging it in admin-flags over Lambda's Invoke API, as in process", () => {
+    const edit = (steps: Step[]) =>
+      steps.find((st) => st.request.startsWith('PUT /api/admin/change-requests/'));
+    expect(edit(bundleSteps)?.answer.status).toBe(200);
+    expect(edit(inProcessSteps)?.answer.status).toBe(200);
+    expect(restagesInvoked).toContain('admin-flags');
   });
 
   it('runs the scheduled job with an EventBridge event as in process', async () => {
