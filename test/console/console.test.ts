@@ -119,17 +119,21 @@ async function seed(): Promise<void> {
       },
     }),
   );
+  // 1,000 customers with a +80% lift (3,407 events) reach "Ship calculator" as 2,000 with +50%
+  // (6,793) did, at the same odds: over the pure core (buildResults on the simulator's cells, seeds
+  // 1-40) 34 of 40 seeds ship at 1,000/+80% against 33 of 40 at 2,000/+50%, seed 7 in both. Each
+  // customer costs DynamoDB Local writes; the page still shows the verdict the statistics give.
   const { events } = simulateExperiment(
     {
       experiment: EXPERIMENT,
-      units: 2000,
+      units: 1000,
       metrics: {
         application_completed: { kind: 'conversion', rate: 0.2 },
         advisor_minutes: { kind: 'mean', mean: 12, presence: 0.5 },
         complaint: { kind: 'count', rate: 0.05 },
       },
       effects: [
-        { variant: 'calculator', metric: 'application_completed', relativeLift: 0.5 },
+        { variant: 'calculator', metric: 'application_completed', relativeLift: 0.8 },
         { variant: 'calculator', metric: 'advisor_minutes', relativeLift: -0.05 },
       ],
       // Exposures and both observation windows end well before now: ingestion refuses the future.
@@ -169,14 +173,20 @@ async function seed(): Promise<void> {
   events.push(...broken.events);
   const batches: unknown[][] = [];
   for (let i = 0; i < events.length; i += 500) batches.push(events.slice(i, i + 500));
+  // A batch answered 503 (storage timed out on a loaded machine) is sent again unchanged, as the API
+  // asks: what the first attempt stored answers `duplicate` then, and nothing counts twice.
+  const post = async (batch: unknown[]) => {
+    const send = () => p.call('POST', '/api/events', { token: p.tokens.client, body: { events: batch } });
+    let res = await send();
+    for (let resent = 1; res.status === 503 && resent <= 3; resent++) {
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 500 * resent));
+      res = await send();
+    }
+    await ok(res);
+  };
   for (let i = 0; i < batches.length; i += 4) {
-    await Promise.all(
-      batches
-        .slice(i, i + 4)
-        .map(async (batch) =>
-          ok(await p.call('POST', '/api/events', { token: p.tokens.client, body: { events: batch } })),
-        ),
-    );
+    await Promise.all(batches.slice(i, i + 4).map(post));
   }
 }
 
