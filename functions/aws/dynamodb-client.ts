@@ -170,6 +170,13 @@ function encodeBinary(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
 }
 
+/** A Query or Scan's start or last key, as sent (undefined when there is none). */
+function keyOf(value: unknown, field: 'ExclusiveStartKey' | 'LastEvaluatedKey'): string | undefined {
+  if (!value || typeof value !== 'object' || !(field in value)) return undefined;
+  const key: unknown = Reflect.get(value, field);
+  return key === undefined ? undefined : JSON.stringify(key, encodeBinary);
+}
+
 /** Node's network code behind fetch's `TypeError: fetch failed` (undici's socket close is a reset). */
 function networkCode(e: unknown): string | undefined {
   let cause: unknown = e;
@@ -237,7 +244,13 @@ export class DynamoDbClient {
         ? { ...command.input, ClientRequestToken: randomUUID() }
         : command.input;
     const body = JSON.stringify(input, encodeBinary);
-    return this.retries.run((attempt) => this.attempt<O>(command.operation, body, attempt));
+    const out = await this.retries.run((attempt) => this.attempt<O>(command.operation, body, attempt));
+    // DynamoDB's next page always starts past the start key: an answer that gives it back would
+    // have a paging loop (functions/stores/dynamo-support.ts) ask for the same page forever.
+    const start = keyOf(input, 'ExclusiveStartKey');
+    if (start !== undefined && start === keyOf(out, 'LastEvaluatedKey'))
+      throw new AwsMalformedResponseError('its LastEvaluatedKey is the ExclusiveStartKey', 200);
+    return out;
   }
 
   /** Nothing to release: fetch pools its connections process-wide. Kept for the SDK's call sites. */

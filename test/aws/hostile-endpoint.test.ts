@@ -1,11 +1,16 @@
-// omnilab's own AWS client attacked from the server side: a local TCP server posing as DynamoDB (and SNS) answers with truncated, non-JSON, wrongly shaped, enormous, never-ending, redirected, malformed-header and checksum-forged answers; each ends in a typed error (transient: a 503 to the API caller; otherwise a clear non-retried error), never a hang, an unhandled rejection or a wrong item taken for a valid one.
+// omnilab's own AWS client attacked from the server side: a local TCP server posing as DynamoDB (and SNS) answers with truncated, non-JSON, wrongly shaped (items, pages, batches), never-advancing pages, enormous, never-ending, redirected, malformed-header and checksum-forged answers; each ends in a typed error (transient: a 503 to the API caller; otherwise a clear non-retried error), never a hang, an unhandled rejection or a wrong item taken for a valid one.
 import { createServer, type Server, type Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { awsRequest } from '../../functions/aws/aws-request';
-import { DynamoDbClient } from '../../functions/aws/dynamodb-client';
-import { DynamoDocumentClient, GetCommand } from '../../functions/aws/dynamodb-document';
+import { DynamoDbClient, ListTablesCommand } from '../../functions/aws/dynamodb-client';
+import {
+  BatchGetCommand,
+  DynamoDocumentClient,
+  GetCommand,
+  TransactGetCommand,
+} from '../../functions/aws/dynamodb-document';
 import {
   AwsChecksumMismatchError,
   AwsMalformedResponseError,
@@ -213,6 +218,50 @@ describe('a 200 that is not a DynamoDB answer: a clear error, never an item', ()
   });
 });
 
+describe('pages and batches of the wrong shape', () => {
+  it.each<[string, string]>([
+    ['Items not a list', '{"Items":"all"}'],
+    ['an item of Items not an item', '{"Items":[{"pk":{"S":"segment"}},7]}'],
+    ['an attribute of an unknown type in a page', '{"Items":[{"pk":{"S":"segment"},"X":{"Z":"1"}}]}'],
+    ['Count not a number', '{"Items":[],"Count":"0"}'],
+    ['LastEvaluatedKey not a key', '{"Items":[],"LastEvaluatedKey":"next"}'],
+  ])('a Query answering %s: AwsMalformedResponseError from the store’s list', async (_what, body) => {
+    const h = await hostile(always(raw(200, JSON_TYPE, body)));
+    const { value, error } = await failure(clientOf(h).segments.list());
+    expect(value).toBeUndefined();
+    expect(error).toBeInstanceOf(AwsMalformedResponseError);
+  });
+
+  it('a page that gives back its start key (a paging loop forever) is malformed after the second page', async () => {
+    const key = '{"pk":{"S":"segment"},"sk":{"S":"1"}}';
+    const page = `{"Items":[{"pk":{"S":"segment"},"sk":{"S":"1"},"id":{"N":"1"}}],"LastEvaluatedKey":${key}}`;
+    const h = await hostile(always(raw(200, JSON_TYPE, page)));
+    const { error } = await failure(clientOf(h).segments.list());
+    expect(error).toBeInstanceOf(AwsMalformedResponseError);
+    expect(h.requests).toHaveLength(2);
+  });
+
+  it('batch and transaction reads of the wrong shape are malformed too', async () => {
+    const answers = [
+      '{"Responses":{"t":"items"}}',
+      '{"Responses":{"t":[{"pk":{"S":"p"},"x":{"N":5}}]}}',
+      '{"UnprocessedKeys":{"t":{"Keys":[{"pk":1}]}}}',
+      '{"Responses":[{"Item":5}]}',
+      '{"Responses":[7]}',
+    ];
+    let n = 0;
+    const h = await hostile(
+      (socket) => void socket.write(raw(200, JSON_TYPE, answers[n++ % answers.length])),
+    );
+    const { doc } = clientOf(h);
+    const batch = () => doc.send(new BatchGetCommand({ RequestItems: { t: { Keys: [{ pk: 'p' }] } } }));
+    const transact = () =>
+      doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: 't', Key: { pk: 'p' } } }] }));
+    const calls: (() => Promise<unknown>)[] = [batch, batch, batch, transact, transact];
+    for (const call of calls) expect((await failure(call())).error).toBeInstanceOf(AwsMalformedResponseError);
+  });
+});
+
 describe('answers that are too big or never end', () => {
   it('an enormous body (40 MB, no length said) is cut at the 32 MiB cap: AwsResponseTooLargeError, not retried', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
@@ -381,6 +430,36 @@ describe('x-amz-crc32, as DynamoDB sends it', () => {
       expect(classifyAwsError(error)).toBe('transient');
       expect(await apiAnswer(error)).toEqual({ status: 503, code: 'UNAVAILABLE' });
     }
+  });
+
+  it('DynamoDB Local’s own x-amz-crc32 is checked: its answer with one byte flipped on the way is refused', async () => {
+    const endpoint = inject('dynamodbEndpoint');
+    const checked: [string, string][] = [];
+    const h = await hostile((socket, _n) => {
+      void (async () => {
+        const answer = await fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.ListTables',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=local/20261201/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+            'x-amz-date': '20261201T000000Z',
+          },
+          body: '{}',
+        });
+        const bytes = Buffer.from(await answer.arrayBuffer());
+        const sent = answer.headers.get('x-amz-crc32') ?? '';
+        checked.push([sent, String(crc32(bytes))]);
+        bytes[0] ^= 0x01;
+        socket.write(raw(200, { ...JSON_TYPE, 'x-amz-crc32': sent }, bytes));
+      })();
+    });
+    const { error } = await failure(clientOf(h).client.send(new ListTablesCommand({})));
+    expect(error).toBeInstanceOf(AwsChecksumMismatchError);
+    // DynamoDB Local sent the CRC32 of its body, as the client computes it (so real answers pass).
+    expect(checked).toHaveLength(2);
+    for (const [sent, computed] of checked) expect(sent).toBe(computed);
   });
 
   it('a body damaged on the way is caught once, and the retry’s good answer is the item', async () => {
