@@ -24,7 +24,9 @@ export function checkCrc32(body: Uint8Array, headers: Headers, status: number): 
 
 /** DynamoDB nests maps and lists at most 32 levels deep. */
 const MAX_DEPTH = 32;
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** A number as DynamoDB writes one: within its range (at most 1E+126), so never Infinity here. */
+const isNumber = (s: string) => NUMBER_TEXT.test(s) && Number.isFinite(Number(s));
 
 class ShapeError extends Error {}
 
@@ -49,7 +51,7 @@ function checkValue(v: unknown, path: string, depth: number): void {
       case 'S':
         return typeof x === 'string';
       case 'N':
-        return typeof x === 'string' && NUMBER.test(x);
+        return typeof x === 'string' && isNumber(x);
       case 'B':
         return x instanceof Uint8Array;
       case 'BOOL':
@@ -59,7 +61,7 @@ function checkValue(v: unknown, path: string, depth: number): void {
       case 'SS':
         return strings(() => true);
       case 'NS':
-        return strings((s) => NUMBER.test(s));
+        return strings(isNumber);
       case 'BS':
         return Array.isArray(x) && x.every((b) => b instanceof Uint8Array);
       case 'L':

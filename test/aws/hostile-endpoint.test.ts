@@ -148,6 +148,8 @@ describe('a 200 that is not a DynamoDB answer: a clear error, never an item', ()
     ['an attribute of an unknown type', '{"Item":{"pk":{"S":"segment"},"X":{"Q":"a"}}}'],
     ['a string that is a number', '{"Item":{"pk":{"S":"segment"},"id":{"S":5}}}'],
     ['a number that is not one', '{"Item":{"pk":{"S":"segment"},"id":{"N":"abc"}}}'],
+    ['a number beyond DynamoDB’s range', '{"Item":{"pk":{"S":"segment"},"id":{"N":"1e999"}}}'],
+    ['a number set with one that is not', '{"Item":{"pk":{"S":"segment"},"ns":{"NS":["1","x"]}}}'],
     ['a map that is a number', '{"Item":{"pk":{"S":"segment"},"m":{"M":5}}}'],
     ['a list that is a map', '{"Item":{"pk":{"S":"segment"},"l":{"L":{}}}}'],
     ['two types in one value', '{"Item":{"pk":{"S":"segment","N":"1"}}}'],
