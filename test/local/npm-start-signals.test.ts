@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
 import { javaAlive } from '../support/npm-start';
 
@@ -21,8 +21,6 @@ interface Started {
   output: () => string;
   exited: Promise<void>;
 }
-
-const started: Started[] = [];
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -68,8 +66,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Kills the process group of a start when the test that made it ends, whatever it left (the stop
+ * signals tests run at once, so each cleans up only its own).
+ */
+function killAtEnd(ctx: TestContext, npm: ChildProcess): void {
+  ctx.onTestFinished(() => {
+    try {
+      process.kill(-npm.pid!, 'SIGKILL');
+    } catch {
+      // Already gone: what the test wanted.
+    }
+  });
+}
+
 /** `npm start` exactly as a user types it (its console build skipped: it is not what is tested). */
-async function npmStart(port?: number): Promise<Started> {
+async function npmStart(ctx: TestContext, port?: number): Promise<Started> {
   const p = port ?? (await freePort());
   const npm = spawn('npm', ['start', '--ignore-scripts', '--', '--in-memory'], {
     env: cleanEnv({ PORT: String(p) }),
@@ -83,6 +95,7 @@ async function npmStart(port?: number): Promise<Started> {
   npm.stderr?.on('data', (d) => {
     out += String(d);
   });
+  killAtEnd(ctx, npm);
   const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   while (!out.includes('Ctrl-C stops everything') && npm.exitCode === null && Date.now() < deadline)
@@ -95,7 +108,6 @@ async function npmStart(port?: number): Promise<Started> {
     output: () => out,
     exited,
   };
-  started.push(s);
   return s;
 }
 
@@ -130,16 +142,6 @@ async function msUntilGone(s: Started, pid: number, signal: NodeJS.Signals): Pro
   return Number.POSITIVE_INFINITY;
 }
 
-afterEach(() => {
-  for (const s of started.splice(0)) {
-    try {
-      process.kill(-s.npm.pid!, 'SIGKILL');
-    } catch {
-      // Already gone: what the test wanted.
-    }
-  }
-});
-
 const readme = readFileSync('README.md', 'utf8');
 const between = (from: string, to: string) => readme.slice(readme.indexOf(from), readme.indexOf(to));
 const toggleLines = between('### Toggle a flag for the mobile channel', '### Point an Unleash SDK')
@@ -150,8 +152,8 @@ const fourEyesLines = between('### Four eyes', '### The omnilab SDK')
   .filter((l) => l.startsWith('curl ') || l.startsWith('CR=$(curl '));
 
 describe('npm start, stopped as a service manager or terminal would', () => {
-  it('prints the console URL and a reviewer; the README four-eyes round trip works; SIGTERM to npm frees both ports within 10 s', async () => {
-    const s = await npmStart();
+  it('prints the console URL and a reviewer; the README four-eyes round trip works; SIGTERM to npm frees both ports within 10 s', async (ctx) => {
+    const s = await npmStart(ctx);
     expect(s.output()).toContain(`console        http://localhost:${s.port}/`);
     const token = (label: string) => new RegExp(`${label}[^\\n]*?\\s(\\S+)\\n`).exec(s.output())![1];
     const env = {
@@ -202,31 +204,34 @@ describe('npm start, stopped as a service manager or terminal would', () => {
     await s.exited;
   }, 90_000);
 
-  it('SIGHUP to npm (a closed terminal) frees both ports within 10 s', async () => {
-    const s = await npmStart();
+  // The three stops below are independent process trees on ports of their own: they start and stop
+  // at once (each stop is still timed from its own signal), which saves two start-ups' time.
+  it.concurrent('SIGHUP to npm (a closed terminal) frees both ports within 10 s', async (ctx) => {
+    const s = await npmStart(ctx);
     expect(s.platformPid).toBeGreaterThan(0);
     expect(await msUntilGone(s, s.npm.pid!, 'SIGHUP')).toBeLessThan(10_000);
   }, 90_000);
 
-  it('SIGHUP to its own node process frees both ports within 10 s, and says why it stopped', async () => {
-    const s = await npmStart();
+  it.concurrent('SIGHUP to its own node process frees both ports within 10 s, and says why it stopped', async (ctx) => {
+    const s = await npmStart(ctx);
     expect(await msUntilGone(s, s.platformPid, 'SIGHUP')).toBeLessThan(10_000);
     await s.exited;
     expect(s.output()).toContain('stopping omnilab (SIGHUP)');
   }, 90_000);
 
-  it('the death of its parent (SIGKILL to npm) frees both ports within 10 s', async () => {
-    const s = await npmStart();
+  it.concurrent('the death of its parent (SIGKILL to npm) frees both ports within 10 s', async (ctx) => {
+    const s = await npmStart(ctx);
     expect(await msUntilGone(s, s.npm.pid!, 'SIGKILL')).toBeLessThan(10_000);
   }, 90_000);
 
-  it('SIGTERM during start-up, once DynamoDB Local is spawned, still frees everything within 10 s', async () => {
+  it('SIGTERM during start-up, once DynamoDB Local is spawned, still frees everything within 10 s', async (ctx) => {
     const port = await freePort();
     const npm = spawn('npm', ['start', '--ignore-scripts', '--', '--in-memory'], {
       env: cleanEnv({ PORT: String(port) }),
       detached: true,
       stdio: 'ignore',
     });
+    killAtEnd(ctx, npm);
     const s: Started = {
       npm,
       port,
@@ -235,7 +240,6 @@ describe('npm start, stopped as a service manager or terminal would', () => {
       output: () => '',
       exited: new Promise((resolve) => npm.once('exit', () => resolve())),
     };
-    started.push(s);
     const deadline = Date.now() + 60_000;
     let java: number | undefined;
     while (!java && Date.now() < deadline) {
@@ -252,12 +256,12 @@ describe('npm start, stopped as a service manager or terminal would', () => {
     expect(alive(java!)).toBe(false);
   }, 90_000);
 
-  it('a port in use is answered in one line naming what holds it and how to stop it', async () => {
+  it('a port in use is answered in one line naming what holds it and how to stop it', async (ctx) => {
     const holder = createServer();
     const port = await freePort();
     await new Promise<void>((r) => holder.listen(port, '127.0.0.1', () => r()));
     try {
-      const s = await npmStart(port);
+      const s = await npmStart(ctx, port);
       await s.exited;
       expect(s.npm.exitCode).not.toBe(0);
       const line = s
