@@ -44,7 +44,8 @@ async function restageInProcess(runtime: Runtime, functionName: string, request:
 export function withLocalRestage(base: Runtime): Runtime {
   const runtime: Runtime = {
     ...base,
-    restage: (functionName, request) => restageInProcess(runtime, functionName, request),
+    restage: (functionName: string, request: RestageRequest) =>
+      restageInProcess(runtime, functionName, request),
   };
   return runtime;
 }

@@ -21,6 +21,7 @@ import {
   ValidationError,
 } from '../../shared/model/errors';
 import type { Principal } from '../../shared/model/token';
+import { credentialsFromEnv } from '../aws/aws-request';
 import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes';
 import type { Runtime } from '../runtime/composition-root';
@@ -28,6 +29,7 @@ import { countMetric } from '../runtime/metrics';
 import { requireRight, requireVersion } from '../services/admin-support';
 import { applyChangeRequest, declaredReasons, effectNow } from '../services/change-requests';
 import { changeRequestAudit } from '../services/governance';
+import { createLambdaRestage } from '../services/lambda-restage';
 import type { RestageAnswer } from '../services/restage-protocol';
 import { ownerOf } from '../services/route-owners';
 
@@ -55,6 +57,8 @@ function requireApprover(principal: Principal, cr: ChangeRequest): void {
 }
 
 export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_GOVERNANCE_ROUTES> {
+  // On AWS the owner is another Lambda function, invoked with the function role's credentials.
+  const restage = runtime.restage ?? createLambdaRestage(runtime.config, credentialsFromEnv());
   async function requireRequest(id: string): Promise<ChangeRequest> {
     const cr = await runtime.changeRequests.get(id);
     if (!cr) throw new NotFoundError(`no change request ${id}`);
@@ -151,7 +155,7 @@ export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_G
       const owner = ownerOf(cr.routeKey);
       if (!owner)
         throw new ConflictError(`change request ${cr.id} cannot be edited: no route ${cr.routeKey}`);
-      const restaged = await runtime.restage(owner, {
+      const restaged = await restage(owner, {
         routeKey: cr.routeKey,
         params: cr.params,
         body,

@@ -19,7 +19,6 @@ import type { TokenStore } from '../../shared/store/token-store';
 import { type CredentialSource, credentialsFromEnv } from '../aws/aws-request';
 import { DynamoDbClient } from '../aws/dynamodb-client';
 import { DynamoDocumentClient } from '../aws/dynamodb-document';
-import { createLambdaRestage } from '../services/lambda-restage';
 import type { RestagePort } from '../services/restage-protocol';
 import { createServedConfig, type ServedConfig } from '../services/served-config';
 import { createPepperSource } from '../services/tokens';
@@ -71,9 +70,11 @@ export interface Runtime {
   rawEvents?: RawEventStore;
   /**
    * Re-runs a governed route, staged, in the function that owns it (a change request's edit):
-   * Lambda's Invoke API on AWS; `npm start` and tests wire it in-process (local/local-restage.ts).
+   * `npm start` and tests wire it in-process (local/local-restage.ts); absent on AWS, where
+   * admin-governance invokes the owner through Lambda's Invoke API (functions/services/lambda-restage.ts,
+   * built there so that no other function bundles it).
    */
-  restage: RestagePort;
+  restage?: RestagePort;
   now: () => Date;
   newId: () => string;
 }
@@ -198,7 +199,6 @@ export function createRuntime(config: OmnilabConfig, clients = createDynamoClien
       sensitiveFields: config.sensitiveFields,
     }),
     rawEvents: createRawEventStore(config, awsCredentials(client)),
-    restage: createLambdaRestage(config, awsCredentials(client)),
     now: () => new Date(),
     newId: () => randomUUID(),
   };
