@@ -4,8 +4,8 @@
  * (experiment-history-routes.ts).
  */
 import { experimentPutSchema, metricPutSchema } from '../../shared/model/experiment-schema';
-import { experimentResumeSchema, rolloutPlanSchema } from '../schemas/admin-schemas';
 import { backfillSchema } from '../schemas/backfill-schemas';
+import { experimentResumeSchema, rolloutPlanSchema } from '../schemas/experiment-action-schemas';
 import type { RouteDeclarations } from './route-declaration';
 
 const fn = {
