@@ -22,13 +22,20 @@ import {
 import type { AuditEntry, AuditTargetType } from '../../shared/model/audit';
 import { ValidationError } from '../../shared/model/errors';
 import { personOf } from '../../shared/model/person';
+import { mayApplyAsEmergency, mayDeclareEmergency } from '../../shared/rights/break-glass';
 import type { RouteDeclarations } from '../routes/route-declaration';
 import type { Runtime } from '../runtime/composition-root';
 import { logger } from '../runtime/logger';
 import { type BusinessMetric, countMetric } from '../runtime/metrics';
-import { httpDeps } from '../services/admin-support';
+import { httpDeps, requireRight } from '../services/admin-support';
 import { commitOps, declaredReasons, effectNow } from '../services/change-requests';
-import { applyAtOf, changeRequestAudit, emergencyOf, isKillSwitchRequest } from '../services/governance';
+import {
+  applyAtOf,
+  changeRequestAudit,
+  EMERGENCY_HEADER,
+  emergencyOf,
+  isKillSwitchRequest,
+} from '../services/governance';
 import { type Staging, stage } from '../services/staging';
 import { type ApiRequest, type ApiResponse, json, type RouteHandlers, type RouteTable } from './api-types';
 import { GOVERNED_WRITES, httpHandlerOf } from './http-handler';
@@ -199,6 +206,8 @@ export async function governCommit(
   }
 
   if (emergency !== undefined) {
+    // Break-glass restores service; it never changes rights or governance (shared/rights/break-glass.ts).
+    requireRight(mayApplyAsEmergency(staging.ops, effect));
     const cr = brief(
       newRequest(runtime, req, d, {
         kind: 'emergency',
@@ -339,14 +348,21 @@ function held(cr: ChangeRequest, staging: Staging, alreadyPending = false): ApiR
       : cr.applyAt
         ? `it applies at ${cr.applyAt}`
         : 'it applies at its times';
-  return json(202, {
-    ...staging.heldExtras,
-    changeRequest: cr,
-    ...(alreadyPending ? { alreadyPending: true } : {}),
-    message: alreadyPending
-      ? `change request ${cr.id} is already pending for this change (none opened again): ${when}`
-      : `change request ${cr.id} opened: ${when}`,
-  });
+  // A held token mint hands back its secret once: no cache keeps that answer.
+  const noStore: Record<string, string> =
+    'secret' in staging.heldExtras ? { 'cache-control': 'no-store' } : {};
+  return json(
+    202,
+    {
+      ...staging.heldExtras,
+      changeRequest: cr,
+      ...(alreadyPending ? { alreadyPending: true } : {}),
+      message: alreadyPending
+        ? `change request ${cr.id} is already pending for this change (none opened again): ${when}`
+        : `change request ${cr.id} opened: ${when}`,
+    },
+    noStore,
+  );
 }
 
 /**
@@ -370,6 +386,8 @@ export function governedRouteTable(runtime: Runtime, routes: (staged: Runtime) =
     keys.map((key) => [
       key,
       async (req: ApiRequest) => {
+        if (req.headers[EMERGENCY_HEADER] !== undefined)
+          requireRight(mayDeclareEmergency(req.routeKey, req.params));
         const staged = stage(runtime);
         const response = await routes(staged)[key](req);
         return governCommit(runtime, req, staged.staging, response);

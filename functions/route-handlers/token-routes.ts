@@ -15,6 +15,9 @@ import { auditEntry, requireEnvironment } from '../services/admin-support';
 import { gate, heldExtras } from '../services/governance';
 import { generateToken, generateTokenId, hashToken } from '../services/tokens';
 
+/** An answer carrying a secret is kept by no cache, shared or private (RFC 9111 no-store). */
+export const NO_STORE = { 'cache-control': 'no-store' } as const;
+
 /** What a listing shows: the random id, never the stored hash; the secret is never kept. */
 export function publicView(t: TokenRecord) {
   const { hash, id, ...rest } = t;
@@ -74,7 +77,7 @@ export function tokenRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_TOKENS
           after: publicView(token),
         }),
       ]);
-      return json(201, { ...publicView(token), secret });
+      return json(201, { ...publicView(token), secret }, { ...NO_STORE });
     },
 
     'DELETE /api/admin/tokens/{id}': async (req) => {

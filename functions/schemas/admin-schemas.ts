@@ -194,6 +194,17 @@ export const tokenCreateSchema = z
         ctx.addIssue({ code: 'custom', path: ['role'], message: 'is required for admin tokens' });
       if (t.kind === 'admin' && t.role === 'squad' && t.squad === undefined)
         ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is required for squad tokens' });
+      // A field that does not apply is refused, never dropped: the caller asked for something else.
+      if (t.kind !== 'admin' && t.role !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['role'], message: 'is only for admin tokens' });
+      if (t.kind === 'admin' && t.environment !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environment'],
+          message: 'is only for client and frontend tokens (an admin token is not bound to one)',
+        });
+      if (t.squad !== undefined && (t.kind !== 'admin' || t.role !== 'squad'))
+        ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is only for squad admin tokens' });
     }),
   );
 

@@ -26,6 +26,7 @@ const text = z.string().check(z.maxLength(1000));
 const principalSchema = z.strictObject({
   name: text,
   person: z.optional(text),
+  mintedBy: z.optional(text),
   kind: z.enum(TOKEN_KINDS),
   environment: z.optional(text),
   audience: z.optional(z.enum(TOKEN_AUDIENCES)),

@@ -52,5 +52,9 @@ export interface TokenRecord {
   createdAt: string;
 }
 
-/** The authenticated caller of a request; an approved change is never replayed as one. */
-export type Principal = Omit<TokenRecord, 'hash' | 'id' | 'createdAt' | 'createdBy'>;
+/**
+ * The authenticated caller of a request; an approved change is never replayed as one. `mintedBy`:
+ * the person who minted the caller's token (its record's `createdBy`), so a token someone minted
+ * never counts as another person approving that someone's change (shared/rights/approval.ts).
+ */
+export type Principal = Omit<TokenRecord, 'hash' | 'id' | 'createdAt' | 'createdBy'> & { mintedBy?: string };

@@ -19,6 +19,11 @@ export function mayApprove(principal: Principal, cr: ChangeRequest): Verdict {
   // Persons, not tokens: a second token of the author's (another spelling of the same name) is
   // still the author.
   if (personOf(principal) === personOf(cr.author)) return refused('nobody approves their own change');
+  // A token the author minted is the author's doing, whatever person it names: not a second pair of eyes.
+  if (principal.mintedBy !== undefined && principal.mintedBy === personOf(cr.author))
+    return refused(
+      `${principal.name} holds a token minted by ${personOf(cr.author)}, the author: another person approves it`,
+    );
   if (principal.kind !== 'admin') return refused('only admin tokens approve');
   if (principal.role === 'platform-admin' || principal.role === 'auditor') return ALLOWED;
   // A squad member speaks for their own squad only: a change that reaches another squad's

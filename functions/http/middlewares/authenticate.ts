@@ -12,9 +12,10 @@ import { type Middleware, routeOf } from './middleware-types';
 const ANONYMOUS: Principal = { name: 'anonymous', kind: 'client' };
 
 function principalOf(t: TokenRecord): Principal {
-  const { hash: _hash, id: _id, createdAt: _createdAt, createdBy: _createdBy, ...principal } = t;
+  const { hash: _hash, id: _id, createdAt: _createdAt, createdBy, ...principal } = t;
   // Tokens minted before persons existed belong to the person their name names.
-  return t.kind === 'admin' ? { ...principal, person: personOf(t) } : principal;
+  if (t.kind !== 'admin') return principal;
+  return { ...principal, person: personOf(t), ...(createdBy ? { mintedBy: createdBy } : {}) };
 }
 
 export function authenticate(options: { tokens: TokenStore; tokenCacheMs: number }): Middleware {
