@@ -24,6 +24,7 @@ import {
 } from '../../shared/release/release-plan';
 import { type ReleaseTemplate, templateProblem } from '../../shared/release/release-template';
 import { mayApproveReleasePlan, mayRunReleasePlan } from '../../shared/rights/approval';
+import { mayWriteTemplate, templateSquadFor } from '../../shared/rights/ownership';
 import type { NotificationStore } from '../../shared/store/change-request-store';
 import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
@@ -226,7 +227,16 @@ export function releaseRoutes(
       const { id, ...body } = req.body;
       checkTemplate(body);
       const at = runtime.now().toISOString();
-      const template: ReleaseTemplate = { id, ...body, version: 1, createdAt: at, updatedAt: at };
+      // It belongs to the squad that creates it (shared/rights/ownership.ts); a platform admin's to none.
+      const squad = templateSquadFor(req.principal);
+      const template: ReleaseTemplate = {
+        id,
+        ...body,
+        ...(squad ? { squad } : {}),
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
       await releases.writeTemplate(template, null, [
         audit(req.principal, 'release-template.created', null, template),
       ]);
@@ -238,6 +248,7 @@ export function releaseRoutes(
     'PUT /api/admin/release-templates/{id}': async (req) => {
       const { version, ...body } = req.body;
       const before = await requireTemplate(req.params.id);
+      requireRight(mayWriteTemplate(req.principal, before));
       requireVersion(before.version, version, `release template ${before.id}`);
       checkTemplate(body);
       const after: ReleaseTemplate = {

@@ -88,6 +88,8 @@ export const templateIdSchema = z
 
 export interface ReleaseTemplate extends ReleaseTemplateBody {
   id: string;
+  /** The squad that created it, which writes it (with platform admins); absent: platform admins only. */
+  squad?: string;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -97,3 +97,17 @@ export function squadChoices(p: Principal, known: readonly string[]): string[] {
   if (isPlatformAdmin(p)) return [...new Set(known)].sort();
   return p.squad ? [p.squad] : [];
 }
+
+/**
+ * Release templates: one belongs to the squad that created it (`squad`, set on create), which
+ * writes it with platform admins; one without a squad (a platform admin's, or made before templates
+ * had owners) is for platform admins only.
+ */
+export function mayWriteTemplate(p: Principal, template: { id: string; squad?: string }): Verdict {
+  return mayWriteOwned(p, template.squad, `release template ${template.id}`);
+}
+
+/** The squad a new release template belongs to: a squad member's own; a platform admin's, none. */
+export function templateSquadFor(p: Principal): string | undefined {
+  return isSquadMember(p) ? p.squad : undefined;
+}
