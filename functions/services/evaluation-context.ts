@@ -41,7 +41,8 @@ export interface ServerFacts {
  */
 export function unleashContext(input: Record<string, unknown>, server: ServerFacts): Context {
   const ctx: Context = {};
-  const properties: Properties = {};
+  // Null-prototype: a property named `__proto__` is a field like any other, never a setter.
+  const properties: Properties = Object.create(null);
   for (const [key, value] of Object.entries(input)) {
     if (SERVER_DECIDED.has(key)) continue;
     if (key === 'properties' && value && typeof value === 'object') {
@@ -66,8 +67,8 @@ export function unleashContext(input: Record<string, unknown>, server: ServerFac
 
 /** The frontend API's GET form: `?userId=u&properties[tier]=gold` (unleash-proxy-client's encoding). */
 export function queryContext(query: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const properties: Record<string, string> = {};
+  const out: Record<string, unknown> = Object.create(null);
+  const properties: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(query)) {
     const m = /^properties\[(.+)\]$/.exec(key);
     if (m) properties[m[1]] = value;

@@ -4,8 +4,14 @@ import type { Context } from '../model/client-features';
 /** Reads one context field: top-level first, then `properties`, as every Unleash SDK resolves it. */
 export type ContextReader = (ctx: Context) => string | undefined;
 
+// Only the context's own fields count: a field the caller never sent is absent, never a member
+// inherited from Object.prototype (`toString`, `constructor`, `__proto__`...), as Unleash SDKs read it.
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function fromProperties(ctx: Context, name: string): string | undefined {
-  const v = ctx.properties?.[name];
+  const props = ctx.properties;
+  if (props === undefined || props === null || !hasOwn.call(props, name)) return undefined;
+  const v = props[name];
   return v === undefined || v === null ? undefined : String(v);
 }
 
