@@ -6,6 +6,7 @@
 import { GENERATED_FLAG_PREFIX, isGeneratedFlagName } from '../../shared/experiments/experiment-flags';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import { type Flag, type FlagEnvironmentState, normalizeVariantWeights } from '../../shared/model/flag';
+import { flagNameProblem } from '../../shared/model/names';
 import type { Principal } from '../../shared/model/token';
 import { mayMoveOwner, mayWriteForSquad } from '../../shared/rights/ownership';
 import { type ApiRequest, json, type RouteHandlers } from '../http/api-types';
@@ -86,6 +87,8 @@ export function flagRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_FLAGS_R
 
     'POST /api/admin/flags': async (req) => {
       const body = req.body;
+      const nameProblem = flagNameProblem(body.name);
+      if (nameProblem) throw new ValidationError(nameProblem, 'name');
       if (isGeneratedFlagName(body.name))
         throw new ValidationError(
           `starts with "${GENERATED_FLAG_PREFIX}", reserved for the flags experiments generate`,

@@ -4,6 +4,7 @@
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/model/errors';
 import type { SegmentDefinition } from '../../shared/model/flag';
+import { segmentNameProblem } from '../../shared/model/names';
 import { squadForCreate } from '../../shared/rights/ownership';
 import { json, type RouteHandlers } from '../http/api-types';
 import type { ADMIN_SEGMENTS_ROUTES } from '../routes/admin-segments-routes';
@@ -37,6 +38,8 @@ export function segmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_SEGM
 
     'POST /api/admin/segments': async (req) => {
       const body = req.body;
+      const nameProblem = segmentNameProblem(body.name);
+      if (nameProblem) throw new ValidationError(nameProblem, 'name');
       const p = req.principal;
       const to = squadForCreate(p, body.squad, 'segments');
       if (!to.ok) throw new ForbiddenError(to.why);
@@ -77,6 +80,10 @@ export function segmentRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_SEGM
       const segment = await requireSegment(req.params.id);
       requireOwner(req.principal, segment.squad, `segment ${segment.id}`);
       requireVersion(segment.version, body.version, `segment ${segment.id}`);
+      // A stored name keeps working; a new name follows the rule.
+      const renameProblem =
+        body.name !== undefined && body.name !== segment.name ? segmentNameProblem(body.name) : undefined;
+      if (renameProblem) throw new ValidationError(renameProblem, 'name');
       const { version: _v, ...fields } = body;
       const after = { ...segment, ...fields, version: segment.version + 1 };
       if (changesNothing(segment, after)) return unchanged(segment);

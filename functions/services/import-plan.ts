@@ -13,6 +13,7 @@ import type { Feature, Segment, Strategy } from '../../shared/model/client-featu
 import { NAME_PATTERN } from '../../shared/model/environment';
 import { ValidationError } from '../../shared/model/errors';
 import { FLAG_TYPES, type Flag, type FlagType, type SegmentDefinition } from '../../shared/model/flag';
+import { flagNameProblem } from '../../shared/model/names';
 import type { FlagWrite } from '../../shared/store/flag-store';
 import type { SegmentWrite } from '../../shared/store/segment-store';
 
@@ -95,6 +96,8 @@ export function planImport(
       variants: feature.variants ?? [],
     };
     if (!current) {
+      const nameProblem = flagNameProblem(feature.name);
+      if (nameProblem) throw new ValidationError(nameProblem, `features[${i}].name`);
       const project = feature.project && NAME_PATTERN.test(feature.project) ? feature.project : 'default';
       plan.flags.push({
         expectedVersion: null,

@@ -31,6 +31,7 @@ import {
   type FlagType,
   type SegmentDefinition,
 } from '../../shared/model/flag';
+import { flagNameProblem, segmentNameProblem } from '../../shared/model/names';
 import {
   type ContextFieldDefinition,
   type DefinitionPlan,
@@ -257,6 +258,8 @@ export function planUnleashImport(
   const segmentId = new Map<number, number>();
   for (const [i, s] of (doc.segments ?? []).entries()) {
     const current = segmentByName.get(s.name);
+    const segmentNameIssue = current ? undefined : segmentNameProblem(s.name);
+    if (segmentNameIssue) throw new ValidationError(segmentNameIssue, `segments[${i}].name`);
     const plan: SegmentPlan = {
       unleashId: s.id,
       name: s.name,
@@ -344,6 +347,9 @@ export function planUnleashImport(
     }
     seen.add(feature.name);
     const current = byName.get(feature.name);
+    // A new flag's name follows omnilab's rule (Unleash's own names pass); a stored one keeps working.
+    const nameProblem = current ? undefined : flagNameProblem(feature.name);
+    if (nameProblem) throw new ValidationError(nameProblem, `features[${fi}].name`);
 
     // Environment states: strategies and enabled/variants per Unleash environment, mapped.
     const states = new Map<
