@@ -126,9 +126,12 @@ export const FUNCTION_ACCESS: Readonly<Record<string, TableAccess>> = {
     config: ['GetItem', 'Query', 'PutItem'],
     audit: ['GetItem', 'PutItem'],
   },
-  // Reads the raw event store only (the lake bucket through Athena: infra/constructs/raw-event-lake.ts).
+  // Reads the raw event store (the lake bucket through Athena: infra/constructs/raw-event-lake.ts)
+  // and the environment it reports on.
   'data-quality': {
     tokens: AUTHENTICATES,
+    // The environment reported on must exist (a 404 otherwise, as on every route naming one).
+    config: ['GetItem'],
   },
   // Public and static: it never reaches a table.
   openapi: {},

@@ -50,9 +50,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /**
  * Refuses a parsed body holding a number DynamoDB cannot store, or a string (value or key) that is
  * not well-formed Unicode, naming where it is. A flag named with a lone surrogate could be stored
- * but never addressed by its path again, and it would break strict JSON parsers in SDKs.
+ * but never addressed by its path again, and it would break strict JSON parsers in SDKs. Numbers
+ * under the top-level field `ownNumbers` are left to the route, which answers for each item.
  */
-export function checkStorableNumbers(value: unknown): void {
+export function checkStorableNumbers(value: unknown, ownNumbers?: string): void {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
   while (stack.length > 0) {
     const { v, path } = stack.pop()!;
@@ -60,6 +61,7 @@ export function checkStorableNumbers(value: unknown): void {
       if (LONE_SURROGATE.test(v))
         throw new ValidationError('is not well-formed Unicode (a lone UTF-16 surrogate)', pathOf(path));
     } else if (typeof v === 'number') {
+      if (ownNumbers !== undefined && path[0] === ownNumbers) continue;
       const m = Math.abs(v);
       if (!Number.isFinite(v) || m >= MAX_MAGNITUDE || (m !== 0 && m < MIN_MAGNITUDE))
         throw new ValidationError('is a number out of range (magnitudes from 1e-130 to 1e126)', pathOf(path));

@@ -31,6 +31,9 @@ export function dataQualityRoutes(runtime: Runtime): RouteHandlers<typeof DATA_Q
       if (fromMs > toMs) throw new ValidationError('is after query.to', 'query.from');
       if ((toMs - fromMs) / DAY_MS + 1 > MAX_REPORT_DAYS)
         throw new ValidationError(`spans more than ${MAX_REPORT_DAYS} days`, 'query.from');
+      // A report on an environment that does not exist would be an empty report that looks clean.
+      if (!(await runtime.environments.get(environment)))
+        throw new ValidationError('is not an environment', 'query.environment');
       if (!runtime.rawEvents)
         throw new NotFoundError(
           'no raw event store is configured (OMNILAB_STATE_DIR locally, the lake on AWS)',

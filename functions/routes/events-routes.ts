@@ -11,5 +11,6 @@ export const EVENTS_ROUTES = {
     summary: 'Ingest up to 500 exposure and metric events; each gets its own outcome',
     body: eventBatchSchema,
     maxBodyBytes: MAX_EVENT_BATCH_BYTES,
+    ownNumbers: 'events',
   },
 } as const satisfies RouteDeclarations;

@@ -27,6 +27,11 @@ export interface RouteDeclaration {
   query?: zc.$ZodType;
   /** Bodies above this are refused with 413; defaults to the configured limit. */
   maxBodyBytes?: number;
+  /**
+   * A top-level body field whose items the route checks one by one, numbers included (an event
+   * with an out-of-range value is that event's rejection, never the batch's 400).
+   */
+  ownNumbers?: string;
 }
 
 /** One function's routes (or all of them), by route key. */

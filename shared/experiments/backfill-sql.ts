@@ -8,7 +8,7 @@
  * contribution code gives the same statistics.
  */
 import type { RandomisationUnit } from '../model/experiment';
-import type { MetricDefinition } from '../model/metric';
+import { type MetricDefinition, metricMin } from '../model/metric';
 import { VALUE_DECIMALS } from './exact';
 
 export interface BackfillQuery {
@@ -81,7 +81,10 @@ export function backfillSql(q: BackfillQuery): string {
     q.metrics.length === 0
       ? `SELECT CAST(NULL AS VARCHAR) AS metric, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS DOUBLE) AS vmin, CAST(NULL AS DOUBLE) AS vmax WHERE 1 = 0`
       : `SELECT * FROM (VALUES ${q.metrics
-          .map((m) => `(${sqlString(m.key)}, ${sqlString(m.kind)}, ${sqlNumber(m.min)}, ${sqlNumber(m.max)})`)
+          .map(
+            (m) =>
+              `(${sqlString(m.key)}, ${sqlString(m.kind)}, ${sqlNumber(metricMin(m))}, ${sqlNumber(m.max)})`,
+          )
           .join(', ')}) AS d(metric, kind, vmin, vmax)`;
   const stitchOn = q.stitch && q.unit === 'customer';
   const unitOf = (alias: string) =>

@@ -45,10 +45,20 @@ export interface MetricDefinition {
   quantile?: number;
 }
 
+/**
+ * The least value a metric's events take: its declared `min`; a count is never negative whatever
+ * it declares (a negative count would pull a lower-is-better guardrail down and mask a harm).
+ */
+export function metricMin(metric: Pick<MetricDefinition, 'kind' | 'min'>): number | undefined {
+  if (metric.kind === 'count') return Math.max(metric.min ?? 0, 0);
+  return metric.min;
+}
+
 /** Why an event's value is not one the metric can take, naming the field, or null when it is. */
 export function metricValueProblem(metric: MetricDefinition, value: number): string | null {
   if (metric.kind === 'conversion')
     return value === 0 || value === 1 ? null : `value: a conversion (${metric.key}) is 0 or 1`;
+  if (metric.kind === 'count' && value < 0) return `value: ${metric.key} is a count, never negative`;
   if (metric.min !== undefined && value < metric.min) return `value: ${metric.key} is at least ${metric.min}`;
   if (metric.max !== undefined && value > metric.max) return `value: ${metric.key} is at most ${metric.max}`;
   return null;

@@ -41,7 +41,12 @@ export function validationErrorFrom(error: zc.$ZodError, root = ''): ValidationE
   return new ValidationError(issue.message, pathOf(base) || 'body');
 }
 
-export function parseBody(raw: string | undefined, isBase64: boolean | undefined, limit: number): unknown {
+export function parseBody(
+  raw: string | undefined,
+  isBase64: boolean | undefined,
+  limit: number,
+  ownNumbers?: string,
+): unknown {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const text = isBase64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > limit) throw new PayloadTooLargeError(limit);
@@ -52,7 +57,7 @@ export function parseBody(raw: string | undefined, isBase64: boolean | undefined
   } catch (e) {
     throw new ValidationError(`is not valid JSON (${(e as Error).message})`, 'body');
   }
-  checkStorableNumbers(parsed);
+  checkStorableNumbers(parsed, ownNumbers);
   return parsed;
 }
 
@@ -81,6 +86,7 @@ export function parseAndValidate(options: { maxBodyBytes: number }): Middleware 
           event.body,
           event.isBase64Encoded,
           declaration.maxBodyBytes ?? options.maxBodyBytes,
+          declaration.ownNumbers,
         );
         const result = safeParse(declaration.body, parsed ?? {});
         if (!result.success) throw validationErrorFrom(result.error);
