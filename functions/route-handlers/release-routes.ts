@@ -316,7 +316,9 @@ export function releaseRoutes(
       const p = req.principal;
       const role = p.kind === 'admin' ? p.role : undefined;
       // Platform admins and risk (auditors) approve any plan, a squad member their own squad's; the owner runs it.
-      requireRight(action === 'approve' ? mayApproveReleasePlan(p, flag) : mayRunReleasePlan(p, flag));
+      requireRight(
+        action === 'approve' ? mayApproveReleasePlan(p, flag, plan.author) : mayRunReleasePlan(p, flag),
+      );
       requireVersion(plan.version, version, `the release plan of ${flag.name} in ${env}`);
       const now = runtime.now();
       const acted = applyAction(plan, {

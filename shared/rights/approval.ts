@@ -4,7 +4,7 @@
  * squad member what their squad owns, product owners nothing.
  */
 import type { ChangeRequest } from '../governance/change-request';
-import { personOf } from '../model/person';
+import { personOf, personOfName } from '../model/person';
 import type { Principal } from '../model/token';
 import { mayWriteOwned } from './ownership';
 import { ALLOWED, refused, type Verdict } from './verdict';
@@ -40,8 +40,19 @@ export function mayApprove(principal: Principal, cr: ChangeRequest): Verdict {
   );
 }
 
-/** Approving a flag's release plan: platform admins and auditors any, a squad member their own squad's. */
-export function mayApproveReleasePlan(p: Principal, flag: { name: string; squad?: string }): Verdict {
+/**
+ * Approving a flag's release plan: platform admins and auditors any, a squad member their own
+ * squad's; never with a token the plan's `author` (a name, when known) minted.
+ */
+export function mayApproveReleasePlan(
+  p: Principal,
+  flag: { name: string; squad?: string },
+  author?: string,
+): Verdict {
+  if (author !== undefined && p.mintedBy !== undefined && p.mintedBy === personOfName(author))
+    return refused(
+      `${p.name} holds a token minted by ${p.mintedBy}, the plan's author: another person approves it`,
+    );
   const role = p.kind === 'admin' ? p.role : undefined;
   if (role === 'platform-admin' || role === 'auditor' || (role === 'squad' && p.squad === flag.squad))
     return ALLOWED;

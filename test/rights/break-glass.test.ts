@@ -10,7 +10,7 @@ import { type Effect, NO_EFFECT } from '../../shared/governance/effect';
 import type { ProposedOp } from '../../shared/governance/proposed-change';
 import type { Flag } from '../../shared/model/flag';
 import type { Principal } from '../../shared/model/token';
-import { mayApprove } from '../../shared/rights/approval';
+import { mayApprove, mayApproveReleasePlan } from '../../shared/rights/approval';
 import { mayApplyAsEmergency, mayDeclareEmergency } from '../../shared/rights/break-glass';
 
 const ROUTES: readonly [string, Record<string, string>, boolean][] = [
@@ -154,5 +154,14 @@ describe('a token the author minted is not a second person', () => {
     if (!minted.ok) expect(minted.why).toMatch(/minted by admin wang, the author/);
     expect(mayApprove(other('risk li'), cr).ok).toBe(true);
     expect(mayApprove(other(), cr).ok).toBe(true);
+  });
+
+  it('the same for a release plan: a token its author minted does not approve it', () => {
+    const flag = { name: 'f', squad: 'payments' };
+    const minted = mayApproveReleasePlan(other('admin wang'), flag, 'Admin Wang');
+    expect(minted.ok).toBe(false);
+    if (!minted.ok) expect(minted.why).toMatch(/minted by admin wang, the plan's author/);
+    expect(mayApproveReleasePlan(other('risk li'), flag, 'Admin Wang').ok).toBe(true);
+    expect(mayApproveReleasePlan(other('admin wang'), flag).ok).toBe(true);
   });
 });
