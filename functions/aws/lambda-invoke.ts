@@ -6,6 +6,7 @@
  */
 import { ServiceUnavailableError } from '../../shared/model/errors';
 import type { CredentialSource } from './aws-request';
+import { readBody } from './response-body';
 import { signRequest } from './sigv4';
 
 export interface LambdaInvokeOptions {
@@ -18,6 +19,8 @@ export interface LambdaInvokeOptions {
 }
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A RequestResponse answer is at most 6 MB (Lambda's quota): anything larger is not Lambda's. */
+const MAX_ANSWER_BYTES = 6 * 1024 * 1024 + 1024;
 
 function target(options: LambdaInvokeOptions): { host: string; protocol: 'https:' | 'http:' } {
   if (!options.endpoint) return { host: `lambda.${options.region}.amazonaws.com`, protocol: 'https:' };
@@ -53,12 +56,16 @@ export async function invokeLambda(
       method: 'POST',
       headers,
       body,
+      // Never followed: a redirect would carry the signed headers (a session token) elsewhere.
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
     });
   } catch {
     throw new ServiceUnavailableError(`function ${functionName} could not be reached: try again`);
   }
-  const text = await response.text().catch(() => undefined);
+  const text = await readBody(response, MAX_ANSWER_BYTES)
+    .then((bytes) => new TextDecoder().decode(bytes))
+    .catch(() => undefined);
   if (!response.ok || text === undefined)
     throw new ServiceUnavailableError(`function ${functionName} answered ${response.status}: try again`);
   if (response.headers.get('x-amz-function-error'))

@@ -30,6 +30,12 @@ const RIGHTS_ROUTES: readonly { test: (routeKey: string) => boolean; what: strin
     what: 'changes release templates (their approval gates)',
   },
   { test: (k) => k.endsWith('/release-plan'), what: 'changes release plans (their approval gates)' },
+  // A guardrail halted the treatment because it harmed customers: turning it back on restores an
+  // experiment, not service, and always takes an approved change request (docs/governance.md).
+  {
+    test: (k) => k.endsWith('/resume'),
+    what: 'turns a treatment a guardrail halted back on',
+  },
 ];
 
 /** Release-plan actions that are someone's approval, not the plan running. */
