@@ -69,6 +69,23 @@ describe('the name rule on every path that creates a name', () => {
     expect(doc.features.map((f: { name: string }) => f.name)).not.toContain('import-good');
   });
 
+  it('a client-features import into an environment naming a flag ".." is a 400 naming it', async () => {
+    const before = await flagNames();
+    const res = await p.call('POST', '/api/admin/environments/development/import', {
+      token: p.tokens.admin,
+      body: {
+        version: 2,
+        features: [
+          { name: 'env-import-good', enabled: true },
+          { name: '..', enabled: true },
+        ],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect((await bodyOf(res)).field).toBe('features[1].name');
+    expect(await flagNames()).toEqual(before);
+  });
+
   it('an Unleash import naming a new segment with a bidi override is a 400 naming it', async () => {
     const before = await segmentNames();
     const res = await p.call('POST', '/api/admin/import/unleash', {
