@@ -15,7 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MismatchedExposure, PreparedEvent } from '../../shared/experiments/ingest-plan';
-import { dayOf, eventTime, foldUnitEvents, type StoredEvents } from '../../shared/experiments/unit-fold';
+import {
+  byEventTime,
+  dayOf,
+  eventTime,
+  foldUnitEvents,
+  type StoredEvents,
+} from '../../shared/experiments/unit-fold';
 import {
   EMPTY_UNIT_STATE,
   exposuresRedraw,
@@ -105,15 +111,22 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
     }
   }
 
-  /** The units' states, after finishing the refile changes any of them still holds. */
+  /**
+   * The units' states, after finishing the refile changes any of them still holds, except the
+   * units in `carried` (this call left them, and has more of their events): their changes stay in
+   * their state and go on with this round's own, so one unit's many back-dated events refile each
+   * day once per call, not once per round. A carried unit left with no live event is in
+   * `unsettled`, and the next round finishes it.
+   */
   async function readSettledStates(
     units: string[],
     unsettled: Set<string>,
+    carried: ReadonlySet<string>,
   ): Promise<Map<string, StoredState>> {
     const states = await readStates(client, table, units);
     // A unit another writer finished (or never left unfinished) is settled.
     for (const unit of units) if (!states.get(unit)?.refile.size) unsettled.delete(unit);
-    const open = [...states].filter(([, s]) => s.refile.size > 0);
+    const open = [...states].filter(([unit, s]) => s.refile.size > 0 && !carried.has(unit));
     if (open.length === 0) return states;
     await runAll(
       open.map(([unit, s]) => async () => {
@@ -148,7 +161,7 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
       });
       w.after = fold.after;
       w.delta = fold.changes;
-      w.refile = new Map();
+      w.refile = new Map([...w.carried].map(([key, v]) => [key, new Map(v)]));
     }
     return groupUnits(work.filter((w) => w.events.length > 0));
   }
@@ -166,13 +179,21 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
     const deferred = new Set<string>();
     for (const [unit, events] of byUnit) {
       if (events.length <= MAX_EVENTS_PER_UNIT) continue;
+      // The earliest first, whatever order they were sent in: each round's events then come after
+      // the ones the rounds before it stored, so a round refiles no day an earlier round wrote.
+      events.sort(byEventTime);
       for (const e of events.slice(MAX_EVENTS_PER_UNIT)) deferred.add(e.id);
       byUnit.set(unit, events.slice(0, MAX_EVENTS_PER_UNIT));
     }
     const duplicate = (id: string, storedBy: unknown) => {
       outcomes.set(id, ambiguous.has(id) && storedBy === writer ? 'accepted' : 'duplicate');
     };
-    const states = await readSettledStates([...new Set([...byUnit.keys(), ...unsettled])], unsettled);
+    const states = await readSettledStates(
+      [...new Set([...byUnit.keys(), ...unsettled])],
+      unsettled,
+      // Only what this call left: another writer's (or an interrupted call's) is finished first.
+      new Set([...byUnit.keys()].filter((u) => unsettled.has(u))),
+    );
     // Each unit's stored events are read when it needs them, several units at a time.
     const work: UnitWork[] = await runAll(
       [...byUnit].map(([unit, events]) => async (): Promise<UnitWork> => {
@@ -180,7 +201,7 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
           version: 0,
           state: EMPTY_UNIT_STATE,
           lastAt: undefined,
-          refile: new Map(),
+          refile: new Map<string, StatsVector>(),
         };
         const exposures = events.flatMap((e) => (e.exposure ? [e.exposure] : []));
         let history: MetricObservation[] = [];
@@ -208,6 +229,7 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
           events,
           delta: new Map(),
           refile: new Map(),
+          carried: stored.refile,
         };
       }),
       HISTORY_READS_AT_ONCE,
@@ -220,6 +242,8 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
     );
     const transactions = buildTransactions(groups, writer, pack);
     const retry = new Set<string>(deferred);
+    // Units with events left for the next round keep their refile changes for it.
+    const continuing = new Set(pending.filter((e) => deferred.has(e.id)).flatMap((e) => e.units));
     let failed = false;
     await runAll(
       transactions.map((tx) => async () => {
@@ -242,6 +266,7 @@ export function createDynamoEventStore(client: DynamoDbClient, options: DynamoEv
         // The events are stored; their units' remaining changes follow (or the next round finishes them).
         for (const r of tx.refiles) {
           unsettled.add(r.unit);
+          if (continuing.has(r.unit)) continue;
           try {
             await drainRefile(r.unit, r.version, r.changes);
             unsettled.delete(r.unit);

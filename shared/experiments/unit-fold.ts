@@ -79,15 +79,42 @@ export function byEventTime(a: UnitEvent, b: UnitEvent): number {
   return eventTime(a) - eventTime(b) || (a.id < b.id ? -1 : 1);
 }
 
-/** The unit's contribution from its events up to the end of `period` only. */
-function contributionsUpTo(
+/**
+ * The unit's contribution at the end of each of `periods` (sorted, none before `from`), from its
+ * events up to then: one sweep in time order, each period's events applied to the state of the
+ * periods before (`applyUnitEvents` equals `unitStateFromEvents` of the same events), so the cost
+ * is linear in the events and the periods, not their product.
+ */
+function contributionsByPeriod(
   events: StoredEvents,
-  period: string,
+  from: string,
+  periods: readonly string[],
   periodOf: (ms: number) => string,
   catalogue: readonly MetricDefinition[],
-): Map<string, StatsVector> {
-  const upTo = <T extends { at: number }>(xs: T[]) => xs.filter((x) => periodOf(x.at) <= period);
-  return unitContributions(unitStateFromEvents(upTo(events.exposures), upTo(events.metrics)), catalogue);
+): Map<string, StatsVector>[] {
+  const byTime = <T extends { at: number }>(xs: readonly T[]) => [...xs].sort((a, b) => a.at - b.at);
+  const exposures = byTime(events.exposures);
+  const metrics = byTime(events.metrics);
+  let x = 0;
+  let m = 0;
+  while (x < exposures.length && periodOf(exposures[x].at) < from) x++;
+  while (m < metrics.length && periodOf(metrics[m].at) < from) m++;
+  const seen: MetricObservation[] = metrics.slice(0, m);
+  let state = unitStateFromEvents(exposures.slice(0, x), seen);
+  const out: Map<string, StatsVector>[] = [];
+  for (const period of periods) {
+    const newExposures: ExposureObservation[] = [];
+    const newMetrics: MetricObservation[] = [];
+    while (x < exposures.length && periodOf(exposures[x].at) <= period) newExposures.push(exposures[x++]);
+    while (m < metrics.length && periodOf(metrics[m].at) <= period) newMetrics.push(metrics[m++]);
+    if (newExposures.length > 0 || newMetrics.length > 0) {
+      // `seen` holds the metrics of the periods before this one until the call returns.
+      state = applyUnitEvents(state, newExposures, newMetrics, () => seen);
+      seen.push(...newMetrics);
+    }
+    out.push(unitContributions(state, catalogue));
+  }
+  return out;
 }
 
 /**
@@ -118,11 +145,13 @@ function refiledPeriods(
     ),
     catalogue,
   );
+  const sharesBefore = contributionsByPeriod(before, from, periods, periodOf, catalogue);
+  const sharesAfter = contributionsByPeriod(after, from, periods, periodOf, catalogue);
   let prevBefore = start;
   let prevAfter = start;
-  for (const period of periods) {
-    const nowBefore = contributionsUpTo(before, period, periodOf, catalogue);
-    const nowAfter = contributionsUpTo(after, period, periodOf, catalogue);
+  for (const [i, period] of periods.entries()) {
+    const nowBefore = sharesBefore[i];
+    const nowAfter = sharesAfter[i];
     const change = contributionDelta(
       contributionDelta(prevBefore, nowBefore),
       contributionDelta(prevAfter, nowAfter),

@@ -38,6 +38,8 @@ export interface UnitWork {
   delta: Map<string, StatsVector>;
   /** Changes beyond one transaction, kept in the unit's state and committed right after it. */
   refile: Map<string, StatsVector>;
+  /** Refile changes the unit's state held when read, carried on by this round (not yet committed). */
+  carried: ReadonlyMap<string, StatsVector>;
 }
 
 export interface Transaction {
@@ -66,6 +68,11 @@ export function statItemCount(cellDays: ReadonlySet<string>): number {
 export function groupItems(group: readonly UnitWork[]): number {
   const cells = new Set(group.flatMap((w) => [...w.delta.keys()]));
   return group.reduce((n, w) => n + w.events.length + 1, 0) + statItemCount(cells);
+}
+
+/** The items a group's transaction writes besides its statistic cells: its events and states. */
+function unitItems(group: readonly UnitWork[]): number {
+  return group.reduce((n, w) => n + w.events.length + 1, 0);
 }
 
 /** Units joined by an event that touches several must commit in one transaction. */
@@ -106,7 +113,12 @@ function byDay(a: string, b: string): number {
 export function fitGroups(compute: () => UnitWork[][], defer: (id: string) => void): UnitWork[][] {
   let groups = compute();
   for (;;) {
-    const oversize = groups.filter((g) => groupItems(g) > MAX_TRANSACTION_ITEMS);
+    // Halving stops once the events and states take at most half a transaction: the days beyond
+    // it are refiled after it (a unit's back-dated events change every later day it has, however
+    // few of them commit together).
+    const oversize = groups.filter(
+      (g) => groupItems(g) > MAX_TRANSACTION_ITEMS && unitItems(g) > MAX_TRANSACTION_ITEMS / 2,
+    );
     if (oversize.length === 0) break;
     let shrunk = false;
     for (const g of oversize) {
@@ -120,13 +132,17 @@ export function fitGroups(compute: () => UnitWork[][], defer: (id: string) => vo
     groups = compute();
   }
   for (const g of groups) {
+    // Each unit's cell-days sorted once: the latest is taken off the end, one after another.
+    const sorted = new Map<UnitWork, string[]>();
     while (groupItems(g) > MAX_TRANSACTION_ITEMS) {
       const w = g.reduce((a, b) => (b.delta.size > a.delta.size ? b : a));
       if (w.delta.size === 0) break;
-      const latest = [...w.delta.keys()].sort(byDay).at(-1) ?? '';
+      const keys = sorted.get(w) ?? [...w.delta.keys()].sort(byDay);
+      sorted.set(w, keys);
+      const latest = keys.pop() ?? '';
       const change = w.delta.get(latest);
       w.delta.delete(latest);
-      if (change) w.refile.set(latest, change);
+      if (change) addVectors(w.refile, new Map([[latest, change]]));
     }
   }
   return groups;
