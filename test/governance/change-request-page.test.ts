@@ -1,0 +1,85 @@
+/**
+ * Paging the change-request list (finding 6: 24 large requests made one 7.66 MB answer, over
+ * Lambda's 6 MB): following `next` from the first page gives every request exactly once, newest
+ * first, each page within its limit and its byte budget; a bad limit or cursor is a 400 naming it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PAGE_LIMIT,
+  encodeCursor,
+  MAX_PAGE_LIMIT,
+  pageChangeRequests,
+  parseLimit,
+} from '../../functions/services/change-request-page';
+import type { ChangeRequest } from '../../shared/governance/change-request';
+
+function request(i: number, createdAt: string, size: number): ChangeRequest {
+  // Only the fields the pager reads and a payload of the drawn size: the rest is carried as is.
+  const fields = { id: `cr-${String(i).padStart(3, '0')}`, createdAt, note: 'x'.repeat(size) };
+  return fields as unknown as ChangeRequest;
+}
+
+const lists = fc
+  .array(fc.record({ day: fc.integer({ min: 1, max: 5 }), size: fc.integer({ min: 0, max: 3000 }) }), {
+    maxLength: 40,
+  })
+  .map((drawn) =>
+    drawn
+      .map((d, i) => request(i, `2026-12-0${d.day}T00:00:00.000Z`, d.size))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)),
+  );
+
+describe('change-request pages', () => {
+  it('following next gives every request once, in order, each page within limit and bytes', () => {
+    fc.assert(
+      fc.property(
+        lists,
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 2000, max: 12_000 }),
+        (list, limit, maxBytes) => {
+          const seen: ChangeRequest[] = [];
+          let next: string | undefined;
+          for (let pages = 0; pages <= list.length + 1; pages++) {
+            const page = pageChangeRequests(list, { limit, next, maxBytes });
+            expect(page.changeRequests.length).toBeLessThanOrEqual(limit);
+            const bytes = page.changeRequests.reduce(
+              (n, cr) => n + Buffer.byteLength(JSON.stringify(cr)) + 1,
+              0,
+            );
+            if (page.changeRequests.length > 1) expect(bytes).toBeLessThanOrEqual(maxBytes);
+            seen.push(...page.changeRequests);
+            next = page.next;
+            if (next === undefined) break;
+            expect(page.changeRequests.length).toBeGreaterThan(0);
+          }
+          expect(next).toBeUndefined();
+          expect(seen).toEqual(list);
+        },
+      ),
+    );
+  });
+
+  it('24 requests of 320 KB: no page over 5 MB, all 24 reached', () => {
+    const list = Array.from({ length: 24 }, (_, i) =>
+      request(i, `2026-12-01T00:00:${String(59 - i).padStart(2, '0')}.000Z`, 320_000),
+    );
+    const first = pageChangeRequests(list, { limit: MAX_PAGE_LIMIT });
+    expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(6 * 1024 * 1024);
+    expect(first.next).toBeDefined();
+    const second = pageChangeRequests(list, { limit: MAX_PAGE_LIMIT, next: first.next });
+    expect([...first.changeRequests, ...second.changeRequests]).toEqual(list);
+    expect(second.next).toBeUndefined();
+  });
+
+  it('limit: default, bounds; a bad limit or cursor names its field', () => {
+    expect(parseLimit(undefined)).toBe(DEFAULT_PAGE_LIMIT);
+    expect(parseLimit(String(MAX_PAGE_LIMIT))).toBe(MAX_PAGE_LIMIT);
+    for (const bad of ['0', '-1', '1.5', 'abc', String(MAX_PAGE_LIMIT + 1), ''])
+      expect(() => parseLimit(bad)).toThrow('query.limit');
+    expect(() => pageChangeRequests([], { limit: 5, next: 'not-a-cursor' })).toThrow('query.next');
+    expect(pageChangeRequests([], { limit: 5, next: encodeCursor({ id: 'a', createdAt: 'b' }) })).toEqual({
+      changeRequests: [],
+    });
+  });
+});
