@@ -15,7 +15,7 @@ import {
   translator,
 } from './i18n';
 import { AuditPage } from './pages/audit-page';
-import { ChangeRequestPage, ChangeRequestsPage } from './pages/change-requests-page';
+import { ChangeRequestPage, ChangeRequestsPage, listChangeRequests } from './pages/change-requests-page';
 import { DataQualityPage } from './pages/data-quality-page';
 import { ExperimentEditPage } from './pages/experiment-edit-page';
 import { ExperimentPage } from './pages/experiment-page';
@@ -129,7 +129,8 @@ export function App({ apiBaseUrl }: { apiBaseUrl: string }) {
   async function refreshPending() {
     if (!session) return;
     try {
-      const res = await session.api.get<{ changeRequests: ChangeRequest[] }>(
+      const res = await listChangeRequests(
+        session.api,
         `/api/admin/change-requests?status=${INBOX_STATUSES.join(',')}`,
       );
       setPending(res.changeRequests);

@@ -27,6 +27,7 @@ import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes'
 import type { Runtime } from '../runtime/composition-root';
 import { countMetric } from '../runtime/metrics';
 import { requireRight, requireVersion } from '../services/admin-support';
+import { pageChangeRequests, parseLimit } from '../services/change-request-page';
 import { applyChangeRequest, declaredReasons, effectNow } from '../services/change-requests';
 import { changeRequestAudit } from '../services/governance';
 import { createLambdaRestage } from '../services/lambda-restage';
@@ -87,10 +88,12 @@ export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_G
             'query.status',
           );
       }
+      const limit = parseLimit(req.query.limit);
       const list = await runtime.changeRequests.list(
         statuses ? { statuses: statuses as ChangeRequestStatus[] } : undefined,
       );
-      return json(200, { changeRequests: list });
+      // One page, never over what a synchronous Lambda may answer; `next` leads to the following one.
+      return json(200, pageChangeRequests(list, { limit, next: req.query.next }));
     },
 
     'GET /api/admin/change-requests/{id}': async (req) => json(200, await requireRequest(req.params.id)),

@@ -149,6 +149,10 @@ export const changeRequestDecisionSchema = z.strictObject({
 
 export const changeRequestListSchema = z.strictObject({
   status: z.optional(z.string()),
+  /** Requests per page: 1 to 200, 50 if absent (checked by the route). */
+  limit: z.optional(z.string()),
+  /** The cursor the previous page gave as `next`. */
+  next: z.optional(z.string()),
 });
 
 export const auditExportQuerySchema = z.strictObject({

@@ -561,6 +561,8 @@ function classicSchemas(z: typeof Classic) {
 
     const changeRequestListSchema = z.strictObject({
       status: z.string().optional(),
+      limit: z.string().optional(),
+      next: z.string().optional(),
     });
 
     const auditExportQuerySchema = z.strictObject({

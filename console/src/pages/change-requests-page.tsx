@@ -4,7 +4,7 @@
  * actions the signed-in person may take on it: approve, review, reject, withdraw, apply.
  */
 import { useState } from 'preact/hooks';
-import { path } from '../api';
+import { type Api, path } from '../api';
 import { useApp } from '../app-context';
 import {
   type ChangeLine,
@@ -32,12 +32,32 @@ function kindText(t: Translate, kind: ChangeRequest['kind']): string {
   return labelOf(t, 'crKind', kind);
 }
 
+/** Every change request the list gives at `listPath`, page after page (following `next`). */
+export async function listChangeRequests(
+  api: Api,
+  listPath: string,
+): Promise<{ changeRequests: ChangeRequest[] }> {
+  const changeRequests: ChangeRequest[] = [];
+  let next: string | undefined;
+  do {
+    const page: { changeRequests: ChangeRequest[]; next?: string } = await api.get(
+      next === undefined
+        ? listPath
+        : `${listPath}${listPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`,
+    );
+    changeRequests.push(...page.changeRequests);
+    next = page.next;
+  } while (next !== undefined);
+  return { changeRequests };
+}
+
 export function ChangeRequestsPage() {
   const { api, t, fmt } = useApp();
   const [all, setAll] = useState(false);
   const list = useResource(
     () =>
-      api.get<{ changeRequests: ChangeRequest[] }>(
+      listChangeRequests(
+        api,
         all ? '/api/admin/change-requests' : `/api/admin/change-requests?status=${INBOX_STATUSES.join(',')}`,
       ),
     [all],
