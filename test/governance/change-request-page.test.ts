@@ -4,7 +4,7 @@
  * first, each page within its limit and its byte budget; a bad limit or cursor is a 400 naming it.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_PAGE_LIMIT,
   encodeCursor,
@@ -13,6 +13,7 @@ import {
   parseLimit,
 } from '../../functions/services/change-request-page';
 import type { ChangeRequest } from '../../shared/governance/change-request';
+import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
 
 function request(i: number, createdAt: string, size: number): ChangeRequest {
   // Only the fields the pager reads and a payload of the drawn size: the rest is carried as is.
@@ -82,4 +83,50 @@ describe('change-request pages', () => {
       changeRequests: [],
     });
   });
+});
+
+describe('GET /api/admin/change-requests over HTTP', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  }, 60_000);
+  afterAll(() => p?.close());
+
+  it('three held requests, limit=1: three pages following next give all three, newest first; a bad limit is a 400', async () => {
+    const held: string[] = [];
+    for (const name of ['page-a', 'page-b', 'page-c']) {
+      const flag = await bodyOf<{ name: string; version: number }>(
+        await p.call('POST', '/api/admin/flags', {
+          token: p.tokens.admin,
+          body: { name, squad: 'payments' },
+        }),
+      );
+      const res = await p.call('PUT', `/api/admin/flags/${flag.name}/environments/production`, {
+        token: p.tokens.admin,
+        body: { version: flag.version, channels: { mobile: true } },
+      });
+      expect(res.status).toBe(202);
+      held.push((await bodyOf<{ changeRequest: { id: string } }>(res)).changeRequest.id);
+    }
+    const all = await bodyOf<{ changeRequests: ChangeRequest[]; next?: string }>(
+      await p.call('GET', '/api/admin/change-requests', { token: p.tokens.admin }),
+    );
+    expect(all.next).toBeUndefined();
+    const seen: string[] = [];
+    let next: string | undefined;
+    do {
+      const query = next === undefined ? '?limit=1' : `?limit=1&next=${encodeURIComponent(next)}`;
+      const res = await p.call('GET', `/api/admin/change-requests${query}`, { token: p.tokens.admin });
+      expect(res.status).toBe(200);
+      const page = await bodyOf<{ changeRequests: ChangeRequest[]; next?: string }>(res);
+      expect(page.changeRequests).toHaveLength(1);
+      seen.push(page.changeRequests[0].id);
+      next = page.next;
+    } while (next !== undefined && seen.length < 10);
+    expect(seen).toEqual(all.changeRequests.map((cr) => cr.id));
+    expect([...seen].sort()).toEqual([...held].sort());
+    const bad = await p.call('GET', '/api/admin/change-requests?limit=0', { token: p.tokens.admin });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('query.limit');
+  }, 60_000);
 });
