@@ -1,11 +1,11 @@
 /**
- * The business counters the dashboard shows (infra/constructs/monitoring.ts), with Powertools
- * Metrics: CloudWatch Embedded Metric Format lines in the log, namespace `omnilab`, dimensions
+ * The business counters the dashboard shows (infra/constructs/monitoring.ts), as CloudWatch
+ * Embedded Metric Format lines in the log (written here: EMF is one JSON line, and Powertools
+ * Metrics cost every bundle 10 kB for it), namespace `omnilab`, dimensions
  * `service` (omnilab) and `deployment` (the stage's table prefix). Counted while an invocation runs and written once at its end (`publishMetrics`, in the
  * middy stack of every function that counts), on AWS and under `npm start` alike;
  * OMNILAB_METRICS=off leaves them out (functions/runtime/config.ts).
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import { loadTelemetryConfig } from './config';
 import { SERVICE_NAME } from './logger';
@@ -31,22 +31,41 @@ export const BUSINESS_METRICS = [
 
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
-const metrics = /* @__PURE__ */ new Metrics({
-  namespace: METRICS_NAMESPACE,
-  serviceName: SERVICE_NAME,
-  defaultDimensions: { deployment: loadTelemetryConfig().deployment },
-});
+/** This invocation's counters: a counter counted twice is one value, their sum (CloudWatch's Sum alike). */
+const counted = new Map<BusinessMetric, number>();
 
 /** Adds `n` to a counter of this invocation; nothing for 0. */
 export function countMetric(name: BusinessMetric, n = 1): void {
-  if (n > 0) metrics.addMetric(name, MetricUnit.Count, n);
+  if (n > 0) counted.set(name, (counted.get(name) ?? 0) + n);
+}
+
+/** One EMF line (the CloudWatch embedded metric format specification): the metadata, then each value. */
+export function emfLine(values: ReadonlyMap<BusinessMetric, number>, deployment: string, at: number): string {
+  const line: Record<string, unknown> = {
+    _aws: {
+      Timestamp: at,
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [['service', 'deployment']],
+          Metrics: [...values.keys()].map((Name) => ({ Name, Unit: 'Count' })),
+        },
+      ],
+    },
+    service: SERVICE_NAME,
+    deployment,
+  };
+  for (const [name, n] of values) line[name] = n;
+  return JSON.stringify(line);
 }
 
 /** Writes this invocation's counters as one EMF line, if any were counted (no line, no warning, otherwise). */
 export function flushMetrics(): void {
-  if (!metrics.hasStoredMetrics()) return;
-  if (loadTelemetryConfig().metricsEnabled) metrics.publishStoredMetrics();
-  else metrics.clearMetrics();
+  if (counted.size === 0) return;
+  const telemetry = loadTelemetryConfig();
+  if (telemetry.metricsEnabled)
+    process.stdout.write(`${emfLine(counted, telemetry.deployment, Date.now())}\n`);
+  counted.clear();
 }
 
 /** The middy middleware: flushes after the handler, answered or failed. */

@@ -128,16 +128,8 @@ export const environmentUpdateSchema = z.strictObject({ version, protected: z.bo
 
 const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time'));
 
-export const experimentResumeSchema = z.strictObject({
-  version,
-  channels: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(20)),
-});
-
-export const rolloutPlanSchema = z.strictObject({
-  steps: z
-    .array(z.strictObject({ percent: z.number().check(z.int(), z.gte(1), z.lte(100)), at: isoTime }))
-    .check(z.minLength(1), z.maxLength(20)),
-});
+// One definition each, kept apart so admin-experiments bundles only these (experiment-action-schemas.ts).
+export { experimentResumeSchema, rolloutPlanSchema } from './experiment-action-schemas';
 
 /** Replaces the held write's body; the approvals given so far stop counting. */
 export const changeRequestEditSchema = z.strictObject({ version, body: z.unknown() });
@@ -227,8 +219,7 @@ export type SegmentCreate = z.infer<typeof segmentCreateSchema>;
 export type SegmentUpdate = z.infer<typeof segmentUpdateSchema>;
 export type TokenCreate = z.infer<typeof tokenCreateSchema>;
 export type EnvironmentUpdate = z.infer<typeof environmentUpdateSchema>;
-export type ExperimentResume = z.infer<typeof experimentResumeSchema>;
-export type RolloutPlanInput = z.infer<typeof rolloutPlanSchema>;
+export type { ExperimentResume, RolloutPlanInput } from './experiment-action-schemas';
 export type ChangeRequestEdit = z.infer<typeof changeRequestEditSchema>;
 export type ChangeRequestDecision = z.infer<typeof changeRequestDecisionSchema>;
 export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;

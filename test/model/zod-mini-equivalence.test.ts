@@ -611,6 +611,16 @@ function classicSchemas(z: typeof Classic) {
           ctx.addIssue({ code: 'custom', path: ['role'], message: 'is required for admin tokens' });
         if (t.kind === 'admin' && t.role === 'squad' && t.squad === undefined)
           ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is required for squad tokens' });
+        if (t.kind !== 'admin' && t.role !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['role'], message: 'is only for admin tokens' });
+        if (t.kind === 'admin' && t.environment !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environment'],
+            message: 'is only for client and frontend tokens (an admin token is not bound to one)',
+          });
+        if (t.squad !== undefined && (t.kind !== 'admin' || t.role !== 'squad'))
+          ctx.addIssue({ code: 'custom', path: ['squad'], message: 'is only for squad admin tokens' });
       });
 
     const auditQuerySchema = z.strictObject({
