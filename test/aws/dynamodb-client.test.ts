@@ -5,7 +5,6 @@ import { DynamoDBClient as SdkClient, GetItemCommand as SdkGetItemCommand } from
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  CreateTableCommand,
   DynamoDbClient,
   type DynamoDbCommand,
   GetItemCommand,
@@ -35,6 +34,7 @@ import {
 import { RetryPolicy, retryKind } from '../../functions/aws/retry-policy';
 import { classifyAwsError } from '../../functions/aws/transient-error';
 import { isRetryable } from '../../functions/stores/event-store/attempts';
+import { createKeyedTable } from '../support/dynamodb-local';
 
 const TABLE = `aws-client-${process.pid}-${Date.now()}`;
 const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -50,20 +50,7 @@ beforeAll(async () => {
   doc = DynamoDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createKeyedTable(client, TABLE);
 });
 
 describe('items through the document layer', () => {
