@@ -27,9 +27,11 @@ describe('the published bundle', () => {
   // is 45,773 B gzipped (measured with esbuild and gzip -9 on 2026-12-01). 14,575 B since the
   // engine trains itself once per process (regex.ts `train`; 77 B net of what the engine gave back):
   // untrained, the SDK's first hostile evaluations ran unoptimised code, 0.97 ms least-of-3 against
-  // 0.32 ms trained, in one run of `npm run bench -- regex`.
-  it('keeps the main entry within 14,575 B gzipped, with no imports at all', () => {
-    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(14_575);
+  // 0.32 ms trained, in one run of `npm run bench -- regex`. 14,650 B since a context field is read
+  // from the context's own properties only (shared/evaluation/context-value.ts: a constraint on
+  // `toString` matched every customer through Object.prototype): 14,617 B measured, 42 B more.
+  it('keeps the main entry within 14,650 B gzipped, with no imports at all', () => {
+    expect(built.sizes.index.gzipped).toBeLessThanOrEqual(14_650);
     expect(importsOf(read('index'))).toEqual([]);
     // The zod schema stays out: the SDK validates documents with the evaluator's own checks.
     expect(read('index')).not.toMatch(/zod|ZodError/);
