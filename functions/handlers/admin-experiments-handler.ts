@@ -1,10 +1,11 @@
 /** The admin experiments function: experiments and the metric catalogue (functions/route-handlers/experiment-routes.ts), run staged and governed. */
 
 import { createGovernedHttpHandler } from '../http/governed-handler';
+import { lazyHandler } from '../http/http-handler';
 import { experimentRoutes } from '../route-handlers/experiment-routes';
 import { ADMIN_EXPERIMENTS_ROUTES } from '../routes/admin-experiments-routes';
 import { getRuntime, type Runtime } from '../runtime/composition-root';
-import { lazyHandler, withRestage } from '../services/restage-entry';
+import { withRestage } from '../services/restage-entry';
 import { restageRoute } from '../services/restage-route';
 
 /** The entry: API Gateway v2 events through the governed HTTP stack, restage invocations through `restage`. */

@@ -1,10 +1,11 @@
 /** The admin flags function: flag routes (functions/route-handlers/flag-routes.ts), run staged and governed. */
 
 import { createGovernedHttpHandler } from '../http/governed-handler';
+import { lazyHandler } from '../http/http-handler';
 import { flagRoutes } from '../route-handlers/flag-routes';
 import { ADMIN_FLAGS_ROUTES } from '../routes/admin-flags-routes';
 import { getRuntime, type Runtime } from '../runtime/composition-root';
-import { lazyHandler, withRestage } from '../services/restage-entry';
+import { withRestage } from '../services/restage-entry';
 import { restageRoute } from '../services/restage-route';
 
 /** The entry: API Gateway v2 events through the governed HTTP stack, restage invocations through `restage`. */

@@ -1,10 +1,11 @@
 /** The admin releases function: templates, plans and promotion (functions/route-handlers/release-routes.ts), run staged and governed; a person's pause is told through the real notification store. */
 
 import { createGovernedHttpHandler } from '../http/governed-handler';
+import { lazyHandler } from '../http/http-handler';
 import { releaseRoutes } from '../route-handlers/release-routes';
 import { ADMIN_RELEASES_ROUTES } from '../routes/admin-releases-routes';
 import { getRuntime, type Runtime } from '../runtime/composition-root';
-import { lazyHandler, withRestage } from '../services/restage-entry';
+import { withRestage } from '../services/restage-entry';
 import { restageRoute } from '../services/restage-route';
 
 /** The entry: API Gateway v2 events through the governed HTTP stack, restage invocations through `restage`. */

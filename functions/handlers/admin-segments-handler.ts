@@ -1,10 +1,11 @@
 /** The admin segments function: segment routes (functions/route-handlers/segment-routes.ts), run staged and governed. */
 
 import { createGovernedHttpHandler } from '../http/governed-handler';
+import { lazyHandler } from '../http/http-handler';
 import { segmentRoutes } from '../route-handlers/segment-routes';
 import { ADMIN_SEGMENTS_ROUTES } from '../routes/admin-segments-routes';
 import { getRuntime, type Runtime } from '../runtime/composition-root';
-import { lazyHandler, withRestage } from '../services/restage-entry';
+import { withRestage } from '../services/restage-entry';
 import { restageRoute } from '../services/restage-route';
 
 /** The entry: API Gateway v2 events through the governed HTTP stack, restage invocations through `restage`. */

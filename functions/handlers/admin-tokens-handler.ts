@@ -1,10 +1,11 @@
 /** The admin tokens function (functions/route-handlers/token-routes.ts): routes run staged, a mint or revocation is proposed, and the governed commit applies or holds it. */
 
 import { createGovernedHttpHandler } from '../http/governed-handler';
+import { lazyHandler } from '../http/http-handler';
 import { tokenRoutes } from '../route-handlers/token-routes';
 import { ADMIN_TOKENS_ROUTES } from '../routes/admin-tokens-routes';
 import { getRuntime, type Runtime } from '../runtime/composition-root';
-import { lazyHandler, withRestage } from '../services/restage-entry';
+import { withRestage } from '../services/restage-entry';
 import { restageRoute } from '../services/restage-route';
 
 /** The entry: API Gateway v2 events through the governed HTTP stack, restage invocations through `restage`. */

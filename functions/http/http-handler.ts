@@ -117,9 +117,11 @@ type HttpHandler = ReturnType<typeof httpHandlerOf>;
  * handler's routes (to replay approved change requests) without creating a runtime from whatever
  * the environment held at import time.
  */
-export function lazyHandler(create: () => HttpHandler) {
-  let built: HttpHandler | undefined;
-  return (event: Event, context: Parameters<HttpHandler>[1]): Promise<Result> => {
+export function lazyHandler<E = Event, R = Result>(
+  create: () => (event: E, context: Parameters<HttpHandler>[1]) => Promise<R>,
+) {
+  let built: ((event: E, context: Parameters<HttpHandler>[1]) => Promise<R>) | undefined;
+  return (event: E, context: Parameters<HttpHandler>[1]): Promise<R> => {
     built ??= create();
     return built(event, context);
   };

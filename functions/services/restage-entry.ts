@@ -28,17 +28,3 @@ export function withRestage(
     );
   };
 }
-
-type Entry = ReturnType<typeof withRestage>;
-
-/**
- * A governed entry built on its first call, not when the module loads (as functions/http's
- * `lazyHandler` builds an HTTP-only one): importing an entry creates no runtime.
- */
-export function lazyHandler(create: () => Entry): Entry {
-  let built: Entry | undefined;
-  return (event, context) => {
-    built ??= create();
-    return built(event, context);
-  };
-}
