@@ -34,23 +34,14 @@ import { createLambdaRestage } from '../services/lambda-restage';
 import type { RestageAnswer } from '../services/restage-protocol';
 import { ownerOf } from '../services/route-owners';
 
-/** The owner's refusal as the same error class it threw: a 400 keeps the field it named. */
+/**
+ * The owner's refusal, answered as it would have been: statuses follow the code (map-errors), so
+ * only a 400's field and a 503's Retry-After need their own classes.
+ */
 function errorOfAnswer(answer: Extract<RestageAnswer, { ok: false }>): OmnilabError {
-  switch (answer.code) {
-    case 'BAD_REQUEST':
-      return new ValidationError(answer.message, answer.field);
-    case 'FORBIDDEN':
-      return new ForbiddenError(answer.message);
-    case 'NOT_FOUND':
-      return new NotFoundError(answer.message);
-    case 'VERSION_CONFLICT':
-    case 'ALREADY_EXISTS':
-      return new ConflictError(answer.message, answer.code);
-    case 'UNAVAILABLE':
-      return new ServiceUnavailableError(answer.message);
-    default:
-      return new OmnilabError(answer.code, answer.message);
-  }
+  if (answer.code === 'BAD_REQUEST') return new ValidationError(answer.message, answer.field);
+  if (answer.code === 'UNAVAILABLE') return new ServiceUnavailableError(answer.message);
+  return new OmnilabError(answer.code, answer.message);
 }
 
 function requireApprover(principal: Principal, cr: ChangeRequest): void {
