@@ -27,7 +27,7 @@ import type { ADMIN_GOVERNANCE_ROUTES } from '../routes/admin-governance-routes'
 import type { Runtime } from '../runtime/composition-root';
 import { countMetric } from '../runtime/metrics';
 import { requireRight, requireVersion } from '../services/admin-support';
-import { pageChangeRequests, parseLimit } from '../services/change-request-page';
+import { DEFAULT_PAGE_LIMIT, pageChangeRequests } from '../services/change-request-page';
 import { applyChangeRequest, declaredReasons, effectNow } from '../services/change-requests';
 import { changeRequestAudit } from '../services/governance';
 import { createLambdaRestage } from '../services/lambda-restage';
@@ -79,7 +79,7 @@ export function governanceRoutes(runtime: Runtime): RouteHandlers<typeof ADMIN_G
             'query.status',
           );
       }
-      const limit = parseLimit(req.query.limit);
+      const limit = req.query.limit ? Number(req.query.limit) : DEFAULT_PAGE_LIMIT;
       const list = await runtime.changeRequests.list(
         statuses ? { statuses: statuses as ChangeRequestStatus[] } : undefined,
       );

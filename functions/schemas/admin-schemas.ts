@@ -141,8 +141,8 @@ export const changeRequestDecisionSchema = z.strictObject({
 
 export const changeRequestListSchema = z.strictObject({
   status: z.optional(z.string()),
-  /** Requests per page: 1 to 200, 50 if absent (checked by the route). */
-  limit: z.optional(z.string()),
+  /** Requests per page: 1 to 200 (MAX_PAGE_LIMIT in functions/services/change-request-page.ts), 50 if absent. */
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200))),
   /** The cursor the previous page gave as `next`. */
   next: z.optional(z.string()),
 });

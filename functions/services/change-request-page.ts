@@ -7,6 +7,7 @@ import type { ChangeRequest } from '../../shared/governance/change-request';
 import { ValidationError } from '../../shared/model/errors';
 
 export const DEFAULT_PAGE_LIMIT = 50;
+/** The query schema's bound (functions/schemas/admin-schemas.ts, changeRequestListSchema). */
 export const MAX_PAGE_LIMIT = 200;
 /** Under Lambda's 6 MB synchronous response, with room for the envelope and headers. */
 export const MAX_PAGE_BYTES = 5 * 1024 * 1024;
@@ -37,15 +38,6 @@ export function decodeCursor(next: string): Listed {
     // reported below
   }
   throw new ValidationError('is not a cursor this list gave', 'query.next');
-}
-
-/** `limit` as the query gives it (absent: the default); a number from 1 to MAX_PAGE_LIMIT. */
-export function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE_LIMIT;
-  const n = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || n < 1 || n > MAX_PAGE_LIMIT)
-    throw new ValidationError(`is a whole number from 1 to ${MAX_PAGE_LIMIT}`, 'query.limit');
-  return n;
 }
 
 /**

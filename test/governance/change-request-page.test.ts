@@ -5,12 +5,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeParse } from 'zod/v4/core';
+import { changeRequestListSchema } from '../../functions/schemas/admin-schemas';
 import {
   DEFAULT_PAGE_LIMIT,
   encodeCursor,
   MAX_PAGE_LIMIT,
   pageChangeRequests,
-  parseLimit,
 } from '../../functions/services/change-request-page';
 import type { ChangeRequest } from '../../shared/governance/change-request';
 import { bodyOf, startTestPlatform, type TestPlatform } from '../support/platform';
@@ -74,10 +75,16 @@ describe('change-request pages', () => {
   });
 
   it('limit: default, bounds; a bad limit or cursor names its field', () => {
-    expect(parseLimit(undefined)).toBe(DEFAULT_PAGE_LIMIT);
-    expect(parseLimit(String(MAX_PAGE_LIMIT))).toBe(MAX_PAGE_LIMIT);
-    for (const bad of ['0', '-1', '1.5', 'abc', String(MAX_PAGE_LIMIT + 1), ''])
-      expect(() => parseLimit(bad)).toThrow('query.limit');
+    expect(safeParse(changeRequestListSchema, {}).data?.limit).toBeUndefined();
+    expect(DEFAULT_PAGE_LIMIT).toBe(50);
+    expect(safeParse(changeRequestListSchema, { limit: String(MAX_PAGE_LIMIT) }).data?.limit).toBe(
+      MAX_PAGE_LIMIT,
+    );
+    for (const bad of ['0', '-1', '1.5', 'abc', String(MAX_PAGE_LIMIT + 1), '']) {
+      const result = safeParse(changeRequestListSchema, { limit: bad });
+      expect(result.success, bad).toBe(false);
+      expect(result.error?.issues[0]?.path, bad).toEqual(['limit']);
+    }
     expect(() => pageChangeRequests([], { limit: 5, next: 'not-a-cursor' })).toThrow('query.next');
     expect(pageChangeRequests([], { limit: 5, next: encodeCursor({ id: 'a', createdAt: 'b' }) })).toEqual({
       changeRequests: [],

@@ -561,7 +561,7 @@ function classicSchemas(z: typeof Classic) {
 
     const changeRequestListSchema = z.strictObject({
       status: z.string().optional(),
-      limit: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(200).optional(),
       next: z.string().optional(),
     });
 
